@@ -1,0 +1,40 @@
+"""structkit: structural analysis of the ALK kinase ATP pocket and its resistance mutations.
+
+The public API, re-exported here:
+
+- :func:`load` an entry or a file as a :class:`Complex` (kinase chain + inhibitor as arrays);
+- :func:`fetch` / :func:`fetch_many` entry files from the cache, local mirrors or the RCSB;
+- :func:`catalogue` of the known ALK entries and :func:`drug_name` of a ligand code;
+- :class:`StructkitError`, the one error type for bad input.
+"""
+
+from structkit.catalogue import catalogue, catalogue_ids, drug_name
+from structkit.errors import FetchError, StructkitError, StructureFileError
+from structkit.io.fetch import FetchResult, fetch, fetch_many
+from structkit.io.load import load
+from structkit.io.read import read_structure
+from structkit.model.atoms import Atoms
+from structkit.model.complex import Complex, ResidueTable
+from structkit.model.numbering import klifs_map, reference_sequence
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Atoms",
+    "Complex",
+    "FetchError",
+    "FetchResult",
+    "ResidueTable",
+    "StructkitError",
+    "StructureFileError",
+    "__version__",
+    "catalogue",
+    "catalogue_ids",
+    "drug_name",
+    "fetch",
+    "fetch_many",
+    "klifs_map",
+    "load",
+    "read_structure",
+    "reference_sequence",
+]

@@ -1,0 +1,63 @@
+"""The catalogue of known ALK kinase-domain entries and the table of named drugs.
+
+The catalogue is ``structures/catalogue.csv`` in the repository (shipped inside the wheel as
+``structkit/data/catalogue.csv``): one row per entry with its ligand, drug, mutations and
+provenance. ``structures/README.md`` documents the columns and sources.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+__all__ = ["catalogue", "catalogue_ids", "catalogue_path", "drug_name", "drugs"]
+
+_CATALOGUE_NAME = "catalogue.csv"
+
+
+def _commented_csv(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+
+
+@lru_cache(maxsize=1)
+def drugs() -> dict[str, dict[str, str]]:
+    """Named ALK drugs keyed by CCD code (see ``structkit/data/drugs.csv`` for sources)."""
+    text = resources.files("structkit.data").joinpath("drugs.csv").read_text()
+    return {row["ccd"]: row for row in _commented_csv(text)}
+
+
+def drug_name(ccd: str | None) -> str | None:
+    """Return the drug name of a ligand CCD code, or None if the ligand is not a named drug."""
+    if not ccd:
+        return None
+    row = drugs().get(ccd.upper())
+    return row["drug"] if row else None
+
+
+def catalogue_path() -> Path:
+    """Path of the catalogue: the repository's ``structures/`` copy, else the packaged one."""
+    repo_copy = Path(__file__).resolve().parent.parent / "structures" / _CATALOGUE_NAME
+    if repo_copy.is_file():
+        return repo_copy
+    return Path(str(resources.files("structkit.data").joinpath(_CATALOGUE_NAME)))
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> list[dict[str, str]]:
+    """Rows of the catalogue, in file order, as dicts of strings."""
+    return _commented_csv(catalogue_path().read_text())
+
+
+def catalogue_ids(verified_only: bool = True) -> list[str]:
+    """The PDB IDs of the catalogue, in file order.
+
+    Parameters
+    ----------
+    verified_only : bool
+        Only the entries whose file was checked against the row (``verified == "yes"``); the
+        others are known entries that no local mirror holds.
+    """
+    return [row["pdb_id"] for row in catalogue()
+            if not verified_only or row["verified"] == "yes"]

@@ -1,0 +1,162 @@
+"""The ``structkit`` command: thin subcommands over the public API.
+
+Each subcommand parses its options, calls the API, and prints or writes. Errors the user can cause
+are :class:`~structkit.errors.StructkitError`: printed as one line, exit status 1, no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from structkit import __version__
+from structkit.catalogue import catalogue_ids
+from structkit.errors import StructkitError
+from structkit.io.fetch import DEFAULT_RETRIES, DEFAULT_TIMEOUT, FetchResult, fetch_many
+from structkit.io.load import load
+
+__all__ = ["main"]
+
+
+def _add_source_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--mirror", action="append", default=[], metavar="DIR",
+        help="local folder of structure files searched before the RCSB (repeatable; "
+             "STRUCTKIT_MIRROR adds more)",
+    )
+    parser.add_argument("--cache", metavar="DIR", help="download cache (default STRUCTKIT_CACHE)")
+    parser.add_argument("--offline", action="store_true", help="never download")
+
+
+def _ids(args: argparse.Namespace, name: str) -> list[str]:
+    values = list(getattr(args, name))
+    if args.all:
+        values += catalogue_ids()
+    if not values:
+        raise StructkitError(f"give at least one {name[:-1].replace('_', ' ')} or --all")
+    return list(dict.fromkeys(values))
+
+
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    ids = _ids(args, "ids")
+    width = len(str(len(ids)))
+
+    def progress(k: int, n: int, pdb_id: str, result: FetchResult | None, error: str | None) -> None:
+        prefix = f"[{k:>{width}}/{n}] " if n > 1 else ""
+        if result is not None:
+            print(f"{prefix}{result.pdb_id}\t{result.origin}\t{result.path}", flush=True)
+        else:
+            print(f"{prefix}{pdb_id}\tfailed\t{error}", file=sys.stderr, flush=True)
+
+    _, errors = fetch_many(
+        ids, progress=progress, mirrors=args.mirror, cache=args.cache, offline=args.offline,
+        timeout=args.timeout, retries=args.retries,
+    )
+    if errors:
+        if len(ids) == 1:
+            raise StructkitError(next(iter(errors.values())))
+        raise StructkitError(
+            f"{len(errors)} of {len(ids)} entries could not be fetched: {', '.join(errors)}"
+        )
+    return 0
+
+
+def _format_info(s: dict) -> str:
+    res = f", {s['resolution']:.2f} Å" if s.get("resolution") else ""
+    drug = f" ({s['drug']})" if s.get("drug") else ""
+    gaps = ", ".join(f"{a}-{b}" if a != b else f"{a}" for a, b in s["gaps"]) or "none"
+    missing = s["missing_atoms"]
+    missing_text = "; ".join(f"{k}: {' '.join(v)}" for k, v in list(missing.items())[:6])
+    if len(missing) > 6:
+        missing_text += f"; ... ({len(missing) - 6} more)"
+    lines = [
+        f"{s['pdb_id'] or '-'}  {s['source']} ({s['format']}{res})",
+        f"  chain       {s['chain']}",
+        f"  inhibitor   {s['ligand'] or 'none (apo)'}{drug}",
+        f"  residues    {s['first_residue']}-{s['last_residue']} "
+        f"({s['n_residues']} with coordinates, UniProt Q9UM73 numbering by {s['numbering']})",
+        f"  gaps        {gaps}",
+        f"  mutations   {', '.join(s['mutations']) or 'none (wild type)'}",
+        f"  altlocs     {s['n_altloc_atoms']} atom records with alternate locations",
+        f"  missing     {s['n_residues_missing_atoms']} residues lack template atoms"
+        + (f" ({missing_text})" if missing_text else ""),
+        f"  waters      {s['n_waters']}; additives: {', '.join(s['additives']) or 'none'}",
+    ]
+    return "\n".join(lines)
+
+
+def _cmd_info(args: argparse.Namespace) -> int:
+    targets = _ids(args, "targets")
+    summaries = []
+    failures = []
+    for target in targets:
+        try:
+            complex_ = load(
+                target, ligand=args.ligand, chain=args.chain, mirrors=args.mirror,
+                cache=args.cache, offline=args.offline,
+            )
+        except StructkitError as exc:
+            if len(targets) == 1:
+                raise
+            print(f"structkit: error: {exc}", file=sys.stderr)
+            failures.append(target)
+            continue
+        summary = complex_.summary()
+        summaries.append(summary)
+        if not args.json:
+            print(_format_info(summary))
+    if args.json:
+        print(json.dumps(summaries, indent=2))
+    if failures:
+        raise StructkitError(f"{len(failures)} of {len(targets)} structures failed: {', '.join(failures)}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``structkit`` command."""
+    parser = argparse.ArgumentParser(
+        prog="structkit",
+        description="Structural analysis of the ALK kinase ATP pocket and its resistance mutations.",
+    )
+    parser.add_argument("--version", action="version", version=f"structkit {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("fetch", help="get entry files (cache, then mirrors, then the RCSB)")
+    p.add_argument("ids", nargs="*", metavar="ID", help="PDB IDs")
+    p.add_argument("--all", action="store_true", help="every entry of the catalogue")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per attempt")
+    p.add_argument("--retries", type=int, default=DEFAULT_RETRIES, help="retries per entry")
+    _add_source_options(p)
+    p.set_defaults(func=_cmd_fetch)
+
+    p = sub.add_parser("info", help="summarise structures (chain, inhibitor, residues, mutations)")
+    p.add_argument("targets", nargs="*", metavar="ID|PATH", help="PDB IDs or structure files")
+    p.add_argument("--all", action="store_true", help="every entry of the catalogue")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.add_argument("--ligand", metavar="CCD", help="use this ligand as the inhibitor")
+    p.add_argument("--chain", metavar="ID", help="use this kinase chain")
+    _add_source_options(p)
+    p.set_defaults(func=_cmd_info)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except StructkitError as exc:
+        print(f"structkit: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("structkit: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 141
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

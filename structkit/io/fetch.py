@@ -1,0 +1,383 @@
+"""Find the file of a PDB entry: the cache, then local mirror folders, then the RCSB over HTTPS.
+
+Sources, in order
+-----------------
+1. **Cache** (``STRUCTKIT_CACHE``, default ``$XDG_CACHE_HOME/structkit`` or ``~/.cache/structkit``):
+   files this module downloaded, each with a ``.sha256`` sidecar that is checked on every hit; a
+   file that fails the check is removed and fetched again.
+2. **Mirrors** (``mirrors=`` / ``--mirror DIR``, then ``STRUCTKIT_MIRROR``, a list of folders
+   separated by ``os.pathsep``): flat folders holding ``ID.cif``, ``ID.pdb``, ``ID.cif.gz`` or
+   ``ID.pdb.gz`` in any case, or a KLIFS download folder ``ID/complex.pdb``. Mirror files are read
+   where they are; they are never copied.
+3. **RCSB** (``STRUCTKIT_RCSB_URL``, default ``https://files.rcsb.org/download``): ``ID.cif.gz``,
+   else ``ID.pdb.gz``.
+
+Downloads are bounded by a timeout per attempt (connect, each read, and the whole transfer),
+retried with exponential backoff on network errors, 5xx answers and corrupt bodies (not on 404),
+verified (the body parses as a structure and declares the entry asked for), checksummed
+(SHA-256 sidecar) and written atomically: the body goes to a hidden temporary file in the cache
+folder that is renamed into place only when complete and verified, so a failed or killed
+transfer never leaves a partial entry behind. Temporaries left by killed processes are swept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import os
+import re
+import socket
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from structkit.errors import FetchError, StructkitError, StructureFileError
+from structkit.io.read import parse_structure_bytes
+
+__all__ = [
+    "DEFAULT_RCSB_URL",
+    "FetchResult",
+    "cache_dir",
+    "fetch",
+    "fetch_many",
+    "find_in_mirrors",
+    "is_pdb_id",
+    "mirror_dirs",
+    "normalize_pdb_id",
+]
+
+DEFAULT_RCSB_URL = "https://files.rcsb.org/download"
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_RETRIES = 3
+DEFAULT_BACKOFF = 1.0
+_FORMATS = ("cif.gz", "pdb.gz")
+_MIRROR_NAMES = ("{id}.cif", "{id}.pdb", "{id}.cif.gz", "{id}.pdb.gz", "{id}/complex.pdb")
+_ID_RE = re.compile(r"[0-9][A-Za-z0-9]{3}")
+_STALE_SECONDS = 3600
+_CHUNK = 1 << 16
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """Where an entry was found.
+
+    Attributes
+    ----------
+    pdb_id : str
+        The entry, upper case.
+    path : Path
+        The file to read.
+    origin : str
+        ``"cache"``, ``"mirror"`` or ``"rcsb"``.
+    sha256 : str or None
+        Checksum of the file (cache and RCSB), None for mirror files.
+    """
+
+    pdb_id: str
+    path: Path
+    origin: str
+    sha256: str | None = None
+
+
+def is_pdb_id(text: str) -> bool:
+    """Whether ``text`` is a four-character PDB ID (a digit, then three letters or digits)."""
+    return bool(_ID_RE.fullmatch(text.strip()))
+
+
+def normalize_pdb_id(text: str) -> str:
+    """Return the upper-case PDB ID, or raise :class:`StructkitError` naming the input."""
+    value = text.strip()
+    if not is_pdb_id(value):
+        raise StructkitError(
+            f"{text!r} is not a PDB ID (four characters, a digit first, such as 2XP2)"
+        )
+    return value.upper()
+
+
+def cache_dir(cache: str | os.PathLike | None = None) -> Path:
+    """The cache folder: the argument, else ``STRUCTKIT_CACHE``, else the user cache folder."""
+    if cache:
+        return Path(cache).expanduser()
+    env = os.environ.get("STRUCTKIT_CACHE")
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "structkit"
+
+
+def mirror_dirs(mirrors: Iterable[str | os.PathLike] | None = None) -> list[Path]:
+    """Mirror folders: those given, then those in ``STRUCTKIT_MIRROR``."""
+    out = [Path(m).expanduser() for m in (mirrors or [])]
+    env = os.environ.get("STRUCTKIT_MIRROR", "")
+    out += [Path(p).expanduser() for p in env.split(os.pathsep) if p.strip()]
+    return out
+
+
+def find_in_mirrors(pdb_id: str, mirrors: Sequence[Path]) -> Path | None:
+    """Return the first mirror file of an entry, matching names in any case, or None."""
+    wanted = [name.format(id=pdb_id.lower()) for name in _MIRROR_NAMES]
+    for folder in mirrors:
+        if not folder.is_dir():
+            continue
+        listing = {p.name.lower(): p for p in folder.iterdir()}
+        for name in wanted:
+            head, _, tail = name.partition("/")
+            hit = listing.get(head)
+            if hit is None:
+                continue
+            if tail:
+                sub = {p.name.lower(): p for p in hit.iterdir()} if hit.is_dir() else {}
+                hit = sub.get(tail)
+            if hit is not None and hit.is_file():
+                return hit
+    return None
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _sweep_stale(folder: Path) -> None:
+    now = time.time()
+    for tmp in folder.glob(".*.part"):
+        try:
+            if now - tmp.stat().st_mtime > _STALE_SECONDS:
+                tmp.unlink()
+        except OSError:
+            pass
+
+
+def _cached(pdb_id: str, folder: Path) -> FetchResult | None:
+    """A verified cache hit, or None (a file failing its checksum is removed)."""
+    for fmt in _FORMATS:
+        path = folder / f"{pdb_id}.{fmt}"
+        if not path.is_file():
+            continue
+        sidecar = path.with_name(path.name + ".sha256")
+        data = path.read_bytes()
+        digest = _sha256(data)
+        recorded = sidecar.read_text().split()[0] if sidecar.is_file() else None
+        if recorded == digest:
+            return FetchResult(pdb_id, path, "cache", digest)
+        # no sidecar (killed between the two renames) or a mismatch: re-verify or discard
+        if recorded is None:
+            try:
+                _verify(data, pdb_id, str(path))
+            except StructkitError:
+                pass
+            else:
+                _atomic_write(sidecar, f"{digest}  {path.name}\n".encode())
+                return FetchResult(pdb_id, path, "cache", digest)
+        for p in (path, sidecar):
+            p.unlink(missing_ok=True)
+    return None
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _verify(data: bytes, pdb_id: str, label: str) -> None:
+    """Raise StructureFileError unless ``data`` parses and declares entry ``pdb_id``."""
+    parsed = parse_structure_bytes(data, Path(label))
+    if parsed.id_code is None:
+        raise StructureFileError(f"{label}: the file does not declare an entry ID")
+    if parsed.id_code != pdb_id:
+        raise StructureFileError(f"{label}: the file is entry {parsed.id_code}, not {pdb_id}")
+
+
+class _NotFound(Exception):
+    pass
+
+
+class _Transient(Exception):
+    pass
+
+
+def _get(url: str, timeout: float) -> bytes:
+    """GET ``url`` within ``timeout`` seconds for the whole transfer; classify failures."""
+    deadline = time.monotonic() + timeout
+    request = urllib.request.Request(url, headers={"User-Agent": "structkit"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            expected = response.headers.get("Content-Length")
+            chunks = []
+            while True:
+                if time.monotonic() > deadline:
+                    raise _Transient(f"timed out after {timeout:g} s")
+                chunk = response.read(_CHUNK)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+            body = b"".join(chunks)
+            if expected is not None and expected.isdigit() and len(body) != int(expected):
+                raise _Transient(f"truncated body ({len(body)} of {expected} bytes)")
+            return body
+    except urllib.error.HTTPError as exc:
+        if exc.code == 404:
+            raise _NotFound(url) from None
+        if exc.code >= 500 or exc.code == 429:
+            raise _Transient(f"HTTP {exc.code}") from None
+        raise FetchError(f"{url}: HTTP {exc.code} {exc.reason}") from None
+    except (TimeoutError, socket.timeout):
+        raise _Transient(f"timed out after {timeout:g} s") from None
+    except http.client.IncompleteRead as exc:
+        raise _Transient(f"truncated body ({len(exc.partial)} bytes received)") from None
+    except (urllib.error.URLError, http.client.HTTPException, ConnectionError, OSError) as exc:
+        reason = getattr(exc, "reason", None) or exc
+        if isinstance(reason, socket.gaierror):
+            host = urllib.parse.urlsplit(url).hostname
+            raise FetchError(
+                f"cannot reach {host} (name resolution failed: no network?); "
+                "use --mirror DIR or STRUCTKIT_MIRROR for local files"
+            ) from None
+        raise _Transient(f"connection failed ({reason})") from None
+
+
+def _download(
+    pdb_id: str, folder: Path, base_url: str, timeout: float, retries: int, backoff: float
+) -> FetchResult:
+    last_problem = ""
+    for fmt in _FORMATS:
+        url = f"{base_url.rstrip('/')}/{pdb_id}.{fmt}"
+        for attempt in range(retries + 1):
+            if attempt:
+                time.sleep(backoff * 2 ** (attempt - 1))
+            try:
+                data = _get(url, timeout)
+                _verify(data, pdb_id, url)
+            except _NotFound:
+                last_problem = "not found"
+                break
+            except _Transient as exc:
+                last_problem = str(exc)
+                continue
+            except StructureFileError as exc:
+                last_problem = str(exc)
+                continue
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"{pdb_id}.{fmt}"
+            digest = _sha256(data)
+            _atomic_write(path, data)
+            _atomic_write(path.with_name(path.name + ".sha256"), f"{digest}  {path.name}\n".encode())
+            return FetchResult(pdb_id, path, "rcsb", digest)
+        else:
+            raise FetchError(
+                f"{pdb_id}: download from {base_url} failed after {retries + 1} attempts "
+                f"({last_problem})"
+            )
+    raise FetchError(f"{pdb_id}: not found in the cache, the mirrors or at {base_url}")
+
+
+def fetch(
+    pdb_id: str,
+    *,
+    cache: str | os.PathLike | None = None,
+    mirrors: Iterable[str | os.PathLike] | None = None,
+    base_url: str | None = None,
+    offline: bool = False,
+    timeout: float = DEFAULT_TIMEOUT,
+    retries: int = DEFAULT_RETRIES,
+    backoff: float = DEFAULT_BACKOFF,
+) -> FetchResult:
+    """Return the file of a PDB entry from the cache, a mirror or the RCSB.
+
+    Parameters
+    ----------
+    pdb_id : str
+        Four-character PDB ID, any case.
+    cache : path, optional
+        Cache folder (default :func:`cache_dir`).
+    mirrors : list of paths, optional
+        Mirror folders searched before ``STRUCTKIT_MIRROR``.
+    base_url : str, optional
+        Download URL prefix (default ``STRUCTKIT_RCSB_URL`` or the RCSB).
+    offline : bool
+        Never download.
+    timeout : float
+        Seconds allowed for one attempt (connection and whole transfer).
+    retries : int
+        Further attempts after a network error, a 5xx answer or a corrupt body.
+    backoff : float
+        Seconds before the first retry; doubled for each further one.
+
+    Returns
+    -------
+    FetchResult
+
+    Raises
+    ------
+    StructkitError
+        ``pdb_id`` is not a PDB ID.
+    FetchError
+        The entry could not be found or downloaded.
+    """
+    pdb_id = normalize_pdb_id(pdb_id)
+    folder = cache_dir(cache)
+    if folder.is_dir():
+        _sweep_stale(folder)
+        hit = _cached(pdb_id, folder)
+        if hit is not None:
+            return hit
+    mirror_hit = find_in_mirrors(pdb_id, mirror_dirs(mirrors))
+    if mirror_hit is not None:
+        return FetchResult(pdb_id, mirror_hit, "mirror")
+    if offline:
+        raise FetchError(f"{pdb_id}: not in the cache or the mirrors, and downloads are off")
+    url = base_url or os.environ.get("STRUCTKIT_RCSB_URL") or DEFAULT_RCSB_URL
+    return _download(pdb_id, folder, url, timeout, retries, backoff)
+
+
+def fetch_many(
+    pdb_ids: Sequence[str],
+    *,
+    progress: Callable[[int, int, str, FetchResult | None, str | None], None] | None = None,
+    **options,
+) -> tuple[list[FetchResult], dict[str, str]]:
+    """Fetch several entries; a failure of one does not stop the others.
+
+    Parameters
+    ----------
+    pdb_ids : sequence of str
+        Entries to fetch.
+    progress : callable, optional
+        Called after each entry as ``progress(done, total, pdb_id, result, error)``.
+    **options
+        Passed to :func:`fetch`.
+
+    Returns
+    -------
+    results : list of FetchResult
+        The entries found, in the order asked.
+    errors : dict
+        Error message per entry that failed.
+    """
+    results: list[FetchResult] = []
+    errors: dict[str, str] = {}
+    for k, pdb_id in enumerate(pdb_ids, start=1):
+        try:
+            result = fetch(pdb_id, **options)
+        except StructkitError as exc:
+            errors[pdb_id] = str(exc)
+            if progress:
+                progress(k, len(pdb_ids), pdb_id, None, str(exc))
+            continue
+        results.append(result)
+        if progress:
+            progress(k, len(pdb_ids), pdb_id, result, None)
+    return results, errors

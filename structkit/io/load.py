@@ -1,0 +1,88 @@
+"""``structkit.load``: an entry ID or a file path in, a :class:`~structkit.model.complex.Complex` out."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from structkit.errors import StructkitError
+from structkit.io.fetch import fetch, is_pdb_id
+from structkit.io.read import read_structure
+from structkit.model.complex import Complex, build_complex
+
+__all__ = ["load"]
+
+_STRUCTURE_SUFFIXES = (".pdb", ".cif", ".ent", ".mmcif", ".gz")
+
+
+def load(
+    id_or_path: str | os.PathLike,
+    *,
+    ligand: str | None = None,
+    chain: str | None = None,
+    keep_hydrogens: bool = False,
+    zero_occupancy: str = "keep",
+    mirrors: Iterable[str | os.PathLike] | None = None,
+    cache: str | os.PathLike | None = None,
+    offline: bool = False,
+) -> Complex:
+    """Load an ALK structure as a :class:`Complex` (kinase chain, inhibitor, waters, additives).
+
+    Parameters
+    ----------
+    id_or_path : str or path
+        A PDB ID (fetched from the cache, the mirrors or the RCSB) or a PDB/mmCIF file (plain
+        or gzip).
+    ligand : str, optional
+        CCD code of the inhibitor, when the file holds several ligands and the pocket rule
+        should not choose.
+    chain : str, optional
+        Author chain ID of the kinase chain to use.
+    keep_hydrogens : bool
+        Keep hydrogen atoms (dropped by default).
+    zero_occupancy : {"keep", "drop"}
+        Policy for atoms of zero occupancy.
+    mirrors : list of paths, optional
+        Local mirror folders (see :func:`structkit.fetch`).
+    cache : path, optional
+        Cache folder.
+    offline : bool
+        Never download.
+
+    Returns
+    -------
+    Complex
+
+    Raises
+    ------
+    StructkitError
+        Bad ID, missing or corrupt file, no ALK chain, or a named ligand or chain the file lacks.
+
+    Examples
+    --------
+    >>> import structkit
+    >>> c = structkit.load("2XP2", mirrors=["../shared/structures"])  # doctest: +SKIP
+    >>> c.ligand, c.drug, c.mutations  # doctest: +SKIP
+    ('VGH', 'crizotinib', [])
+    """
+    text = os.fspath(id_or_path)
+    path = Path(text).expanduser()
+    pdb_id = None
+    if path.exists():
+        pass
+    elif is_pdb_id(text) and not text.lower().endswith(_STRUCTURE_SUFFIXES):
+        result = fetch(text, mirrors=mirrors, cache=cache, offline=offline)
+        path, pdb_id = result.path, result.pdb_id
+    elif os.sep in text or text.lower().endswith(_STRUCTURE_SUFFIXES):
+        raise StructkitError(f"{text}: no such file")
+    else:
+        raise StructkitError(
+            f"{text!r} is neither a PDB ID (four characters, a digit first, such as 2XP2) "
+            "nor an existing file"
+        )
+    parsed = read_structure(path)
+    return build_complex(
+        parsed, pdb_id=pdb_id, ligand=ligand, chain=chain,
+        keep_hydrogens=keep_hydrogens, zero_occupancy=zero_occupancy,
+    )

@@ -1,0 +1,449 @@
+"""Read PDB and mmCIF files (plain or gzip) into :class:`~structkit.model.atoms.Atoms`.
+
+This is the only place where structure files are parsed. The format is sniffed from the content,
+not the file name. Only the first model is read. Nothing is filtered here: altlocs, hydrogens,
+waters and every HETATM group come out as they are in the file; the policies that pick one
+conformer, one chain and one inhibitor live in :mod:`structkit.model.complex`.
+
+For mmCIF the author fields (``auth_seq_id``, ``auth_asym_id``, ``auth_comp_id``,
+``auth_atom_id``) are used where present, the label fields otherwise, so that residue numbers are
+the depositors' (for ALK, UniProt) numbers in both formats.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from structkit.errors import StructureFileError
+from structkit.model.atoms import Atoms
+
+__all__ = ["StructureFile", "parse_structure_text", "read_structure"]
+
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+@dataclass
+class StructureFile:
+    """The parsed content of one structure file.
+
+    Attributes
+    ----------
+    atoms : Atoms
+        Every atom of the first model, in file order.
+    path : Path or None
+        Where the file was read from.
+    format : str
+        ``"pdb"`` or ``"mmcif"``.
+    id_code : str or None
+        The entry ID the file declares (PDB ``HEADER`` or mmCIF ``_entry.id``), upper case, or None.
+    title : str
+        The title (PDB ``TITLE`` or mmCIF ``_struct.title``), empty where absent.
+    resolution : float or None
+        Resolution in Å from ``REMARK 2`` or ``_refine.ls_d_res_high``.
+    seqres : dict of str to list of str
+        Deposited sequence per chain (residue names), where the file has one.
+    het_names : dict of str to str
+        Chemical names of HET groups (``HETNAM``), where the file has them.
+    engineered : list of tuple
+        ``(chain, resnum, wild_type, residue)`` from ``SEQADV ... ENGINEERED MUTATION`` records.
+    """
+
+    atoms: Atoms
+    path: Path | None
+    format: str
+    id_code: str | None = None
+    title: str = ""
+    resolution: float | None = None
+    seqres: dict[str, list[str]] = field(default_factory=dict)
+    het_names: dict[str, str] = field(default_factory=dict)
+    engineered: list[tuple[str, int, str, str]] = field(default_factory=list)
+
+
+def read_structure(path: str | Path) -> StructureFile:
+    """Read a PDB or mmCIF file, plain or gzip-compressed.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+
+    Returns
+    -------
+    StructureFile
+
+    Raises
+    ------
+    StructureFileError
+        If the file is missing, empty, not readable as text, truncated or holds no atoms.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise StructureFileError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise StructureFileError(f"{path}: is a directory, not a structure file") from None
+    except OSError as exc:
+        raise StructureFileError(f"{path}: cannot be read ({exc.strerror})") from None
+    return parse_structure_bytes(raw, path)
+
+
+def parse_structure_bytes(raw: bytes, path: Path | None = None) -> StructureFile:
+    """Parse the bytes of a structure file (gzip is detected from the magic number)."""
+    label = str(path) if path is not None else "<data>"
+    if raw[:2] == _GZIP_MAGIC:
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise StructureFileError(f"{label}: corrupt or truncated gzip data ({exc})") from None
+    if not raw.strip():
+        raise StructureFileError(f"{label}: the file is empty")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("latin-1")
+        except UnicodeDecodeError:  # pragma: no cover - latin-1 decodes every byte
+            raise StructureFileError(f"{label}: not a text file") from None
+    if "\x00" in text:
+        raise StructureFileError(f"{label}: binary data, not a PDB or mmCIF file")
+    return parse_structure_text(text, path)
+
+
+def parse_structure_text(text: str, path: Path | None = None) -> StructureFile:
+    """Parse the text of a PDB or mmCIF file; the format is sniffed from the content."""
+    label = str(path) if path is not None else "<data>"
+    if _looks_like_cif(text):
+        result = _parse_mmcif(text, label)
+    else:
+        result = _parse_pdb(text, label)
+    result.path = path
+    if len(result.atoms) == 0:
+        raise StructureFileError(f"{label}: no atom records found; not a structure file")
+    return result
+
+
+def _looks_like_cif(text: str) -> bool:
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        return stripped.startswith("data_")
+    return False
+
+
+# --------------------------------------------------------------------------------------------
+# PDB
+# --------------------------------------------------------------------------------------------
+
+_TWO_LETTER_ELEMENTS = {
+    "CL", "BR", "FE", "ZN", "MG", "MN", "NA", "CA", "CU", "CO", "NI", "CD", "HG", "SE", "LI", "AL",
+    "SI", "AS", "AU", "AG", "PT", "BA", "SR", "CS", "RB", "YB", "GD", "TB", "SM", "EU", "KR", "XE",
+}
+
+
+def _element_from_name(name: str, resname: str, hetero: bool) -> str:
+    """Guess an element from a PDB atom name when columns 77-78 are blank."""
+    letters = "".join(ch for ch in name if ch.isalpha()).upper()
+    if not letters:
+        return ""
+    if hetero and letters[:2] in _TWO_LETTER_ELEMENTS and (len(letters) == 2 or resname == letters):
+        return letters[:2]
+    return letters[0]
+
+
+def _parse_pdb(text: str, label: str) -> StructureFile:
+    lines = text.splitlines()
+    atom_lines: list[str] = []
+    line_numbers: list[int] = []
+    seqres: dict[str, list[str]] = {}
+    het_names: dict[str, str] = {}
+    engineered: list[tuple[str, int, str, str]] = []
+    title_parts: list[str] = []
+    id_code = None
+    resolution = None
+    model_seen = 0
+    for number, line in enumerate(lines, start=1):
+        record = line[:6]
+        if record in ("ATOM  ", "HETATM"):
+            if model_seen <= 1:
+                atom_lines.append(line)
+                line_numbers.append(number)
+        elif record == "MODEL ":
+            model_seen += 1
+        elif record == "ENDMDL" and model_seen >= 1:
+            model_seen = 2  # ignore further models
+        elif record == "HEADER":
+            code = line[62:66].strip()
+            if re.fullmatch(r"[0-9][A-Za-z0-9]{3}", code):
+                id_code = code.upper()
+        elif record == "TITLE ":
+            title_parts.append(line[10:80].strip())
+        elif record == "REMARK" and line[6:10].strip() == "2":
+            m = re.search(r"RESOLUTION\.\s+([0-9.]+)\s+ANGSTROM", line)
+            if m:
+                resolution = float(m.group(1))
+        elif record == "SEQRES":
+            seqres.setdefault(line[11].strip(), []).extend(line[19:80].split())
+        elif record == "HETNAM":
+            code = line[11:14].strip()
+            het_names[code] = (het_names.get(code, "") + line[15:70].strip()).strip()
+        elif record == "SEQADV" and "ENGINEERED MUTATION" in line:
+            try:
+                engineered.append(
+                    (line[16].strip(), int(line[18:22]), line[39:42].strip(), line[12:15].strip())
+                )
+            except ValueError:
+                pass
+    atoms = _pdb_atoms(atom_lines, line_numbers, label)
+    return StructureFile(
+        atoms=atoms, path=None, format="pdb", id_code=id_code,
+        title=" ".join(title_parts).strip(), resolution=resolution, seqres=seqres,
+        het_names=het_names, engineered=engineered,
+    )
+
+
+def _pdb_atoms(lines: list[str], numbers: list[int], label: str) -> Atoms:
+    if not lines:
+        return Atoms.empty()
+    for line, number in zip(lines, numbers):
+        if len(line.rstrip()) < 54:
+            raise StructureFileError(
+                f"{label}: line {number} is truncated (an atom record needs coordinates)"
+            )
+    try:
+        coords = np.array(
+            [(line[30:38], line[38:46], line[46:54]) for line in lines], dtype=np.float64
+        )
+    except ValueError:
+        bad = _first_bad_line(lines, numbers, lambda s: (float(s[30:38]), float(s[38:46]),
+                                                          float(s[46:54])))
+        raise StructureFileError(f"{label}: line {bad} has unreadable coordinates") from None
+    occupancy = _float_column(lines, 54, 60, 1.0)
+    b_factor = _float_column(lines, 60, 66, 0.0)
+    name = np.array([line[12:16].strip() for line in lines])
+    resname = np.array([line[17:21].strip() for line in lines])
+    chain = np.array([line[21:22].strip() for line in lines])
+    hetero = np.array([line.startswith("HETATM") for line in lines])
+    try:
+        resnum = np.array([int(line[22:26]) for line in lines], dtype=np.int64)
+    except ValueError:
+        bad = _first_bad_line(lines, numbers, lambda s: int(s[22:26]))
+        raise StructureFileError(f"{label}: line {bad} has an unreadable residue number") from None
+    element = np.array([line[76:78].strip().upper() for line in lines])
+    missing = element == ""
+    if missing.any():
+        element[missing] = [
+            _element_from_name(n, r, h)
+            for n, r, h in zip(name[missing], resname[missing], hetero[missing])
+        ]
+    serial = np.array([_int_or(line[6:11], i + 1) for i, line in enumerate(lines)], dtype=np.int64)
+    return Atoms(
+        coords=coords, element=element, name=name,
+        altloc=np.array([line[16:17].strip() for line in lines]),
+        resname=resname, chain=chain, resnum=resnum,
+        icode=np.array([line[26:27].strip() for line in lines]),
+        b_factor=b_factor, occupancy=occupancy, hetero=hetero, entity=chain.copy(),
+        serial=serial,
+    )
+
+
+def _float_column(lines: list[str], start: int, stop: int, default: float) -> np.ndarray:
+    values = [line[start:stop].strip() for line in lines]
+    try:
+        return np.array([float(v) if v else default for v in values], dtype=np.float64)
+    except ValueError:
+        return np.array([_float_or(v, default) for v in values], dtype=np.float64)
+
+
+def _float_or(text: str, default: float) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return default
+
+
+def _int_or(text: str, default: int) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        return default
+
+
+def _first_bad_line(lines: list[str], numbers: list[int], parse) -> int:
+    for line, number in zip(lines, numbers):
+        try:
+            parse(line)
+        except ValueError:
+            return number
+    return numbers[-1]  # pragma: no cover
+
+
+# --------------------------------------------------------------------------------------------
+# mmCIF
+# --------------------------------------------------------------------------------------------
+
+_CIF_TOKEN = re.compile(r"""'(?:[^']|'(?=\S))*'(?=\s|$)|"(?:[^"]|"(?=\S))*"(?=\s|$)|\S+""")
+
+
+def _cif_tokens(text: str) -> list[str]:
+    """Split a run of mmCIF loop rows into values, honouring quotes."""
+    if "'" not in text and '"' not in text:
+        return text.split()
+    out = []
+    for tok in _CIF_TOKEN.findall(text):
+        if len(tok) >= 2 and tok[0] == tok[-1] and tok[0] in "'\"":
+            tok = tok[1:-1]
+        out.append(tok)
+    return out
+
+
+def _cif_value(value: str) -> str:
+    value = value.strip()
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        value = value[1:-1]
+    return value
+
+
+def _parse_mmcif(text: str, label: str) -> StructureFile:
+    lines = text.splitlines()
+    singles: dict[str, str] = {}
+    atom_columns: list[str] = []
+    atom_body: list[str] = []
+    i, n = 0, len(lines)
+    while i < n:
+        line = lines[i]
+        if line.startswith(";"):  # multi-line text field: skip to its closing semicolon
+            i += 1
+            while i < n and not lines[i].startswith(";"):
+                i += 1
+            i += 1
+            continue
+        stripped = line.strip()
+        if stripped == "loop_":
+            j = i + 1
+            columns = []
+            while j < n and lines[j].lstrip().startswith("_"):
+                columns.append(lines[j].split()[0])
+                j += 1
+            k = j
+            while k < n:
+                s = lines[k].lstrip()
+                if s.startswith(("_", "loop_", "data_", "#")) or s == "":
+                    break
+                if lines[k].startswith(";"):
+                    k += 1
+                    while k < n and not lines[k].startswith(";"):
+                        k += 1
+                k += 1
+            if columns and columns[0].startswith("_atom_site.") and not atom_columns:
+                atom_columns = [c[len("_atom_site."):] for c in columns]
+                atom_body = lines[j:k]
+            i = k
+            continue
+        if stripped.startswith("_"):
+            parts = stripped.split(None, 1)
+            if len(parts) == 2:
+                singles[parts[0]] = _cif_value(parts[1])
+            elif i + 1 < n and not lines[i + 1].startswith(";"):
+                singles[parts[0]] = _cif_value(lines[i + 1])
+        i += 1
+    atoms = _cif_atoms(atom_columns, atom_body, label)
+    id_code = None
+    entry = singles.get("_entry.id", "")
+    m = re.match(r"([0-9][A-Za-z0-9]{3})(?:$|_)", entry)
+    if m:
+        id_code = m.group(1).upper()
+    resolution = None
+    for key in ("_refine.ls_d_res_high", "_reflns.d_resolution_high", "_em_3d_reconstruction.resolution"):
+        value = singles.get(key)
+        if value not in (None, "?", "."):
+            try:
+                resolution = float(value)
+                break
+            except ValueError:
+                pass
+    return StructureFile(
+        atoms=atoms, path=None, format="mmcif", id_code=id_code,
+        title=singles.get("_struct.title", "").strip(), resolution=resolution,
+    )
+
+
+def _cif_atoms(columns: list[str], body: list[str], label: str) -> Atoms:
+    if not columns:
+        return Atoms.empty()
+    tokens = _cif_tokens("\n".join(body))
+    ncol = len(columns)
+    if len(tokens) % ncol:
+        raise StructureFileError(
+            f"{label}: the _atom_site table is truncated or malformed "
+            f"({len(tokens)} values for {ncol} columns)"
+        )
+    table = np.array(tokens, dtype=object).reshape(-1, ncol) if tokens else np.zeros((0, ncol))
+    if len(table) == 0:
+        return Atoms.empty()
+    index = {c: k for k, c in enumerate(columns)}
+
+    def col(*names: str, required: bool = False) -> np.ndarray | None:
+        for name in names:
+            if name in index:
+                return table[:, index[name]]
+        if required:
+            raise StructureFileError(f"{label}: the _atom_site table has no {names[0]} column")
+        return None
+
+    def text(values: np.ndarray | None, default: str = "") -> np.ndarray:
+        if values is None:
+            return np.full(len(table), default)
+        out = values.astype(str)
+        out[(out == "?") | (out == ".")] = default
+        return out
+
+    models = col("pdbx_PDB_model_num")
+    if models is not None:
+        first = models[0]
+        keep = models == first
+        if not keep.all():
+            table = table[keep]
+    try:
+        coords = np.column_stack(
+            [col(a, required=True).astype(np.float64) for a in ("Cartn_x", "Cartn_y", "Cartn_z")]
+        )
+    except ValueError:
+        raise StructureFileError(f"{label}: the _atom_site table has unreadable coordinates") from None
+    seq = text(col("auth_seq_id", "label_seq_id"), "")
+    try:
+        resnum = np.array([int(v) if v else -9999 for v in seq], dtype=np.int64)
+    except ValueError:
+        raise StructureFileError(f"{label}: the _atom_site table has unreadable residue numbers") from None
+
+    def floats(values: np.ndarray | None, default: float) -> np.ndarray:
+        if values is None:
+            return np.full(len(table), default)
+        return np.array([_float_or(v, default) for v in values], dtype=np.float64)
+
+    group = text(col("group_PDB"), "ATOM")
+    element = np.char.upper(text(col("type_symbol"), ""))
+    name = text(col("auth_atom_id", "label_atom_id", required=True))
+    resname = text(col("auth_comp_id", "label_comp_id", required=True))
+    hetero = group == "HETATM"
+    missing = element == ""
+    if missing.any():
+        element[missing] = [
+            _element_from_name(a, r, h) for a, r, h in zip(name[missing], resname[missing], hetero[missing])
+        ]
+    chain = text(col("auth_asym_id", "label_asym_id"), "")
+    entity = text(col("label_asym_id", "auth_asym_id"), "")
+    serial_raw = text(col("id"), "")
+    serial = np.array([_int_or(v, k + 1) for k, v in enumerate(serial_raw)], dtype=np.int64)
+    return Atoms(
+        coords=coords, element=element, name=name, altloc=text(col("label_alt_id"), ""),
+        resname=resname, chain=chain, resnum=resnum, icode=text(col("pdbx_PDB_ins_code"), ""),
+        b_factor=floats(col("B_iso_or_equiv"), 0.0), occupancy=floats(col("occupancy"), 1.0),
+        hetero=hetero, entity=entity, serial=serial,
+    )

@@ -1,0 +1,464 @@
+"""The :class:`Complex`: one ALK kinase chain, its inhibitor, waters and additives, as arrays.
+
+:func:`build_complex` turns a parsed file into a Complex by applying these policies, in order:
+
+Hydrogens
+    Dropped by default (element H or D); ``keep_hydrogens=True`` keeps them.
+Alternate locations
+    Per residue, the conformer whose atoms have the highest mean occupancy is kept; a tie goes to
+    the label that sorts first (``A`` before ``B``). Atoms without a label are always kept. The
+    number of atoms that carried a label before the choice is kept per residue.
+Zero occupancy
+    Kept by default (their coordinates are modelled, not observed) and counted per residue;
+    ``zero_occupancy="drop"`` removes them, and the residue then reports them as missing.
+Insertion codes
+    Residues are keyed by (chain, number, insertion code); a residue with an insertion code is an
+    insertion relative to UniProt numbering and gets no UniProt number unless the alignment
+    places it.
+Chains
+    Every polymer chain is mapped to UniProt Q9UM73 (see :mod:`structkit.model.numbering`); the
+    chains that map are ALK kinase chains. If the file has none, it is an error. The chain used is
+    the one named by the caller, else the one whose ATP pocket holds the inhibitor, else the first.
+Inhibitor
+    Candidates are the HETATM groups that are not water, not a known crystallisation additive
+    (:data:`structkit.model.residues.ADDITIVES`) and not a modified amino acid of the chain. Each
+    copy is scored by the number of its heavy atoms within 4.5 Å of the heavy atoms of the chain's
+    KLIFS pocket residues; the copy with the highest score is the inhibitor (ties: more atoms,
+    then file order). A copy with no atom in the pocket is not an inhibitor: such a file is
+    treated as apo. The caller may name the ligand code; then only copies of that code compete,
+    and the file must contain it.
+Missing atoms
+    Heavy atoms of the standard templates (:data:`structkit.model.residues.HEAVY_ATOMS`, without
+    OXT) absent from a residue are listed per residue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from structkit.errors import StructkitError
+from structkit.io.read import StructureFile
+from structkit.model.atoms import Atoms, residue_starts
+from structkit.model.numbering import ChainNumbering, klifs_map, map_chain, reference_residue
+from structkit.model.residues import ADDITIVES, HEAVY_ATOMS, MODIFIED_PARENT, ONE_LETTER, WATER_NAMES
+
+__all__ = ["Complex", "ResidueTable", "build_complex"]
+
+POCKET_CONTACT_CUTOFF = 4.5
+
+
+@dataclass(frozen=True)
+class ResidueTable:
+    """Residue-level view of the protein chain: one entry per residue, in chain order.
+
+    Attributes
+    ----------
+    start, stop : ndarray of int64
+        Atom index range ``[start, stop)`` of each residue in ``Complex.protein``.
+    resname, chain, icode : ndarray of str
+    resnum : ndarray of int64
+        Author residue number.
+    uniprot : ndarray of int64
+        UniProt Q9UM73 number, -1 where unmapped.
+    klifs_position : ndarray of int64
+        KLIFS pocket position 1-85, 0 outside the pocket.
+    klifs_region : ndarray of str
+        KLIFS region, ``""`` outside the pocket.
+    wild_type : ndarray of str
+        Reference residue (one letter) at the UniProt number, ``""`` where unmapped.
+    one_letter : ndarray of str
+        Observed residue (one letter).
+    n_altloc_atoms, n_zero_occupancy : ndarray of int64
+        Atoms that carried an altloc label before the choice; atoms with zero occupancy.
+    missing_atoms : list of tuple of str
+        Template heavy atoms absent from each residue.
+    """
+
+    start: np.ndarray
+    stop: np.ndarray
+    resname: np.ndarray
+    chain: np.ndarray
+    resnum: np.ndarray
+    icode: np.ndarray
+    uniprot: np.ndarray
+    klifs_position: np.ndarray
+    klifs_region: np.ndarray
+    wild_type: np.ndarray
+    one_letter: np.ndarray
+    n_altloc_atoms: np.ndarray
+    n_zero_occupancy: np.ndarray
+    missing_atoms: list[tuple[str, ...]]
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def index_of(self, uniprot_number: int) -> int:
+        """Row of the residue with this UniProt number, or -1 if it is not in the structure."""
+        hits = np.flatnonzero(self.uniprot == uniprot_number)
+        return int(hits[0]) if hits.size else -1
+
+    def to_frame(self) -> pd.DataFrame:
+        """The table as a pandas DataFrame (one row per residue)."""
+        return pd.DataFrame({
+            "chain": self.chain, "resnum": self.resnum, "icode": self.icode,
+            "resname": self.resname, "one_letter": self.one_letter, "uniprot": self.uniprot,
+            "wild_type": self.wild_type, "klifs_position": self.klifs_position,
+            "klifs_region": self.klifs_region, "n_atoms": self.stop - self.start,
+            "n_altloc_atoms": self.n_altloc_atoms, "n_zero_occupancy": self.n_zero_occupancy,
+            "missing_atoms": [" ".join(m) for m in self.missing_atoms],
+        })
+
+
+@dataclass
+class Complex:
+    """One ALK kinase chain with its inhibitor, as NumPy arrays.
+
+    Attributes
+    ----------
+    pdb_id : str or None
+        Entry ID (from the request or the file), upper case.
+    source : Path or None
+        File the complex was read from.
+    chain : str
+        Author chain ID of the kinase chain.
+    protein : Atoms
+        Atoms of the kinase chain (polymer residues, modified residues included).
+    inhibitor : Atoms
+        Atoms of the inhibitor (empty for an apo structure).
+    ligand : str or None
+        CCD code of the inhibitor.
+    waters : Atoms
+        Every water molecule of the model.
+    additives : Atoms
+        Every other HETATM group (additives, ions, other ligand copies, other chains' ligands).
+    residues : ResidueTable
+        Residue-level view of ``protein`` with UniProt and KLIFS numbering.
+    numbering : ChainNumbering
+        How the chain was mapped to UniProt.
+    metadata : dict
+        File format, title, resolution, declared ID, chemical names, engineered mutations.
+    other_chains : list of str
+        ALK kinase chains of the file that were not chosen.
+    """
+
+    pdb_id: str | None
+    source: Path | None
+    chain: str
+    protein: Atoms
+    inhibitor: Atoms
+    ligand: str | None
+    waters: Atoms
+    additives: Atoms
+    residues: ResidueTable
+    numbering: ChainNumbering
+    metadata: dict = field(default_factory=dict)
+    other_chains: list[str] = field(default_factory=list)
+
+    @property
+    def mutations(self) -> list[str]:
+        """Substitutions relative to the reference, as ``L1196M`` strings, in sequence order."""
+        res = self.residues
+        mask = (res.uniprot >= 0) & (res.one_letter != res.wild_type)
+        return [f"{w}{n}{o}" for w, n, o in
+                zip(res.wild_type[mask], res.uniprot[mask], res.one_letter[mask])]
+
+    @property
+    def first_residue(self) -> int:
+        """Lowest UniProt number in the chain."""
+        mapped = self.residues.uniprot[self.residues.uniprot >= 0]
+        return int(mapped.min())
+
+    @property
+    def last_residue(self) -> int:
+        """Highest UniProt number in the chain."""
+        mapped = self.residues.uniprot[self.residues.uniprot >= 0]
+        return int(mapped.max())
+
+    @property
+    def gaps(self) -> list[tuple[int, int]]:
+        """Runs of UniProt numbers between the first and last residue that have no coordinates."""
+        mapped = np.unique(self.residues.uniprot[self.residues.uniprot >= 0])
+        jumps = np.flatnonzero(np.diff(mapped) > 1)
+        return [(int(mapped[j] + 1), int(mapped[j + 1] - 1)) for j in jumps]
+
+    @property
+    def missing_atoms(self) -> dict[int, tuple[str, ...]]:
+        """Missing template heavy atoms per residue (keyed by UniProt number, else author number)."""
+        res = self.residues
+        return {
+            int(u if u >= 0 else n): m
+            for u, n, m in zip(res.uniprot, res.resnum, res.missing_atoms) if m
+        }
+
+    @property
+    def n_altloc_atoms(self) -> int:
+        """Atoms of the chain and inhibitor that carried an altloc label in the file."""
+        return int(self.residues.n_altloc_atoms.sum()) + int(self.metadata.get("inhibitor_altloc_atoms", 0))
+
+    @property
+    def drug(self) -> str | None:
+        """Drug name of the inhibitor where it is a named drug, else None."""
+        from structkit.catalogue import drug_name
+
+        return drug_name(self.ligand) if self.ligand else None
+
+    def residue_atoms(self, uniprot_number: int) -> Atoms:
+        """Atoms of the residue with this UniProt number (empty if it is not in the structure)."""
+        row = self.residues.index_of(uniprot_number)
+        if row < 0:
+            return self.protein[np.zeros(0, dtype=np.int64)]
+        return self.protein[self.residues.start[row]:self.residues.stop[row]]
+
+    def summary(self) -> dict:
+        """The facts ``structkit info`` prints, as a JSON-ready dict."""
+        return {
+            "pdb_id": self.pdb_id,
+            "source": str(self.source) if self.source else None,
+            "format": self.metadata.get("format"),
+            "chain": self.chain,
+            "ligand": self.ligand,
+            "drug": self.drug,
+            "mutations": self.mutations,
+            "first_residue": self.first_residue,
+            "last_residue": self.last_residue,
+            "n_residues": int((self.residues.uniprot >= 0).sum()),
+            "gaps": [list(g) for g in self.gaps],
+            "resolution": self.metadata.get("resolution"),
+            "n_altloc_atoms": self.n_altloc_atoms,
+            "n_residues_missing_atoms": len(self.missing_atoms),
+            "missing_atoms": {str(k): list(v) for k, v in self.missing_atoms.items()},
+            "n_waters": int(len(residue_starts(self.waters))),
+            "additives": sorted(set(self.additives.resname.tolist())),
+            "numbering": self.numbering.method,
+        }
+
+
+def build_complex(
+    parsed: StructureFile,
+    *,
+    pdb_id: str | None = None,
+    ligand: str | None = None,
+    chain: str | None = None,
+    keep_hydrogens: bool = False,
+    zero_occupancy: str = "keep",
+) -> Complex:
+    """Apply the module's policies to a parsed file and return the Complex.
+
+    Parameters
+    ----------
+    parsed : StructureFile
+        Output of :func:`structkit.io.read.read_structure`.
+    pdb_id : str, optional
+        Entry ID to record; defaults to the ID the file declares.
+    ligand : str, optional
+        CCD code of the inhibitor to use; the file must contain it.
+    chain : str, optional
+        Author chain ID of the kinase chain to use.
+    keep_hydrogens : bool
+        Keep hydrogen atoms (dropped by default).
+    zero_occupancy : {"keep", "drop"}
+        What to do with atoms of zero occupancy.
+
+    Returns
+    -------
+    Complex
+
+    Raises
+    ------
+    StructkitError
+        No ALK kinase chain, an unknown chain, or a named ligand the file lacks.
+    """
+    label = str(parsed.path) if parsed.path else (pdb_id or "<structure>")
+    if zero_occupancy not in ("keep", "drop"):
+        raise StructkitError(f"zero_occupancy must be 'keep' or 'drop', not {zero_occupancy!r}")
+    atoms = parsed.atoms
+    if not keep_hydrogens:
+        atoms = atoms[~atoms.is_hydrogen]
+    altloc_labelled = atoms.altloc != ""
+    atoms, had_altloc = _resolve_altlocs(atoms, altloc_labelled)
+    if zero_occupancy == "drop":
+        keep = atoms.occupancy > 0
+        atoms, had_altloc = atoms[keep], had_altloc[keep]
+
+    water = np.isin(atoms.resname, list(WATER_NAMES))
+    polymer = (~atoms.hetero | np.isin(atoms.resname, list(MODIFIED_PARENT))) & ~water
+    polymer &= np.isin(atoms.resname, list(ONE_LETTER) + list(MODIFIED_PARENT))
+    het = ~polymer & ~water
+
+    chains = _alk_chains(atoms, polymer)
+    if not chains:
+        raise StructkitError(f"{label}: no ALK kinase chain found (no chain maps to UniProt Q9UM73)")
+    if chain is not None and chain not in chains:
+        known = ", ".join(sorted(chains))
+        raise StructkitError(f"{label}: chain {chain!r} is not an ALK kinase chain (ALK chains: {known})")
+
+    groups = _het_groups(atoms, het)
+    if ligand is not None:
+        ligand = ligand.upper()
+        if not any(atoms.resname[idx[0]] == ligand for idx in groups):
+            present = sorted({atoms.resname[idx[0]] for idx in groups} - ADDITIVES)
+            raise StructkitError(
+                f"{label}: has no ligand {ligand!r} (ligands in the file: {', '.join(present) or 'none'})"
+            )
+        candidates = [idx for idx in groups if atoms.resname[idx[0]] == ligand]
+    else:
+        candidates = [idx for idx in groups if atoms.resname[idx[0]] not in ADDITIVES]
+
+    chain_order = [c for c in chains if chain is None or c == chain]
+    best = None  # (score, n_atoms, -order, chain, group index)
+    for c in chain_order:
+        pocket = _pocket_atoms(atoms, polymer, c, chains[c])
+        for order, idx in enumerate(candidates):
+            score = _contact_count(atoms.coords[idx], pocket)
+            if score == 0 and ligand is None:
+                continue
+            key = (score, len(idx), -order)
+            if best is None or key > best[0]:
+                best = (key, c, order)
+    if best is not None:
+        chosen_chain, inhibitor_idx = best[1], candidates[best[2]]
+    else:
+        chosen_chain, inhibitor_idx = chain_order[0], np.zeros(0, dtype=np.int64)
+
+    protein_mask = polymer & (atoms.chain == chosen_chain)
+    inhibitor_mask = np.zeros(len(atoms), dtype=bool)
+    inhibitor_mask[inhibitor_idx] = True
+    protein = atoms[protein_mask]
+    numbering = chains[chosen_chain]
+    residues = _residue_table(protein, numbering, had_altloc[protein_mask])
+    inhibitor = atoms[inhibitor_mask]
+    metadata = {
+        "format": parsed.format,
+        "title": parsed.title,
+        "resolution": parsed.resolution,
+        "declared_id": parsed.id_code,
+        "het_names": parsed.het_names,
+        "engineered": parsed.engineered,
+        "seqres": parsed.seqres,
+        "inhibitor_altloc_atoms": int(had_altloc[inhibitor_idx[0]]) if len(inhibitor_idx) else 0,
+    }
+    return Complex(
+        pdb_id=(pdb_id or parsed.id_code),
+        source=parsed.path,
+        chain=chosen_chain,
+        protein=protein,
+        inhibitor=inhibitor,
+        ligand=str(inhibitor.resname[0]) if len(inhibitor) else None,
+        waters=atoms[water],
+        additives=atoms[het & ~inhibitor_mask],
+        residues=residues,
+        numbering=numbering,
+        metadata=metadata,
+        other_chains=[c for c in chains if c != chosen_chain],
+    )
+
+
+def _resolve_altlocs(atoms: Atoms, labelled: np.ndarray) -> tuple[Atoms, np.ndarray]:
+    """Keep one conformer per residue (highest mean occupancy, ties to the first label).
+
+    Returns the selected atoms and, per atom, how many labelled atom records its residue had.
+    """
+    if not labelled.any():
+        return atoms, np.zeros(len(atoms), dtype=np.int64)
+    starts = residue_starts(atoms)
+    residue_of = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(atoms))))
+    keep = ~labelled
+    had = np.zeros(len(atoms), dtype=np.int64)
+    for r in np.unique(residue_of[labelled]):
+        in_res = residue_of == r
+        idx = np.flatnonzero(in_res & labelled)
+        labels = atoms.altloc[idx]
+        occ = atoms.occupancy[idx]
+        options = sorted(set(labels.tolist()))
+        means = [occ[labels == lab].mean() for lab in options]
+        chosen = options[int(np.argmax(means))]  # argmax takes the first of equal maxima
+        keep[idx[labels == chosen]] = True
+        had[in_res] = idx.size
+    # a residue may also list an unlabelled copy of an atom it labels: keep the first only
+    selected = atoms[keep]
+    had = had[keep]
+    sel_starts = residue_starts(selected)
+    residue_of = np.repeat(np.arange(len(sel_starts)), np.diff(np.append(sel_starts, len(selected))))
+    key = np.char.add(residue_of.astype(str), np.char.add("|", selected.name))
+    _, first = np.unique(key, return_index=True)
+    unique = np.zeros(len(selected), dtype=bool)
+    unique[first] = True
+    return selected[unique], had[unique]
+
+
+def _alk_chains(atoms: Atoms, polymer: np.ndarray) -> dict[str, ChainNumbering]:
+    """Map every polymer chain; return the ALK kinase chains in file order."""
+    out: dict[str, ChainNumbering] = {}
+    poly = atoms[polymer]
+    starts = residue_starts(poly)
+    for c in dict.fromkeys(poly.chain[starts].tolist()):
+        rows = starts[poly.chain[starts] == c]
+        numbering = map_chain(poly.resname[rows], poly.resnum[rows], poly.icode[rows])
+        if numbering.is_alk:
+            out[c] = numbering
+    return out
+
+
+def _het_groups(atoms: Atoms, het: np.ndarray) -> list[np.ndarray]:
+    """Atom indices of each HETATM group (one residue of one copy), in file order."""
+    idx = np.flatnonzero(het)
+    if idx.size == 0:
+        return []
+    sub = atoms[idx]
+    starts = residue_starts(sub)
+    bounds = np.append(starts, len(sub))
+    return [idx[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+
+
+def _pocket_atoms(atoms: Atoms, polymer: np.ndarray, chain: str, numbering: ChainNumbering) -> np.ndarray:
+    """Coordinates of the heavy atoms of the chain's KLIFS pocket residues."""
+    sel = polymer & (atoms.chain == chain)
+    sub = atoms[sel]
+    starts = residue_starts(sub)
+    sizes = np.diff(np.append(starts, len(sub)))
+    per_atom_uniprot = np.repeat(numbering.uniprot, sizes)
+    pocket = np.isin(per_atom_uniprot, klifs_map().uniprot) & ~sub.is_hydrogen
+    return sub.coords[pocket]
+
+
+def _contact_count(ligand_xyz: np.ndarray, pocket_xyz: np.ndarray) -> int:
+    """Number of ligand atoms within the contact cut-off of any pocket atom."""
+    if len(ligand_xyz) == 0 or len(pocket_xyz) == 0:
+        return 0
+    d2 = ((ligand_xyz[:, None, :] - pocket_xyz[None, :, :]) ** 2).sum(axis=-1)
+    return int((d2.min(axis=1) <= POCKET_CONTACT_CUTOFF**2).sum())
+
+
+def _residue_table(protein: Atoms, numbering: ChainNumbering, had_altloc: np.ndarray) -> ResidueTable:
+    starts = residue_starts(protein)
+    stops = np.append(starts[1:], len(protein))
+    resname = protein.resname[starts]
+    uniprot = numbering.uniprot
+    kmap = klifs_map()
+    positions = kmap.position_of(uniprot)
+    missing = []
+    for a, b, name in zip(starts, stops, resname):
+        template = HEAVY_ATOMS.get(MODIFIED_PARENT.get(name, name), ())
+        present = set(protein.name[a:b].tolist())
+        missing.append(tuple(x for x in template if x not in present))
+    counts = np.add.reduceat
+    return ResidueTable(
+        start=starts,
+        stop=stops,
+        resname=resname,
+        chain=protein.chain[starts],
+        resnum=protein.resnum[starts],
+        icode=protein.icode[starts],
+        uniprot=uniprot,
+        klifs_position=positions,
+        klifs_region=kmap.region_of(positions),
+        wild_type=np.array([reference_residue(int(u)) if u >= 0 else "" for u in uniprot]),
+        one_letter=np.array(list(numbering.one_letter)),
+        n_altloc_atoms=had_altloc[starts],
+        n_zero_occupancy=counts((protein.occupancy <= 0).astype(np.int64), starts) if len(starts) else starts,
+        missing_atoms=missing,
+    )

@@ -1,0 +1,296 @@
+"""Map observed residues to UniProt Q9UM73 numbering and to the 85 KLIFS pocket positions.
+
+The mapping is made by sequence alignment of the residues seen in the coordinates to the
+reference sequence shipped in ``structkit/data/alk_reference.fasta`` (see its header for the
+source), so that a file whose residues are shifted or renumbered still maps correctly.
+
+Policy
+------
+1. The observed residues of a chain, in file order, are aligned globally to the reference
+   (BLOSUM62, gap open -10, extend -0.5, end gaps free) with Biopython's ``PairwiseAligner``.
+2. The author numbering is tried as well: the most common offset between author numbers and the
+   alignment is applied to every residue (0 for files numbered as UniProt, as all ALK entries are).
+   Where that gives at least as many residues identical to the reference as the alignment, the
+   author numbering wins; this resolves the rare ambiguities of an alignment across a gap in
+   the coordinates. A renumbered file (residues numbered 1, 2, 3 ... across gaps) fails this test
+   and keeps the alignment.
+3. The mapped core runs from the first to the last run of five consecutive residues identical to
+   the reference; residues outside it (expression tags numbered like the native sequence) and
+   residues aligned to a gap (insertions) get no UniProt number (-1).
+4. A chain is an ALK kinase chain when at least 50 residues map and at least 60 % of them are
+   identical to the reference.
+
+Mutations are the mapped residues whose amino acid differs from the reference.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+from Bio import Align
+from Bio.Align import substitution_matrices
+
+from structkit.model.residues import one_letter
+
+__all__ = [
+    "KLIFS_REGIONS",
+    "ChainNumbering",
+    "KlifsMap",
+    "klifs_map",
+    "map_chain",
+    "reference_residue",
+    "reference_sequence",
+]
+
+#: KLIFS regions in pocket order with their first and last position.
+KLIFS_REGIONS: tuple[tuple[str, int, int], ...] = (
+    ("I", 1, 3), ("g.l", 4, 9), ("II", 10, 13), ("III", 14, 19), ("αC", 20, 30),
+    ("b.l", 31, 37), ("IV", 38, 41), ("V", 42, 44), ("GK", 45, 45), ("hinge", 46, 48),
+    ("linker", 49, 52), ("αD", 53, 59), ("αE", 60, 64), ("VI", 65, 67), ("c.l", 68, 75),
+    ("VII", 76, 78), ("VIII", 79, 79), ("xDFG", 80, 83), ("a.l", 84, 85),
+)
+
+MIN_CORE_RUN = 5
+MIN_MAPPED = 50
+MIN_IDENTITY = 0.6
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The reference sequence: ``sequence[i]`` is the residue with UniProt number ``first + i``."""
+
+    first: int
+    sequence: str
+    source: str
+
+    @property
+    def last(self) -> int:
+        """UniProt number of the last residue."""
+        return self.first + len(self.sequence) - 1
+
+
+@lru_cache(maxsize=1)
+def reference_sequence() -> Reference:
+    """Return the ALK reference sequence (UniProt Q9UM73 numbering) shipped as package data.
+
+    Returns
+    -------
+    Reference
+        First UniProt number, one-letter sequence and the FASTA header naming the source.
+    """
+    text = resources.files("structkit.data").joinpath("alk_reference.fasta").read_text()
+    header = next(line for line in text.splitlines() if line.startswith(">"))
+    first = int(header.split("first=")[1].split()[0])
+    seq = "".join(
+        line.strip() for line in text.splitlines() if line and not line.startswith(("#", ">"))
+    )
+    return Reference(first=first, sequence=seq, source=header[1:])
+
+
+def reference_residue(number: int) -> str:
+    """Return the one-letter wild-type residue at a UniProt number, or ``""`` outside the reference."""
+    ref = reference_sequence()
+    if ref.first <= number <= ref.last:
+        return ref.sequence[number - ref.first]
+    return ""
+
+
+@dataclass(frozen=True)
+class KlifsMap:
+    """KLIFS positions of ALK: arrays indexed by position - 1."""
+
+    uniprot: np.ndarray
+    region: np.ndarray
+    wild_type: np.ndarray
+    note: np.ndarray
+
+    def position_of(self, numbers: np.ndarray) -> np.ndarray:
+        """KLIFS position (1-85) of each UniProt number, 0 where the residue is not in the pocket."""
+        numbers = np.asarray(numbers)
+        lookup = dict(zip(self.uniprot.tolist(), range(1, len(self.uniprot) + 1)))
+        return np.array([lookup.get(int(n), 0) for n in numbers.ravel()], dtype=np.int64).reshape(
+            numbers.shape
+        )
+
+    def region_of(self, positions: np.ndarray) -> np.ndarray:
+        """KLIFS region name of each position (``""`` for 0)."""
+        positions = np.asarray(positions)
+        table = np.concatenate([[""], self.region])
+        return table[positions]
+
+
+@lru_cache(maxsize=1)
+def klifs_map() -> KlifsMap:
+    """Return the 85 KLIFS pocket positions of ALK (see ``structkit/data/klifs_alk.csv``)."""
+    import csv
+
+    text = resources.files("structkit.data").joinpath("klifs_alk.csv").read_text()
+    rows = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+    rows.sort(key=lambda r: int(r["klifs_position"]))
+    if [int(r["klifs_position"]) for r in rows] != list(range(1, 86)):
+        raise RuntimeError("klifs_alk.csv must list positions 1 to 85 exactly once")
+    return KlifsMap(
+        uniprot=np.array([int(r["uniprot_number"]) for r in rows], dtype=np.int64),
+        region=np.array([r["klifs_region"] for r in rows]),
+        wild_type=np.array([r["wild_type"] for r in rows]),
+        note=np.array([r["source"] for r in rows]),
+    )
+
+
+@lru_cache(maxsize=1)
+def _aligner() -> Align.PairwiseAligner:
+    aligner = Align.PairwiseAligner()
+    aligner.mode = "global"
+    aligner.substitution_matrix = substitution_matrices.load("BLOSUM62")
+    aligner.open_gap_score = -10.0
+    aligner.extend_gap_score = -0.5
+    aligner.end_gap_score = 0.0
+    return aligner
+
+
+@dataclass(frozen=True)
+class ChainNumbering:
+    """UniProt numbering of one chain's residues.
+
+    Attributes
+    ----------
+    uniprot : ndarray of int64
+        UniProt number per observed residue, -1 where unmapped (tags, insertions, foreign chains).
+    one_letter : str
+        The observed sequence, one letter per residue.
+    identity : float
+        Fraction of mapped residues identical to the reference.
+    n_mapped : int
+        Number of mapped residues.
+    method : str
+        ``"author"`` (author numbering, possibly offset) or ``"alignment"``.
+    offset : int
+        UniProt number minus author number, where the author numbering was used.
+    """
+
+    uniprot: np.ndarray
+    one_letter: str
+    identity: float
+    n_mapped: int
+    method: str
+    offset: int
+
+    @property
+    def is_alk(self) -> bool:
+        """Whether the chain is an ALK kinase chain (see the module policy)."""
+        return self.n_mapped >= MIN_MAPPED and self.identity >= MIN_IDENTITY
+
+
+def map_chain(resnames: np.ndarray, resnums: np.ndarray, icodes: np.ndarray) -> ChainNumbering:
+    """Map the residues of one chain to UniProt Q9UM73 numbering.
+
+    Parameters
+    ----------
+    resnames, resnums, icodes : ndarray
+        Residue name, author number and insertion code of each residue, in file order.
+
+    Returns
+    -------
+    ChainNumbering
+    """
+    ref = reference_sequence()
+    seq = "".join(one_letter(r) for r in resnames)
+    n = len(seq)
+    empty = ChainNumbering(np.full(n, -1, dtype=np.int64), seq, 0.0, 0, "alignment", 0)
+    if n == 0 or set(seq) == {"X"}:
+        return empty
+    aligned = _align(seq, ref.sequence)
+    mapped = aligned >= 0
+    by_alignment = np.where(mapped, aligned + ref.first, -1)
+
+    method, offset, numbers = "alignment", 0, by_alignment
+    if mapped.any():
+        offsets = by_alignment[mapped] - resnums[mapped]
+        values, counts = np.unique(offsets, return_counts=True)
+        offset_try = int(values[np.argmax(counts)])
+        by_author = resnums + offset_try
+        by_author = np.where(
+            (icodes == "") & (by_author >= ref.first) & (by_author <= ref.last), by_author, -1
+        )
+        if np.unique(by_author[by_author >= 0]).size == (by_author >= 0).sum() and (
+            _identical(seq, by_author) >= _identical(seq, by_alignment)
+        ):
+            method, offset, numbers = "author", offset_try, by_author
+    numbers = _trim_to_core(seq, numbers)
+    kept = numbers >= 0
+    n_mapped = int(kept.sum())
+    if n_mapped == 0:
+        return empty
+    identity = _identical(seq, numbers) / n_mapped
+    return ChainNumbering(numbers, seq, identity, n_mapped, method, offset)
+
+
+def _align(query: str, target: str) -> np.ndarray:
+    """Index into ``target`` of each query letter, -1 where aligned to a gap."""
+    alignment = _aligner().align(target, query)[0]
+    out = np.full(len(query), -1, dtype=np.int64)
+    for (t0, t1), (q0, q1) in zip(*alignment.aligned):
+        out[q0:q1] = np.arange(t0, t1)
+    return out
+
+
+def _identical_mask(seq: str, numbers: np.ndarray) -> np.ndarray:
+    ref = reference_sequence()
+    letters = np.frombuffer(seq.encode(), dtype="S1")
+    refl = np.frombuffer(ref.sequence.encode(), dtype="S1")
+    ok = numbers >= 0
+    same = np.zeros(len(seq), dtype=bool)
+    same[ok] = letters[ok] == refl[numbers[ok] - ref.first]
+    return same
+
+
+def _identical(seq: str, numbers: np.ndarray) -> int:
+    return int(_identical_mask(seq, numbers).sum())
+
+
+def _trim_to_core(seq: str, numbers: np.ndarray) -> np.ndarray:
+    """Unmap terminal residues that are not native (expression tags numbered like the protein).
+
+    The core starts at the first and ends at the last run of ``MIN_CORE_RUN`` residues identical
+    to the reference and consecutively numbered. It is then extended outward, across gaps in the
+    coordinates, as far as the extension ends on an identical residue and at least half of it is
+    identical (so an engineered substitution next to the terminus stays, a tag goes).
+    """
+    same = _identical_mask(seq, numbers)
+    n = len(seq)
+    if n < MIN_CORE_RUN:
+        return np.full(n, -1, dtype=np.int64)
+    step_one = np.diff(numbers) == 1
+    window = np.lib.stride_tricks.sliding_window_view(same, MIN_CORE_RUN).all(axis=1)
+    steps = np.lib.stride_tricks.sliding_window_view(step_one, MIN_CORE_RUN - 1)
+    window &= steps.all(axis=1)
+    starts = np.flatnonzero(window)
+    if starts.size == 0:
+        return np.full(n, -1, dtype=np.int64)
+    first, last = int(starts[0]), int(starts[-1] + MIN_CORE_RUN - 1)
+    increasing = np.diff(numbers) > 0
+    first = _extend(same, increasing, first, -1)
+    last = _extend(same, increasing, last, +1)
+    out = numbers.copy()
+    out[:first] = -1
+    out[last + 1:] = -1
+    return out
+
+
+def _extend(same: np.ndarray, increasing: np.ndarray, edge: int, direction: int) -> int:
+    """Furthest index beyond ``edge`` that the core may be extended to (see _trim_to_core)."""
+    best, hits, k = edge, 0, edge
+    while True:
+        nxt = k + direction
+        if nxt < 0 or nxt >= len(same):
+            break
+        if not increasing[min(k, nxt)]:
+            break
+        k = nxt
+        hits += int(same[k])
+        if same[k] and hits * 2 >= abs(k - edge):
+            best = k
+    return best
