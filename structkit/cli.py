@@ -12,9 +12,16 @@ import sys
 from collections.abc import Sequence
 
 from structkit import __version__
+from structkit.analysis.run import run
 from structkit.catalogue import catalogue_ids
 from structkit.errors import StructkitError
-from structkit.io.fetch import DEFAULT_RETRIES, DEFAULT_TIMEOUT, FetchResult, fetch_many
+from structkit.io.fetch import (
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT,
+    FetchResult,
+    fetch_many,
+    normalize_pdb_id,
+)
 from structkit.io.load import load
 
 __all__ = ["main"]
@@ -40,14 +47,14 @@ def _ids(args: argparse.Namespace, name: str) -> list[str]:
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
-    ids = _ids(args, "ids")
+    ids = [normalize_pdb_id(i) for i in _ids(args, "ids")]
     width = len(str(len(ids)))
 
     def progress(k: int, n: int, pdb_id: str, result: FetchResult | None, error: str | None) -> None:
         prefix = f"[{k:>{width}}/{n}] " if n > 1 else ""
         if result is not None:
             print(f"{prefix}{result.pdb_id}\t{result.origin}\t{result.path}", flush=True)
-        else:
+        elif n > 1:
             print(f"{prefix}{pdb_id}\tfailed\t{error}", file=sys.stderr, flush=True)
 
     _, errors = fetch_many(
@@ -114,6 +121,22 @@ def _cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_run(args: argparse.Namespace) -> int:
+    interactive = sys.stderr.isatty()
+
+    def progress(k: int, n: int, entry: str) -> None:
+        if interactive:
+            print(f"\r[{k}/{n}] {entry}   ", end="" if k < n else "\n", file=sys.stderr, flush=True)
+        elif k == n or k % 10 == 0:
+            print(f"[{k}/{n}] structures loaded", file=sys.stderr, flush=True)
+
+    written = run(args.output, progress=progress, mirrors=args.mirror, cache=args.cache,
+                  offline=args.offline)
+    for path in written:
+        print(path)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``structkit`` command."""
     parser = argparse.ArgumentParser(
@@ -139,6 +162,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--chain", metavar="ID", help="use this kinase chain")
     _add_source_options(p)
     p.set_defaults(func=_cmd_info)
+
+    p = sub.add_parser("run", help="regenerate the results tables (deterministic)")
+    p.add_argument("-o", "--output", default="results", metavar="DIR", help="results folder")
+    _add_source_options(p)
+    p.set_defaults(func=_cmd_run)
     return parser
 
 

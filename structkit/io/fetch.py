@@ -234,7 +234,7 @@ def _get(url: str, timeout: float) -> bytes:
         if exc.code >= 500 or exc.code == 429:
             raise _Transient(f"HTTP {exc.code}") from None
         raise FetchError(f"{url}: HTTP {exc.code} {exc.reason}") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise _Transient(f"timed out after {timeout:g} s") from None
     except http.client.IncompleteRead as exc:
         raise _Transient(f"truncated body ({len(exc.partial)} bytes received)") from None

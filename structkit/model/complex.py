@@ -231,7 +231,7 @@ class Complex:
             "n_altloc_atoms": self.n_altloc_atoms,
             "n_residues_missing_atoms": len(self.missing_atoms),
             "missing_atoms": {str(k): list(v) for k, v in self.missing_atoms.items()},
-            "n_waters": int(len(residue_starts(self.waters))),
+            "n_waters": len(residue_starts(self.waters)),
             "additives": sorted(set(self.additives.resname.tolist())),
             "numbering": self.numbering.method,
         }

@@ -1,0 +1,63 @@
+"""structures/catalogue.csv: every verified row agrees with its file; the rest are not mirrored."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+import structkit
+from structkit.catalogue import catalogue, catalogue_ids, catalogue_path, drug_name, drugs
+from structkit.io.fetch import find_in_mirrors
+from tests.conftest import REPO, SHARED
+
+ROWS = {row["pdb_id"]: row for row in catalogue()}
+
+
+def test_catalogue_is_the_tracked_file_and_covers_the_mirror():
+    assert catalogue_path() == REPO / "structures" / "catalogue.csv"
+    on_disk = {p.name.split(".")[0].upper() for p in SHARED.iterdir()
+               if p.suffix in (".pdb", ".cif") or p.is_dir()}
+    assert on_disk <= set(catalogue_ids())
+    assert len(catalogue_ids()) == 60
+
+
+@pytest.mark.parametrize("pdb_id", catalogue_ids())
+def test_row_agrees_with_file(pdb_id):
+    row = ROWS[pdb_id]
+    c = structkit.load(pdb_id, mirrors=[SHARED], offline=True)
+    assert find_in_mirrors(pdb_id, [SHARED]) == SHARED / row["mirror_file"]
+    assert c.chain == row["chain"]
+    assert (c.ligand or "") == row["ligand"]
+    assert (c.drug or "") == row["drug"]
+    assert ("+".join(c.mutations) or "WT") == row["mutations"]
+    assert c.first_residue == int(row["first_residue"])
+    assert c.last_residue == int(row["last_residue"])
+    res = c.metadata["resolution"]
+    assert (f"{res:.2f}" if res else "") == row["resolution_A"]
+    assert row["notes"]
+
+
+def test_unverified_rows_are_known_but_not_mirrored():
+    unverified = [r for r in catalogue() if r["verified"] == "no"]
+    assert {r["pdb_id"] for r in unverified} == {"2YHV", "2YJS", "4ANL", "6CDT"}
+    report = (SHARED / "rcsb_alk_entries_report.csv").read_text()
+    for row in unverified:
+        assert find_in_mirrors(row["pdb_id"], [SHARED]) is None
+        assert f",{row['pdb_id']}," in report
+
+
+def test_drug_table_names_the_review_drugs():
+    assert {k: v["drug"] for k, v in drugs().items()} == {
+        "VGH": "crizotinib", "4MK": "ceritinib", "EMH": "alectinib", "6GY": "brigatinib",
+        "5P8": "lorlatinib", "YMX": "entrectinib", "A1IJ8": "NVL-655"}
+    assert drug_name("vgh") == "crizotinib" and drug_name("GUI") is None
+    # every drug code appears as the inhibitor of its example entry
+    for code, row in drugs().items():
+        assert ROWS[row["example_entry"]]["ligand"] == code
+
+
+def test_catalogue_is_plain_csv():
+    with catalogue_path().open() as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 64 and rows[0]["pdb_id"] == "2XB7"

@@ -1,0 +1,92 @@
+"""The command line: info text and JSON, and bad input ending in one line, exit 1, no traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO, SHARED
+
+
+def run(*args, env_extra=None):
+    env = dict(os.environ, **(env_extra or {}))
+    return subprocess.run([sys.executable, "-m", "structkit", *args], capture_output=True,
+                          text=True, env=env, cwd=REPO)
+
+
+def assert_one_line_error(proc, *fragments):
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("structkit: error:"), proc.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_info_json():
+    proc = run("info", "9GBE", "2YFX", str(SHARED / "4ans.pdb"), "--json", "--mirror", str(SHARED))
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert [d["pdb_id"] for d in data] == ["9GBE", "2YFX", "4ANS"]
+    for key in ("pdb_id", "chain", "ligand", "drug", "mutations", "first_residue", "last_residue"):
+        assert all(key in d for d in data)
+    assert data[0]["mutations"] == ["L1196M", "G1202R"] and data[0]["drug"] == "NVL-655"
+    assert data[1]["mutations"] == ["L1196M"] and data[1]["ligand"] == "VGH"
+    assert data[2]["mutations"] == ["L1196M", "G1269A"]
+
+
+def test_info_text_uses_mirror_from_environment():
+    proc = run("info", "2xp2", env_extra={"STRUCTKIT_MIRROR": str(SHARED)})
+    assert proc.returncode == 0, proc.stderr
+    assert "VGH (crizotinib)" in proc.stdout and "1093-1401" in proc.stdout
+    assert "gaps        1124-1125, 1137-1143, 1218-1219, 1281-1289" in proc.stdout
+
+
+def test_info_all_covers_the_catalogue():
+    proc = run("info", "--all", "--json", "--mirror", str(SHARED), "--offline")
+    assert proc.returncode == 0, proc.stderr
+    assert len(json.loads(proc.stdout)) == 60
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (("info", "XYZ"), ["'XYZ' is neither a PDB ID"]),
+        (("fetch", "12345"), ["'12345' is not a PDB ID"]),
+        (("info", "nofile.pdb"), ["nofile.pdb: no such file"]),
+        (("info", "2XP2", "--offline"), ["2XP2: not in the cache or the mirrors"]),
+        (("fetch", "2XP2", "--offline"), ["2XP2: not in the cache or the mirrors"]),
+        (("info", str(SHARED / "3l9p.cif"), "--ligand", "VGH"), ["has no ligand 'VGH'"]),
+        (("info", str(SHARED / "2xp2.pdb"), "--chain", "Q"), ["chain 'Q' is not an ALK"]),
+        (("info",), ["give at least one"]),
+    ],
+)
+def test_bad_input_is_one_line(args, fragments):
+    assert_one_line_error(run(*args), *fragments)
+
+
+def test_offline_without_network_is_one_line():
+    proc = run("fetch", "2XP2", "--retries", "0")  # conftest points the RCSB URL at a closed port
+    assert_one_line_error(proc, "2XP2: download from", "failed after 1 attempts")
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [(b"", "the file is empty"), (b"not a structure\n", "no atom records found"),
+     (b"ATOM      1  N   ASN A1093      42.7", "is truncated")],
+)
+def test_bad_files_are_one_line(tmp_path, content, fragment):
+    path = tmp_path / "bad.pdb"
+    path.write_bytes(content)
+    assert_one_line_error(run("info", str(path)), str(path), fragment)
+
+
+def test_structure_with_no_alk_chain_is_one_line(tmp_path):
+    lines = [x for x in (SHARED / "2xp2.pdb").read_text().splitlines() if x.startswith("HETATM")]
+    path = tmp_path / "ligand_only.pdb"
+    path.write_text("\n".join(lines) + "\n")
+    assert_one_line_error(run("info", str(path)), "no ALK kinase chain")
