@@ -1,0 +1,264 @@
+"""Mutation notation: one canonical form for what the review (and users) write.
+
+Forms understood
+----------------
+=====================  ================================  ==========================================
+written                 meaning                           canonical
+=====================  ================================  ==========================================
+``G1202R``              substitution                      ``G1202R``
+``I1171N/S/T``          alternatives at one site          ``I1171N``, ``I1171S``, ``I1171T``
+``I1171/N/S``           the same, site first              ``I1171N``, ``I1171S``
+``F1174``, ``T1151``    a site with no named substitution ``F1174``
+``G1202R+L1196M``       compound mutation                 ``L1196M+G1202R`` (ordered by position)
+``I1151Tins``           insertion of T after residue 1151 ``T1151Tins`` (wild type from reference)
+``1151Tins``            the same without the wild type    ``T1151Tins``
+``G1202del``            deletion                          ``G1202del``
+``G1202R/L1196M``       review shorthand: '/' between     ``L1196M+G1202R`` (flagged)
+                        two sites read as a compound
+``G1202R+L1196M/F1174L`` review shorthand: alternatives   ``L1196M+G1202R``, ``F1174L+G1202R``
+                        of the last component             (flagged)
+=====================  ================================  ==========================================
+
+The wild-type residue is checked against the reference sequence
+(:func:`structkit.model.numbering.reference_residue`). With ``strict=True`` (the default) a wrong
+wild type is an error that names the real residue; with ``strict=False`` the parse goes on, using
+the reference residue, and the discrepancy is returned as a note, so that data such as the review's
+tables can be kept with their flags instead of being dropped.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from structkit.errors import StructkitError
+from structkit.model.numbering import reference_residue, reference_sequence
+from structkit.model.residues import THREE_LETTER
+
+__all__ = ["Change", "Mutation", "MutationParse", "parse_mutation", "parse_mutations"]
+
+_AMINO = "ACDEFGHIKLMNPQRSTVWY"
+_TOKEN = re.compile(
+    r"^(?P<wt>[A-Z]?)(?P<pos>[0-9]{3,5})(?:(?P<alt>[A-Z]+)(?P<ins>ins)|(?P<del>del)|(?P<sub>[A-Z]?))$"
+)
+
+
+@dataclass(frozen=True, order=True)
+class Change:
+    """One change at one site.
+
+    Attributes
+    ----------
+    position : int
+        UniProt Q9UM73 residue number.
+    wild_type : str
+        Reference residue (one letter).
+    kind : str
+        ``"substitution"``, ``"site"`` (no substitution named), ``"insertion"`` or ``"deletion"``.
+    residue : str
+        New residue (substitution) or inserted residues (insertion); ``""`` otherwise.
+    """
+
+    position: int
+    kind: str
+    residue: str = ""
+    wild_type: str = field(default="", compare=False)
+
+    def __str__(self) -> str:
+        if self.kind == "substitution":
+            return f"{self.wild_type}{self.position}{self.residue}"
+        if self.kind == "insertion":
+            return f"{self.wild_type}{self.position}{self.residue}ins"
+        if self.kind == "deletion":
+            return f"{self.wild_type}{self.position}del"
+        return f"{self.wild_type}{self.position}"
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """A single or compound mutation: changes at distinct sites, ordered by position."""
+
+    changes: tuple[Change, ...]
+
+    def __post_init__(self) -> None:
+        ordered = tuple(sorted(self.changes))
+        object.__setattr__(self, "changes", ordered)
+
+    def __str__(self) -> str:
+        return "+".join(str(c) for c in self.changes)
+
+    @property
+    def positions(self) -> tuple[int, ...]:
+        """UniProt numbers of the sites."""
+        return tuple(c.position for c in self.changes)
+
+    @property
+    def is_compound(self) -> bool:
+        """Whether more than one site changes."""
+        return len(self.changes) > 1
+
+    @property
+    def is_site_only(self) -> bool:
+        """Whether some change names a site but no substitution."""
+        return any(c.kind == "site" for c in self.changes)
+
+
+@dataclass(frozen=True)
+class MutationParse:
+    """The result of parsing one written mutation string.
+
+    Attributes
+    ----------
+    text : str
+        The string as written.
+    mutations : tuple of Mutation
+        The mutations it denotes (several for alternatives).
+    notes : tuple of str
+        Interpretations made and discrepancies found (empty for an unambiguous, correct string).
+    """
+
+    text: str
+    mutations: tuple[Mutation, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def flagged(self) -> bool:
+        """Whether the string needed an interpretation or carried an error."""
+        return bool(self.notes)
+
+
+def _error(text: str, why: str) -> StructkitError:
+    return StructkitError(f"cannot parse mutation {text!r}: {why}")
+
+
+def _normalise(text: str) -> str:
+    s = text.strip().rstrip(".,;")
+    s = re.sub(r"\s*([+/])\s*", r"\1", s).upper()
+    return re.sub(r"(INS|DEL)(?=$|[+/])", lambda m: m.group(1).lower(), s)
+
+
+def _token(item: str, text: str, strict: bool, notes: list[str]) -> Change:
+    m = _TOKEN.match(item)
+    if not m:
+        raise _error(text, f"{item!r} is not of the form G1202R, F1174, 1151Tins or G1202del")
+    pos = int(m.group("pos"))
+    ref = reference_sequence()
+    if not ref.first <= pos <= ref.last:
+        raise _error(text, f"residue {pos} is outside the ALK reference ({ref.first}-{ref.last})")
+    actual = reference_residue(pos)
+    written = m.group("wt")
+    if written and written != actual:
+        message = f"residue {pos} is {actual} ({THREE_LETTER[actual].capitalize()}) in ALK, not {written}"
+        if strict:
+            raise _error(text, message)
+        notes.append(f"{item}: {message}; read as {actual}{pos}")
+    for letters in (m.group("alt") or "", m.group("sub") or ""):
+        bad = set(letters) - set(_AMINO)
+        if bad:
+            raise _error(text, f"{''.join(sorted(bad))} is not an amino-acid letter")
+    if m.group("ins"):
+        return Change(pos, "insertion", m.group("alt"), actual)
+    if m.group("del"):
+        return Change(pos, "deletion", "", actual)
+    if m.group("sub"):
+        if m.group("sub") == actual:
+            raise _error(text, f"{item} names no change ({actual}{pos} is the wild type)")
+        return Change(pos, "substitution", m.group("sub"), actual)
+    return Change(pos, "site", "", actual)
+
+
+def _component(part: str, text: str, strict: bool, notes: list[str], compound_context: bool):
+    """Alternatives of one '+'-component: a list of lists of Changes (each inner list joined)."""
+    items = [i for i in part.split("/") if i]
+    if not items:
+        raise _error(text, "empty component")
+    first = _token(items[0], text, strict, notes)
+    options = [[first]]
+    other_sites = []
+    for item in items[1:]:
+        if re.fullmatch(r"[A-Z]", item):
+            if first.kind not in ("substitution", "site"):
+                raise _error(text, f"{item!r} cannot follow {first}")
+            if item == first.wild_type:
+                raise _error(text, f"{first.wild_type}{first.position}{item} names no change")
+            options.append([Change(first.position, "substitution", item, first.wild_type)])
+            continue
+        change = _token(item, text, strict, notes)
+        if change.position == first.position:
+            options.append([change])
+        else:
+            other_sites.append(change)
+            options.append([change])
+    if first.kind == "site" and len(options) > 1 and all(
+        o[0].position == first.position for o in options[1:]
+    ):
+        options = options[1:]  # I1171/N/S: the site, then its substitutions
+    if other_sites:
+        if compound_context:
+            notes.append(f"{part}: '/' read as alternatives of this component of a compound mutation")
+        else:
+            notes.append(f"{part}: '/' between different sites read as a compound mutation")
+            return [[o[0] for o in options]]
+    return options
+
+
+def parse_mutations(text: str, *, strict: bool = True) -> MutationParse:
+    """Parse a written mutation string into canonical mutations.
+
+    Parameters
+    ----------
+    text : str
+        For example ``"G1202R"``, ``"I1171N/S/T"``, ``"G1202R+L1196M"``, ``"1151Tins"``.
+    strict : bool
+        Raise on a wrong wild-type residue (default); otherwise note it and go on.
+
+    Returns
+    -------
+    MutationParse
+
+    Raises
+    ------
+    StructkitError
+        A malformed string, a residue outside the reference, or (strict) a wrong wild type.
+
+    Examples
+    --------
+    >>> [str(m) for m in parse_mutations("I1171N/S/T").mutations]
+    ['I1171N', 'I1171S', 'I1171T']
+    >>> str(parse_mutations("G1202R+L1196M").mutations[0])
+    'L1196M+G1202R'
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise _error(str(text), "empty string")
+    normalised = _normalise(text)
+    notes: list[str] = []
+    parts = normalised.split("+")
+    if any(not p for p in parts):
+        raise _error(text, "empty component around '+'")
+    components = [_component(p, text, strict, notes, len(parts) > 1) for p in parts]
+    mutations = []
+    for combo in itertools.product(*components):
+        changes = [c for group in combo for c in group]
+        positions = [c.position for c in changes]
+        if len(set(positions)) != len(positions):
+            raise _error(text, "two changes at one site in one compound mutation")
+        mutation = Mutation(tuple(changes))
+        if mutation not in mutations:
+            mutations.append(mutation)
+    return MutationParse(text=text, mutations=tuple(mutations), notes=tuple(notes))
+
+
+def parse_mutation(text: str, *, strict: bool = True) -> Mutation:
+    """Parse a string that denotes exactly one (single or compound) mutation.
+
+    Raises
+    ------
+    StructkitError
+        As :func:`parse_mutations`, or if the string denotes alternatives.
+    """
+    parsed = parse_mutations(text, strict=strict)
+    if len(parsed.mutations) != 1:
+        listed = ", ".join(str(m) for m in parsed.mutations)
+        raise _error(text, f"denotes {len(parsed.mutations)} alternatives ({listed}); give one")
+    return parsed.mutations[0]
