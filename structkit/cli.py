@@ -23,6 +23,7 @@ from structkit.io.fetch import (
     normalize_pdb_id,
 )
 from structkit.io.load import load
+from structkit.model.sites import site_table
 
 __all__ = ["main"]
 
@@ -121,6 +122,39 @@ def _cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _parse_site_list(text: str | None) -> list[int] | None:
+    if not text:
+        return None
+    try:
+        return [int(x) for x in text.replace(",", " ").split()]
+    except ValueError:
+        raise StructkitError(f"--sites takes UniProt numbers such as 1196,1202, not {text!r}") from None
+
+
+def _cmd_sites(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    sites = _parse_site_list(args.sites)
+    frames = []
+    for target in _ids(args, "targets"):
+        complex_ = load(target, ligand=args.ligand, chain=args.chain, mirrors=args.mirror,
+                        cache=args.cache, offline=args.offline)
+        frame = site_table(complex_, sites)
+        frames.append(frame)
+        if not (args.json or args.csv):
+            drug = f" ({complex_.drug})" if complex_.drug else ""
+            print(f"{complex_.pdb_id or complex_.source}  chain {complex_.chain}  "
+                  f"inhibitor {complex_.ligand or 'none'}{drug}")
+            print(frame.drop(columns="pdb_id").to_string(index=False))
+            print()
+    table = pd.concat(frames, ignore_index=True)
+    if args.json:
+        print(table.to_json(orient="records", indent=2))
+    elif args.csv:
+        print(table.to_csv(index=False, lineterminator="\n"), end="")
+    return 0
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     interactive = sys.stderr.isatty()
 
@@ -162,6 +196,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--chain", metavar="ID", help="use this kinase chain")
     _add_source_options(p)
     p.set_defaults(func=_cmd_info)
+
+    p = sub.add_parser("sites", help="the review's mutation sites in structures")
+    p.add_argument("targets", nargs="*", metavar="ID|PATH", help="PDB IDs or structure files")
+    p.add_argument("--all", action="store_true", help="every entry of the catalogue")
+    p.add_argument("--sites", metavar="N,N", help="UniProt numbers (default: every review site)")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print JSON records")
+    out.add_argument("--csv", action="store_true", help="print CSV")
+    p.add_argument("--ligand", metavar="CCD", help="use this ligand as the inhibitor")
+    p.add_argument("--chain", metavar="ID", help="use this kinase chain")
+    _add_source_options(p)
+    p.set_defaults(func=_cmd_sites)
 
     p = sub.add_parser("run", help="regenerate the results tables (deterministic)")
     p.add_argument("-o", "--output", default="results", metavar="DIR", help="results folder")

@@ -90,3 +90,15 @@ def test_structure_with_no_alk_chain_is_one_line(tmp_path):
     path = tmp_path / "ligand_only.pdb"
     path.write_text("\n".join(lines) + "\n")
     assert_one_line_error(run("info", str(path)), "no ALK kinase chain")
+
+
+def test_sites_command_json():
+    proc = run("sites", "2YFX", "--sites", "1196,1202", "--json", "--mirror", str(SHARED))
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    rows = [(d["uniprot"], d["residue"], d["mutated"]) for d in data]
+    assert rows == [(1196, "M", True), (1202, "G", False)]
+
+
+def test_sites_bad_list_is_one_line():
+    assert_one_line_error(run("sites", "2YFX", "--sites", "12x", "--mirror", str(SHARED)), "--sites takes")
