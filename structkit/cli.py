@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from structkit import __version__
+from structkit.analysis.coverage import coverage
 from structkit.analysis.run import run
 from structkit.catalogue import catalogue_ids
 from structkit.errors import StructkitError
@@ -155,6 +156,30 @@ def _cmd_sites(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_coverage(args: argparse.Namespace) -> int:
+    table = coverage(drug=args.drug, mutation=args.mutation, include_compounds=not args.exact)
+    if args.json:
+        print(table.to_json(orient="records", indent=2))
+        return 0
+    if table.empty:
+        print("no coverage statement matches")
+        return 0
+    for relation in ("resistant", "covered"):
+        part = table[table["relation"] == relation]
+        if part.empty:
+            continue
+        label = "reported resistant" if relation == "resistant" else "reported covering"
+        print(f"{label} ({part['drug'].nunique()} drugs):")
+        for row in part.itertuples(index=False):
+            ic50 = f"  IC50 {row.ic50_nM:g} nM" if row.ic50_nM == row.ic50_nM else ""
+            refs = f"  refs {row.refs.replace(';', ',')}" if row.refs else ""
+            flag = f"  [{row.flag}]" if row.flag else ""
+            where = f"{row.source}, line {row.line}"
+            print(f"  {row.drug:<20} {row.mutation:<16} {where:<18}{refs}{ic50}{flag}")
+        print()
+    return 0
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     interactive = sys.stderr.isatty()
 
@@ -208,6 +233,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--chain", metavar="ID", help="use this kinase chain")
     _add_source_options(p)
     p.set_defaults(func=_cmd_sites)
+
+    p = sub.add_parser("coverage", help="which drugs the review reports resisted by or covering a mutation")
+    p.add_argument("--drug", metavar="NAME", help="one drug (crizotinib ... NVL-655)")
+    p.add_argument("--mutation", metavar="M", help="a mutation (G1202R, G1202R+L1196M ...)")
+    p.add_argument("--exact", action="store_true", help="do not list compounds containing the mutation")
+    p.add_argument("--json", action="store_true", help="print JSON records")
+    p.set_defaults(func=_cmd_coverage)
 
     p = sub.add_parser("run", help="regenerate the results tables (deterministic)")
     p.add_argument("-o", "--output", default="results", metavar="DIR", help="results folder")

@@ -3,7 +3,8 @@
 - :func:`review_regions`: the regions the review names, as sets of UniProt numbers
   (``structkit/data/review_regions.csv`` states the basis of each definition).
 - :func:`review_sites`: every residue at which the review names a mutation
-  (``structkit/data/review_mentions.csv``, extracted from the review text).
+  (``structkit/data/review_coverage.csv``); :func:`review_mentions`: every mutation string of the
+  review text with its parse (``structkit/data/review_mentions.csv``).
 - :func:`site_table`: per site, its wild type, the residue in a given structure, its review
   regions, KLIFS position and region, and whether its atoms are resolved. Sites are addressed by
   UniProt number, so residues between KLIFS positions (C1156, T1151 ...) are covered too.
@@ -20,6 +21,7 @@ import pandas as pd
 
 from structkit.errors import StructkitError
 from structkit.model.complex import Complex
+from structkit.model.mutations import parse_mutations
 from structkit.model.numbering import klifs_map, reference_residue
 
 __all__ = ["SITE_COLUMNS", "regions_of", "review_mentions", "review_regions", "review_sites", "site_table"]
@@ -68,15 +70,17 @@ def review_mentions() -> pd.DataFrame:
 def review_sites() -> tuple[int, ...]:
     """UniProt numbers of every residue at which the review names a mutation, ascending.
 
-    Unparsed strings (such as the typo ``CD1203N``) do not add sites; their intended site is
-    present through the other mentions.
+    Taken from the curated coverage statements (``structkit/data/review_coverage.csv``), which
+    hold every mutation of Table 2 and of the running text; residues the text names for another
+    reason (M1199 and E1210 as hydrogen-bond partners of gilteritinib) are not mutation sites
+    unless a mutation is named there too (E1210K is).
     """
     sites: set[int] = set()
-    for canonical in review_mentions()["canonical"]:
-        for mutation in filter(None, canonical.split(";")):
-            for change in mutation.split("+"):
-                digits = "".join(ch for ch in change[1:] if ch.isdigit())
-                sites.add(int(digits))
+    for row in _read_commented("review_coverage.csv"):
+        if row["reading"] == "WT":
+            continue
+        for mutation in parse_mutations(row["reading"], strict=False).mutations:
+            sites.update(mutation.positions)
     return tuple(sorted(sites))
 
 
