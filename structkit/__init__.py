@@ -5,9 +5,13 @@ The public API, re-exported here:
 - :func:`load` an entry or a file as a :class:`Complex` (kinase chain + inhibitor as arrays);
 - :func:`fetch` / :func:`fetch_many` entry files from the cache, local mirrors or the RCSB;
 - :func:`catalogue` of the known ALK entries and :func:`drug_name` of a ligand code;
+- :func:`parse_mutations` / :func:`parse_mutation`: mutation notation in, canonical mutations out;
+- :func:`site_table`, :func:`review_sites`, :func:`review_regions`: the review's sites in a structure;
+- :func:`coverage` / :func:`coverage_table`: the review's reported resistance and coverage;
 - :class:`StructkitError`, the one error type for bad input.
 """
 
+from structkit.analysis.coverage import coverage, coverage_table
 from structkit.catalogue import catalogue, catalogue_ids, drug_name
 from structkit.errors import FetchError, StructkitError, StructureFileError
 from structkit.io.fetch import FetchResult, fetch, fetch_many
@@ -15,26 +19,38 @@ from structkit.io.load import load
 from structkit.io.read import read_structure
 from structkit.model.atoms import Atoms
 from structkit.model.complex import Complex, ResidueTable
+from structkit.model.mutations import Change, Mutation, parse_mutation, parse_mutations
 from structkit.model.numbering import klifs_map, reference_sequence
+from structkit.model.sites import regions_of, review_regions, review_sites, site_table
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Atoms",
+    "Change",
     "Complex",
     "FetchError",
     "FetchResult",
+    "Mutation",
     "ResidueTable",
     "StructkitError",
     "StructureFileError",
     "__version__",
     "catalogue",
     "catalogue_ids",
+    "coverage",
+    "coverage_table",
     "drug_name",
     "fetch",
     "fetch_many",
     "klifs_map",
     "load",
+    "parse_mutation",
+    "parse_mutations",
     "read_structure",
     "reference_sequence",
+    "regions_of",
+    "review_regions",
+    "review_sites",
+    "site_table",
 ]

@@ -102,3 +102,23 @@ def test_sites_command_json():
 
 def test_sites_bad_list_is_one_line():
     assert_one_line_error(run("sites", "2YFX", "--sites", "12x", "--mirror", str(SHARED)), "--sites takes")
+
+
+def test_coverage_command():
+    proc = run("coverage", "--mutation", "G1202R", "--exact")
+    assert proc.returncode == 0, proc.stderr
+    resisted, covering = proc.stdout.split("reported covering")
+    assert "crizotinib" in resisted and "lorlatinib" not in resisted
+    assert "lorlatinib" in covering and "NVL-655" in covering and "[conflict]" in covering
+    data = json.loads(run("coverage", "--drug", "ZX-29", "--json").stdout)
+    assert {(d["mutation"], d["ic50_nM"]) for d in data} == {("WT", 2.1), ("L1196M", 1.3), ("G1202R", 3.9)}
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [(("coverage", "--drug", "aspirin"), "'aspirin' is not a drug of the review"),
+     (("coverage", "--mutation", "G1203R"), "residue 1203 is D (Asp) in ALK, not G"),
+     (("coverage", "--mutation", "hello"), "cannot parse mutation 'hello'")],
+)
+def test_coverage_bad_input(args, fragment):
+    assert_one_line_error(run(*args), fragment)
