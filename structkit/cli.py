@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from structkit import __version__
 from structkit.analysis.coverage import coverage
@@ -24,6 +24,7 @@ from structkit.io.fetch import (
     normalize_pdb_id,
 )
 from structkit.io.load import load
+from structkit.model.complex import Complex
 from structkit.model.sites import site_table
 
 __all__ = ["main"]
@@ -37,6 +38,31 @@ def _add_source_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--cache", metavar="DIR", help="download cache (default STRUCTKIT_CACHE)")
     parser.add_argument("--offline", action="store_true", help="never download")
+
+
+def _add_structure_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("targets", nargs="*", metavar="ID|PATH", help="PDB IDs or structure files")
+    parser.add_argument("--all", action="store_true", help="every entry of the catalogue")
+    parser.add_argument("--ligand", metavar="CCD", help="use this ligand as the inhibitor")
+    parser.add_argument("--chain", metavar="ID", help="use this kinase chain")
+    _add_source_options(parser)
+
+
+def _each_complex(args: argparse.Namespace) -> Iterator[Complex]:
+    """Load every target; with several, report a failure in one line and go on, then fail."""
+    targets = _ids(args, "targets")
+    failures = []
+    for target in targets:
+        try:
+            yield load(target, ligand=args.ligand, chain=args.chain, mirrors=args.mirror,
+                       cache=args.cache, offline=args.offline)
+        except StructkitError as exc:
+            if len(targets) == 1:
+                raise
+            print(f"structkit: error: {exc}", file=sys.stderr)
+            failures.append(target)
+    if failures:
+        raise StructkitError(f"{len(failures)} of {len(targets)} structures failed: {', '.join(failures)}")
 
 
 def _ids(args: argparse.Namespace, name: str) -> list[str]:
@@ -97,29 +123,14 @@ def _format_info(s: dict) -> str:
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
-    targets = _ids(args, "targets")
     summaries = []
-    failures = []
-    for target in targets:
-        try:
-            complex_ = load(
-                target, ligand=args.ligand, chain=args.chain, mirrors=args.mirror,
-                cache=args.cache, offline=args.offline,
-            )
-        except StructkitError as exc:
-            if len(targets) == 1:
-                raise
-            print(f"structkit: error: {exc}", file=sys.stderr)
-            failures.append(target)
-            continue
+    for complex_ in _each_complex(args):
         summary = complex_.summary()
         summaries.append(summary)
         if not args.json:
             print(_format_info(summary))
     if args.json:
         print(json.dumps(summaries, indent=2))
-    if failures:
-        raise StructkitError(f"{len(failures)} of {len(targets)} structures failed: {', '.join(failures)}")
     return 0
 
 
@@ -137,9 +148,7 @@ def _cmd_sites(args: argparse.Namespace) -> int:
 
     sites = _parse_site_list(args.sites)
     frames = []
-    for target in _ids(args, "targets"):
-        complex_ = load(target, ligand=args.ligand, chain=args.chain, mirrors=args.mirror,
-                        cache=args.cache, offline=args.offline)
+    for complex_ in _each_complex(args):
         frame = site_table(complex_, sites)
         frames.append(frame)
         if not (args.json or args.csv):
@@ -214,24 +223,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_fetch)
 
     p = sub.add_parser("info", help="summarise structures (chain, inhibitor, residues, mutations)")
-    p.add_argument("targets", nargs="*", metavar="ID|PATH", help="PDB IDs or structure files")
-    p.add_argument("--all", action="store_true", help="every entry of the catalogue")
+    _add_structure_options(p)
     p.add_argument("--json", action="store_true", help="print a JSON list")
-    p.add_argument("--ligand", metavar="CCD", help="use this ligand as the inhibitor")
-    p.add_argument("--chain", metavar="ID", help="use this kinase chain")
-    _add_source_options(p)
     p.set_defaults(func=_cmd_info)
 
     p = sub.add_parser("sites", help="the review's mutation sites in structures")
-    p.add_argument("targets", nargs="*", metavar="ID|PATH", help="PDB IDs or structure files")
-    p.add_argument("--all", action="store_true", help="every entry of the catalogue")
+    _add_structure_options(p)
     p.add_argument("--sites", metavar="N,N", help="UniProt numbers (default: every review site)")
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print JSON records")
     out.add_argument("--csv", action="store_true", help="print CSV")
-    p.add_argument("--ligand", metavar="CCD", help="use this ligand as the inhibitor")
-    p.add_argument("--chain", metavar="ID", help="use this kinase chain")
-    _add_source_options(p)
     p.set_defaults(func=_cmd_sites)
 
     p = sub.add_parser("coverage", help="which drugs the review reports resisted by or covering a mutation")
