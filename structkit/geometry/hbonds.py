@@ -1,0 +1,89 @@
+"""Hydrogen bonds from heavy-atom geometry (for files without hydrogens).
+
+A donor D and an acceptor A form a hydrogen bond when
+
+- their distance is between ``min_distance`` (2.5 Å) and ``max_distance`` (3.5 Å), and
+- the partner does not lie behind either atom: every angle X-D...A at the donor and X-A...D at the
+  acceptor, over the bonded heavy neighbours X, is at least ``min_angle`` (90°).
+
+These are the usual heavy-atom criteria (a D...A cut-off of 3.5 Å as in HBPLUS, McDonald and
+Thornton, J. Mol. Biol. 1994, 238, 777; the antecedent-angle test stands in for the missing
+hydrogen position). The kernel takes arrays only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from structkit.geometry.neighbors import neighbor_pairs
+
+__all__ = ["MAX_DISTANCE", "MIN_ANGLE", "MIN_DISTANCE", "hbond_pairs"]
+
+MIN_DISTANCE = 2.5
+MAX_DISTANCE = 3.5
+MIN_ANGLE = 90.0
+
+
+def _min_angle(
+    center: np.ndarray, partner: np.ndarray, antecedents: np.ndarray, counts: np.ndarray
+) -> np.ndarray:
+    """Smallest angle antecedent-center-partner over each center's antecedents (180 if none)."""
+    out = np.full(len(center), 180.0)
+    if antecedents.size == 0:
+        return out
+    owner = np.repeat(np.arange(len(center)), counts)
+    u = antecedents - center[owner]
+    v = partner[owner] - center[owner]
+    cos = np.einsum("ij,ij->i", u, v) / (np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1))
+    angle = np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+    np.minimum.at(out, owner, angle)
+    return out
+
+
+def hbond_pairs(
+    donors: np.ndarray,
+    donor_antecedents: list[np.ndarray],
+    acceptors: np.ndarray,
+    acceptor_antecedents: list[np.ndarray],
+    *,
+    min_distance: float = MIN_DISTANCE,
+    max_distance: float = MAX_DISTANCE,
+    min_angle: float = MIN_ANGLE,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Donor-acceptor pairs that satisfy the heavy-atom hydrogen-bond criteria.
+
+    Parameters
+    ----------
+    donors : ndarray, shape (n, 3)
+    donor_antecedents : list of ndarray
+        For each donor, the coordinates (k, 3) of its bonded heavy atoms.
+    acceptors : ndarray, shape (m, 3)
+    acceptor_antecedents : list of ndarray
+        For each acceptor, the coordinates of its bonded heavy atoms.
+
+    Returns
+    -------
+    i, j : ndarray of int64
+        Donor and acceptor indices of each hydrogen bond.
+    d : ndarray of float64
+        D...A distances (Å).
+    """
+    i, j, d = neighbor_pairs(donors, acceptors, max_distance)
+    keep = d >= min_distance
+    i, j, d = i[keep], j[keep], d[keep]
+    if len(i) == 0:
+        return i, j, d
+    donors = np.asarray(donors, dtype=np.float64)
+    acceptors = np.asarray(acceptors, dtype=np.float64)
+
+    def gather(ante: list[np.ndarray], idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        parts = [np.asarray(ante[k], dtype=np.float64).reshape(-1, 3) for k in idx]
+        counts = np.array([len(p) for p in parts], dtype=np.int64)
+        return (np.concatenate(parts) if parts else np.zeros((0, 3))), counts
+
+    da, dc = gather(donor_antecedents, i)
+    aa, ac = gather(acceptor_antecedents, j)
+    ok = (_min_angle(donors[i], acceptors[j], da, dc) >= min_angle) & (
+        _min_angle(acceptors[j], donors[i], aa, ac) >= min_angle
+    )
+    return i[ok], j[ok], d[ok]

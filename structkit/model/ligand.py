@@ -1,0 +1,147 @@
+"""Inhibitor chemistry: an RDKit molecule with the wwPDB CCD bond orders and the crystal coordinates.
+
+The bond orders, aromaticity and formal charges of a ligand come from its definition in the wwPDB
+Chemical Component Dictionary, read offline from the copy that ships with biotite
+(``biotite.structure.info``), never typed by hand. The CCD atoms are matched to the structure's
+atoms by atom name; the molecule keeps only the heavy atoms the structure has, in the structure's
+order, with the structure's coordinates. Donors, acceptors and aromatic rings are RDKit's
+(``BaseFeatures.fdef``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from structkit.errors import StructkitError
+from structkit.model.atoms import Atoms
+
+__all__ = ["LigandChemistry", "ligand_chemistry"]
+
+
+@dataclass(frozen=True)
+class LigandChemistry:
+    """Per-atom chemistry of an inhibitor, aligned with the inhibitor's heavy atoms.
+
+    Attributes
+    ----------
+    mol : rdkit.Chem.Mol
+        Heavy-atom molecule with CCD bond orders and the crystal coordinates as its conformer.
+    donor, acceptor, aromatic : ndarray of bool
+        RDKit feature flags of each atom.
+    formal_charge : ndarray of int
+        CCD formal charges.
+    neighbors : list of ndarray
+        Bonded heavy-atom indices of each atom.
+    rings : list of tuple of int
+        Aromatic rings (atom indices).
+    smiles : str
+        Canonical SMILES of the heavy-atom molecule.
+    """
+
+    mol: object
+    donor: np.ndarray
+    acceptor: np.ndarray
+    aromatic: np.ndarray
+    formal_charge: np.ndarray
+    neighbors: list[np.ndarray]
+    rings: list[tuple[int, ...]]
+    smiles: str
+
+
+@lru_cache(maxsize=64)
+def _ccd_mol(code: str):
+    from biotite.interface import rdkit as biotite_rdkit
+    from biotite.structure import info
+    from rdkit import Chem
+
+    try:
+        residue = info.residue(code)
+    except KeyError:
+        raise StructkitError(f"ligand {code!r} is not in the wwPDB Chemical Component Dictionary") from None
+    mol = biotite_rdkit.to_mol(residue, explicit_hydrogen=True)
+    names = [str(n) for n in residue.atom_name]
+    for atom, name in zip(mol.GetAtoms(), names):
+        atom.SetProp("_ccd_name", name)
+    mol = Chem.RemoveHs(mol, sanitize=True)
+    return mol
+
+
+@lru_cache(maxsize=1)
+def _feature_factory():
+    from rdkit import RDConfig
+    from rdkit.Chem import ChemicalFeatures
+
+    return ChemicalFeatures.BuildFeatureFactory(os.path.join(RDConfig.RDDataDir, "BaseFeatures.fdef"))
+
+
+def ligand_chemistry(inhibitor: Atoms, code: str) -> LigandChemistry:
+    """Build the inhibitor's chemistry from its CCD definition and its crystal atoms.
+
+    Parameters
+    ----------
+    inhibitor : Atoms
+        The inhibitor atoms of a :class:`~structkit.model.complex.Complex` (hydrogens are ignored).
+    code : str
+        Its CCD code.
+
+    Returns
+    -------
+    LigandChemistry
+        Aligned with ``inhibitor.heavy``.
+
+    Raises
+    ------
+    StructkitError
+        Unknown CCD code, or structure atoms whose names the CCD entry lacks.
+    """
+    from rdkit import Chem
+    from rdkit.Geometry import Point3D
+
+    heavy = inhibitor.heavy
+    template = _ccd_mol(code.upper())
+    by_name = {a.GetProp("_ccd_name"): a.GetIdx() for a in template.GetAtoms()}
+    missing = [n for n in heavy.name.tolist() if n not in by_name]
+    if missing:
+        raise StructkitError(
+            f"ligand {code}: atoms {', '.join(missing[:5])} are not in its CCD definition"
+        )
+    keep = [by_name[n] for n in heavy.name.tolist()]
+    # the molecule restricted to the observed atoms, in the structure's order
+    editable = Chem.RWMol(template)
+    drop = sorted(set(range(template.GetNumAtoms())) - set(keep), reverse=True)
+    for idx in drop:
+        editable.RemoveAtom(idx)
+    mol = editable.GetMol()
+    order = {a.GetProp("_ccd_name"): a.GetIdx() for a in mol.GetAtoms()}
+    mol = Chem.RenumberAtoms(mol, [order[n] for n in heavy.name.tolist()])
+    try:
+        Chem.SanitizeMol(mol)
+    except Exception:  # an incomplete ligand may not sanitise; keep CCD flags as they are
+        mol.UpdatePropertyCache(strict=False)
+    conformer = Chem.Conformer(mol.GetNumAtoms())
+    for k, (x, y, z) in enumerate(heavy.coords):
+        conformer.SetAtomPosition(k, Point3D(float(x), float(y), float(z)))
+    mol.RemoveAllConformers()
+    mol.AddConformer(conformer, assignId=True)
+
+    n = mol.GetNumAtoms()
+    donor = np.zeros(n, dtype=bool)
+    acceptor = np.zeros(n, dtype=bool)
+    for feature in _feature_factory().GetFeaturesForMol(mol):
+        ids = list(feature.GetAtomIds())
+        if feature.GetFamily() == "Donor":
+            donor[ids] = True
+        elif feature.GetFamily() == "Acceptor":
+            acceptor[ids] = True
+    aromatic = np.array([a.GetIsAromatic() for a in mol.GetAtoms()], dtype=bool)
+    charge = np.array([a.GetFormalCharge() for a in mol.GetAtoms()], dtype=np.int64)
+    neighbors = [np.array([b.GetIdx() for b in a.GetNeighbors()], dtype=np.int64) for a in mol.GetAtoms()]
+    rings = [tuple(r) for r in mol.GetRingInfo().AtomRings() if all(aromatic[list(r)])]
+    return LigandChemistry(
+        mol=mol, donor=donor, acceptor=acceptor, aromatic=aromatic, formal_charge=charge,
+        neighbors=neighbors, rings=rings, smiles=Chem.MolToSmiles(mol),
+    )
