@@ -58,6 +58,7 @@ def protein_polar_atoms(
     antecedents: list[np.ndarray] = [np.zeros((0, 3))] * n
     stops = np.append(starts[1:], n)
     residue_of = np.repeat(np.arange(len(starts)), stops - starts)
+    previous_c = -1
     for a, b in zip(starts, stops):
         resname = str(protein.resname[a])
         parent = MODIFIED_PARENT.get(resname, resname)
@@ -72,9 +73,9 @@ def protein_polar_atoms(
                 is_donor = False
             donor[k], acceptor[k] = is_donor, is_acceptor
             coords = [protein.coords[where[x]] for x in ante if x in where]
-            if name == "N" and a > 0:  # the peptide C of the previous residue is bonded too
-                prev = np.flatnonzero(protein.name[:a] == "C")
-                if prev.size and np.linalg.norm(protein.coords[prev[-1]] - protein.coords[k]) < 1.6:
-                    coords.append(protein.coords[prev[-1]])
+            if name == "N" and previous_c >= 0:  # the peptide C of the previous residue
+                if np.linalg.norm(protein.coords[previous_c] - protein.coords[k]) < 1.6:
+                    coords.append(protein.coords[previous_c])
             antecedents[k] = np.array(coords).reshape(-1, 3)
+        previous_c = where.get("C", -1)
     return donor, acceptor, residue_of, antecedents
