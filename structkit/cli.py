@@ -11,9 +11,12 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 
+import pandas as pd
+
 from structkit import __version__
 from structkit.analysis.coverage import coverage
-from structkit.analysis.run import run
+from structkit.analysis.features import site_features
+from structkit.analysis.run import run, write_table
 from structkit.catalogue import catalogue_ids
 from structkit.errors import StructkitError
 from structkit.io.fetch import (
@@ -144,8 +147,6 @@ def _parse_site_list(text: str | None) -> list[int] | None:
 
 
 def _cmd_sites(args: argparse.Namespace) -> int:
-    import pandas as pd
-
     sites = _parse_site_list(args.sites)
     frames = []
     for complex_ in _each_complex(args):
@@ -162,6 +163,28 @@ def _cmd_sites(args: argparse.Namespace) -> int:
         print(table.to_json(orient="records", indent=2))
     elif args.csv:
         print(table.to_csv(index=False, lineterminator="\n"), end="")
+    return 0
+
+
+def _cmd_features(args: argparse.Namespace) -> int:
+    sites = _parse_site_list(args.sites)
+    if args.output and not args.output.endswith((".csv", ".parquet")):
+        raise StructkitError(f"{args.output}: the output must end in .csv or .parquet")
+    interactive = sys.stderr.isatty()
+    frames = []
+    targets = _ids(args, "targets")
+    for k, complex_ in enumerate(_each_complex(args), start=1):
+        frames.append(site_features(complex_, sites))
+        if interactive and len(targets) > 1:
+            print(f"\r[{k}/{len(targets)}] {complex_.pdb_id}   ", end="", file=sys.stderr, flush=True)
+    if interactive and len(targets) > 1:
+        print(file=sys.stderr)
+    table = pd.concat(frames, ignore_index=True)
+    if args.output:
+        write_table(table, args.output)
+        print(f"wrote {len(table)} rows to {args.output}")
+    else:
+        print(table.to_csv(index=False, lineterminator="\n", float_format="%.4g"), end="")
     return 0
 
 
@@ -234,6 +257,13 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--json", action="store_true", help="print JSON records")
     out.add_argument("--csv", action="store_true", help="print CSV")
     p.set_defaults(func=_cmd_sites)
+
+    p = sub.add_parser("features", help="steric and distance features of sites against the inhibitor")
+    _add_structure_options(p)
+    p.add_argument("--sites", metavar="N,N", help="UniProt numbers (default: every review site)")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write FILE.csv or FILE.parquet (default: CSV to stdout)")
+    p.set_defaults(func=_cmd_features)
 
     p = sub.add_parser("coverage", help="which drugs the review reports resisted by or covering a mutation")
     p.add_argument("--drug", metavar="NAME", help="one drug (crizotinib ... NVL-655)")

@@ -122,3 +122,18 @@ def test_coverage_command():
 )
 def test_coverage_bad_input(args, fragment):
     assert_one_line_error(run(*args), fragment)
+
+
+def test_features_command_writes_csv_and_parquet(tmp_path):
+    import pandas as pd
+
+    out = tmp_path / "f.parquet"
+    proc = run("features", "4CLI", "3L9P", "--sites", "1196,1202", "-o", str(out), "--mirror", str(SHARED))
+    assert proc.returncode == 0, proc.stderr
+    table = pd.read_parquet(out)
+    assert table["pdb_id"].tolist() == ["4CLI", "4CLI", "3L9P", "3L9P"]
+    proc = run("features", "4CLI", "--sites", "1196", "--mirror", str(SHARED))
+    assert proc.stdout.splitlines()[0].startswith("pdb_id,chain,ligand,drug,uniprot")
+    assert_one_line_error(run("features", "4CLI", "-o", str(tmp_path / "f.txt"), "--mirror", str(SHARED)),
+                          "must end in .csv or .parquet")
+    assert not (tmp_path / "f.txt").exists()

@@ -20,14 +20,23 @@ from structkit.catalogue import catalogue_ids
 __all__ = ["run", "write_table"]
 
 
-def write_table(frame: pd.DataFrame, path: Path) -> None:
-    """Write a DataFrame as CSV atomically (temporary file in the same folder, then rename)."""
+def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> None:
+    """Write a DataFrame atomically: CSV, or Parquet for a ``.parquet`` name.
+
+    The table goes to a temporary file in the same folder, renamed into place when complete, so
+    an interrupted write leaves the previous file (or none), never a partial one.
+    """
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = frame.to_csv(index=False, lineterminator="\n", float_format="%.4g")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        if path.suffix == ".parquet":
+            os.close(fd)
+            frame.to_parquet(tmp, index=False)
+        else:
+            text = frame.to_csv(index=False, lineterminator="\n", float_format="%.4g")
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -49,13 +49,14 @@ def protein_polar_atoms(
     donor, acceptor : ndarray of bool
     residue_of : ndarray of int64
         Residue row of each atom.
-    antecedents : list of ndarray
-        Coordinates of the bonded heavy atoms named in :data:`POLAR_ATOMS` (empty for non-polar).
+    antecedents : list of ndarray of int64
+        Indices (into ``protein``) of the bonded heavy atoms named in :data:`POLAR_ATOMS` (empty
+        for non-polar atoms), so that the same topology serves every frame of a trajectory.
     """
     n = len(protein)
     donor = np.zeros(n, dtype=bool)
     acceptor = np.zeros(n, dtype=bool)
-    antecedents: list[np.ndarray] = [np.zeros((0, 3))] * n
+    antecedents: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * n
     stops = np.append(starts[1:], n)
     residue_of = np.repeat(np.arange(len(starts)), stops - starts)
     previous_c = -1
@@ -72,10 +73,10 @@ def protein_polar_atoms(
             if name == "N" and parent == "PRO":
                 is_donor = False
             donor[k], acceptor[k] = is_donor, is_acceptor
-            coords = [protein.coords[where[x]] for x in ante if x in where]
+            bonded = [where[x] for x in ante if x in where]
             if name == "N" and previous_c >= 0:  # the peptide C of the previous residue
                 if np.linalg.norm(protein.coords[previous_c] - protein.coords[k]) < 1.6:
-                    coords.append(protein.coords[previous_c])
-            antecedents[k] = np.array(coords).reshape(-1, 3)
+                    bonded.append(previous_c)
+            antecedents[k] = np.array(bonded, dtype=np.int64)
         previous_c = where.get("C", -1)
     return donor, acceptor, residue_of, antecedents
