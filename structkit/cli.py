@@ -16,7 +16,9 @@ import pandas as pd
 from structkit import __version__
 from structkit.analysis.coverage import coverage
 from structkit.analysis.features import site_features
+from structkit.analysis.mutate import mutate
 from structkit.analysis.run import run, write_table
+from structkit.analysis.scan import review_mutations, scan
 from structkit.catalogue import catalogue_ids
 from structkit.errors import StructkitError
 from structkit.io.fetch import (
@@ -27,6 +29,7 @@ from structkit.io.fetch import (
     normalize_pdb_id,
 )
 from structkit.io.load import load
+from structkit.io.write import write_pdb
 from structkit.model.complex import Complex
 from structkit.model.sites import site_table
 
@@ -188,6 +191,66 @@ def _cmd_features(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_mutate(args: argparse.Namespace) -> int:
+    complex_ = load(args.target, ligand=args.ligand, chain=args.chain, mirrors=args.mirror,
+                    cache=args.cache, offline=args.offline)
+    model = mutate(complex_, args.mutation)
+    report = model.to_frame()
+    if args.output:
+        remarks = [f"structkit mutant model of {complex_.pdb_id or complex_.source}: {model.mutation}",
+                   "side chains: Dunbrack bbind02 rotamers, best by van der Waals overlap"]
+        for site in model.sites:
+            remarks.append(f"{site.to_residue}{site.site}: rotamer {site.best_rotamer} chis "
+                           + " ".join(f"{c:.1f}" for c in site.best_chis))
+        write_pdb(model.complex_, args.output, remarks)
+    if args.json:
+        print(report.to_json(orient="records", indent=2))
+    else:
+        for row in report.itertuples(index=False):
+            print(f"{row.pdb_id} {row.mutation}: site {row.site} {row.from_residue}->{row.to_residue}"
+                  f" (inhibitor {row.ligand or 'none'}{' ' + row.drug if row.drug else ''})")
+            print(f"  rotamers          {row.n_rotamers} in the library, {row.n_feasible_rotamers} without "
+                  f"protein clash, {row.n_clear_rotamers} also clear of the inhibitor")
+            print(f"  best rotamer      #{row.best_rotamer} (frequency {row.best_rotamer_frequency:.3f};"
+                  f" chi {row.best_chis or '-'})")
+            print(f"  inhibitor clash   max overlap {row.inhibitor_max_overlap_A:.2f} A, "
+                  f"{row.inhibitor_clash_pairs} pairs over 0.4 A")
+            print(f"  protein strain    max overlap {row.protein_max_overlap_A:.2f} A, "
+                  f"{row.protein_clash_pairs} pairs over 0.4 A")
+            print(f"  side-chain volume {row.sidechain_volume_wt_A3:.0f} -> "
+                  f"{row.sidechain_volume_mut_A3:.0f} A^3 ({row.volume_change_A3:+.0f})")
+            if row.clashing_atom_pairs:
+                print(f"  clashing pairs    {row.clashing_atom_pairs}")
+    if args.output:
+        print(f"wrote {args.output}")
+    return 0
+
+
+def _cmd_scan(args: argparse.Namespace) -> int:
+    mutations = list(args.mutations or [])
+    if args.review:
+        mutations += review_mutations()
+    if not mutations:
+        raise StructkitError("give --mutations M ... or --review")
+    if args.output and not args.output.endswith((".csv", ".parquet")):
+        raise StructkitError(f"{args.output}: the output must end in .csv or .parquet")
+    targets = _ids(args, "targets")
+    interactive = sys.stderr.isatty()
+
+    def progress(k: int, n: int, entry: str) -> None:
+        if interactive and n > 1:
+            print(f"\r[{k}/{n}] {entry}   ", end="" if k < n else "\n", file=sys.stderr, flush=True)
+
+    table = scan(targets, mutations, progress=progress, mirrors=args.mirror, cache=args.cache,
+                 offline=args.offline)
+    if args.output:
+        write_table(table, args.output)
+        print(f"wrote {len(table)} rows to {args.output}")
+    else:
+        print(table.to_csv(index=False, lineterminator="\n", float_format="%.4g"), end="")
+    return 0
+
+
 def _cmd_coverage(args: argparse.Namespace) -> int:
     table = coverage(drug=args.drug, mutation=args.mutation, include_compounds=not args.exact)
     if args.json:
@@ -264,6 +327,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE",
                    help="write FILE.csv or FILE.parquet (default: CSV to stdout)")
     p.set_defaults(func=_cmd_features)
+
+    p = sub.add_parser("mutate", help="model a mutant side chain and score its clashes")
+    p.add_argument("target", metavar="ID|PATH", help="PDB ID or structure file")
+    p.add_argument("mutation", metavar="MUTATION", help="e.g. G1202R or L1196M+G1202R")
+    p.add_argument("-o", "--output", metavar="FILE.pdb", help="write the mutant complex as PDB")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("--ligand", metavar="CCD", help="use this ligand as the inhibitor")
+    p.add_argument("--chain", metavar="ID", help="use this kinase chain")
+    _add_source_options(p)
+    p.set_defaults(func=_cmd_mutate)
+
+    p = sub.add_parser("scan", help="model many mutations in many structures")
+    p.add_argument("targets", nargs="*", metavar="ID|PATH", help="PDB IDs or structure files")
+    p.add_argument("--all", action="store_true", help="every entry of the catalogue")
+    p.add_argument("--mutations", nargs="+", metavar="M", help="mutations to model")
+    p.add_argument("--review", action="store_true", help="every substitution the review names")
+    p.add_argument("-o", "--output", metavar="FILE", help="write FILE.csv or FILE.parquet")
+    _add_source_options(p)
+    p.set_defaults(func=_cmd_scan)
 
     p = sub.add_parser("coverage", help="which drugs the review reports resisted by or covering a mutation")
     p.add_argument("--drug", metavar="NAME", help="one drug (crizotinib ... NVL-655)")

@@ -137,3 +137,37 @@ def test_features_command_writes_csv_and_parquet(tmp_path):
     assert_one_line_error(run("features", "4CLI", "-o", str(tmp_path / "f.txt"), "--mirror", str(SHARED)),
                           "must end in .csv or .parquet")
     assert not (tmp_path / "f.txt").exists()
+
+
+def test_mutate_command_writes_model(tmp_path):
+    out = tmp_path / "m.pdb"
+    proc = run("mutate", "4CLI", "L1198F", "-o", str(out), "--mirror", str(SHARED))
+    assert proc.returncode == 0, proc.stderr
+    assert "site 1198 L->F" in proc.stdout and "clashing pairs" in proc.stdout
+    text = out.read_text()
+    assert "PHE A1198" in text and text.rstrip().endswith("END")
+    data = json.loads(run("mutate", "4CLI", "G1202R", "--json", "--mirror", str(SHARED)).stdout)
+    assert data[0]["to_residue"] == "R" and data[0]["n_rotamers"] == 81
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [(("mutate", "4CLI", "G1203R"), "residue 1203 is D (Asp) in ALK, not G"),
+     (("mutate", "4CLI", "1151Tins"), "only substitutions"),
+     (("mutate", "4JOA", "C1156Y"), "residue 1156 has no coordinates"),
+     (("scan", "4CLI"), "give --mutations")],
+)
+def test_mutate_bad_input(args, fragment):
+    assert_one_line_error(run(*args, "--mirror", str(SHARED)), fragment)
+
+
+def test_scan_command_review(tmp_path):
+    out = tmp_path / "scan.csv"
+    proc = run("scan", "4CLI", "2XP2", "--review", "-o", str(out), "--mirror", str(SHARED))
+    assert proc.returncode == 0, proc.stderr
+    import pandas as pd
+
+    table = pd.read_csv(out)
+    # 35 substitutions, 15 of them compounds of two sites: one row per structure, mutation and site
+    assert len(table) == 2 * (35 + 15)
+    assert set(table["status"]) == {"ok"}

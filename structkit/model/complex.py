@@ -206,6 +206,27 @@ class Complex:
 
         return drug_name(self.ligand) if self.ligand else None
 
+    def with_protein(self, protein: Atoms, one_letter: str) -> Complex:
+        """A copy with a new protein chain of the same residues (e.g. a mutant model).
+
+        Parameters
+        ----------
+        protein : Atoms
+            The new chain, residue for residue in the same order as ``self.protein``.
+        one_letter : str
+            Its sequence, one letter per residue.
+        """
+        from dataclasses import replace
+
+        numbering = replace(self.numbering, one_letter=one_letter)
+        had = np.zeros(len(protein), dtype=np.int64)
+        starts = residue_starts(protein)
+        if len(starts) != len(self.residues):
+            raise ValueError("the new protein must have the same residues")
+        had[starts] = self.residues.n_altloc_atoms
+        return replace(self, protein=protein, numbering=numbering,
+                       residues=_residue_table(protein, numbering, had))
+
     def residue_atoms(self, uniprot_number: int) -> Atoms:
         """Atoms of the residue with this UniProt number (empty if it is not in the structure)."""
         row = self.residues.index_of(uniprot_number)

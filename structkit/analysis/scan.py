@@ -1,0 +1,88 @@
+"""Scan many mutations across many structures: one row per (structure, mutation, site)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+import pandas as pd
+
+from structkit.analysis.coverage import coverage_table
+from structkit.analysis.mutate import MUTANT_COLUMNS, mutate
+from structkit.errors import StructkitError
+from structkit.io.load import load
+from structkit.model.mutations import parse_mutations
+
+__all__ = ["SCAN_COLUMNS", "review_mutations", "scan"]
+
+#: Columns of :func:`scan`: those of a mutant report plus ``status`` (``ok`` or why not modelled).
+SCAN_COLUMNS = [*MUTANT_COLUMNS, "status"]
+
+
+def review_mutations() -> list[str]:
+    """Every substitution (single or compound) the review names, canonical, in sequence order.
+
+    Site-only entries, insertions and wild-type rows of the coverage data are left out, since
+    side-chain replacement cannot model them.
+    """
+    found = set()
+    for mutation in coverage_table()["mutation"]:
+        if mutation == "WT":
+            continue
+        parsed = parse_mutations(mutation).mutations[0]
+        if all(c.kind == "substitution" for c in parsed.changes):
+            found.add(parsed)
+    return [str(m) for m in sorted(found, key=lambda m: (m.positions, str(m)))]
+
+
+def scan(
+    ids: Iterable[str],
+    mutations: Sequence[str],
+    *,
+    progress: Callable[[int, int, str], None] | None = None,
+    **load_options,
+) -> pd.DataFrame:
+    """Model every mutation in every structure.
+
+    Parameters
+    ----------
+    ids : iterable of str
+        PDB IDs or structure files.
+    mutations : sequence of str
+        Mutations in any notation structkit parses (alternatives such as ``I1171N/S/T`` expand).
+    progress : callable, optional
+        ``progress(done, total, id)`` after each structure.
+    **load_options
+        Passed to :func:`structkit.load`.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`SCAN_COLUMNS`; a mutation that cannot be modelled in a structure (site
+        without coordinates) gets a row with ``status`` saying why and NaN scores.
+    """
+    expanded = []
+    for text in mutations:
+        for m in parse_mutations(text).mutations:
+            if any(c.kind != "substitution" for c in m.changes):
+                raise StructkitError(f"{m}: only substitutions can be modelled")
+            expanded.append(m)
+    expanded = list(dict.fromkeys(expanded))
+    ids = list(ids)
+    frames = []
+    for k, entry in enumerate(ids, start=1):
+        complex_ = load(entry, **load_options)
+        for m in expanded:
+            try:
+                frame = mutate(complex_, m).to_frame()
+                frame["status"] = "ok"
+            except StructkitError as exc:
+                frame = pd.DataFrame([{
+                    "pdb_id": complex_.pdb_id or "", "ligand": complex_.ligand or "",
+                    "drug": complex_.drug or "", "mutation": str(m), "status": str(exc),
+                }], columns=SCAN_COLUMNS)
+            frames.append(frame)
+        if progress:
+            progress(k, len(ids), entry)
+    if not frames:
+        return pd.DataFrame(columns=SCAN_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[SCAN_COLUMNS]
