@@ -8,15 +8,23 @@ The public API, re-exported here:
 - :func:`parse_mutations` / :func:`parse_mutation`: mutation notation in, canonical mutations out;
 - :func:`site_table`, :func:`review_sites`, :func:`review_regions`: the review's sites in a structure;
 - :func:`coverage` / :func:`coverage_table`: the review's reported resistance and coverage;
+- :func:`site_features` / :func:`feature_table`: steric and distance features of the sites;
+- :func:`mutate` / :func:`scan`: mutant side chains and their clashes; :func:`write_pdb`;
+- :func:`trajectory_features`: the same features over an MDAnalysis trajectory;
 - :class:`StructkitError`, the one error type for bad input.
 """
 
 from structkit.analysis.coverage import coverage, coverage_table
+from structkit.analysis.features import feature_table, site_features
+from structkit.analysis.mutate import mutate
+from structkit.analysis.scan import review_mutations, scan
+from structkit.analysis.trajectory import trajectory_features
 from structkit.catalogue import catalogue, catalogue_ids, drug_name
 from structkit.errors import FetchError, StructkitError, StructureFileError
 from structkit.io.fetch import FetchResult, fetch, fetch_many
 from structkit.io.load import load
 from structkit.io.read import read_structure
+from structkit.io.write import write_pdb
 from structkit.model.atoms import Atoms
 from structkit.model.complex import Complex, ResidueTable
 from structkit.model.mutations import Change, Mutation, parse_mutation, parse_mutations
@@ -41,16 +49,23 @@ __all__ = [
     "coverage",
     "coverage_table",
     "drug_name",
+    "feature_table",
     "fetch",
     "fetch_many",
     "klifs_map",
     "load",
+    "mutate",
     "parse_mutation",
     "parse_mutations",
     "read_structure",
     "reference_sequence",
     "regions_of",
+    "review_mutations",
     "review_regions",
     "review_sites",
+    "scan",
+    "site_features",
     "site_table",
+    "trajectory_features",
+    "write_pdb",
 ]

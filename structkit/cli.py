@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 import pandas as pd
 
@@ -19,6 +20,7 @@ from structkit.analysis.features import site_features
 from structkit.analysis.mutate import mutate
 from structkit.analysis.run import run, write_table
 from structkit.analysis.scan import review_mutations, scan
+from structkit.analysis.trajectory import trajectory_features
 from structkit.catalogue import catalogue_ids
 from structkit.errors import StructkitError
 from structkit.io.fetch import (
@@ -251,6 +253,28 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_trajectory(args: argparse.Namespace) -> int:
+    import MDAnalysis as mda
+
+    if args.output and not args.output.endswith((".csv", ".parquet")):
+        raise StructkitError(f"{args.output}: the output must end in .csv or .parquet")
+    for path in (args.topology, args.trajectory):
+        if not Path(path).is_file():
+            raise StructkitError(f"{path}: no such file")
+    try:
+        universe = mda.Universe(args.topology, args.trajectory)
+    except Exception as exc:  # MDAnalysis raises many types for unreadable files
+        raise StructkitError(f"{args.trajectory}: MDAnalysis cannot read it ({exc})") from None
+    table = trajectory_features(universe, _parse_site_list(args.sites), ligand=args.ligand,
+                                step=args.step, aggregate=args.aggregate)
+    if args.output:
+        write_table(table, args.output)
+        print(f"wrote {len(table)} rows to {args.output}")
+    else:
+        print(table.to_csv(index=False, lineterminator="\n", float_format="%.4g"), end="")
+    return 0
+
+
 def _cmd_coverage(args: argparse.Namespace) -> int:
     table = coverage(drug=args.drug, mutation=args.mutation, include_compounds=not args.exact)
     if args.json:
@@ -346,6 +370,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", help="write FILE.csv or FILE.parquet")
     _add_source_options(p)
     p.set_defaults(func=_cmd_scan)
+
+    p = sub.add_parser("trajectory", help="site features over the frames of an MD trajectory")
+    p.add_argument("topology", metavar="TOPOLOGY", help="topology file MDAnalysis reads (PDB, PSF, GRO ...)")
+    p.add_argument("trajectory", metavar="TRAJECTORY", help="trajectory file (DCD, XTC, TRR ...)")
+    p.add_argument("--sites", metavar="N,N", help="UniProt numbers (default: every review site)")
+    p.add_argument("--ligand", metavar="CCD", help="the inhibitor's residue name")
+    p.add_argument("--step", type=int, default=None, help="use every STEP-th frame")
+    p.add_argument("--aggregate", action="store_true", help="mean, sd, min and max per site")
+    p.add_argument("-o", "--output", metavar="FILE", help="write FILE.csv or FILE.parquet")
+    p.set_defaults(func=_cmd_trajectory)
 
     p = sub.add_parser("coverage", help="which drugs the review reports resisted by or covering a mutation")
     p.add_argument("--drug", metavar="NAME", help="one drug (crizotinib ... NVL-655)")

@@ -1,0 +1,121 @@
+"""Site features over the frames of an MDAnalysis trajectory, through the same kernels.
+
+The topology is turned into a :class:`~structkit.model.complex.Complex` once (its first frame goes
+through the same reader and policies as a crystal structure: numbering, inhibitor choice), the
+Universe's atoms are matched to the complex's atoms by residue number and atom name, and then each
+frame's coordinates go through :func:`structkit.analysis.features.frame_features`.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from structkit.analysis.features import _NUMERIC, FeatureContext, _pocket_columns, frame_features
+from structkit.errors import StructkitError
+from structkit.io.read import parse_structure_text
+from structkit.model.complex import Complex, build_complex
+
+__all__ = ["complex_from_universe", "trajectory_features"]
+
+
+def complex_from_universe(universe, *, ligand: str | None = None, chain: str | None = None) -> Complex:
+    """Build a Complex from the current frame of an MDAnalysis Universe (written as PDB, re-read)."""
+    import MDAnalysis as mda
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "frame.pdb"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # MDAnalysis notes attributes the topology lacks
+            with mda.Writer(str(path), n_atoms=universe.atoms.n_atoms, multiframe=False) as writer:
+                writer.write(universe.atoms)
+        parsed = parse_structure_text(path.read_text())
+    return build_complex(parsed, ligand=ligand, chain=chain)
+
+
+def _match(complex_: Complex, universe) -> tuple[np.ndarray, np.ndarray]:
+    """Universe atom index of every protein and inhibitor atom of the complex."""
+    atoms = universe.atoms
+    key_to_index = {}
+    for k, (resid, resname, name) in enumerate(zip(atoms.resids, atoms.resnames, atoms.names)):
+        key_to_index.setdefault((int(resid), str(resname), str(name)), k)
+
+    def lookup(part) -> np.ndarray:
+        out = np.empty(len(part), dtype=np.int64)
+        for k, (resid, resname, name) in enumerate(zip(part.resnum, part.resname, part.name)):
+            hit = key_to_index.get((int(resid), str(resname), str(name)))
+            if hit is None:
+                raise StructkitError(
+                    f"trajectory topology has no atom {resname}{resid}:{name} of the complex"
+                )
+            out[k] = hit
+        return out
+
+    return lookup(complex_.protein), lookup(complex_.inhibitor)
+
+
+def trajectory_features(
+    universe,
+    sites: Sequence[int] | None = None,
+    *,
+    complex_: Complex | None = None,
+    ligand: str | None = None,
+    start: int | None = None,
+    stop: int | None = None,
+    step: int | None = None,
+    aggregate: bool = False,
+) -> pd.DataFrame:
+    """Site features for every frame of a trajectory.
+
+    Parameters
+    ----------
+    universe : MDAnalysis.Universe
+        Topology plus trajectory of an ALK kinase complex (residue numbers as in the topology).
+    sites : sequence of int, optional
+        UniProt numbers (default: every review site).
+    complex_ : Complex, optional
+        The complex the Universe's atoms correspond to; by default built from the first frame.
+    ligand : str, optional
+        CCD code of the inhibitor, when the pocket rule should not choose.
+    start, stop, step : int, optional
+        Frame slice.
+    aggregate : bool
+        Return per-site mean, standard deviation, minimum and maximum over the frames instead of
+        one row per frame and site.
+
+    Returns
+    -------
+    DataFrame
+        ``frame``, ``time_ps``, ``uniprot`` and the numeric feature columns (see
+        :mod:`structkit.analysis.features`); aggregated: ``uniprot``, ``n_frames`` and
+        ``<column>_mean/_std/_min/_max``.
+    """
+    trajectory = universe.trajectory
+    if complex_ is None:
+        trajectory[start or 0]
+        complex_ = complex_from_universe(universe, ligand=ligand)
+    prot_idx, lig_idx = _match(complex_, universe)
+    ctx = FeatureContext.build(complex_, sites)
+    rows = []
+    for ts in trajectory[start:stop:step]:
+        positions = universe.atoms.positions.astype(np.float64)
+        protein_xyz = positions[prot_idx]
+        values = frame_features(ctx, protein_xyz, positions[lig_idx])
+        values.update(_pocket_columns(ctx, protein_xyz))
+        for k, site in enumerate(ctx.sites):
+            row = {"frame": int(ts.frame), "time_ps": float(ts.time), "uniprot": int(site)}
+            row.update({name: float(values[name][k]) for name in _NUMERIC})
+            rows.append(row)
+    frame = pd.DataFrame(rows, columns=["frame", "time_ps", "uniprot", *_NUMERIC])
+    if not aggregate:
+        return frame
+    grouped = frame.groupby("uniprot", sort=False)[_NUMERIC]
+    stats = grouped.agg(["mean", "std", "min", "max"])
+    stats.columns = [f"{col}_{stat}" for col, stat in stats.columns]
+    stats.insert(0, "n_frames", frame.groupby("uniprot", sort=False).size())
+    return stats.reset_index()

@@ -1,0 +1,83 @@
+"""Features over an MDAnalysis trajectory the test writes itself from a shared structure."""
+
+from __future__ import annotations
+
+import MDAnalysis as mda
+import numpy as np
+import pytest
+
+import structkit
+from structkit.analysis.features import site_features
+from structkit.analysis.trajectory import trajectory_features
+from structkit.io.write import write_pdb
+from tests.conftest import SHARED
+
+SITES = [1196, 1198, 1202, 1256]
+
+
+@pytest.fixture(scope="module")
+def trajectory(tmp_path_factory):
+    """4CLI (lorlatinib) as topology; 4 frames: the crystal, a rigid motion, and two jittered copies."""
+    folder = tmp_path_factory.mktemp("traj")
+    complex_ = structkit.load(SHARED / "4cli.cif")
+    topology = write_pdb(complex_, folder / "top.pdb")
+    universe = mda.Universe(str(topology))
+    rng = np.random.default_rng(7)
+    x0 = universe.atoms.positions.copy()
+    angle = 0.4
+    rot = np.array([[np.cos(angle), -np.sin(angle), 0], [np.sin(angle), np.cos(angle), 0], [0, 0, 1]])
+    frames = [x0, x0 @ rot.T + np.array([5.0, -3.0, 8.0]),
+              x0 + rng.normal(scale=0.1, size=x0.shape), x0 + rng.normal(scale=0.1, size=x0.shape)]
+    path = folder / "traj.dcd"
+    with mda.Writer(str(path), n_atoms=len(x0)) as writer:
+        for xyz in frames:
+            universe.atoms.positions = xyz
+            writer.write(universe.atoms)
+    return mda.Universe(str(topology), str(path)), complex_
+
+
+def test_frames_through_the_same_kernels(trajectory):
+    universe, crystal = trajectory
+    table = trajectory_features(universe, SITES)
+    assert table["frame"].tolist() == [f for f in range(4) for _ in SITES]
+    static = site_features(crystal, SITES).set_index("uniprot")
+    first = table[table["frame"] == 0].set_index("uniprot")
+    for column in ("min_heavy_distance_A", "ca_distance_A", "inhibitor_atoms_within_4.0_A",
+                   "sasa_apo_A2", "hbonds_to_inhibitor", "sidechain_to_pocket_centre_A"):
+        # DCD stores float32 coordinates: equal to the crystal within that precision
+        np.testing.assert_allclose(first[column], static[column], atol=2e-3, equal_nan=True)
+    rigid = table[table["frame"] == 1].set_index("uniprot")
+    np.testing.assert_allclose(rigid["min_heavy_distance_A"], first["min_heavy_distance_A"], atol=2e-3)
+    jitter = table[table["frame"] == 2].set_index("uniprot")
+    delta = np.abs(jitter["min_heavy_distance_A"] - first["min_heavy_distance_A"])
+    assert (delta > 0).any() and (delta < 0.6).all()
+
+
+def test_aggregate(trajectory):
+    universe, _ = trajectory
+    stats = trajectory_features(universe, SITES, aggregate=True)
+    assert stats["uniprot"].tolist() == SITES
+    assert (stats["n_frames"] == 4).all()
+    assert (stats["min_heavy_distance_A_min"] <= stats["min_heavy_distance_A_mean"]).all()
+    assert (stats["min_heavy_distance_A_mean"] <= stats["min_heavy_distance_A_max"]).all()
+    assert (stats["min_heavy_distance_A_std"] > 0).all()
+
+
+def test_trajectory_command(trajectory, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    universe, _ = trajectory
+    out = tmp_path / "t.csv"
+    proc = subprocess.run(
+        [sys.executable, "-m", "structkit", "trajectory", universe.filename, universe.trajectory.filename,
+         "--sites", "1196,1202", "--aggregate", "-o", str(out)],
+        capture_output=True, text=True, cwd=REPO, env=dict(os.environ))
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_text().splitlines()[0].startswith("uniprot,n_frames,min_heavy_distance_A_mean")
+    bad = subprocess.run([sys.executable, "-m", "structkit", "trajectory", "nothing.pdb", "nothing.dcd"],
+                         capture_output=True, text=True, cwd=REPO)
+    assert bad.returncode == 1 and bad.stderr.strip() == "structkit: error: nothing.pdb: no such file"
