@@ -12,9 +12,10 @@ Prints the best of N repeats for each and the ratios. Usage:
 from __future__ import annotations
 
 import argparse
-import time
 import warnings
 from pathlib import Path
+
+from _timing import best
 
 import structkit
 from structkit.catalogue import catalogue, catalogue_ids
@@ -23,15 +24,6 @@ from structkit.catalogue import catalogue, catalogue_ids
 def _files(mirror: Path) -> list[Path]:
     rows = {r["pdb_id"]: r for r in catalogue()}
     return [mirror / rows[i]["mirror_file"] for i in catalogue_ids()]
-
-
-def _best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def main() -> None:
@@ -62,10 +54,9 @@ def main() -> None:
         for f in files:
             structkit.load(f)
 
-    ours_load()  # warm imports and the aligner
-    t_load = _best(ours_load, args.repeat)
-    t_parse = _best(ours_parse, args.repeat)
-    t_bio = _best(biopython, args.repeat)
+    t_load = best(ours_load, args.repeat)
+    t_parse = best(ours_parse, args.repeat)
+    t_bio = best(biopython, args.repeat)
     print(f"{len(files)} structures, best of {args.repeat}")
     print(f"  structkit.load (full pipeline)   {t_load:7.3f} s   {1000 * t_load / len(files):6.1f} ms/file")
     print(f"  structkit parse only             {t_parse:7.3f} s   {1000 * t_parse / len(files):6.1f} ms/file")

@@ -8,23 +8,14 @@ of N repeats and the ratios. Usage:  python scripts/bench_sasa.py [--points 100]
 from __future__ import annotations
 
 import argparse
-import time
 import warnings
 from pathlib import Path
+
+from _timing import best
 
 import structkit
 from structkit.geometry.radii import atom_radii, vdw_radii
 from structkit.geometry.sasa import shrake_rupley
-
-
-def best(fn, repeat: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def main() -> None:

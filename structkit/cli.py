@@ -73,6 +73,31 @@ def _each_complex(args: argparse.Namespace) -> Iterator[Complex]:
         raise StructkitError(f"{len(failures)} of {len(targets)} structures failed: {', '.join(failures)}")
 
 
+def _check_output(path: str | None) -> None:
+    if path and not path.endswith((".csv", ".parquet")):
+        raise StructkitError(f"{path}: the output must end in .csv or .parquet")
+
+
+def _emit_table(table: pd.DataFrame, output: str | None) -> None:
+    """Write the table to OUTPUT (CSV or Parquet), or print it as CSV."""
+    if output:
+        write_table(table, output)
+        print(f"wrote {len(table)} rows to {output}")
+    else:
+        print(table.to_csv(index=False, lineterminator="\n", float_format="%.4g"), end="")
+
+
+def _progress_line():
+    """A progress callback that redraws one stderr line when stderr is a terminal."""
+    interactive = sys.stderr.isatty()
+
+    def progress(k: int, n: int, entry: str) -> None:
+        if interactive and n > 1:
+            print(f"\r[{k}/{n}] {entry}   ", end="" if k < n else "\n", file=sys.stderr, flush=True)
+
+    return progress
+
+
 def _ids(args: argparse.Namespace, name: str) -> list[str]:
     values = list(getattr(args, name))
     if args.all:
@@ -173,23 +198,14 @@ def _cmd_sites(args: argparse.Namespace) -> int:
 
 def _cmd_features(args: argparse.Namespace) -> int:
     sites = _parse_site_list(args.sites)
-    if args.output and not args.output.endswith((".csv", ".parquet")):
-        raise StructkitError(f"{args.output}: the output must end in .csv or .parquet")
-    interactive = sys.stderr.isatty()
-    frames = []
+    _check_output(args.output)
     targets = _ids(args, "targets")
+    progress = _progress_line()
+    frames = []
     for k, complex_ in enumerate(_each_complex(args), start=1):
         frames.append(site_features(complex_, sites))
-        if interactive and len(targets) > 1:
-            print(f"\r[{k}/{len(targets)}] {complex_.pdb_id}   ", end="", file=sys.stderr, flush=True)
-    if interactive and len(targets) > 1:
-        print(file=sys.stderr)
-    table = pd.concat(frames, ignore_index=True)
-    if args.output:
-        write_table(table, args.output)
-        print(f"wrote {len(table)} rows to {args.output}")
-    else:
-        print(table.to_csv(index=False, lineterminator="\n", float_format="%.4g"), end="")
+        progress(k, len(targets), complex_.pdb_id or str(complex_.source))
+    _emit_table(pd.concat(frames, ignore_index=True), args.output)
     return 0
 
 
@@ -234,30 +250,17 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         mutations += review_mutations()
     if not mutations:
         raise StructkitError("give --mutations M ... or --review")
-    if args.output and not args.output.endswith((".csv", ".parquet")):
-        raise StructkitError(f"{args.output}: the output must end in .csv or .parquet")
-    targets = _ids(args, "targets")
-    interactive = sys.stderr.isatty()
-
-    def progress(k: int, n: int, entry: str) -> None:
-        if interactive and n > 1:
-            print(f"\r[{k}/{n}] {entry}   ", end="" if k < n else "\n", file=sys.stderr, flush=True)
-
-    table = scan(targets, mutations, progress=progress, mirrors=args.mirror, cache=args.cache,
-                 offline=args.offline)
-    if args.output:
-        write_table(table, args.output)
-        print(f"wrote {len(table)} rows to {args.output}")
-    else:
-        print(table.to_csv(index=False, lineterminator="\n", float_format="%.4g"), end="")
+    _check_output(args.output)
+    table = scan(_ids(args, "targets"), mutations, progress=_progress_line(), mirrors=args.mirror,
+                 cache=args.cache, offline=args.offline)
+    _emit_table(table, args.output)
     return 0
 
 
 def _cmd_trajectory(args: argparse.Namespace) -> int:
     import MDAnalysis as mda
 
-    if args.output and not args.output.endswith((".csv", ".parquet")):
-        raise StructkitError(f"{args.output}: the output must end in .csv or .parquet")
+    _check_output(args.output)
     for path in (args.topology, args.trajectory):
         if not Path(path).is_file():
             raise StructkitError(f"{path}: no such file")
@@ -267,11 +270,7 @@ def _cmd_trajectory(args: argparse.Namespace) -> int:
         raise StructkitError(f"{args.trajectory}: MDAnalysis cannot read it ({exc})") from None
     table = trajectory_features(universe, _parse_site_list(args.sites), ligand=args.ligand,
                                 step=args.step, aggregate=args.aggregate)
-    if args.output:
-        write_table(table, args.output)
-        print(f"wrote {len(table)} rows to {args.output}")
-    else:
-        print(table.to_csv(index=False, lineterminator="\n", float_format="%.4g"), end="")
+    _emit_table(table, args.output)
     return 0
 
 
@@ -301,10 +300,11 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     interactive = sys.stderr.isatty()
+    redraw = _progress_line()
 
     def progress(k: int, n: int, entry: str) -> None:
         if interactive:
-            print(f"\r[{k}/{n}] {entry}   ", end="" if k < n else "\n", file=sys.stderr, flush=True)
+            redraw(k, n, entry)
         elif k == n or k % 10 == 0:
             print(f"[{k}/{n}] structures loaded", file=sys.stderr, flush=True)
 

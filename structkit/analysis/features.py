@@ -45,13 +45,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from structkit.analysis.batch import map_structures
 from structkit.errors import StructkitError
 from structkit.geometry.distances import count_within_by_group, min_distance_by_group
 from structkit.geometry.hbonds import hbond_pairs
 from structkit.geometry.pocket import centroid, orientation_cosine
 from structkit.geometry.radii import atom_radii, max_asa
 from structkit.geometry.sasa import group_sum, shrake_rupley
-from structkit.io.load import load
 from structkit.model.complex import Complex
 from structkit.model.ligand import LigandChemistry, ligand_chemistry
 from structkit.model.numbering import reference_residue
@@ -381,12 +381,7 @@ def feature_table(
     DataFrame
         Columns :data:`FEATURE_COLUMNS`.
     """
-    ids = list(ids)
-    frames = []
-    for k, entry in enumerate(ids, start=1):
-        frames.append(site_features(load(entry, **load_options), sites))
-        if progress:
-            progress(k, len(ids), entry)
+    frames = map_structures(ids, lambda c: site_features(c, sites), progress=progress, **load_options)
     if not frames:
         return pd.DataFrame(columns=FEATURE_COLUMNS)
     return pd.concat(frames, ignore_index=True)

@@ -6,10 +6,10 @@ from collections.abc import Callable, Iterable, Sequence
 
 import pandas as pd
 
+from structkit.analysis.batch import map_structures
 from structkit.analysis.coverage import coverage_table
 from structkit.analysis.mutate import MUTANT_COLUMNS, mutate
 from structkit.errors import StructkitError
-from structkit.io.load import load
 from structkit.model.mutations import parse_mutations
 
 __all__ = ["SCAN_COLUMNS", "review_mutations", "scan"]
@@ -67,10 +67,9 @@ def scan(
                 raise StructkitError(f"{m}: only substitutions can be modelled")
             expanded.append(m)
     expanded = list(dict.fromkeys(expanded))
-    ids = list(ids)
-    frames = []
-    for k, entry in enumerate(ids, start=1):
-        complex_ = load(entry, **load_options)
+
+    def one_structure(complex_) -> list[pd.DataFrame]:
+        out = []
         for m in expanded:
             try:
                 frame = mutate(complex_, m).to_frame()
@@ -80,9 +79,11 @@ def scan(
                     "pdb_id": complex_.pdb_id or "", "ligand": complex_.ligand or "",
                     "drug": complex_.drug or "", "mutation": str(m), "status": str(exc),
                 }], columns=SCAN_COLUMNS)
-            frames.append(frame)
-        if progress:
-            progress(k, len(ids), entry)
+            out.append(frame)
+        return out
+
+    frames = [f for per in map_structures(ids, one_structure, progress=progress, **load_options)
+              for f in per]
     if not frames:
         return pd.DataFrame(columns=SCAN_COLUMNS)
     return pd.concat(frames, ignore_index=True)[SCAN_COLUMNS]

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 
 import pandas as pd
 
-from structkit.io.load import load
+from structkit.analysis.batch import map_structures
 
 __all__ = ["STRUCTURE_COLUMNS", "structure_table"]
 
@@ -41,11 +41,9 @@ def structure_table(
         Columns :data:`STRUCTURE_COLUMNS`; list values are joined (``+`` for mutations,
         ``;`` for gaps and additives) so the table is flat.
     """
-    ids = list(ids)
-    rows = []
-    for k, entry in enumerate(ids, start=1):
-        s = load(entry, **load_options).summary()
-        rows.append({
+    def row(complex_) -> dict:
+        s = complex_.summary()
+        return {
             "pdb_id": s["pdb_id"], "chain": s["chain"], "ligand": s["ligand"] or "",
             "drug": s["drug"] or "", "mutations": "+".join(s["mutations"]) or "WT",
             "first_residue": s["first_residue"], "last_residue": s["last_residue"],
@@ -54,7 +52,7 @@ def structure_table(
             "resolution_A": s["resolution"], "n_altloc_atoms": s["n_altloc_atoms"],
             "n_residues_missing_atoms": s["n_residues_missing_atoms"], "n_waters": s["n_waters"],
             "additives": ";".join(s["additives"]), "numbering": s["numbering"],
-        })
-        if progress:
-            progress(k, len(ids), entry)
+        }
+
+    rows = map_structures(ids, row, progress=progress, **load_options)
     return pd.DataFrame(rows, columns=STRUCTURE_COLUMNS)
