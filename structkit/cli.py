@@ -31,6 +31,7 @@ from structkit.io.fetch import (
     normalize_pdb_id,
 )
 from structkit.io.load import load
+from structkit.io.pymol import pymol_script
 from structkit.io.write import write_pdb
 from structkit.model.complex import Complex
 from structkit.model.sites import site_table
@@ -274,6 +275,17 @@ def _cmd_trajectory(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_pymol(args: argparse.Namespace) -> int:
+    if not args.output.endswith(".pml"):
+        raise StructkitError(f"{args.output}: the output must end in .pml")
+    complex_ = load(args.target, ligand=args.ligand, chain=args.chain, mirrors=args.mirror,
+                    cache=args.cache, offline=args.offline)
+    model = mutate(complex_, args.mutation) if args.mutation else None
+    script, pdb = pymol_script(complex_, args.output, model)
+    print(f"wrote {script} and {pdb}; open with: pymol {script}")
+    return 0
+
+
 def _cmd_coverage(args: argparse.Namespace) -> int:
     table = coverage(drug=args.drug, mutation=args.mutation, include_compounds=not args.exact)
     if args.json:
@@ -300,18 +312,18 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     interactive = sys.stderr.isatty()
-    redraw = _progress_line()
+    last = {}
 
-    def progress(k: int, n: int, entry: str) -> None:
+    def progress(step: str, done: int, total: int) -> None:
         if interactive:
-            redraw(k, n, entry)
-        elif k == n or k % 10 == 0:
-            print(f"[{k}/{n}] structures loaded", file=sys.stderr, flush=True)
+            print(f"\r{step:<12} {done}/{total}   ", end="" if done < total else "\n", file=sys.stderr,
+                  flush=True)
+        elif done == total or done * 10 // max(total, 1) != last.get(step, -1):
+            last[step] = done * 10 // max(total, 1)
+            print(f"{step:<12} {done}/{total}", file=sys.stderr, flush=True)
 
-    written = run(args.output, progress=progress, mirrors=args.mirror, cache=args.cache,
-                  offline=args.offline)
-    for path in written:
-        print(path)
+    written = run(args.output, progress=progress, mirrors=args.mirror, cache=args.cache, offline=args.offline)
+    print(f"wrote {len(written)} files to {args.output}")
     return 0
 
 
@@ -381,6 +393,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", help="write FILE.csv or FILE.parquet")
     p.set_defaults(func=_cmd_trajectory)
 
+    p = sub.add_parser("pymol", help="write a PyMOL script of the sites, the inhibitor and a mutant")
+    p.add_argument("target", metavar="ID|PATH", help="PDB ID or structure file")
+    p.add_argument("--mutation", metavar="M", help="also model this mutation and draw its clashes")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.pml",
+                   help="the script (a .pdb is written beside it)")
+    p.add_argument("--ligand", metavar="CCD", help="use this ligand as the inhibitor")
+    p.add_argument("--chain", metavar="ID", help="use this kinase chain")
+    _add_source_options(p)
+    p.set_defaults(func=_cmd_pymol)
+
     p = sub.add_parser("coverage", help="which drugs the review reports resisted by or covering a mutation")
     p.add_argument("--drug", metavar="NAME", help="one drug (crizotinib ... NVL-655)")
     p.add_argument("--mutation", metavar="M", help="a mutation (G1202R, G1202R+L1196M ...)")
@@ -388,7 +410,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON records")
     p.set_defaults(func=_cmd_coverage)
 
-    p = sub.add_parser("run", help="regenerate the results tables (deterministic)")
+    p = sub.add_parser("run", help="regenerate results/: tables, figures, REPORT.md, manifest")
     p.add_argument("-o", "--output", default="results", metavar="DIR", help="results folder")
     _add_source_options(p)
     p.set_defaults(func=_cmd_run)

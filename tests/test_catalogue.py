@@ -52,9 +52,9 @@ def test_drug_table_names_the_review_drugs():
         "VGH": "crizotinib", "4MK": "ceritinib", "EMH": "alectinib", "6GY": "brigatinib",
         "5P8": "lorlatinib", "YMX": "entrectinib", "A1IJ8": "NVL-655"}
     assert drug_name("vgh") == "crizotinib" and drug_name("GUI") is None
-    # every drug code appears as the inhibitor of its example entry
+    # every drug code is the inhibitor of its reference structure
     for code, row in drugs().items():
-        assert ROWS[row["example_entry"]]["ligand"] == code
+        assert ROWS[row["reference_structure"]]["ligand"] == code
 
 
 def test_catalogue_is_plain_csv():

@@ -1,25 +1,61 @@
-"""structkit run: deterministic, atomic, and the tracked results/ equal what it produces."""
+"""structkit run: the tracked results/ are exactly what a fresh run produces (so two runs agree),
+files are written atomically, and the report states the evaluation numbers."""
 
 from __future__ import annotations
 
-import pandas as pd
+import json
 
-from structkit.analysis.run import run, write_table
-from structkit.analysis.structures import STRUCTURE_COLUMNS
+import pandas as pd
+import pytest
+
+from structkit.analysis.run import RESULT_TABLES, run, write_table
 from tests.conftest import REPO, SHARED
 
 
-def test_run_is_deterministic_and_matches_tracked_results(tmp_path):
-    first = run(tmp_path / "a", mirrors=[SHARED], offline=True)
-    second = run(tmp_path / "b", mirrors=[SHARED], offline=True)
-    assert [p.name for p in first] == ["structures.csv"]
-    for a, b in zip(first, second):
-        assert a.read_bytes() == b.read_bytes()
-        assert a.read_bytes() == (REPO / "results" / a.name).read_bytes()
-    table = pd.read_csv(first[0], keep_default_na=False)
-    assert list(table.columns) == STRUCTURE_COLUMNS and len(table) == 60
-    row = table.set_index("pdb_id").loc["9GBE"]
-    assert (row.ligand, row.drug, row.mutations) == ("A1IJ8", "NVL-655", "L1196M+G1202R")
+@pytest.fixture(scope="module")
+def fresh_results(tmp_path_factory):
+    out = tmp_path_factory.mktemp("results")
+    run(out, mirrors=[SHARED], offline=True)
+    return out
+
+
+@pytest.mark.parametrize("name", [f"{t}.csv" for t in RESULT_TABLES] + ["REPORT.md"])
+def test_fresh_run_equals_tracked_results(fresh_results, name):
+    assert (fresh_results / name).read_bytes() == (REPO / "results" / name).read_bytes(), name
+
+
+def test_figures_and_manifest(fresh_results):
+    figures = sorted(p.name for p in (fresh_results / "figures").iterdir())
+    assert figures == ["coverage_heatmap.png", "distance_by_region.png", "pocket_map.png", "roc_curves.png",
+                       "saturation.png"]
+    manifest = json.loads((fresh_results / "manifest.json").read_text())
+    assert manifest["inputs"]["structures"]["2XP2"]["file"] == "2xp2.pdb"
+    assert len(manifest["inputs"]["structures"]) == 60
+    assert set(manifest["outputs"]) == set(RESULT_TABLES)
+    assert manifest["packages"]["numpy"]
+    assert not [p for p in fresh_results.rglob(".*.part")]
+
+
+def test_report_holds_the_evaluation_numbers(fresh_results):
+    report = (fresh_results / "REPORT.md").read_text()
+    metrics = pd.read_csv(fresh_results / "evaluation.csv")
+    lodo = metrics[(metrics["subset"] == "all") & (metrics["validation"] == "leave-one-drug-out")].iloc[0]
+    assert f"| {lodo.auc:.2f} | {lodo.ci_low:.2f}-{lodo.ci_high:.2f} |" in report
+    assert "## Limitations" in report and "figures/roc_curves.png" in report
+
+
+def test_predictions_table_contract(fresh_results):
+    pred = pd.read_csv(fresh_results / "predictions.csv", keep_default_na=False)
+    for column in ("drug", "structure", "mutation", "risk", "predicted", "reported"):
+        assert column in pred.columns
+    assert set(pred["predicted"]) <= {"resistant", "covered", ""}
+    assert set(pred["reported"]) <= {"resistant", "covered", "conflict", ""}
+    risks = pd.to_numeric(pred["risk"], errors="coerce").dropna()
+    assert ((risks >= 0) & (risks <= 1)).all()
+    assert set(pred["drug"]) == {"crizotinib", "ceritinib", "alectinib", "brigatinib", "lorlatinib",
+                                 "entrectinib", "NVL-655"}
+    row = pred[(pred["drug"] == "brigatinib") & (pred["mutation"] == "G1202R")].iloc[0]
+    assert row["reported"] == "conflict"
 
 
 def test_interrupted_write_keeps_the_previous_table(tmp_path, monkeypatch):

@@ -1,23 +1,68 @@
-"""``structkit run``: regenerate the tables of ``results/`` deterministically.
+"""``structkit run``: regenerate ``results/`` from scratch, deterministically.
 
-Every table is written through a temporary file and a rename, so an interrupted run leaves the
-previous table, never a half-written one. Tables hold no timestamps and have a fixed row order,
-so two runs on the same inputs give byte-identical files.
+Tables (CSV): ``structures``, ``features``, ``scan``, ``coverage``, ``join``, ``evaluation``,
+``out_of_fold``, ``predictions``, ``saturation``; figures (PNG) in ``figures/``; ``REPORT.md``;
+``manifest.json`` (input checksums, package versions, command). Every file is written through a
+temporary file and a rename, so an interrupted run never leaves a half-written file; tables hold no
+timestamps and have a fixed row order, and every random step has a fixed seed, so two runs on the
+same inputs give byte-identical tables.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import platform
 import tempfile
 from collections.abc import Callable
+from importlib import metadata, resources
 from pathlib import Path
 
 import pandas as pd
 
+from structkit.analysis.coverage import coverage_table
+from structkit.analysis.evaluation import evaluate
+from structkit.analysis.features import feature_table
+from structkit.analysis.figures import (
+    distance_figure,
+    heatmap_figure,
+    pocket_map_figure,
+    roc_figure,
+    saturation_figure,
+    save_figure,
+)
+from structkit.analysis.predictions import predictions as make_predictions
+from structkit.analysis.predictions import saturation_scan
+from structkit.analysis.relate import drug_complexes, join
+from structkit.analysis.report import report_markdown
+from structkit.analysis.scan import review_mutations, scan
 from structkit.analysis.structures import structure_table
-from structkit.catalogue import catalogue_ids
+from structkit.catalogue import catalogue, catalogue_ids
+from structkit.io.fetch import fetch
 
-__all__ = ["run", "write_table"]
+__all__ = ["RESULT_TABLES", "run", "write_table", "write_text"]
+
+#: The tables ``structkit run`` writes, in order.
+RESULT_TABLES = ["structures", "features", "scan", "coverage", "join", "evaluation", "out_of_fold",
+                 "predictions", "saturation"]
+_PACKAGES = ["structkit", "numpy", "scipy", "pandas", "biopython", "rdkit", "biotite", "MDAnalysis",
+             "matplotlib", "pyarrow"]
+
+
+def write_text(text: str, path: str | os.PathLike) -> Path:
+    """Write text atomically (temporary file in the same folder, then rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
 
 
 def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> None:
@@ -27,36 +72,69 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> None:
     an interrupted write leaves the previous file (or none), never a partial one.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        if path.suffix == ".parquet":
-            os.close(fd)
+    if path.suffix == ".parquet":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        os.close(fd)
+        try:
             frame.to_parquet(tmp, index=False)
-        else:
-            text = frame.to_csv(index=False, lineterminator="\n", float_format="%.4g")
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return
+    write_text(frame.to_csv(index=False, lineterminator="\n", float_format="%.4g"), path)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _manifest(out: Path, load_options: dict, tables: dict[str, Path]) -> dict:
+    inputs = {}
+    for row in catalogue():
+        if row["verified"] != "yes":
+            continue
+        try:
+            found = fetch(row["pdb_id"], mirrors=load_options.get("mirrors"), cache=load_options.get("cache"),
+                          offline=True)
+        except Exception:
+            continue
+        inputs[row["pdb_id"]] = {"file": found.path.name, "sha256": _sha256(found.path)}
+    data = {}
+    for entry in sorted(resources.files("structkit.data").iterdir(), key=lambda p: p.name):
+        if entry.name.endswith((".csv", ".fasta")):
+            data[entry.name] = hashlib.sha256(entry.read_bytes()).hexdigest()
+    versions = {}
+    for name in _PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return {
+        "command": "structkit run"
+        + "".join(f" --mirror {m}" for m in load_options.get("mirrors") or []),
+        "python": platform.python_version(),
+        "packages": versions,
+        "inputs": {"structures": inputs, "package_data": data},
+        "outputs": {name: _sha256(path) for name, path in tables.items()},
+    }
 
 
 def run(
     output: str | os.PathLike = "results",
     *,
-    progress: Callable[[int, int, str], None] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
     **load_options,
 ) -> list[Path]:
-    """Regenerate the result tables for every verified catalogue entry.
+    """Regenerate the whole results folder.
 
     Parameters
     ----------
     output : path
         The results folder.
     progress : callable, optional
-        Called as ``progress(done, total, id)`` during long steps.
+        ``progress(step, done, total)`` during long steps.
     **load_options
         Passed to :func:`structkit.load` (``mirrors``, ``cache``, ``offline``).
 
@@ -66,7 +144,51 @@ def run(
         The files written.
     """
     out = Path(output)
-    table = structure_table(catalogue_ids(), progress=progress, **load_options)
-    target = out / "structures.csv"
-    write_table(table, target)
-    return [target]
+    say = progress or (lambda step, done, total: None)
+
+    def step(name: str):
+        return lambda done, total, _item: say(name, done, total)
+
+    ids = catalogue_ids()
+    liganded = [r["pdb_id"] for r in catalogue() if r["verified"] == "yes" and r["ligand"]]
+    tables: dict[str, pd.DataFrame] = {}
+    tables["structures"] = structure_table(ids, progress=step("structures"), **load_options)
+    tables["features"] = feature_table(ids, progress=step("features"), **load_options)
+    tables["scan"] = scan(liganded, review_mutations(), progress=step("scan"), **load_options)
+    cov = coverage_table()
+    cov["flag"] = cov["flag"].astype(str)
+    tables["coverage"] = cov
+    joined = join(progress=step("join"), **load_options)
+    tables["join"] = joined
+    say("evaluation", 0, 1)
+    metrics, oof = evaluate(joined)
+    say("evaluation", 1, 1)
+    tables["evaluation"] = metrics
+    tables["out_of_fold"] = oof
+    pred, model = make_predictions(joined)
+    tables["predictions"] = pred
+    complexes = drug_complexes(**load_options)
+    tables["saturation"] = saturation_scan(complexes, model, progress=step("saturation"))
+
+    written: dict[str, Path] = {}
+    for name in RESULT_TABLES:
+        path = out / f"{name}.csv"
+        write_table(tables[name], path)
+        written[name] = path
+
+    figures = {
+        "coverage_heatmap.png": heatmap_figure(pred),
+        "roc_curves.png": roc_figure(oof, metrics),
+        "distance_by_region.png": distance_figure(tables["features"]),
+        "pocket_map.png": pocket_map_figure(next(dc.complex_ for dc in complexes if dc.drug == "lorlatinib")),
+        "saturation.png": saturation_figure(tables["saturation"]),
+    }
+    figure_paths = [save_figure(fig, out / "figures" / name) for name, fig in figures.items()]
+    report = report_markdown(
+        structures=tables["structures"], coverage=cov, joined=joined, metrics=metrics, model=model,
+        predictions=pred, saturation=tables["saturation"], complexes=complexes, figures=list(figures),
+    )
+    report_path = write_text(report, out / "REPORT.md")
+    manifest_path = write_text(json.dumps(_manifest(out, load_options, written), indent=2) + "\n",
+                               out / "manifest.json")
+    return [*written.values(), *figure_paths, report_path, manifest_path]

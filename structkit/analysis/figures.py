@@ -1,0 +1,184 @@
+"""Figures of the results package (matplotlib, written as PNG without timestamps)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from structkit.analysis.metrics import roc_curve
+from structkit.model.complex import Complex
+from structkit.model.numbering import klifs_map
+from structkit.model.sites import review_regions, review_sites
+
+__all__ = ["distance_figure", "heatmap_figure", "pocket_map_figure", "roc_figure", "saturation_figure",
+           "save_figure"]
+
+REGION_COLOURS = {
+    "solvent front": "#d62728", "gatekeeper": "#ff7f0e", "hinge": "#8c564b", "DFG": "#9467bd",
+    "N-terminal to αC-helix": "#2ca02c", "C-terminal to αC-helix": "#17becf",
+    "glycine-rich loop": "#bcbd22", "ribose-binding pocket": "#e377c2", "ATP-binding pocket": "#1f77b4",
+}
+
+
+def _primary_region(site: int) -> str:
+    """The most specific review region of a site (the generic ATP-binding pocket last)."""
+    regions = [r for r, members in review_regions().items() if site in members]
+    specific = [r for r in regions if r != "ATP-binding pocket"]
+    return (specific or regions or [""])[0]
+
+
+def save_figure(fig, path: str | os.PathLike) -> Path:
+    """Save a figure as PNG atomically, with no timestamp or software metadata."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)
+    try:
+        fig.savefig(tmp, format="png", dpi=110, metadata={"Software": None}, bbox_inches="tight")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    finally:
+        plt.close(fig)
+    return path
+
+
+def heatmap_figure(pred: pd.DataFrame):
+    """Site x drug heatmap of the model's risk for single substitutions, with the reported coverage."""
+    single = pred[~pred["mutation"].str.contains(r"\+") & pred["risk"].notna()]
+    drugs = list(dict.fromkeys(single["drug"]))
+    mutations = sorted(set(single["mutation"]), key=lambda m: (int("".join(c for c in m if c.isdigit())), m))
+    grid = np.full((len(mutations), len(drugs)), np.nan)
+    marks = {"resistant": "R", "covered": "C", "conflict": "!"}
+    fig, ax = plt.subplots(figsize=(1.1 * len(drugs) + 3, 0.32 * len(mutations) + 1.5))
+    for row in single.itertuples(index=False):
+        i, j = mutations.index(row.mutation), drugs.index(row.drug)
+        grid[i, j] = row.risk
+    image = ax.imshow(grid, cmap="RdYlBu_r", vmin=0, vmax=1, aspect="auto")
+    for row in single.itertuples(index=False):
+        mark = marks.get(row.reported, "")
+        if mark:
+            ax.text(drugs.index(row.drug), mutations.index(row.mutation), mark, ha="center", va="center",
+                    fontsize=8, fontweight="bold")
+    ax.set_xticks(range(len(drugs)), drugs, rotation=45, ha="right")
+    ax.set_yticks(range(len(mutations)), mutations, fontsize=8)
+    ax.set_title("Model risk of resistance (colour) and the review's report\n"
+                 "(R resistant, C covered, ! conflicting statements)", fontsize=10)
+    fig.colorbar(image, ax=ax, label="risk")
+    return fig
+
+
+def roc_figure(oof: pd.DataFrame, metrics: pd.DataFrame):
+    """ROC curves of the cross-validated model and the baselines (all labelled pairs)."""
+    fig, ax = plt.subplots(figsize=(5.2, 5.0))
+    y = oof["y"].to_numpy()
+    curves = [("leave-one-drug-out", "logistic model, leave-one-drug-out"),
+              ("leave-one-site-out", "logistic model, leave-one-site-out"),
+              ("solvent-front rule", "solvent-front rule"), ("distance alone", "distance alone"),
+              ("inhibitor clash alone", "inhibitor clash alone")]
+    for column, label in curves:
+        scores = oof[column].to_numpy(dtype=float)
+        ok = ~np.isnan(scores)
+        fpr, tpr = roc_curve(y[ok], scores[ok])
+        rows = metrics[(metrics["subset"] == "all")
+                       & ((metrics["validation"] == column) | (metrics["method"] == column))]
+        auc = rows["auc"].iloc[0] if len(rows) else np.nan
+        ax.plot(fpr, tpr, label=f"{label} (AUC {auc:.2f})")
+    ax.plot([0, 1], [0, 1], color="grey", lw=0.8, ls="--")
+    ax.set_xlabel("false-positive rate (covered called resistant)")
+    ax.set_ylabel("true-positive rate (resistant called resistant)")
+    ax.set_title(f"Reported coverage vs structure (n = {len(y)})", fontsize=10)
+    ax.legend(fontsize=7, loc="lower right")
+    return fig
+
+
+def distance_figure(features: pd.DataFrame):
+    """Distributions of the sites' minimum distance to the inhibitor, per review region."""
+    liganded = features[features["ligand"] != ""].copy()
+    liganded["region"] = [_primary_region(int(s)) for s in liganded["uniprot"]]
+    regions = [r for r in REGION_COLOURS if r in set(liganded["region"])]
+    data = [liganded.loc[liganded["region"] == r, "min_heavy_distance_A"].dropna().to_numpy()
+            for r in regions]
+    fig, ax = plt.subplots(figsize=(7, 4))
+    parts = ax.boxplot(data, tick_labels=regions, showfliers=False, patch_artist=True)
+    for patch, region in zip(parts["boxes"], regions):
+        patch.set_facecolor(REGION_COLOURS[region])
+        patch.set_alpha(0.45)
+    for k, values in enumerate(data, start=1):
+        jitter = (np.arange(len(values)) % 7 - 3) * 0.04
+        ax.scatter(k + jitter, values, s=6, color="black", alpha=0.5)
+    ax.set_ylabel("minimum heavy-atom distance to the inhibitor (Å)")
+    ax.set_title(f"Review sites in {liganded['pdb_id'].nunique()} liganded ALK structures", fontsize=10)
+    ax.tick_params(axis="x", rotation=30)
+    return fig
+
+
+def pocket_map_figure(complex_: Complex):
+    """The review's sites and the inhibitor, projected on the pocket's two main axes."""
+    res, p = complex_.residues, complex_.protein
+    ca = {}
+    for u, a, b in zip(res.uniprot, res.start, res.stop):
+        hit = np.flatnonzero(p.name[a:b] == "CA")
+        if u >= 0 and hit.size:
+            ca[int(u)] = p.coords[a + hit[0]]
+    pocket = np.array([ca[u] for u in klifs_map().uniprot.tolist() if u in ca])
+    centre = pocket.mean(axis=0)
+    _, _, axes = np.linalg.svd(pocket - centre)
+    project = lambda xyz: (np.asarray(xyz) - centre) @ axes[:2].T  # noqa: E731
+    fig, ax = plt.subplots(figsize=(6.5, 5.5))
+    trace = project(pocket)
+    ax.plot(trace[:, 0], trace[:, 1], color="lightgrey", lw=1, zorder=1)
+    lig = project(complex_.inhibitor.heavy.coords)
+    ax.scatter(lig[:, 0], lig[:, 1], s=14, color="dimgrey", label=f"{complex_.ligand} ({complex_.drug})",
+               zorder=2)
+    for site in review_sites():
+        if site not in ca:
+            continue
+        x, y = project(ca[site])
+        region = _primary_region(site)
+        ax.scatter([x], [y], s=70, color=REGION_COLOURS.get(region, "black"), edgecolor="black", zorder=3)
+        ax.annotate(str(site), (x, y), textcoords="offset points", xytext=(5, 4), fontsize=8)
+    for region, colour in REGION_COLOURS.items():
+        ax.scatter([], [], color=colour, label=region, s=40)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_title(f"Mutation sites of the review around the inhibitor ({complex_.pdb_id}; CA atoms, "
+                 "projected)", fontsize=9)
+    ax.legend(fontsize=6, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    return fig
+
+
+def saturation_figure(sat: pd.DataFrame):
+    """Risk of every substitution at every KLIFS position, one panel per drug."""
+    drugs = list(dict.fromkeys(sat["drug"]))
+    amino = sorted(set(sat["to_residue"]))
+    fig, axes = plt.subplots(len(drugs), 1, figsize=(14, 2.1 * len(drugs)), squeeze=False)
+    image = None
+    for ax, drug in zip(axes[:, 0], drugs):
+        part = sat[sat["drug"] == drug]
+        grid = np.full((len(amino), 85), np.nan)
+        for row in part.itertuples(index=False):
+            grid[amino.index(row.to_residue), row.klifs_position - 1] = row.risk
+        image = ax.imshow(grid, cmap="RdYlBu_r", vmin=0, vmax=1, aspect="auto", interpolation="nearest")
+        ax.set_yticks(range(len(amino)), amino, fontsize=5)
+        ax.set_ylabel(f"{drug}\n({part['structure'].iloc[0]})", fontsize=8)
+        ax.set_xticks([])
+    positions = klifs_map().uniprot
+    axes[-1, 0].set_xticks(range(0, 85, 4), [str(positions[k]) for k in range(0, 85, 4)], fontsize=6,
+                           rotation=90)
+    axes[-1, 0].set_xlabel("KLIFS pocket position (UniProt number)")
+    fig.colorbar(image, ax=axes[:, 0].tolist(), label="risk", shrink=0.6)
+    fig.suptitle("Saturation scan: model risk of every substitution at every pocket position", fontsize=10,
+                 y=0.92)
+    return fig

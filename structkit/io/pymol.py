@@ -1,0 +1,109 @@
+"""PyMOL scripts: the review's sites coloured by region, the inhibitor, and a modelled mutant with its
+clashes drawn as distances. The script loads a PDB file written beside it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from structkit.analysis.mutate import MutantModel
+from structkit.analysis.run import write_text
+from structkit.io.write import write_pdb
+from structkit.model.complex import Complex
+from structkit.model.sites import regions_of, review_sites
+
+__all__ = ["REGION_RGB", "pymol_script"]
+
+REGION_RGB = {
+    "solvent front": (0.84, 0.15, 0.16), "gatekeeper": (1.0, 0.5, 0.05), "hinge": (0.55, 0.34, 0.29),
+    "DFG": (0.58, 0.4, 0.74), "N-terminal to αC-helix": (0.17, 0.63, 0.17),
+    "C-terminal to αC-helix": (0.09, 0.75, 0.81), "glycine-rich loop": (0.74, 0.74, 0.13),
+    "ribose-binding pocket": (0.89, 0.47, 0.76), "ATP-binding pocket": (0.12, 0.47, 0.71),
+}
+
+
+def _primary(site: int) -> str:
+    regions = regions_of(site)
+    specific = [r for r in regions if r != "ATP-binding pocket"]
+    return (specific or regions or [""])[0]
+
+
+def _safe(name: str) -> str:
+    return "".join(ch if ch.isalnum() else "_" for ch in name).strip("_")
+
+
+def pymol_script(
+    complex_: Complex, path: str | os.PathLike, model: MutantModel | None = None
+) -> tuple[Path, Path]:
+    """Write ``path`` (a .pml) and the structure it loads (same name, .pdb); returns both paths.
+
+    Parameters
+    ----------
+    complex_ : Complex
+        The structure (shown as the wild type).
+    path : path
+        The script to write.
+    model : MutantModel, optional
+        A mutant model of ``complex_``: its side chains are shown and its clashing pairs drawn.
+    """
+    path = Path(path)
+    pdb = path.with_suffix(".pdb")
+    shown = model.complex_ if model is not None else complex_
+    write_pdb(shown, pdb, [f"structkit PyMOL view of {complex_.pdb_id or complex_.source}"])
+    obj = _safe(f"{complex_.pdb_id or 'structure'}{'_' + str(model.mutation) if model else ''}")
+    chain = complex_.chain or "A"
+    lines = [
+        f"# structkit: {complex_.pdb_id or complex_.source}"
+        + (f", mutant {model.mutation}" if model else "")
+        + ", sites coloured by review region",
+        f"load {pdb.name}, {obj}",
+        "hide everything",
+        "show cartoon",
+        "color grey80",
+        "set cartoon_transparency, 0.3",
+    ]
+    for region, (r, g, b) in REGION_RGB.items():
+        lines.append(f"set_color region_{_safe(region)}, [{r:.2f}, {g:.2f}, {b:.2f}]")
+    present = set(int(u) for u in shown.residues.uniprot if u >= 0)
+    for site in review_sites():
+        if site not in present:
+            continue
+        region = _primary(site)
+        sel = f"site_{site}"
+        lines += [
+            f"select {sel}, {obj} and chain {chain} and resi {site}",
+            f"show sticks, {sel} and not name N+C+O",
+            f"color region_{_safe(region)}, {sel} and elem C",
+            f"label {sel} and name CA, \"%s%s\" % (resn, resi)",
+        ]
+    if len(shown.inhibitor):
+        resn = shown.inhibitor.resname[0]
+        lines += [
+            f"select inhibitor, {obj} and resn {resn}",
+            "show sticks, inhibitor",
+            "color white, inhibitor and elem C",
+            "util.cnc inhibitor",
+        ]
+    if model is not None:
+        lig_resi = int(shown.inhibitor.resnum[0]) if len(shown.inhibitor) else None
+        for site in model.sites:
+            sel = f"mutant_{site.to_residue}{site.site}"
+            lines += [f"select {sel}, {obj} and chain {chain} and resi {site.site}",
+                      f"show sticks, {sel}", f"color magenta, {sel} and elem C"]
+            for k, (atom, partner, overlap) in enumerate(site.clashes, start=1):
+                a_name = atom.split(":")[1]
+                target, b_name = partner.split(":") if ":" in partner else (partner, "")
+                if target == str(model.complex_.ligand) and lig_resi is not None:
+                    other = f"{obj} and chain {chain} and resi {lig_resi} and name {b_name}"
+                elif b_name and target[3:].lstrip("-").isdigit():
+                    other = f"{obj} and chain {chain} and resi {target[3:]} and name {b_name}"
+                else:
+                    continue
+                name = f"clash_{site.site}_{k}"
+                lines += [f"distance {name}, {obj} and chain {chain} and resi {site.site} and name {a_name}, "
+                          f"{other}", f"color red, {name}",
+                          f"# {atom} - {partner}: overlap {overlap:.2f} A"]
+    lines += ["hide labels, clash_*", "orient inhibitor" if len(shown.inhibitor) else "orient",
+              "deselect", ""]
+    write_text("\n".join(lines), path)
+    return path, pdb

@@ -1,0 +1,21 @@
+"""The walkthrough notebook runs top to bottom through the public API."""
+
+from __future__ import annotations
+
+import nbformat
+from nbclient import NotebookClient
+
+from tests.conftest import REPO, SHARED
+
+
+def test_walkthrough_notebook_executes(monkeypatch):
+    monkeypatch.setenv("STRUCTKIT_MIRROR", str(SHARED))
+    path = REPO / "scripts" / "notebooks" / "walkthrough.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(notebook, timeout=300, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    client.execute()
+    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    text = "".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", "")) for o in outputs)
+    assert "NVL-655" in text and "lorlatinib" in text
