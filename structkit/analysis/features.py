@@ -54,7 +54,7 @@ from structkit.geometry.radii import atom_radii, max_asa
 from structkit.geometry.sasa import group_sum, shrake_rupley
 from structkit.model.complex import Complex
 from structkit.model.ligand import LigandChemistry, ligand_chemistry
-from structkit.model.numbering import reference_residue
+from structkit.model.numbering import klifs_map, reference_residue
 from structkit.model.pocket import SUBPOCKETS, pocket_centres, subpocket_anchors
 from structkit.model.polar import protein_polar_atoms
 from structkit.model.residues import MODIFIED_PARENT
@@ -340,8 +340,6 @@ def site_features(complex_: Complex, sites: Sequence[int] | None = None) -> pd.D
     })
     frame["mutated"] = (frame["residue"] != "") & (frame["residue"] != frame["wild_type"])
     frame["review_regions"] = [";".join(regions_of(int(s))) for s in ctx.sites]
-    from structkit.model.numbering import klifs_map
-
     kmap = klifs_map()
     positions = kmap.position_of(np.array(ctx.sites))
     frame["klifs_position"] = positions

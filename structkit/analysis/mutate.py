@@ -31,6 +31,7 @@ from structkit.geometry.volume import union_volume
 from structkit.model.atoms import Atoms
 from structkit.model.complex import Complex
 from structkit.model.mutations import Mutation, parse_mutation
+from structkit.model.numbering import reference_residue
 from structkit.model.residues import ONE_LETTER, THREE_LETTER
 from structkit.model.rotamers import build_sidechains, rotamers, template
 
@@ -278,7 +279,8 @@ def _model_site(work: Complex, s: _Site, env_index: np.ndarray, env_elements: np
     volume_wt = union_volume(wt_xyz, atom_radii(_elements(tuple(wt_side)))) if wt_side else 0.0
     volume_mut = union_volume(built[best], radii) if names else 0.0
     model = SiteModel(
-        site=s.number, wild_type=_wild_type(s.number), from_residue=ONE_LETTER.get(s.from_resname, "X"),
+        site=s.number, wild_type=reference_residue(s.number),
+        from_residue=ONE_LETTER.get(s.from_resname, "X"),
         to_residue=ONE_LETTER[s.target], n_rotamers=len(built), n_feasible=int(feasible.sum()),
         n_clear=int(clear.sum()), best_rotamer=best + 1, best_frequency=float(freq[best]),
         best_chis=tuple(float(x) for x in chis[best]) if chis.size else (),
@@ -289,12 +291,6 @@ def _model_site(work: Complex, s: _Site, env_index: np.ndarray, env_elements: np
         coords=built[best] if names else np.zeros((0, 3)),
     )
     return model, (model.coords, names)
-
-
-def _wild_type(number: int) -> str:
-    from structkit.model.numbering import reference_residue
-
-    return reference_residue(number)
 
 
 def _apply(work: Complex, sites: list[_Site], chosen: dict[int, tuple[np.ndarray, tuple[str, ...]]]) -> Atoms:

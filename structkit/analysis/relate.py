@@ -188,6 +188,7 @@ def _mutant_crystals() -> dict[tuple[str, str], str]:
 def join(
     mutations: list[str] | None = None,
     *,
+    complexes: list[DrugComplex] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     **load_options,
 ) -> pd.DataFrame:
@@ -197,6 +198,8 @@ def join(
     ----------
     mutations : list of str, optional
         Default: every mutation of the coverage data (modellable or not).
+    complexes : list of DrugComplex, optional
+        The drug complexes (default: :func:`drug_complexes`).
     progress : callable, optional
         ``progress(done, total, drug)`` per drug.
     **load_options
@@ -216,7 +219,7 @@ def join(
                            key=lambda m: (parse_mutations(m).mutations[0].positions, m))
     lookup = {(d, m): r for d, m, r in zip(labels["drug"], labels["mutation"], labels.itertuples())}
     crystals = _mutant_crystals()
-    complexes = drug_complexes(**load_options)
+    complexes = drug_complexes(**load_options) if complexes is None else complexes
     rows = []
     for k, dc in enumerate(complexes, start=1):
         for mutation in mutations:

@@ -156,9 +156,9 @@ def run(
     tables["features"] = feature_table(ids, progress=step("features"), **load_options)
     tables["scan"] = scan(liganded, review_mutations(), progress=step("scan"), **load_options)
     cov = coverage_table()
-    cov["flag"] = cov["flag"].astype(str)
     tables["coverage"] = cov
-    joined = join(progress=step("join"), **load_options)
+    complexes = drug_complexes(**load_options)
+    joined = join(complexes=complexes, progress=step("join"), **load_options)
     tables["join"] = joined
     say("evaluation", 0, 1)
     metrics, oof = evaluate(joined)
@@ -167,7 +167,6 @@ def run(
     tables["out_of_fold"] = oof
     pred, model = make_predictions(joined)
     tables["predictions"] = pred
-    complexes = drug_complexes(**load_options)
     tables["saturation"] = saturation_scan(complexes, model, progress=step("saturation"))
 
     written: dict[str, Path] = {}
