@@ -10,9 +10,11 @@ scores, fixed in advance: no tuning) on :data:`MODEL_FEATURES`. It is evaluated 
   that do not involve it.
 
 AUCs come with percentile bootstrap 95 % intervals (2,000 resamples of the pooled out-of-fold
-predictions) and permutation p-values (1,000 label permutations, the whole cross-validation
-refitted each time). Baselines need no fitting: "every solvent-front mutation is resistant",
-minimum distance alone (closer = more resistant), inhibitor clash alone. Every number states its n.
+predictions) and permutation p-values (1,000 label permutations; overall, the whole
+cross-validation is refitted each time; per drug and per region, the labels are shuffled within the
+subset against the fixed out-of-fold risks). Baselines need no fitting: "every solvent-front
+mutation is resistant", minimum distance alone (closer = more resistant), inhibitor clash alone.
+Every number states its n.
 """
 
 from __future__ import annotations
@@ -143,17 +145,21 @@ def evaluate(joined: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         oof[name] = scores
         rows.append(_metric_row(name, "none (no fitting)", "all", y, scores,
                                 permuted=lambda yy, s=scores: roc_auc(yy, s)))
-    # per drug and per region, on the pooled out-of-fold risks (no permutation: small n)
+    # per drug and per region, on the pooled out-of-fold risks; the permutation test shuffles the
+    # labels within the subset against those fixed risks (the models are not refitted)
     subsets = [(f"drug: {d}", samples["drug"] == d) for d in sorted(set(samples["drug"]))]
     regions = sorted({r for rs in samples["regions"] for r in rs.split(";") if r})
     split = samples["regions"].str.split(";")
     subsets += [(f"region: {r}", split.map(lambda rs, r=r: r in rs)) for r in regions]
     for label, mask in subsets:
         mask = np.asarray(mask, dtype=bool)
-        for scheme in ("leave-one-drug-out", "leave-one-site-out"):
-            rows.append(_metric_row("logistic model", scheme, label, y[mask], oof[scheme].to_numpy()[mask]))
-        for name in BASELINES:
-            rows.append(_metric_row(name, "none (no fitting)", label, y[mask], oof[name].to_numpy()[mask]))
+        for method, validation, column in [("logistic model", s, s) for s in
+                                           ("leave-one-drug-out", "leave-one-site-out")] + \
+                [(name, "none (no fitting)", name) for name in BASELINES]:
+            scores = oof[column].to_numpy(dtype=float)[mask]
+            ok = ~np.isnan(scores)
+            rows.append(_metric_row(method, validation, label, y[mask], scores,
+                                    permuted=lambda yy, sc=scores[ok]: roc_auc(yy, sc)))
     return pd.DataFrame(rows, columns=METRIC_COLUMNS), oof
 
 

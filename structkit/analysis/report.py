@@ -78,7 +78,8 @@ def report_markdown(
         "",
         f"Validation: leave-one-drug-out and leave-one-site-out cross-validation; ROC AUC of the pooled "
         f"out-of-fold risks with percentile bootstrap 95 % intervals ({N_BOOTSTRAP} resamples) and "
-        f"permutation p-values ({N_PERMUTATIONS} label permutations with the cross-validation refitted). "
+        f"permutation p-values ({N_PERMUTATIONS} label permutations; overall with the cross-validation "
+        "refitted, per drug and per region against the fixed out-of-fold risks). "
         "Baselines need no fitting: every solvent-front mutation resistant; minimum distance alone; "
         "inhibitor clash alone.",
         "",
