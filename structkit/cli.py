@@ -57,6 +57,18 @@ def _add_structure_options(parser: argparse.ArgumentParser) -> None:
     _add_source_options(parser)
 
 
+def _add_target_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("target", metavar="ID|PATH", help="PDB ID or structure file")
+    parser.add_argument("--ligand", metavar="CCD", help="use this ligand as the inhibitor")
+    parser.add_argument("--chain", metavar="ID", help="use this kinase chain")
+    _add_source_options(parser)
+
+
+def _load_target(args: argparse.Namespace) -> Complex:
+    return load(args.target, ligand=args.ligand, chain=args.chain, mirrors=args.mirror,
+                cache=args.cache, offline=args.offline)
+
+
 def _each_complex(args: argparse.Namespace) -> Iterator[Complex]:
     """Load every target; with several, report a failure in one line and go on, then fail."""
     targets = _ids(args, "targets")
@@ -211,8 +223,7 @@ def _cmd_features(args: argparse.Namespace) -> int:
 
 
 def _cmd_mutate(args: argparse.Namespace) -> int:
-    complex_ = load(args.target, ligand=args.ligand, chain=args.chain, mirrors=args.mirror,
-                    cache=args.cache, offline=args.offline)
+    complex_ = _load_target(args)
     model = mutate(complex_, args.mutation)
     report = model.to_frame()
     if args.output:
@@ -278,8 +289,7 @@ def _cmd_trajectory(args: argparse.Namespace) -> int:
 def _cmd_pymol(args: argparse.Namespace) -> int:
     if not args.output.endswith(".pml"):
         raise StructkitError(f"{args.output}: the output must end in .pml")
-    complex_ = load(args.target, ligand=args.ligand, chain=args.chain, mirrors=args.mirror,
-                    cache=args.cache, offline=args.offline)
+    complex_ = _load_target(args)
     model = mutate(complex_, args.mutation) if args.mutation else None
     script, pdb = pymol_script(complex_, args.output, model)
     print(f"wrote {script} and {pdb}; open with: pymol {script}")
@@ -365,13 +375,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_features)
 
     p = sub.add_parser("mutate", help="model a mutant side chain and score its clashes")
-    p.add_argument("target", metavar="ID|PATH", help="PDB ID or structure file")
+    _add_target_options(p)
     p.add_argument("mutation", metavar="MUTATION", help="e.g. G1202R or L1196M+G1202R")
     p.add_argument("-o", "--output", metavar="FILE.pdb", help="write the mutant complex as PDB")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
-    p.add_argument("--ligand", metavar="CCD", help="use this ligand as the inhibitor")
-    p.add_argument("--chain", metavar="ID", help="use this kinase chain")
-    _add_source_options(p)
     p.set_defaults(func=_cmd_mutate)
 
     p = sub.add_parser("scan", help="model many mutations in many structures")
@@ -394,13 +401,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_trajectory)
 
     p = sub.add_parser("pymol", help="write a PyMOL script of the sites, the inhibitor and a mutant")
-    p.add_argument("target", metavar="ID|PATH", help="PDB ID or structure file")
+    _add_target_options(p)
     p.add_argument("--mutation", metavar="M", help="also model this mutation and draw its clashes")
     p.add_argument("-o", "--output", required=True, metavar="FILE.pml",
                    help="the script (a .pdb is written beside it)")
-    p.add_argument("--ligand", metavar="CCD", help="use this ligand as the inhibitor")
-    p.add_argument("--chain", metavar="ID", help="use this kinase chain")
-    _add_source_options(p)
     p.set_defaults(func=_cmd_pymol)
 
     p = sub.add_parser("coverage", help="which drugs the review reports resisted by or covering a mutation")
