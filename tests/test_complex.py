@@ -3,7 +3,10 @@ codes, missing atoms; checked on real files and on copies of them edited by the 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pymol
 import pytest
 
 import structkit
@@ -170,7 +173,7 @@ def test_chain_whose_pocket_holds_the_inhibitor(tmp_path, ligand_to_b, expected)
 def test_named_chain(tmp_path):
     c = structkit.load(_two_chain_copy(tmp_path, True), chain="A")
     assert c.chain == "A" and c.ligand is None  # the ligand sits in chain B's pocket
-    with pytest.raises(StructkitError, match="chain 'Z' is not an ALK kinase chain"):
+    with pytest.raises(StructkitError, match="chain 'Z' is not a kinase chain"):
         structkit.load(_two_chain_copy(tmp_path, True), chain="Z")
 
 
@@ -183,8 +186,16 @@ def test_structure_without_alk_chain(tmp_path):
 
     copy = tmp_path / "polyala.pdb"
     _edit_pdb(SHARED / "2xp2.pdb", copy, to_ala)
-    with pytest.raises(StructkitError, match="no ALK kinase chain"):
-        structkit.load(copy)
+    # no chain maps to ALK any more, but the fold is still a kinase's: it loads by structure, with
+    # author numbering, and the structural KLIFS assignment agrees with ALK's curated map
+    polyala = structkit.load(copy)
+    assert not polyala.is_alk and polyala.kinase is None and polyala.mutations == []
+    original = structkit.load(SHARED / "2xp2.pdb")
+    assert (polyala.residues.klifs_position == original.residues.klifs_position).all()
+    # a protein that is not a kinase (PyMOL's interleukin-2 demo file) is refused
+    il2 = Path(pymol.__file__).parent / "data" / "demo" / "il2.pdb"
+    with pytest.raises(StructkitError, match="no protein kinase chain"):
+        structkit.load(il2)
 
 
 @pytest.mark.parametrize("pdb_id", ["2XP2", "4CLI", "6MX8", "3AOX", "4MKC", "5FTO", "9GBE"])

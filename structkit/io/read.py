@@ -51,6 +51,10 @@ class StructureFile:
         Chemical names of HET groups (``HETNAM``), where the file has them.
     engineered : list of tuple
         ``(chain, resnum, wild_type, residue)`` from ``SEQADV ... ENGINEERED MUTATION`` records.
+    protein_names : dict of str to str
+        Protein name per chain from ``DBREF`` records (UniProt entry name without the species,
+        ``ABL1_HUMAN`` -> ``ABL1``), or for every chain (key ``""``) from a ``COMPND`` line of the
+        form ``Protein: NAME`` as written by KinoML-prepared files.
     """
 
     atoms: Atoms
@@ -62,6 +66,7 @@ class StructureFile:
     seqres: dict[str, list[str]] = field(default_factory=dict)
     het_names: dict[str, str] = field(default_factory=dict)
     engineered: list[tuple[str, int, str, str]] = field(default_factory=list)
+    protein_names: dict[str, str] = field(default_factory=dict)
 
 
 def read_structure(path: str | Path) -> StructureFile:
@@ -164,6 +169,7 @@ def _parse_pdb(text: str, label: str) -> StructureFile:
     seqres: dict[str, list[str]] = {}
     het_names: dict[str, str] = {}
     engineered: list[tuple[str, int, str, str]] = []
+    protein_names: dict[str, str] = {}
     title_parts: list[str] = []
     id_code = None
     resolution = None
@@ -193,6 +199,14 @@ def _parse_pdb(text: str, label: str) -> StructureFile:
         elif record == "HETNAM":
             code = line[11:14].strip()
             het_names[code] = (het_names.get(code, "") + line[15:70].strip()).strip()
+        elif record == "DBREF " and line[26:32].strip() in ("UNP", "SWS"):
+            entry, accession = line[42:54].strip(), line[33:41].strip()
+            if entry and entry.split("_")[0] != accession:  # TrEMBL names are accessions, not names
+                protein_names[line[12].strip()] = entry.split("_")[0]
+        elif record == "COMPND":
+            m = re.match(r"COMPND\s+Protein:\s*([A-Za-z0-9_.-]+)", line)
+            if m:
+                protein_names.setdefault("", m.group(1))
         elif record == "SEQADV" and "ENGINEERED MUTATION" in line:
             try:
                 engineered.append(
@@ -204,7 +218,7 @@ def _parse_pdb(text: str, label: str) -> StructureFile:
     return StructureFile(
         atoms=atoms, path=None, format="pdb", id_code=id_code,
         title=" ".join(title_parts).strip(), resolution=resolution, seqres=seqres,
-        het_names=het_names, engineered=engineered,
+        het_names=het_names, engineered=engineered, protein_names=protein_names,
     )
 
 

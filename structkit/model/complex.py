@@ -1,4 +1,4 @@
-"""The :class:`Complex`: one ALK kinase chain, its inhibitor, waters and additives, as arrays.
+"""The :class:`Complex`: one protein kinase chain, its inhibitor, waters and additives, as arrays.
 
 :func:`build_complex` turns a parsed file into a Complex by applying these policies, in order:
 
@@ -17,8 +17,15 @@ Insertion codes
     places it.
 Chains
     Every polymer chain is mapped to UniProt Q9UM73 (see :mod:`structkit.model.numbering`); the
-    chains that map are ALK kinase chains. If the file has none, it is an error. The chain used is
-    the one named by the caller, else the one whose ATP pocket holds the inhibitor, else the first.
+    chains that map are ALK kinase chains, numbered by UniProt, with the curated ALK KLIFS map.
+    Any other chain is aligned to the kinase template (:mod:`structkit.model.klifs`); a chain
+    that aligns as a protein kinase domain keeps its author numbering (or, given a reference
+    sequence, is renumbered by alignment to it) and takes its KLIFS positions from the structural
+    alignment. If the file has no kinase chain, it is an error. The chain used is the one named
+    by the caller, else the one whose ATP pocket holds the inhibitor, else the first.
+Caps
+    Terminal capping groups of prepared models (ACE, NME, NMA, NH2) belong to no residue: they are
+    kept with the additives and are never an inhibitor.
 Inhibitor
     Candidates are the HETATM groups that are not water, not a known crystallisation additive
     (:data:`structkit.model.residues.ADDITIVES`) and not a modified amino acid of the chain. Each
@@ -43,12 +50,56 @@ import pandas as pd
 from structkit.errors import StructkitError
 from structkit.io.read import StructureFile
 from structkit.model.atoms import Atoms, residue_starts
-from structkit.model.numbering import ChainNumbering, klifs_map, map_chain, reference_residue
-from structkit.model.residues import ADDITIVES, HEAVY_ATOMS, MODIFIED_PARENT, ONE_LETTER, WATER_NAMES
+from structkit.model.klifs import KlifsAssignment, assign_klifs
+from structkit.model.numbering import (
+    ChainNumbering,
+    Reference,
+    author_reference,
+    klifs_map,
+    klifs_region_of,
+    map_chain,
+    reference_sequence,
+)
+from structkit.model.residues import (
+    ADDITIVES,
+    HEAVY_ATOMS,
+    MODIFIED_PARENT,
+    ONE_LETTER,
+    WATER_NAMES,
+    one_letter,
+)
 
-__all__ = ["Complex", "ResidueTable", "build_complex"]
+__all__ = ["CAPS", "Complex", "KinaseChain", "ResidueTable", "build_complex"]
 
 POCKET_CONTACT_CUTOFF = 4.5
+
+#: Terminal capping groups of prepared models: neither residues nor ligands.
+CAPS: frozenset[str] = frozenset({"ACE", "NME", "NMA", "NH2"})
+
+
+@dataclass(frozen=True)
+class KinaseChain:
+    """How one kinase chain of a file is numbered.
+
+    Attributes
+    ----------
+    numbering : ChainNumbering
+        Reference number of each residue.
+    reference : Reference
+        The reference the numbers refer to (ALK, a user's FASTA, or the chain's own numbering).
+    klifs : KlifsAssignment or None
+        The structural KLIFS assignment; None for ALK chains (curated map by UniProt number).
+    """
+
+    numbering: ChainNumbering
+    reference: Reference
+    klifs: KlifsAssignment | None
+
+    def klifs_positions(self) -> np.ndarray:
+        """KLIFS position (0-85) of each residue of the chain."""
+        if self.klifs is None:
+            return klifs_map().position_of(self.numbering.uniprot)
+        return self.klifs.position
 
 
 @dataclass(frozen=True)
@@ -63,7 +114,8 @@ class ResidueTable:
     resnum : ndarray of int64
         Author residue number.
     uniprot : ndarray of int64
-        UniProt Q9UM73 number, -1 where unmapped.
+        Reference number (UniProt Q9UM73 for ALK; the reference's or the author's for another
+        kinase), -1 where unmapped.
     klifs_position : ndarray of int64
         KLIFS pocket position 1-85, 0 outside the pocket.
     klifs_region : ndarray of str
@@ -101,6 +153,11 @@ class ResidueTable:
         hits = np.flatnonzero(self.uniprot == uniprot_number)
         return int(hits[0]) if hits.size else -1
 
+    def index_of_klifs(self, position: int) -> int:
+        """Row of the residue at a KLIFS position (1-85), or -1 where it is missing."""
+        hits = np.flatnonzero(self.klifs_position == position)
+        return int(hits[0]) if hits.size else -1
+
     def to_frame(self) -> pd.DataFrame:
         """The table as a pandas DataFrame (one row per residue)."""
         return pd.DataFrame({
@@ -115,7 +172,7 @@ class ResidueTable:
 
 @dataclass
 class Complex:
-    """One ALK kinase chain with its inhibitor, as NumPy arrays.
+    """One protein kinase chain with its inhibitor, as NumPy arrays.
 
     Attributes
     ----------
@@ -142,7 +199,19 @@ class Complex:
     metadata : dict
         File format, title, resolution, declared ID, chemical names, engineered mutations.
     other_chains : list of str
-        ALK kinase chains of the file that were not chosen.
+        Kinase chains of the file that were not chosen.
+    reference : Reference
+        The reference sequence the residue numbers refer to (ALK's UniProt sequence, a user's
+        FASTA, or the chain's own author numbering).
+    kinase : str or None
+        Kinase name where known (``ALK``; the reference's name; DBREF or a prepared file's header).
+    klifs : KlifsAssignment or None
+        Structural KLIFS assignment (other kinases); None for ALK's curated map.
+    ligand_mol : rdkit.Chem.Mol or None
+        Heavy-atom molecule of the inhibitor read from a ligand file (bond orders and charges from
+        the file), atoms in the order of ``inhibitor.heavy``; None for a CCD ligand.
+    ligand_source : str or None
+        ``"ccd"`` (chemistry from the wwPDB CCD), ``"file"`` (from a ligand file), None if apo.
     """
 
     pdb_id: str | None
@@ -157,12 +226,22 @@ class Complex:
     numbering: ChainNumbering
     metadata: dict = field(default_factory=dict)
     other_chains: list[str] = field(default_factory=list)
+    reference: Reference = field(default_factory=reference_sequence)
+    kinase: str | None = "ALK"
+    klifs: KlifsAssignment | None = None
+    ligand_mol: object | None = None
+    ligand_source: str | None = None
+
+    @property
+    def is_alk(self) -> bool:
+        """Whether the chain is numbered by the ALK reference (UniProt Q9UM73)."""
+        return self.reference.is_alk
 
     @property
     def mutations(self) -> list[str]:
         """Substitutions relative to the reference, as ``L1196M`` strings, in sequence order."""
         res = self.residues
-        mask = (res.uniprot >= 0) & (res.one_letter != res.wild_type)
+        mask = (res.uniprot >= 0) & (res.wild_type != "") & (res.one_letter != res.wild_type)
         return [f"{w}{n}{o}" for w, n, o in
                 zip(res.wild_type[mask], res.uniprot[mask], res.one_letter[mask])]
 
@@ -225,7 +304,8 @@ class Complex:
             raise ValueError("the new protein must have the same residues")
         had[starts] = self.residues.n_altloc_atoms
         return replace(self, protein=protein, numbering=numbering,
-                       residues=_residue_table(protein, numbering, had))
+                       residues=_residue_table(protein, numbering, had, self.reference,
+                                               self.residues.klifs_position))
 
     def residue_atoms(self, uniprot_number: int) -> Atoms:
         """Atoms of the residue with this UniProt number (empty if it is not in the structure)."""
@@ -234,15 +314,53 @@ class Complex:
             return self.protein[np.zeros(0, dtype=np.int64)]
         return self.protein[self.residues.start[row]:self.residues.stop[row]]
 
+    def residue_at_klifs(self, position: int) -> Atoms:
+        """Atoms of the residue at a KLIFS position 1-85 (empty where it is missing)."""
+        row = self.residues.index_of_klifs(position)
+        if row < 0:
+            return self.protein[np.zeros(0, dtype=np.int64)]
+        return self.protein[self.residues.start[row]:self.residues.stop[row]]
+
+    def pocket(self) -> pd.DataFrame:
+        """The 85 KLIFS pocket positions in this structure, one row each.
+
+        Columns ``klifs``, ``region``, ``chain``, ``resnum``, ``icode``, ``resname``, ``status``
+        (``ok``, ``uncertain`` or ``missing``; see :mod:`structkit.model.klifs`) and
+        ``distance_A`` (C-alpha distance to the template after superposition; NaN for ALK's
+        curated map and where missing). Residue fields are None where the position is missing.
+        """
+        res = self.residues
+        rows = []
+        for k in range(1, 86):
+            row = res.index_of_klifs(k)
+            if self.klifs is not None:
+                status, dist = str(self.klifs.status[k - 1]), float(self.klifs.distance[k - 1])
+            else:
+                status, dist = ("ok" if row >= 0 else "missing"), float("nan")
+            if row < 0:
+                status = "missing"
+            rows.append({
+                "klifs": k, "region": klifs_region_of(k),
+                "chain": self.chain if row >= 0 else None,
+                "resnum": int(res.resnum[row]) if row >= 0 else None,
+                "icode": str(res.icode[row]) if row >= 0 else None,
+                "resname": str(res.resname[row]) if row >= 0 else None,
+                "status": status, "distance_A": dist,
+            })
+        return pd.DataFrame(rows)
+
     def summary(self) -> dict:
         """The facts ``structkit info`` prints, as a JSON-ready dict."""
         return {
             "pdb_id": self.pdb_id,
             "source": str(self.source) if self.source else None,
             "format": self.metadata.get("format"),
+            "kinase": self.kinase,
             "chain": self.chain,
             "ligand": self.ligand,
             "drug": self.drug,
+            "ligand_source": self.ligand_source,
+            "n_ligand_atoms": int((~self.inhibitor.is_hydrogen).sum()),
             "mutations": self.mutations,
             "first_residue": self.first_residue,
             "last_residue": self.last_residue,
@@ -255,7 +373,17 @@ class Complex:
             "n_waters": len(residue_starts(self.waters)),
             "additives": sorted(set(self.additives.resname.tolist())),
             "numbering": self.numbering.method,
+            "reference": self.reference.source,
+            "gatekeeper": self._gatekeeper(),
         }
+
+    def _gatekeeper(self) -> str | None:
+        row = self.residues.index_of_klifs(45)
+        if row < 0:
+            return None
+        number = int(self.residues.uniprot[row]) if self.residues.uniprot[row] >= 0 else int(
+            self.residues.resnum[row])
+        return f"{self.residues.one_letter[row]}{number}"
 
 
 def build_complex(
@@ -266,6 +394,7 @@ def build_complex(
     chain: str | None = None,
     keep_hydrogens: bool = False,
     zero_occupancy: str = "keep",
+    reference: Reference | None = None,
 ) -> Complex:
     """Apply the module's policies to a parsed file and return the Complex.
 
@@ -283,6 +412,8 @@ def build_complex(
         Keep hydrogen atoms (dropped by default).
     zero_occupancy : {"keep", "drop"}
         What to do with atoms of zero occupancy.
+    reference : Reference, optional
+        Reference sequence to number a non-ALK kinase chain by (default: its author numbering).
 
     Returns
     -------
@@ -291,7 +422,7 @@ def build_complex(
     Raises
     ------
     StructkitError
-        No ALK kinase chain, an unknown chain, or a named ligand the file lacks.
+        No kinase chain, an unknown chain, or a named ligand the file lacks.
     """
     label = str(parsed.path) if parsed.path else (pdb_id or "<structure>")
     if zero_occupancy not in ("keep", "drop"):
@@ -310,14 +441,22 @@ def build_complex(
     polymer &= np.isin(atoms.resname, list(ONE_LETTER) + list(MODIFIED_PARENT))
     het = ~polymer & ~water
 
-    chains = _alk_chains(atoms, polymer)
+    chains = _kinase_chains(atoms, polymer, reference)
     if not chains:
-        raise StructkitError(f"{label}: no ALK kinase chain found (no chain maps to UniProt Q9UM73)")
+        if reference is not None and not reference.is_alk:
+            raise StructkitError(
+                f"{label}: no protein kinase chain found that maps to the reference {reference.source}"
+            )
+        raise StructkitError(
+            f"{label}: no protein kinase chain found (no chain maps to ALK, UniProt Q9UM73, or "
+            "aligns to the kinase-domain template)"
+        )
     if chain is not None and chain not in chains:
         known = ", ".join(sorted(chains))
-        raise StructkitError(f"{label}: chain {chain!r} is not an ALK kinase chain (ALK chains: {known})")
+        raise StructkitError(f"{label}: chain {chain!r} is not a kinase chain (kinase chains: {known})")
 
-    groups = _het_groups(atoms, het)
+    caps = het & np.isin(atoms.resname, list(CAPS))
+    groups = _het_groups(atoms, het & ~caps)
     if ligand is not None:
         ligand = ligand.upper()
         if not any(atoms.resname[idx[0]] == ligand for idx in groups):
@@ -349,8 +488,10 @@ def build_complex(
     inhibitor_mask = np.zeros(len(atoms), dtype=bool)
     inhibitor_mask[inhibitor_idx] = True
     protein = atoms[protein_mask]
-    numbering = chains[chosen_chain]
-    residues = _residue_table(protein, numbering, had_altloc[protein_mask])
+    kinase_chain = chains[chosen_chain]
+    numbering = kinase_chain.numbering
+    residues = _residue_table(protein, numbering, had_altloc[protein_mask], kinase_chain.reference,
+                              kinase_chain.klifs_positions())
     inhibitor = atoms[inhibitor_mask]
     metadata = {
         "format": parsed.format,
@@ -375,7 +516,20 @@ def build_complex(
         numbering=numbering,
         metadata=metadata,
         other_chains=[c for c in chains if c != chosen_chain],
+        reference=kinase_chain.reference,
+        kinase=_kinase_name(kinase_chain.reference, parsed, chosen_chain),
+        klifs=kinase_chain.klifs,
+        ligand_source=("ccd" if len(inhibitor_idx) else None),
     )
+
+
+def _kinase_name(reference: Reference, parsed: StructureFile, chain: str) -> str | None:
+    if reference.is_alk:
+        return "ALK"
+    if reference.name and not reference.from_structure:
+        return reference.name
+    names = parsed.protein_names
+    return names.get(chain) or names.get("") or None
 
 
 def _resolve_altlocs(atoms: Atoms, labelled: np.ndarray) -> tuple[Atoms, np.ndarray]:
@@ -411,16 +565,47 @@ def _resolve_altlocs(atoms: Atoms, labelled: np.ndarray) -> tuple[Atoms, np.ndar
     return selected[unique], had[unique]
 
 
-def _alk_chains(atoms: Atoms, polymer: np.ndarray) -> dict[str, ChainNumbering]:
-    """Map every polymer chain; return the ALK kinase chains in file order."""
-    out: dict[str, ChainNumbering] = {}
+def _kinase_chains(atoms: Atoms, polymer: np.ndarray, reference: Reference | None) -> dict[str, KinaseChain]:
+    """Map every polymer chain; return the kinase chains in file order (see the module policy)."""
+    out: dict[str, KinaseChain] = {}
     poly = atoms[polymer]
     starts = residue_starts(poly)
+    stops = np.append(starts[1:], len(poly))
     for c in dict.fromkeys(poly.chain[starts].tolist()):
-        rows = starts[poly.chain[starts] == c]
-        numbering = map_chain(poly.resname[rows], poly.resnum[rows], poly.icode[rows])
-        if numbering.is_alk:
-            out[c] = numbering
+        in_chain = poly.chain[starts] == c
+        rows = starts[in_chain]
+        names, nums, icodes = poly.resname[rows], poly.resnum[rows], poly.icode[rows]
+        if reference is None or reference.is_alk:
+            numbering = map_chain(names, nums, icodes)
+            if numbering.is_alk:
+                out[c] = KinaseChain(numbering, reference_sequence(), None)
+                continue
+        ca = _ca_coords(poly, rows, stops[in_chain])
+        sequence = "".join(one_letter(r) for r in names)
+        assignment = assign_klifs(ca, sequence, nums)
+        if not assignment.is_kinase:
+            continue
+        if reference is not None and not reference.is_alk:
+            numbering = map_chain(names, nums, icodes, reference)
+            if not numbering.matches:
+                continue
+            chain_reference = reference
+        else:
+            chain_reference = author_reference(names, nums, icodes)
+            mapped = np.where(icodes == "", nums, -1).astype(np.int64)
+            numbering = ChainNumbering(mapped, sequence, 1.0, int((mapped >= 0).sum()), "author", 0)
+        out[c] = KinaseChain(numbering, chain_reference, assignment)
+    return out
+
+
+def _ca_coords(poly: Atoms, starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
+    """C-alpha coordinates per residue, NaN where a residue has none."""
+    out = np.full((len(starts), 3), np.nan)
+    is_ca = poly.name == "CA"
+    for k, (a, b) in enumerate(zip(starts, stops)):
+        hit = np.flatnonzero(is_ca[a:b])
+        if hit.size:
+            out[k] = poly.coords[a + hit[0]]
     return out
 
 
@@ -435,14 +620,14 @@ def _het_groups(atoms: Atoms, het: np.ndarray) -> list[np.ndarray]:
     return [idx[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
 
 
-def _pocket_atoms(atoms: Atoms, polymer: np.ndarray, chain: str, numbering: ChainNumbering) -> np.ndarray:
+def _pocket_atoms(atoms: Atoms, polymer: np.ndarray, chain: str, kinase_chain: KinaseChain) -> np.ndarray:
     """Coordinates of the heavy atoms of the chain's KLIFS pocket residues."""
     sel = polymer & (atoms.chain == chain)
     sub = atoms[sel]
     starts = residue_starts(sub)
     sizes = np.diff(np.append(starts, len(sub)))
-    per_atom_uniprot = np.repeat(numbering.uniprot, sizes)
-    pocket = np.isin(per_atom_uniprot, klifs_map().uniprot) & ~sub.is_hydrogen
+    per_atom_position = np.repeat(kinase_chain.klifs_positions(), sizes)
+    pocket = (per_atom_position > 0) & ~sub.is_hydrogen
     return sub.coords[pocket]
 
 
@@ -454,13 +639,12 @@ def _contact_count(ligand_xyz: np.ndarray, pocket_xyz: np.ndarray) -> int:
     return int((d2.min(axis=1) <= POCKET_CONTACT_CUTOFF**2).sum())
 
 
-def _residue_table(protein: Atoms, numbering: ChainNumbering, had_altloc: np.ndarray) -> ResidueTable:
+def _residue_table(protein: Atoms, numbering: ChainNumbering, had_altloc: np.ndarray,
+                   reference: Reference, positions: np.ndarray) -> ResidueTable:
     starts = residue_starts(protein)
     stops = np.append(starts[1:], len(protein))
     resname = protein.resname[starts]
     uniprot = numbering.uniprot
-    kmap = klifs_map()
-    positions = kmap.position_of(uniprot)
     missing = []
     for a, b, name in zip(starts, stops, resname):
         template = HEAVY_ATOMS.get(MODIFIED_PARENT.get(name, name), ())
@@ -475,9 +659,9 @@ def _residue_table(protein: Atoms, numbering: ChainNumbering, had_altloc: np.nda
         resnum=protein.resnum[starts],
         icode=protein.icode[starts],
         uniprot=uniprot,
-        klifs_position=positions,
-        klifs_region=kmap.region_of(positions),
-        wild_type=np.array([reference_residue(int(u)) if u >= 0 else "" for u in uniprot]),
+        klifs_position=np.asarray(positions, dtype=np.int64),
+        klifs_region=np.array([klifs_region_of(int(p)) for p in positions]),
+        wild_type=np.array([reference.residue(int(u)) if u >= 0 else "" for u in uniprot]),
         one_letter=np.array(list(numbering.one_letter)),
         n_altloc_atoms=had_altloc[starts],
         n_zero_occupancy=counts((protein.occupancy <= 0).astype(np.int64), starts) if len(starts) else starts,

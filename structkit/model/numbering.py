@@ -1,8 +1,10 @@
-"""Map observed residues to UniProt Q9UM73 numbering and to the 85 KLIFS pocket positions.
+"""Map observed residues to a reference numbering (UniProt Q9UM73 for ALK) and to KLIFS positions.
 
-The mapping is made by sequence alignment of the residues seen in the coordinates to the
-reference sequence shipped in ``structkit/data/alk_reference.fasta`` (see its header for the
-source), so that a file whose residues are shifted or renumbered still maps correctly.
+The mapping is made by sequence alignment of the residues seen in the coordinates to a reference
+sequence: for ALK the one shipped in ``structkit/data/alk_reference.fasta`` (see its header for the
+source), for another kinase one the user gives (:func:`read_reference_fasta`), so that a file whose
+residues are shifted or renumbered still maps correctly. A kinase without a reference keeps its
+author numbering (:func:`author_reference`).
 
 Policy
 ------
@@ -17,8 +19,8 @@ Policy
 3. The mapped core runs from the first to the last run of five consecutive residues identical to
    the reference; residues outside it (expression tags numbered like the native sequence) and
    residues aligned to a gap (insertions) get no UniProt number (-1).
-4. A chain is an ALK kinase chain when at least 50 residues map and at least 60 % of them are
-   identical to the reference.
+4. A chain is a chain of the reference's protein (an ALK kinase chain for the ALK reference)
+   when at least 50 residues map and at least 60 % of them are identical to the reference.
 
 Mutations are the mapped residues whose amino acid differs from the reference.
 """
@@ -39,8 +41,12 @@ __all__ = [
     "KLIFS_REGIONS",
     "ChainNumbering",
     "KlifsMap",
+    "Reference",
+    "author_reference",
     "klifs_map",
+    "klifs_region_of",
     "map_chain",
+    "read_reference_fasta",
     "reference_residue",
     "reference_sequence",
 ]
@@ -60,16 +66,110 @@ MIN_IDENTITY = 0.6
 
 @dataclass(frozen=True)
 class Reference:
-    """The reference sequence: ``sequence[i]`` is the residue with UniProt number ``first + i``."""
+    """A reference sequence: ``sequence[i]`` is the residue numbered ``first + i`` (``-`` unknown).
+
+    Attributes
+    ----------
+    first : int
+        Number of the first residue.
+    sequence : str
+        One-letter codes; ``-`` where the residue is not known (author numbering with gaps).
+    source : str
+        Where the sequence comes from (FASTA header, file).
+    name : str
+        Protein name (``ALK`` for the shipped reference), ``""`` where unknown.
+    from_structure : bool
+        True where the reference was read off the structure itself (author numbering): then the
+        wild type is what the structure has, and no mutation can be read off it.
+    """
 
     first: int
     sequence: str
     source: str
+    name: str = "ALK"
+    from_structure: bool = False
 
     @property
     def last(self) -> int:
-        """UniProt number of the last residue."""
+        """Number of the last residue."""
         return self.first + len(self.sequence) - 1
+
+    @property
+    def is_alk(self) -> bool:
+        """Whether this is the shipped ALK reference."""
+        return self is reference_sequence() or (self.name == "ALK" and not self.from_structure)
+
+    def residue(self, number: int) -> str:
+        """One-letter residue at a number, ``""`` outside the reference or where unknown."""
+        if self.first <= number <= self.last:
+            letter = self.sequence[number - self.first]
+            return "" if letter == "-" else letter
+        return ""
+
+
+def read_reference_fasta(path, first: int | None = None) -> Reference:
+    """Read a one-sequence FASTA file as a reference (numbered from 1, or ``first=N`` in the header).
+
+    Parameters
+    ----------
+    path : path
+        FASTA file. The header may carry ``first=N`` (number of the first residue); the protein
+        name is the header's first word (UniProt's ``sp|P00519|ABL1_HUMAN`` gives ``ABL1``).
+    first : int, optional
+        Number of the first residue, overriding the header.
+
+    Raises
+    ------
+    StructkitError
+        A missing or unreadable file, no sequence, or letters that are not amino acids.
+    """
+    import re
+    from pathlib import Path
+
+    from structkit.errors import StructkitError
+
+    p = Path(path)
+    try:
+        text = p.read_text()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StructkitError(f"{p}: cannot read the reference FASTA ({exc.__class__.__name__})") from None
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith(";")]
+    headers = [line for line in lines if line.startswith(">")]
+    if not headers or not lines[0].startswith(">"):
+        raise StructkitError(f"{p}: not a FASTA file (no '>' header line first)")
+    if len(headers) > 1:
+        raise StructkitError(f"{p}: holds {len(headers)} sequences; give one reference sequence")
+    header = headers[0][1:].strip()
+    seq = "".join(line for line in lines[1:]).upper().replace("*", "")
+    if not seq:
+        raise StructkitError(f"{p}: the FASTA file has no sequence")
+    bad = sorted(set(seq) - set("ACDEFGHIKLMNPQRSTVWYXUO"))
+    if bad:
+        raise StructkitError(f"{p}: {''.join(bad)} are not amino-acid letters")
+    m = re.search(r"first=(-?[0-9]+)", header)
+    start = first if first is not None else (int(m.group(1)) if m else 1)
+    word = header.split()[0] if header else ""
+    name = word.split("|")[-1].split("_")[0] if "|" in word else word
+    return Reference(first=start, sequence=seq, source=f"{p.name}: {header}", name=name)
+
+
+def author_reference(resnames: np.ndarray, resnums: np.ndarray, icodes: np.ndarray,
+                     name: str = "", source: str = "author numbering") -> Reference:
+    """A reference read off a chain itself: its author numbers and residues (no mutations).
+
+    Residues with an insertion code are left out; numbers without a residue are unknown (``-``).
+    """
+    keep = (np.asarray(icodes) == "") & (np.asarray(resnums) > -10**6)
+    nums = np.asarray(resnums)[keep]
+    letters = [one_letter(r) for r in np.asarray(resnames)[keep]]
+    if len(nums) == 0:
+        return Reference(first=1, sequence="", source=source, name=name, from_structure=True)
+    first, last = int(nums.min()), int(nums.max())
+    seq = ["-"] * (last - first + 1)
+    for n, letter in zip(nums.tolist(), letters):
+        if seq[n - first] == "-":
+            seq[n - first] = letter
+    return Reference(first=first, sequence="".join(seq), source=source, name=name, from_structure=True)
 
 
 @lru_cache(maxsize=1)
@@ -87,14 +187,19 @@ def reference_sequence() -> Reference:
     seq = "".join(
         line.strip() for line in text.splitlines() if line and not line.startswith(("#", ">"))
     )
-    return Reference(first=first, sequence=seq, source=header[1:])
+    return Reference(first=first, sequence=seq, source=header[1:], name="ALK")
 
 
 def reference_residue(number: int) -> str:
-    """Return the one-letter wild-type residue at a UniProt number, or ``""`` outside the reference."""
-    ref = reference_sequence()
-    if ref.first <= number <= ref.last:
-        return ref.sequence[number - ref.first]
+    """Return the one-letter ALK wild-type residue at a UniProt number, or ``""`` outside the reference."""
+    return reference_sequence().residue(number)
+
+
+def klifs_region_of(position: int) -> str:
+    """KLIFS region name of a position 1-85 (``""`` for 0)."""
+    for name, lo, hi in KLIFS_REGIONS:
+        if lo <= position <= hi:
+            return name
     return ""
 
 
@@ -180,29 +285,37 @@ class ChainNumbering:
 
     @property
     def is_alk(self) -> bool:
-        """Whether the chain is an ALK kinase chain (see the module policy)."""
+        """Whether the chain maps to its reference (an ALK chain for the ALK reference; module policy)."""
         return self.n_mapped >= MIN_MAPPED and self.identity >= MIN_IDENTITY
 
+    @property
+    def matches(self) -> bool:
+        """Whether the chain maps to its reference (same test as :attr:`is_alk`)."""
+        return self.is_alk
 
-def map_chain(resnames: np.ndarray, resnums: np.ndarray, icodes: np.ndarray) -> ChainNumbering:
-    """Map the residues of one chain to UniProt Q9UM73 numbering.
+
+def map_chain(resnames: np.ndarray, resnums: np.ndarray, icodes: np.ndarray,
+              reference: Reference | None = None) -> ChainNumbering:
+    """Map the residues of one chain to a reference numbering (default: ALK, UniProt Q9UM73).
 
     Parameters
     ----------
     resnames, resnums, icodes : ndarray
         Residue name, author number and insertion code of each residue, in file order.
+    reference : Reference, optional
+        The reference sequence (default the shipped ALK reference).
 
     Returns
     -------
     ChainNumbering
     """
-    ref = reference_sequence()
+    ref = reference or reference_sequence()
     seq = "".join(one_letter(r) for r in resnames)
     n = len(seq)
     empty = ChainNumbering(np.full(n, -1, dtype=np.int64), seq, 0.0, 0, "alignment", 0)
     if n == 0 or set(seq) == {"X"}:
         return empty
-    aligned = _align(seq, ref.sequence)
+    aligned = _align(seq, ref.sequence.replace("-", "X"))
     mapped = aligned >= 0
     by_alignment = np.where(mapped, aligned + ref.first, -1)
 
@@ -216,15 +329,15 @@ def map_chain(resnames: np.ndarray, resnums: np.ndarray, icodes: np.ndarray) -> 
             (icodes == "") & (by_author >= ref.first) & (by_author <= ref.last), by_author, -1
         )
         if np.unique(by_author[by_author >= 0]).size == (by_author >= 0).sum() and (
-            _identical(seq, by_author) >= _identical(seq, by_alignment)
+            _identical(seq, by_author, ref) >= _identical(seq, by_alignment, ref)
         ):
             method, offset, numbers = "author", offset_try, by_author
-    numbers = _trim_to_core(seq, numbers)
+    numbers = _trim_to_core(seq, numbers, ref)
     kept = numbers >= 0
     n_mapped = int(kept.sum())
     if n_mapped == 0:
         return empty
-    identity = _identical(seq, numbers) / n_mapped
+    identity = _identical(seq, numbers, ref) / n_mapped
     return ChainNumbering(numbers, seq, identity, n_mapped, method, offset)
 
 
@@ -237,8 +350,7 @@ def _align(query: str, target: str) -> np.ndarray:
     return out
 
 
-def _identical_mask(seq: str, numbers: np.ndarray) -> np.ndarray:
-    ref = reference_sequence()
+def _identical_mask(seq: str, numbers: np.ndarray, ref: Reference) -> np.ndarray:
     letters = np.frombuffer(seq.encode(), dtype="S1")
     refl = np.frombuffer(ref.sequence.encode(), dtype="S1")
     ok = numbers >= 0
@@ -247,11 +359,11 @@ def _identical_mask(seq: str, numbers: np.ndarray) -> np.ndarray:
     return same
 
 
-def _identical(seq: str, numbers: np.ndarray) -> int:
-    return int(_identical_mask(seq, numbers).sum())
+def _identical(seq: str, numbers: np.ndarray, ref: Reference) -> int:
+    return int(_identical_mask(seq, numbers, ref).sum())
 
 
-def _trim_to_core(seq: str, numbers: np.ndarray) -> np.ndarray:
+def _trim_to_core(seq: str, numbers: np.ndarray, ref: Reference) -> np.ndarray:
     """Unmap terminal residues that are not native (expression tags numbered like the protein).
 
     The core starts at the first and ends at the last run of ``MIN_CORE_RUN`` residues identical
@@ -259,7 +371,7 @@ def _trim_to_core(seq: str, numbers: np.ndarray) -> np.ndarray:
     coordinates, as far as the extension ends on an identical residue and at least half of it is
     identical (so an engineered substitution next to the terminus stays, a tag goes).
     """
-    same = _identical_mask(seq, numbers)
+    same = _identical_mask(seq, numbers, ref)
     n = len(seq)
     if n < MIN_CORE_RUN:
         return np.full(n, -1, dtype=np.int64)
