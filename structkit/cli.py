@@ -49,34 +49,51 @@ def _add_source_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--offline", action="store_true", help="never download")
 
 
+def _add_ligand_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--ligand", metavar="CCD", help="use this ligand as the inhibitor")
+    parser.add_argument("--chain", metavar="ID", help="use this kinase chain")
+    parser.add_argument("--ligand-file", metavar="POSE",
+                        help="the inhibitor pose as .sdf/.mol/.mol2/.pdb (docking output); its "
+                             "chemistry is used, and it is added to a receptor without a ligand")
+    parser.add_argument("--pose", type=int, default=1, metavar="N",
+                        help="pose N of a multi-pose SDF (default 1)")
+    parser.add_argument("--reference", metavar="FASTA",
+                        help="renumber a non-ALK kinase chain by this sequence (first=N in the header)")
+    _add_source_options(parser)
+
+
 def _add_structure_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("targets", nargs="*", metavar="ID|PATH", help="PDB IDs or structure files")
     parser.add_argument("--all", action="store_true", help="every entry of the catalogue")
-    parser.add_argument("--ligand", metavar="CCD", help="use this ligand as the inhibitor")
-    parser.add_argument("--chain", metavar="ID", help="use this kinase chain")
-    _add_source_options(parser)
+    _add_ligand_options(parser)
 
 
 def _add_target_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("target", metavar="ID|PATH", help="PDB ID or structure file")
-    parser.add_argument("--ligand", metavar="CCD", help="use this ligand as the inhibitor")
-    parser.add_argument("--chain", metavar="ID", help="use this kinase chain")
-    _add_source_options(parser)
+    _add_ligand_options(parser)
+
+
+def _load_options(args: argparse.Namespace, n_targets: int = 1) -> dict:
+    """Keyword arguments of :func:`structkit.load` from the common options."""
+    if args.ligand_file and n_targets > 1:
+        raise StructkitError("--ligand-file belongs to one structure; give a single target with it")
+    return {"ligand": args.ligand, "chain": args.chain, "mirrors": args.mirror, "cache": args.cache,
+            "offline": args.offline, "ligand_file": args.ligand_file, "pose": args.pose,
+            "reference": args.reference}
 
 
 def _load_target(args: argparse.Namespace) -> Complex:
-    return load(args.target, ligand=args.ligand, chain=args.chain, mirrors=args.mirror,
-                cache=args.cache, offline=args.offline)
+    return load(args.target, **_load_options(args))
 
 
 def _each_complex(args: argparse.Namespace) -> Iterator[Complex]:
     """Load every target; with several, report a failure in one line and go on, then fail."""
     targets = _ids(args, "targets")
+    options = _load_options(args, len(targets))
     failures = []
     for target in targets:
         try:
-            yield load(target, ligand=args.ligand, chain=args.chain, mirrors=args.mirror,
-                       cache=args.cache, offline=args.offline)
+            yield load(target, **options)
         except StructkitError as exc:
             if len(targets) == 1:
                 raise
@@ -152,12 +169,21 @@ def _format_info(s: dict) -> str:
     missing_text = "; ".join(f"{k}: {' '.join(v)}" for k, v in list(missing.items())[:6])
     if len(missing) > 6:
         missing_text += f"; ... ({len(missing) - 6} more)"
+    if s["kinase"] == "ALK" and s["reference"] != "author numbering":
+        numbering = f"UniProt Q9UM73 numbering by {s['numbering']}"
+    elif s["reference"] == "author numbering":
+        numbering = "the file's author numbering; no reference, so no mutations are read"
+    else:
+        numbering = f"numbering of {s['reference']} by {s['numbering']}"
+    ligand_source = f", {s['n_ligand_atoms']} heavy atoms, chemistry from {s['ligand_source']}" if s[
+        "ligand"] else ""
     lines = [
         f"{s['pdb_id'] or '-'}  {s['source']} ({s['format']}{res})",
+        f"  kinase      {s['kinase'] or 'unnamed protein kinase'}; gatekeeper {s['gatekeeper'] or 'missing'}",
         f"  chain       {s['chain']}",
-        f"  inhibitor   {s['ligand'] or 'none (apo)'}{drug}",
+        f"  inhibitor   {s['ligand'] or 'none (apo)'}{drug}{ligand_source}",
         f"  residues    {s['first_residue']}-{s['last_residue']} "
-        f"({s['n_residues']} with coordinates, UniProt Q9UM73 numbering by {s['numbering']})",
+        f"({s['n_residues']} with coordinates, {numbering})",
         f"  gaps        {gaps}",
         f"  mutations   {', '.join(s['mutations']) or 'none (wild type)'}",
         f"  altlocs     {s['n_altloc_atoms']} atom records with alternate locations",
@@ -263,8 +289,8 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     if not mutations:
         raise StructkitError("give --mutations M ... or --review")
     _check_output(args.output)
-    table = scan(_ids(args, "targets"), mutations, progress=_progress_line(), mirrors=args.mirror,
-                 cache=args.cache, offline=args.offline)
+    targets = _ids(args, "targets")
+    table = scan(targets, mutations, progress=_progress_line(), **_load_options(args, len(targets)))
     _emit_table(table, args.output)
     return 0
 
@@ -293,6 +319,34 @@ def _cmd_pymol(args: argparse.Namespace) -> int:
     model = mutate(complex_, args.mutation) if args.mutation else None
     script, pdb = pymol_script(complex_, args.output, model)
     print(f"wrote {script} and {pdb}; open with: pymol {script}")
+    return 0
+
+
+def _cmd_pocket(args: argparse.Namespace) -> int:
+    records = []
+    for complex_ in _each_complex(args):
+        table = complex_.pocket()
+        name = str(complex_.pdb_id or complex_.source)
+        if args.json:
+            for row in table.to_dict(orient="records"):
+                row = {k: (None if pd.isna(v) else v) for k, v in row.items()}
+                if row["resnum"] is not None:
+                    row["resnum"] = int(row["resnum"])
+                if row["distance_A"] is not None:
+                    row["distance_A"] = round(float(row["distance_A"]), 3)
+                records.append({"structure": name, **row})
+            continue
+        found = int((table["status"] != "missing").sum())
+        print(f"{name}  {complex_.kinase or 'kinase'} chain {complex_.chain}: {found} of 85 KLIFS "
+              f"positions found" + (f" (TM-score {complex_.klifs.tm_score:.2f} to the ALK template)"
+                                    if complex_.klifs is not None else " (ALK: curated map)"))
+        for row in table.itertuples(index=False):
+            where = "-" if pd.isna(row.resnum) else f"{row.resname} {row.resnum}{row.icode or ''}"
+            flag = "" if row.status == "ok" else f"  [{row.status}]"
+            print(f"  {row.klifs:>2} {row.region:<6} {where}{flag}")
+        print()
+    if args.json:
+        print(json.dumps(records, indent=2))
     return 0
 
 
@@ -361,15 +415,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sites", help="the review's mutation sites in structures")
     _add_structure_options(p)
-    p.add_argument("--sites", metavar="N,N", help="UniProt numbers (default: every review site)")
+    p.add_argument("--sites", metavar="N,N", help="residue numbers (ALK: UniProt; default: review sites)")
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print JSON records")
     out.add_argument("--csv", action="store_true", help="print CSV")
     p.set_defaults(func=_cmd_sites)
 
+    p = sub.add_parser("pocket", help="the 85 KLIFS pocket positions of any kinase structure")
+    _add_structure_options(p)
+    p.add_argument("--json", action="store_true", help="print a JSON list (one object per position)")
+    p.set_defaults(func=_cmd_pocket)
+
     p = sub.add_parser("features", help="steric and distance features of sites against the inhibitor")
     _add_structure_options(p)
-    p.add_argument("--sites", metavar="N,N", help="UniProt numbers (default: every review site)")
+    p.add_argument("--sites", metavar="N,N", help="residue numbers (ALK: UniProt; default: review sites)")
     p.add_argument("-o", "--output", metavar="FILE",
                    help="write FILE.csv or FILE.parquet (default: CSV to stdout)")
     p.set_defaults(func=_cmd_features)
@@ -387,13 +446,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mutations", nargs="+", metavar="M", help="mutations to model")
     p.add_argument("--review", action="store_true", help="every substitution the review names")
     p.add_argument("-o", "--output", metavar="FILE", help="write FILE.csv or FILE.parquet")
-    _add_source_options(p)
+    _add_ligand_options(p)
     p.set_defaults(func=_cmd_scan)
 
     p = sub.add_parser("trajectory", help="site features over the frames of an MD trajectory")
     p.add_argument("topology", metavar="TOPOLOGY", help="topology file MDAnalysis reads (PDB, PSF, GRO ...)")
     p.add_argument("trajectory", metavar="TRAJECTORY", help="trajectory file (DCD, XTC, TRR ...)")
-    p.add_argument("--sites", metavar="N,N", help="UniProt numbers (default: every review site)")
+    p.add_argument("--sites", metavar="N,N", help="residue numbers (ALK: UniProt; default: review sites)")
     p.add_argument("--ligand", metavar="CCD", help="the inhibitor's residue name")
     p.add_argument("--step", type=int, default=None, help="use every STEP-th frame")
     p.add_argument("--aggregate", action="store_true", help="mean, sd, min and max per site")

@@ -171,3 +171,65 @@ def test_scan_command_review(tmp_path):
     # 35 substitutions, 15 of them compounds of two sites: one row per structure, mutation and site
     assert len(table) == 2 * (35 + 15)
     assert set(table["status"]) == {"ok"}
+
+
+ABL = SHARED.parent / "benchmarks" / "abl_hauser2018"
+ABL_PDB, ABL_SDF = ABL / "imatinib_2hyy_complex.pdb", ABL / "imatinib_2hyy_ligand.sdf"
+
+
+def test_pocket_json_for_another_kinase():
+    proc = run("pocket", str(ABL_PDB), "--json")
+    assert proc.returncode == 0, proc.stderr
+    records = json.loads(proc.stdout)
+    assert [r["klifs"] for r in records] == list(range(1, 86))
+    gatekeeper = records[44]
+    assert {k: gatekeeper[k] for k in ("klifs", "region", "chain", "resnum", "icode", "resname")} == {
+        "klifs": 45, "region": "GK", "chain": "A", "resnum": 315, "icode": "", "resname": "THR"}
+
+
+def test_pocket_reports_missing_positions_as_null():
+    proc = run("pocket", "2XP2", "--json", "--mirror", str(SHARED))
+    records = json.loads(proc.stdout)
+    missing = [r["klifs"] for r in records if r["resnum"] is None]
+    assert missing == [5, 6]  # G1124 and G1125 are unresolved in 2XP2
+    assert all(records[k - 1]["resname"] is None and records[k - 1]["status"] == "missing" for k in missing)
+
+
+def test_info_json_gains_kinase_and_ligand_fields():
+    proc = run("info", str(ABL_PDB), "--ligand-file", str(ABL_SDF), "--json")
+    summary = json.loads(proc.stdout)[0]
+    assert (summary["kinase"], summary["n_ligand_atoms"], summary["ligand_source"]) == ("ABL1", 37, "file")
+    alk = json.loads(run("info", "2XP2", "--json", "--mirror", str(SHARED)).stdout)[0]
+    assert (alk["kinase"], alk["n_ligand_atoms"], alk["ligand_source"]) == ("ALK", 30, "ccd")  # C21H22Cl2FN5O
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("info",), ("sites", "--csv"), ("pocket",), ("features",), ("mutate", "T315I"),
+        ("scan", "--mutations", "T315I"), ("pymol", "--mutation", "T315I", "-o", "{tmp}/v.pml"),
+    ],
+)
+def test_every_structure_command_takes_a_ligand_file(command, tmp_path):
+    name, *rest = command
+    rest = [x.replace("{tmp}", str(tmp_path)) for x in rest]
+    proc = run(name, str(ABL_PDB), *rest, "--ligand-file", str(ABL_SDF))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("extra", "fragment"),
+    [
+        (("--ligand-file", str(ABL / "dasatinib_2gqg_ligand.sdf")), "do not match the ligand LIG"),
+        (("--ligand-file", str(ABL_SDF), "--pose", "2"), "pose 2 does not exist"),
+        (("--ligand-file", "nowhere.sdf"), "no such ligand file"),
+        (("--reference", "nowhere.fasta"), "cannot read the reference FASTA"),
+    ],
+)
+def test_bad_ligand_input_is_one_line(extra, fragment):
+    assert_one_line_error(run("info", str(ABL_PDB), *extra), fragment)
+
+
+def test_ligand_file_with_several_targets_is_refused():
+    assert_one_line_error(run("info", str(ABL_PDB), "2XP2", "--ligand-file", str(ABL_SDF)), "single target")

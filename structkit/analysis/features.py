@@ -53,12 +53,12 @@ from structkit.geometry.pocket import centroid, orientation_cosine
 from structkit.geometry.radii import atom_radii, max_asa
 from structkit.geometry.sasa import group_sum, shrake_rupley
 from structkit.model.complex import Complex
-from structkit.model.ligand import LigandChemistry, ligand_chemistry
-from structkit.model.numbering import klifs_map, reference_residue
+from structkit.model.ligand import LigandChemistry, inhibitor_chemistry
+from structkit.model.numbering import klifs_map, klifs_region_of
 from structkit.model.pocket import SUBPOCKETS, pocket_centres, subpocket_anchors
 from structkit.model.polar import protein_polar_atoms
 from structkit.model.residues import MODIFIED_PARENT
-from structkit.model.sites import regions_of, review_sites
+from structkit.model.sites import regions_of, site_numbers
 
 __all__ = [
     "CONTACT_CUTOFFS",
@@ -114,10 +114,11 @@ class FeatureContext:
     @classmethod
     def build(cls, complex_: Complex, sites: Sequence[int] | None = None) -> FeatureContext:
         """Prepare the topology of ``complex_`` for the given UniProt sites (default: review sites)."""
-        sites = list(review_sites() if sites is None else sites)
+        sites, _ = site_numbers(complex_, None if sites is None else list(sites))
         for s in sites:
-            if not reference_residue(int(s)):
-                raise StructkitError(f"site {s} is outside the ALK reference sequence")
+            if not complex_.reference.residue(int(s)) and complex_.residues.index_of(int(s)) < 0:
+                name = complex_.kinase or "the"
+                raise StructkitError(f"site {s} is outside the {name} reference sequence")
         protein = complex_.protein
         res = complex_.residues
         heavy = np.flatnonzero(~protein.is_hydrogen)
@@ -142,7 +143,7 @@ class FeatureContext:
         antecedents = [remap[ante[i]] for i in heavy]
         inhibitor = complex_.inhibitor
         ligand_heavy = np.flatnonzero(~inhibitor.is_hydrogen) if len(inhibitor) else np.zeros(0, int)
-        chemistry = ligand_chemistry(inhibitor, complex_.ligand) if len(ligand_heavy) else None
+        chemistry = inhibitor_chemistry(complex_) if len(ligand_heavy) else None
         return cls(
             complex_=complex_, sites=sites, rows=rows, heavy=heavy,
             residue_of_heavy=residue_of_atom[heavy], sidechain=sidechain, ca_index=ca_index,
@@ -335,15 +336,18 @@ def site_features(complex_: Complex, sites: Sequence[int] | None = None) -> pd.D
         "ligand": complex_.ligand or "",
         "drug": complex_.drug or "",
         "uniprot": ctx.sites,
-        "wild_type": [reference_residue(int(s)) for s in ctx.sites],
+        "wild_type": [complex_.reference.residue(int(s)) for s in ctx.sites],
         "residue": [str(res.one_letter[r]) if p else "" for r, p in zip(rows, present)],
     })
     frame["mutated"] = (frame["residue"] != "") & (frame["residue"] != frame["wild_type"])
-    frame["review_regions"] = [";".join(regions_of(int(s))) for s in ctx.sites]
-    kmap = klifs_map()
-    positions = kmap.position_of(np.array(ctx.sites))
+    _, alk_sites = site_numbers(complex_, list(ctx.sites))
+    frame["review_regions"] = [";".join(regions_of(a)) if a is not None else "" for a in alk_sites]
+    if complex_.is_alk:
+        positions = klifs_map().position_of(np.array(ctx.sites))
+    else:
+        positions = np.array([res.klifs_position[r] if r >= 0 else 0 for r in rows], dtype=np.int64)
     frame["klifs_position"] = positions
-    frame["klifs_region"] = kmap.region_of(positions)
+    frame["klifs_region"] = [klifs_region_of(int(p)) for p in positions]
     for name in _NUMERIC:
         frame[name] = values[name]
     frame["hbond_partners"] = values["hbond_partners"]

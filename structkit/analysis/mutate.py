@@ -31,7 +31,6 @@ from structkit.geometry.volume import union_volume
 from structkit.model.atoms import Atoms
 from structkit.model.complex import Complex
 from structkit.model.mutations import Mutation, parse_mutation
-from structkit.model.numbering import reference_residue
 from structkit.model.residues import ONE_LETTER, THREE_LETTER
 from structkit.model.rotamers import build_sidechains, rotamers, template
 
@@ -170,7 +169,7 @@ def mutate(complex_: Complex, mutation: str | Mutation) -> MutantModel:
         Unparsable mutation, a site without coordinates, or an insertion, deletion or
         site-only entry (which side-chain replacement cannot model).
     """
-    mut = parse_mutation(mutation) if isinstance(mutation, str) else mutation
+    mut = parse_mutation(mutation, reference=complex_.reference) if isinstance(mutation, str) else mutation
     for change in mut.changes:
         if change.kind != "substitution":
             raise StructkitError(
@@ -279,7 +278,7 @@ def _model_site(work: Complex, s: _Site, env_index: np.ndarray, env_elements: np
     volume_wt = union_volume(wt_xyz, atom_radii(_elements(tuple(wt_side)))) if wt_side else 0.0
     volume_mut = union_volume(built[best], radii) if names else 0.0
     model = SiteModel(
-        site=s.number, wild_type=reference_residue(s.number),
+        site=s.number, wild_type=work.reference.residue(s.number),
         from_residue=ONE_LETTER.get(s.from_resname, "X"),
         to_residue=ONE_LETTER[s.target], n_rotamers=len(built), n_feasible=int(feasible.sum()),
         n_clear=int(clear.sum()), best_rotamer=best + 1, best_frequency=float(freq[best]),

@@ -48,7 +48,8 @@ def scan(
     ids : iterable of str
         PDB IDs or structure files.
     mutations : sequence of str
-        Mutations in any notation structkit parses (alternatives such as ``I1171N/S/T`` expand).
+        Mutations in any notation structkit parses (alternatives such as ``I1171N/S/T`` expand),
+        numbered as each structure is (UniProt for ALK; the structure's own numbering otherwise).
     progress : callable, optional
         ``progress(done, total, id)`` after each structure.
     **load_options
@@ -60,17 +61,18 @@ def scan(
         Columns :data:`SCAN_COLUMNS`; a mutation that cannot be modelled in a structure (site
         without coordinates) gets a row with ``status`` saying why and NaN scores.
     """
-    expanded = []
-    for text in mutations:
-        for m in parse_mutations(text).mutations:
-            if any(c.kind != "substitution" for c in m.changes):
-                raise StructkitError(f"{m}: only substitutions can be modelled")
-            expanded.append(m)
-    expanded = list(dict.fromkeys(expanded))
+    def expand(reference) -> list:
+        out = []
+        for text in mutations:
+            for m in parse_mutations(text, reference=reference).mutations:
+                if any(c.kind != "substitution" for c in m.changes):
+                    raise StructkitError(f"{m}: only substitutions can be modelled")
+                out.append(m)
+        return list(dict.fromkeys(out))
 
     def one_structure(complex_) -> list[pd.DataFrame]:
         out = []
-        for m in expanded:
+        for m in expand(complex_.reference):
             try:
                 frame = mutate(complex_, m).to_frame()
                 frame["status"] = "ok"

@@ -8,8 +8,11 @@ from pathlib import Path
 
 from structkit.errors import StructkitError
 from structkit.io.fetch import fetch, is_pdb_id
+from structkit.io.ligand_file import read_ligand_file
 from structkit.io.read import read_structure
 from structkit.model.complex import Complex, build_complex
+from structkit.model.numbering import Reference, read_reference_fasta
+from structkit.model.pose import attach_ligand
 
 __all__ = ["load"]
 
@@ -26,8 +29,15 @@ def load(
     mirrors: Iterable[str | os.PathLike] | None = None,
     cache: str | os.PathLike | None = None,
     offline: bool = False,
+    ligand_file: str | os.PathLike | None = None,
+    pose: int = 1,
+    reference: str | os.PathLike | Reference | None = None,
 ) -> Complex:
-    """Load an ALK structure as a :class:`Complex` (kinase chain, inhibitor, waters, additives).
+    """Load a kinase structure as a :class:`Complex` (kinase chain, inhibitor, waters, additives).
+
+    ALK chains are numbered by UniProt Q9UM73; any other protein kinase chain keeps its author
+    numbering, or is renumbered by alignment to ``reference``. KLIFS positions are assigned to
+    every kinase (:mod:`structkit.model.klifs`).
 
     Parameters
     ----------
@@ -49,6 +59,15 @@ def load(
         Cache folder.
     offline : bool
         Never download.
+    ligand_file : path, optional
+        The inhibitor pose as SDF, MOL, MOL2 or PDB (docking output, a prepared ligand): its
+        chemistry (bond orders, charges) is used; it is matched to the same ligand in the
+        structure or added to a receptor that has none (:mod:`structkit.model.pose`).
+    pose : int
+        Which pose of a multi-pose SDF (1-based).
+    reference : path or Reference, optional
+        Reference sequence (FASTA, ``first=N`` in the header for the first residue's number) to
+        renumber a non-ALK kinase chain by.
 
     Returns
     -------
@@ -57,7 +76,8 @@ def load(
     Raises
     ------
     StructkitError
-        Bad ID, missing or corrupt file, no ALK chain, or a named ligand or chain the file lacks.
+        Bad ID, missing or corrupt file, no kinase chain, a named ligand or chain the file lacks,
+        or a ligand file that cannot be read, does not match, or lies outside the pocket.
 
     Examples
     --------
@@ -81,8 +101,14 @@ def load(
             f"{text!r} is neither a PDB ID (four characters, a digit first, such as 2XP2) "
             "nor an existing file"
         )
+    if reference is not None and not isinstance(reference, Reference):
+        reference = read_reference_fasta(reference)
+    ligand_pose = read_ligand_file(ligand_file, pose) if ligand_file is not None else None
     parsed = read_structure(path)
-    return build_complex(
+    complex_ = build_complex(
         parsed, pdb_id=pdb_id, ligand=ligand, chain=chain,
-        keep_hydrogens=keep_hydrogens, zero_occupancy=zero_occupancy,
+        keep_hydrogens=keep_hydrogens, zero_occupancy=zero_occupancy, reference=reference,
     )
+    if ligand_pose is not None:
+        complex_ = attach_ligand(complex_, ligand_pose, keep_hydrogens=keep_hydrogens)
+    return complex_

@@ -347,7 +347,9 @@ class Complex:
                 "resname": str(res.resname[row]) if row >= 0 else None,
                 "status": status, "distance_A": dist,
             })
-        return pd.DataFrame(rows)
+        frame = pd.DataFrame(rows)
+        frame["resnum"] = pd.array([r["resnum"] for r in rows], dtype="Int64")
+        return frame
 
     def summary(self) -> dict:
         """The facts ``structkit info`` prints, as a JSON-ready dict."""

@@ -19,7 +19,7 @@ import numpy as np
 from structkit.errors import StructkitError
 from structkit.model.atoms import Atoms
 
-__all__ = ["LigandChemistry", "ligand_chemistry"]
+__all__ = ["LigandChemistry", "chemistry_from_mol", "inhibitor_chemistry", "ligand_chemistry"]
 
 
 @dataclass(frozen=True)
@@ -127,6 +127,31 @@ def ligand_chemistry(inhibitor: Atoms, code: str) -> LigandChemistry:
         conformer.SetAtomPosition(k, Point3D(float(x), float(y), float(z)))
     mol.RemoveAllConformers()
     mol.AddConformer(conformer, assignId=True)
+    return chemistry_from_mol(mol)
+
+
+def inhibitor_chemistry(complex_) -> LigandChemistry:
+    """The chemistry of a complex's inhibitor: from its ligand file where it has one, else the CCD.
+
+    Parameters
+    ----------
+    complex_ : Complex
+        A complex with an inhibitor.
+    """
+    if complex_.ligand_mol is not None:
+        return chemistry_from_mol(complex_.ligand_mol)
+    return ligand_chemistry(complex_.inhibitor, complex_.ligand)
+
+
+def chemistry_from_mol(mol) -> LigandChemistry:
+    """Per-atom chemistry of a heavy-atom RDKit molecule (atom order kept).
+
+    Parameters
+    ----------
+    mol : rdkit.Chem.Mol
+        Heavy-atom molecule with bond orders, charges and one conformer.
+    """
+    from rdkit import Chem
 
     n = mol.GetNumAtoms()
     donor = np.zeros(n, dtype=bool)

@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass, field
 
 from structkit.errors import StructkitError
-from structkit.model.numbering import reference_residue, reference_sequence
+from structkit.model.numbering import Reference, reference_sequence
 from structkit.model.residues import THREE_LETTER
 
 __all__ = ["Change", "Mutation", "MutationParse", "parse_mutation", "parse_mutations"]
@@ -138,18 +138,19 @@ def _normalise(text: str) -> str:
     return re.sub(r"(INS|DEL)(?=$|[+/])", lambda m: m.group(1).lower(), s)
 
 
-def _token(item: str, text: str, strict: bool, notes: list[str]) -> Change:
+def _token(item: str, text: str, strict: bool, notes: list[str], ref: Reference) -> Change:
     m = _TOKEN.match(item)
     if not m:
         raise _error(text, f"{item!r} is not of the form G1202R, F1174, 1151Tins or G1202del")
     pos = int(m.group("pos"))
-    ref = reference_sequence()
-    if not ref.first <= pos <= ref.last:
-        raise _error(text, f"residue {pos} is outside the ALK reference ({ref.first}-{ref.last})")
-    actual = reference_residue(pos)
+    name = ref.name or "the reference"
+    actual = ref.residue(pos)
+    if not actual:
+        raise _error(text, f"residue {pos} is outside the {name} reference ({ref.first}-{ref.last})")
     written = m.group("wt")
     if written and written != actual:
-        message = f"residue {pos} is {actual} ({THREE_LETTER[actual].capitalize()}) in ALK, not {written}"
+        three = THREE_LETTER.get(actual, "XAA").capitalize()
+        message = f"residue {pos} is {actual} ({three}) in {name}, not {written}"
         if strict:
             raise _error(text, message)
         notes.append(f"{item}: {message}; read as {actual}{pos}")
@@ -168,12 +169,13 @@ def _token(item: str, text: str, strict: bool, notes: list[str]) -> Change:
     return Change(pos, "site", "", actual)
 
 
-def _component(part: str, text: str, strict: bool, notes: list[str], compound_context: bool):
+def _component(part: str, text: str, strict: bool, notes: list[str], compound_context: bool,
+               ref: Reference):
     """Alternatives of one '+'-component: a list of lists of Changes (each inner list joined)."""
     items = [i for i in part.split("/") if i]
     if not items:
         raise _error(text, "empty component")
-    first = _token(items[0], text, strict, notes)
+    first = _token(items[0], text, strict, notes, ref)
     options = [[first]]
     other_sites = []
     for item in items[1:]:
@@ -184,7 +186,7 @@ def _component(part: str, text: str, strict: bool, notes: list[str], compound_co
                 raise _error(text, f"{first.wild_type}{first.position}{item} names no change")
             options.append([Change(first.position, "substitution", item, first.wild_type)])
             continue
-        change = _token(item, text, strict, notes)
+        change = _token(item, text, strict, notes, ref)
         if change.position == first.position:
             options.append([change])
         else:
@@ -203,7 +205,7 @@ def _component(part: str, text: str, strict: bool, notes: list[str], compound_co
     return options
 
 
-def parse_mutations(text: str, *, strict: bool = True) -> MutationParse:
+def parse_mutations(text: str, *, strict: bool = True, reference: Reference | None = None) -> MutationParse:
     """Parse a written mutation string into canonical mutations.
 
     Parameters
@@ -212,6 +214,9 @@ def parse_mutations(text: str, *, strict: bool = True) -> MutationParse:
         For example ``"G1202R"``, ``"I1171N/S/T"``, ``"G1202R+L1196M"``, ``"1151Tins"``.
     strict : bool
         Raise on a wrong wild-type residue (default); otherwise note it and go on.
+    reference : Reference, optional
+        The sequence wild types are checked against (default ALK, UniProt Q9UM73; a complex's
+        ``reference`` for another kinase).
 
     Returns
     -------
@@ -236,7 +241,8 @@ def parse_mutations(text: str, *, strict: bool = True) -> MutationParse:
     parts = normalised.split("+")
     if any(not p for p in parts):
         raise _error(text, "empty component around '+'")
-    components = [_component(p, text, strict, notes, len(parts) > 1) for p in parts]
+    ref = reference or reference_sequence()
+    components = [_component(p, text, strict, notes, len(parts) > 1, ref) for p in parts]
     mutations = []
     for combo in itertools.product(*components):
         changes = [c for group in combo for c in group]
@@ -249,15 +255,15 @@ def parse_mutations(text: str, *, strict: bool = True) -> MutationParse:
     return MutationParse(text=text, mutations=tuple(mutations), notes=tuple(notes))
 
 
-def parse_mutation(text: str, *, strict: bool = True) -> Mutation:
-    """Parse a string that denotes exactly one (single or compound) mutation.
+def parse_mutation(text: str, *, strict: bool = True, reference: Reference | None = None) -> Mutation:
+    """Parse a string that denotes exactly one (single or compound) mutation (see :func:`parse_mutations`).
 
     Raises
     ------
     StructkitError
         As :func:`parse_mutations`, or if the string denotes alternatives.
     """
-    parsed = parse_mutations(text, strict=strict)
+    parsed = parse_mutations(text, strict=strict, reference=reference)
     if len(parsed.mutations) != 1:
         listed = ", ".join(str(m) for m in parsed.mutations)
         raise _error(text, f"denotes {len(parsed.mutations)} alternatives ({listed}); give one")

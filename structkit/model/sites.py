@@ -22,14 +22,23 @@ import pandas as pd
 from structkit.errors import StructkitError
 from structkit.model.complex import Complex
 from structkit.model.mutations import parse_mutations
-from structkit.model.numbering import klifs_map, reference_residue
+from structkit.model.numbering import klifs_map, klifs_region_of
 
-__all__ = ["SITE_COLUMNS", "regions_of", "review_mentions", "review_regions", "review_sites", "site_table"]
+__all__ = [
+    "SITE_COLUMNS",
+    "region_klifs_positions",
+    "regions_of",
+    "review_mentions",
+    "review_regions",
+    "review_sites",
+    "site_numbers",
+    "site_table",
+]
 
 #: Columns of :func:`site_table`.
 SITE_COLUMNS = [
     "pdb_id", "uniprot", "wild_type", "residue", "mutated", "review_regions", "klifs_position",
-    "klifs_region", "resolved", "missing_atoms",
+    "klifs_region", "resolved", "missing_atoms", "alk_site",
 ]
 
 
@@ -56,6 +65,63 @@ def review_regions() -> dict[str, frozenset[int]]:
 def regions_of(number: int) -> list[str]:
     """The review regions that contain a UniProt residue number (may be several or none)."""
     return [name for name, members in review_regions().items() if number in members]
+
+
+@lru_cache(maxsize=1)
+def region_klifs_positions() -> dict[str, tuple[int, ...]]:
+    """The review regions as KLIFS positions, for any kinase.
+
+    Each region's ALK residues (``review_regions.csv``) are mapped through ALK's KLIFS map; a
+    region's residues that have no KLIFS position (C1156, T1151 ... between pocket positions)
+    have no equivalent in another kinase and are left out. Gatekeeper is position 45, hinge 46-48,
+    solvent front 49-59, DFG 80-83, glycine-rich loop 4-9.
+    """
+    kmap = klifs_map()
+    out = {}
+    for name, members in review_regions().items():
+        positions = kmap.position_of(np.array(sorted(members)))
+        out[name] = tuple(int(p) for p in positions if p > 0)
+    return out
+
+
+def site_numbers(complex_: Complex, sites: list[int] | None = None) -> tuple[list[int], list[int | None]]:
+    """Sites in a structure's own numbering and their ALK equivalents (through KLIFS positions).
+
+    Parameters
+    ----------
+    complex_ : Complex
+        A loaded structure.
+    sites : list of int, optional
+        Residue numbers in the structure's numbering (UniProt for ALK). Default: the review's
+        sites; for another kinase, the residues at the KLIFS positions of the review's sites
+        (review sites without a KLIFS position, or at a position missing here, are left out).
+
+    Returns
+    -------
+    numbers, alk_sites : list
+        ``alk_sites[i]`` is the ALK residue at the same KLIFS position as ``numbers[i]`` (the
+        same number for ALK; None where the residue has no KLIFS position).
+    """
+    if complex_.is_alk:
+        chosen = list(review_sites() if sites is None else sites)
+        return chosen, list(chosen)
+    kmap = klifs_map()
+    res = complex_.residues
+    if sites is None:
+        numbers, alk = [], []
+        for site in review_sites():
+            position = int(kmap.position_of(np.array([site]))[0])
+            row = res.index_of_klifs(position) if position else -1
+            if row >= 0 and res.uniprot[row] >= 0:
+                numbers.append(int(res.uniprot[row]))
+                alk.append(site)
+        return numbers, alk
+    alk_sites: list[int | None] = []
+    for number in sites:
+        row = res.index_of(number)
+        position = int(res.klifs_position[row]) if row >= 0 else 0
+        alk_sites.append(int(kmap.uniprot[position - 1]) if position else None)
+    return list(sites), alk_sites
 
 
 @lru_cache(maxsize=1)
@@ -92,25 +158,34 @@ def site_table(complex_: Complex, sites: list[int] | None = None) -> pd.DataFram
     complex_ : Complex
         A loaded structure.
     sites : list of int, optional
-        UniProt numbers (default: :func:`review_sites`).
+        Residue numbers in the structure's numbering (UniProt for ALK; default: the review's
+        sites, for another kinase their KLIFS equivalents, see :func:`site_numbers`).
 
     Returns
     -------
     DataFrame
-        Columns :data:`SITE_COLUMNS`. ``residue`` is the one-letter residue in this structure
-        (empty if the residue has no coordinates); ``resolved`` is ``"yes"`` (every template heavy
-        atom present), ``"partial"`` or ``"no"``.
+        Columns :data:`SITE_COLUMNS`. ``uniprot`` is the number in the structure's reference
+        numbering; ``residue`` is the one-letter residue in this structure (empty if the residue
+        has no coordinates); ``resolved`` is ``"yes"`` (every template heavy atom present),
+        ``"partial"`` or ``"no"``; ``alk_site`` the ALK residue at the same KLIFS position, whose
+        review regions the row carries.
     """
-    sites = list(review_sites() if sites is None else sites)
+    numbers, alk_sites = site_numbers(complex_, sites)
     kmap = klifs_map()
     res = complex_.residues
     rows = []
-    for number in sites:
-        wild_type = reference_residue(number)
-        if not wild_type:
-            raise StructkitError(f"residue {number} is outside the ALK reference sequence")
+    for number, alk_site in zip(numbers, alk_sites):
+        wild_type = complex_.reference.residue(number)
         row = res.index_of(number)
-        position = int(kmap.position_of(np.array([number]))[0])
+        if not wild_type and row >= 0 and not complex_.is_alk:
+            wild_type = str(res.one_letter[row])
+        if not wild_type:
+            name = complex_.kinase or "the"
+            raise StructkitError(f"residue {number} is outside the {name} reference sequence")
+        if complex_.is_alk:
+            position = int(kmap.position_of(np.array([number]))[0])
+        else:
+            position = int(res.klifs_position[row]) if row >= 0 else 0
         if row >= 0:
             residue = str(res.one_letter[row])
             missing = res.missing_atoms[row]
@@ -123,10 +198,11 @@ def site_table(complex_: Complex, sites: list[int] | None = None) -> pd.DataFram
             "wild_type": wild_type,
             "residue": residue,
             "mutated": bool(residue) and residue != wild_type,
-            "review_regions": ";".join(regions_of(number)),
+            "review_regions": ";".join(regions_of(alk_site)) if alk_site is not None else "",
             "klifs_position": position,
-            "klifs_region": str(kmap.region[position - 1]) if position else "",
+            "klifs_region": klifs_region_of(position),
             "resolved": resolved,
             "missing_atoms": " ".join(missing),
+            "alk_site": alk_site if alk_site is not None else pd.NA,
         })
     return pd.DataFrame(rows, columns=SITE_COLUMNS)

@@ -1,0 +1,171 @@
+"""Put a ligand pose read from a file into a complex as its inhibitor.
+
+Rules (``structkit.load(..., ligand_file=...)``):
+
+- **The file's ligand is already in the structure.** If a HETATM group of the file (the inhibitor
+  found by the pocket rule first, then every other group) has the same heavy atoms, element for
+  element, each within 0.1 Å of one of the pose's heavy atoms (a one-to-one match), the group stays
+  the inhibitor with its atom names, and the file's chemistry (bond orders, charges) is attached in
+  the structure's atom order.
+- **The structure holds no ligand in its pocket** (a docking receptor): the pose is added as the
+  inhibitor, residue name from the file's title where it is a valid three-character code, else
+  ``LIG``; atoms named by element and index (``C1``, ``N2`` ...); hydrogens follow the loading
+  policy. The pose must have a heavy atom within 4.5 Å of the pocket (KLIFS residues).
+- **The structure holds another ligand in its pocket** whose atoms the pose does not match: an
+  error, since the file cannot be both (remove the HETATM ligand, or name it with ``ligand=``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from structkit.errors import StructkitError
+from structkit.model.atoms import Atoms, residue_starts
+from structkit.model.complex import POCKET_CONTACT_CUTOFF, Complex
+
+__all__ = ["MATCH_TOLERANCE", "attach_ligand"]
+
+MATCH_TOLERANCE = 0.1
+
+
+def _heavy_mol(mol):
+    from rdkit import Chem
+
+    return Chem.RemoveHs(mol, sanitize=False)
+
+
+def _mol_arrays(mol) -> tuple[np.ndarray, np.ndarray]:
+    coords = np.array(mol.GetConformer().GetPositions(), dtype=np.float64)
+    elements = np.array([a.GetSymbol().upper() for a in mol.GetAtoms()])
+    return coords, elements
+
+
+def _match(group: Atoms, coords: np.ndarray, elements: np.ndarray) -> np.ndarray | None:
+    """Index of the pose atom matching each heavy atom of ``group``, or None if they do not match."""
+    heavy = group.heavy
+    if len(heavy) != len(coords):
+        return None
+    d = np.linalg.norm(heavy.coords[:, None, :] - coords[None, :, :], axis=-1)
+    nearest = d.argmin(axis=1)
+    if np.unique(nearest).size != len(nearest):
+        return None
+    if (d[np.arange(len(nearest)), nearest] > MATCH_TOLERANCE).any():
+        return None
+    if (heavy.element.astype(str) != elements[nearest]).any():
+        return None
+    return nearest
+
+
+def _groups(atoms: Atoms) -> list[Atoms]:
+    if len(atoms) == 0:
+        return []
+    starts = np.append(residue_starts(atoms), len(atoms))
+    return [atoms[a:b] for a, b in zip(starts[:-1], starts[1:])]
+
+
+def attach_ligand(complex_: Complex, pose, *, keep_hydrogens: bool = False) -> Complex:
+    """Return a copy of the complex whose inhibitor is the pose (see the module rules).
+
+    Parameters
+    ----------
+    complex_ : Complex
+        The loaded protein structure.
+    pose : structkit.io.ligand_file.LigandPose
+        The pose read from a file.
+    keep_hydrogens : bool
+        Keep the pose's hydrogens when the pose is added as a new inhibitor.
+
+    Returns
+    -------
+    Complex
+        With ``ligand_source == "file"`` and ``ligand_mol`` set.
+
+    Raises
+    ------
+    StructkitError
+        The pose does not match the structure's ligand, or lies outside the pocket.
+    """
+    from rdkit import Chem
+
+    label = pose.path
+    heavy_mol = _heavy_mol(pose.mol)
+    coords, elements = _mol_arrays(heavy_mol)
+    candidates = ([complex_.inhibitor] if len(complex_.inhibitor) else []) + [
+        g for g in _groups(complex_.additives) if len(g.heavy) == len(coords)
+    ]
+    for group in candidates:
+        order = _match(group, coords, elements)
+        if order is None:
+            continue
+        mol = Chem.RenumberAtoms(heavy_mol, [int(i) for i in order])
+        _sanitise(mol)
+        if group is complex_.inhibitor:
+            return replace(complex_, ligand_mol=mol, ligand_source="file")
+        others = np.ones(len(complex_.additives), dtype=bool)
+        keys = np.char.add(complex_.additives.chain.astype(str), complex_.additives.resnum.astype(str))
+        others &= keys != f"{group.chain[0]}{group.resnum[0]}"
+        additives = Atoms.concatenate([complex_.additives[others], complex_.inhibitor])
+        return replace(complex_, inhibitor=group, ligand=str(group.resname[0]), additives=additives,
+                       ligand_mol=mol, ligand_source="file")
+    if len(complex_.inhibitor):
+        inh = complex_.inhibitor.heavy
+        d = np.linalg.norm(inh.coords[:, None, :] - coords[None, :, :], axis=-1)
+        raise StructkitError(
+            f"{label}: the ligand's {len(coords)} heavy atoms do not match the ligand "
+            f"{complex_.ligand} in the structure ({len(inh)} heavy atoms; worst atom "
+            f"{d.min(axis=1).max():.2f} A from the pose); remove the HETATM ligand or give the same pose"
+        )
+    pocket = complex_.residues.klifs_position > 0
+    res = complex_.residues
+    pocket_xyz = np.concatenate(
+        [complex_.protein.coords[a:b][~complex_.protein.is_hydrogen[a:b]]
+         for a, b in zip(res.start[pocket], res.stop[pocket])] or [np.zeros((0, 3))]
+    )
+    if len(pocket_xyz) == 0:
+        raise StructkitError(f"{label}: the structure has no KLIFS pocket residue to place the pose in")
+    d2 = ((coords[:, None, :] - pocket_xyz[None, :, :]) ** 2).sum(axis=-1)
+    if (d2.min(axis=1) > POCKET_CONTACT_CUTOFF**2).all():
+        raise StructkitError(
+            f"{label}: the pose lies outside the ATP pocket (no heavy atom within "
+            f"{POCKET_CONTACT_CUTOFF} A of a KLIFS pocket residue; nearest {np.sqrt(d2.min()):.1f} A)"
+        )
+    mol = Chem.Mol(heavy_mol)
+    _sanitise(mol)
+    inhibitor = _pose_atoms(pose.mol if keep_hydrogens else heavy_mol, pose.name, complex_)
+    return replace(complex_, inhibitor=inhibitor, ligand=str(inhibitor.resname[0]), ligand_mol=mol,
+                   ligand_source="file")
+
+
+def _sanitise(mol) -> None:
+    from rdkit import Chem
+
+    try:
+        Chem.SanitizeMol(mol)
+    except Exception:  # keep the file's flags where a partial molecule does not sanitise
+        mol.UpdatePropertyCache(strict=False)
+
+
+def _pose_atoms(mol, title: str, complex_: Complex) -> Atoms:
+    """Atoms of a pose as a HETATM residue; heavy atoms first, in the file's order."""
+    coords, elements = _mol_arrays(mol)
+    order = np.concatenate([np.flatnonzero(elements != "H"), np.flatnonzero(elements == "H")])
+    coords, elements = coords[order], elements[order]
+    code = title.upper() if len(title) == 3 and title.isalnum() else "LIG"
+    counts: dict[str, int] = {}
+    names = []
+    for e in elements:
+        counts[e] = counts.get(e, 0) + 1
+        names.append(f"{e}{counts[e]}"[:4])
+    n = len(coords)
+    used = [int(x) for x in complex_.additives.resnum] + [int(x) for x in complex_.protein.resnum]
+    resnum = max([*used, 0]) + 1
+    text = lambda v: np.full(n, v)  # noqa: E731
+    return Atoms(
+        coords=coords, element=elements.astype(str),
+        name=np.array(names), altloc=text(""), resname=text(code), chain=text(complex_.chain),
+        resnum=np.full(n, resnum, dtype=np.int64), icode=text(""), b_factor=np.zeros(n),
+        occupancy=np.ones(n), hetero=np.ones(n, dtype=bool), entity=text(complex_.chain),
+        serial=np.arange(1, n + 1, dtype=np.int64),
+    )

@@ -1,0 +1,127 @@
+"""Ligand poses from files: the eight prepared ABL1 complexes, a docking receptor plus SDF, bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from rdkit import Chem
+
+import structkit
+from structkit.errors import StructkitError
+from tests.conftest import REPO
+
+ABL = REPO.parent / "shared" / "benchmarks" / "abl_hauser2018"
+COMPLEXES = sorted(p.name.rsplit("_", 1)[0] for p in ABL.glob("*_complex.pdb"))
+
+
+def _sdf(stem: str):
+    return ABL / f"{stem}_ligand.sdf"
+
+
+def test_all_eight_benchmark_complexes():
+    assert len(COMPLEXES) == 8
+
+
+@pytest.mark.parametrize("stem", COMPLEXES)
+def test_abl1_complex_loads_with_its_sdf(stem):
+    c = structkit.load(ABL / f"{stem}_complex.pdb", ligand_file=_sdf(stem))
+    summary = c.summary()
+    assert summary["kinase"] == "ABL1" and summary["gatekeeper"] == "T315"
+    assert summary["ligand_source"] == "file" and c.ligand == "LIG"
+    reference = Chem.MolFromMolFile(str(_sdf(stem)), removeHs=False)
+    assert summary["n_ligand_atoms"] == reference.GetNumHeavyAtoms()
+    # the file's chemistry, in the structure's atom order and at the structure's coordinates
+    assert Chem.MolToSmiles(c.ligand_mol) == Chem.MolToSmiles(Chem.RemoveHs(reference))
+    assert np.allclose(c.ligand_mol.GetConformer().GetPositions(), c.inhibitor.heavy.coords, atol=0.1)
+    # caps are neither residues nor the inhibitor; hydrogens dropped by default
+    assert "ACE" in summary["additives"] and not c.protein.is_hydrogen.any()
+    # ABL1 keeps its author (UniProt isoform 1a) numbering and its KLIFS positions
+    assert c.residues.klifs_position[c.residues.index_of(315)] == 45
+    assert c.pocket()["status"].ne("missing").sum() >= 84
+
+
+def test_axitinib_complex_lacks_m244():
+    c = structkit.load(ABL / "axitinib_4wa9_complex.pdb", ligand_file=_sdf("axitinib_4wa9"))
+    assert c.residues.index_of(244) == -1 and c.first_residue == 246
+    with pytest.raises(StructkitError, match="244"):
+        structkit.mutate(c, "M244V")
+
+
+def _receptor(tmp_path, stem="imatinib_2hyy"):
+    lines = [x for x in (ABL / f"{stem}_complex.pdb").read_text().splitlines() if not x.startswith("HETATM")]
+    path = tmp_path / "receptor.pdb"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_docking_receptor_gets_the_pose(tmp_path):
+    receptor = _receptor(tmp_path)
+    assert structkit.load(receptor).ligand is None
+    c = structkit.load(receptor, ligand_file=_sdf("imatinib_2hyy"))
+    assert c.ligand_source == "file" and len(c.inhibitor) == 37
+    wt = structkit.site_features(c, [315])
+    crystal = structkit.site_features(
+        structkit.load(ABL / "imatinib_2hyy_complex.pdb", ligand_file=_sdf("imatinib_2hyy")), [315])
+    assert wt["min_heavy_distance_A"].iloc[0] == pytest.approx(crystal["min_heavy_distance_A"].iloc[0])
+    assert wt["hbonds_to_inhibitor"].iloc[0] == crystal["hbonds_to_inhibitor"].iloc[0]
+    # the T315I clash is the same whether the pose came with the receptor or from the file
+    a = structkit.mutate(c, "T315I").to_frame()["inhibitor_max_overlap_A"].iloc[0]
+    b = structkit.mutate(structkit.load(ABL / "imatinib_2hyy_complex.pdb"), "T315I").to_frame()
+    assert a == pytest.approx(b["inhibitor_max_overlap_A"].iloc[0])
+
+
+def test_other_formats_and_multipose(tmp_path):
+    mol = Chem.MolFromMolFile(str(_sdf("imatinib_2hyy")), removeHs=False)
+    Chem.MolToMolFile(mol, str(tmp_path / "pose.mol"))
+    Chem.MolToPDBFile(mol, str(tmp_path / "pose.pdb"))
+    far = Chem.Mol(mol)
+    conf = far.GetConformer()
+    for k in range(far.GetNumAtoms()):
+        p = conf.GetAtomPosition(k)
+        conf.SetAtomPosition(k, (p.x + 40.0, p.y, p.z))
+    with Chem.SDWriter(str(tmp_path / "two.sdf")) as writer:
+        writer.write(far)
+        writer.write(mol)
+    receptor = _receptor(tmp_path)
+    for name in ("pose.mol", "pose.pdb"):
+        assert len(structkit.load(receptor, ligand_file=tmp_path / name).inhibitor) == 37
+    assert structkit.load(receptor, ligand_file=tmp_path / "two.sdf", pose=2).ligand_source == "file"
+    with pytest.raises(StructkitError, match="outside the ATP pocket"):
+        structkit.load(receptor, ligand_file=tmp_path / "two.sdf", pose=1)
+    with pytest.raises(StructkitError, match="pose 3 does not exist"):
+        structkit.load(receptor, ligand_file=tmp_path / "two.sdf", pose=3)
+
+
+def test_bad_ligand_files(tmp_path):
+    complex_pdb = ABL / "imatinib_2hyy_complex.pdb"
+    (tmp_path / "empty.sdf").write_text("")
+    (tmp_path / "junk.mol2").write_text("not a molecule\n")
+    (tmp_path / "pose.xyz").write_text("1\n\nC 0 0 0\n")
+    cases = [
+        (tmp_path / "empty.sdf", "holds no molecule"),
+        (tmp_path / "junk.mol2", "RDKit cannot read"),
+        (tmp_path / "pose.xyz", "unknown ligand file type"),
+        (tmp_path / "missing.sdf", "no such ligand file"),
+        (_sdf("dasatinib_2gqg"), "do not match the ligand LIG"),
+    ]
+    for path, message in cases:
+        with pytest.raises(StructkitError, match=message):
+            structkit.load(complex_pdb, ligand_file=path)
+
+
+def test_reference_fasta_renumbers(tmp_path):
+    c = structkit.load(ABL / "imatinib_2hyy_complex.pdb")
+    sequence = "".join(c.residues.one_letter)
+    first = int(c.residues.resnum[0])
+    # a reference numbered from 1001 with T315 written as I (a "mutant" reference)
+    ref = list(sequence)
+    ref[315 - first] = "I"
+    (tmp_path / "abl.fasta").write_text(f">sp|P00519|ABL1_HUMAN test first={first + 1000 - 232}\n"
+                                        + "".join(ref) + "\n")
+    r = structkit.load(ABL / "imatinib_2hyy_complex.pdb", reference=tmp_path / "abl.fasta")
+    shift = 1000 - 232
+    assert r.kinase == "ABL1" and r.mutations == [f"I{315 + shift}T"]
+    assert r.residues.klifs_position[r.residues.index_of(315 + shift)] == 45
+    (tmp_path / "bad.fasta").write_text("MKV\n")
+    with pytest.raises(StructkitError, match="not a FASTA file"):
+        structkit.load(ABL / "imatinib_2hyy_complex.pdb", reference=tmp_path / "bad.fasta")
