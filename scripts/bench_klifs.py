@@ -28,7 +28,7 @@ from structkit.model.klifs import assign_klifs, kinase_template
 from structkit.model.residues import one_letter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.test_klifs import _truth  # noqa: E402  (the same KLIFS reading the tests use)
+from tests.test_klifs import _truth
 
 
 def _chain(path: Path):
