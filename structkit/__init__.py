@@ -1,12 +1,16 @@
-"""structkit: structural analysis of the ALK kinase ATP pocket and its resistance mutations.
+"""structkit: structural analysis of kinase ATP pockets (ALK first) and their resistance mutations.
 
 The public API, re-exported here:
 
-- :func:`load` an entry or a file as a :class:`Complex` (kinase chain + inhibitor as arrays);
+- :func:`load` an entry or a file as a :class:`Complex` (any kinase chain + inhibitor as arrays;
+  ``ligand_file=`` for a pose from SDF/MOL/MOL2/PDB, ``reference=`` for a FASTA to number by);
+- :func:`assign_klifs`: the 85 KLIFS pocket positions of any kinase from its C-alpha trace;
+- :func:`read_ligand_file` / :func:`read_reference_fasta`: a ligand pose; a reference sequence;
 - :func:`fetch` / :func:`fetch_many` entry files from the cache, local mirrors or the RCSB;
 - :func:`catalogue` of the known ALK entries and :func:`drug_name` of a ligand code;
 - :func:`parse_mutations` / :func:`parse_mutation`: mutation notation in, canonical mutations out;
-- :func:`site_table`, :func:`review_sites`, :func:`review_regions`: the review's sites in a structure;
+- :func:`site_table`, :func:`review_sites`, :func:`review_regions`, :func:`primary_region_of`,
+  :func:`region_klifs_positions`: the review's sites and regions in a structure, for any kinase;
 - :func:`coverage` / :func:`coverage_table`: the review's reported resistance and coverage;
 - :func:`site_features` / :func:`feature_table`: steric and distance features of the sites;
 - :func:`mutate` / :func:`scan`: mutant side chains and their clashes; :func:`write_pdb`;
@@ -22,14 +26,23 @@ from structkit.analysis.trajectory import trajectory_features
 from structkit.catalogue import catalogue, catalogue_ids, drug_name
 from structkit.errors import FetchError, StructkitError, StructureFileError
 from structkit.io.fetch import FetchResult, fetch, fetch_many
+from structkit.io.ligand_file import read_ligand_file
 from structkit.io.load import load
 from structkit.io.read import read_structure
 from structkit.io.write import write_pdb
 from structkit.model.atoms import Atoms
 from structkit.model.complex import Complex, ResidueTable
+from structkit.model.klifs import assign_klifs
 from structkit.model.mutations import Change, Mutation, parse_mutation, parse_mutations
-from structkit.model.numbering import klifs_map, reference_sequence
-from structkit.model.sites import regions_of, review_regions, review_sites, site_table
+from structkit.model.numbering import klifs_map, read_reference_fasta, reference_sequence
+from structkit.model.sites import (
+    primary_region_of,
+    region_klifs_positions,
+    regions_of,
+    review_regions,
+    review_sites,
+    site_table,
+)
 
 __version__ = "0.1.0"
 
@@ -44,6 +57,7 @@ __all__ = [
     "StructkitError",
     "StructureFileError",
     "__version__",
+    "assign_klifs",
     "catalogue",
     "catalogue_ids",
     "coverage",
@@ -57,8 +71,12 @@ __all__ = [
     "mutate",
     "parse_mutation",
     "parse_mutations",
+    "primary_region_of",
+    "read_ligand_file",
+    "read_reference_fasta",
     "read_structure",
     "reference_sequence",
+    "region_klifs_positions",
     "regions_of",
     "review_mutations",
     "review_regions",

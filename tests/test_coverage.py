@@ -25,8 +25,10 @@ def test_every_quote_is_verbatim_in_the_review():
     for st in coverage_statements().itertuples(index=False):
         if st.source == "text":
             line = REVIEW_LINES[st.line - 1]
-            # a sentence may start on an earlier paragraph line that a figure caption interrupts
-            candidates = [line] + [REVIEW_LINES[k] + " " + line for k in range(st.line - 12, st.line - 1)]
+            # a sentence that starts on `line` may end after a figure caption (flag spans_caption)
+            candidates = [line]
+            if "spans_caption" in st.flags:
+                candidates += [line + " " + REVIEW_LINES[k] for k in range(st.line, st.line + 12)]
             assert any(_norm(st.quote) in _norm(c) for c in candidates), st.id
         else:
             assert st.quote.startswith("Table 2, ") and st.drug.capitalize() in REVIEW_LINES[st.line - 1]
@@ -68,7 +70,7 @@ def test_every_table2_mention_is_a_coverage_entry():
 def test_tidy_table_shape():
     table = coverage_table()
     assert list(table.columns) == COVERAGE_COLUMNS
-    assert set(table["relation"]) == {"resistant", "covered"}
+    assert set(table["relation"]) == {"resistant", "covered", "reduced_potency"}
     assert (table["quote"] != "").all()
 
 
@@ -97,7 +99,8 @@ def test_shorthands_and_site_only_entries():
 def test_conflict_brigatinib_g1202r():
     rows = coverage(drug="brigatinib", mutation="G1202R", include_compounds=False)
     assert set(rows["relation"]) == {"resistant", "covered"}
-    assert all("conflict" in f for f in rows["flag"])
+    per_drug = rows[~rows["flag"].str.contains("class_statement")]
+    assert all("conflict" in f for f in per_drug["flag"]) and len(per_drug) == 3  # Table 2 both ways, line 153
     # and no conflict where the review is consistent
     assert not any("conflict" in f for f in coverage(drug="lorlatinib", mutation="G1202R")["flag"])
 
@@ -115,7 +118,7 @@ def test_g1202r_l1196m_resists_all_table2_drugs():
     rows = coverage(mutation="G1202R+L1196M")
     resisted = set(rows[rows["relation"] == "resistant"]["drug"])
     assert resisted == {"crizotinib", "ceritinib", "alectinib", "brigatinib", "ensartinib", "lorlatinib"}
-    lorl = rows[(rows["drug"] == "lorlatinib") & (rows["line"] == 84)].iloc[0]
+    lorl = rows[(rows["drug"] == "lorlatinib") & (rows["line"] == 75)].iloc[0]
     assert lorl["ic50_nM"] == 1000 and lorl["refs"] == "44"
     assert set(rows[rows["relation"] == "covered"]["drug"]) == {"TPX-0131", "NVL-655", "AG-957/adaphostin"}
 
@@ -139,7 +142,8 @@ def test_lorlatinib_compound_mutations():
 )
 def test_newer_drugs(drug, mutations):
     rows = coverage(drug=drug)
-    assert set(rows["mutation"]) == mutations and set(rows["relation"]) == {"covered"}
+    assert set(rows["mutation"]) == mutations
+    assert set(rows["relation"]) == ({"covered", "reduced_potency"} if drug == "TPX-0131" else {"covered"})
 
 
 def test_ic50_values():
@@ -156,3 +160,61 @@ def test_query_errors():
         coverage(drug="aspirin")
     with pytest.raises(StructkitError, match="residue 1203 is D"):
         coverage(mutation="G1203R")
+
+
+# --- the audit's corrections (issue: the review as data) ---
+
+
+def test_line_257_class_statement_neither_overrides_nor_conflicts():
+    from structkit.analysis.relate import reported_labels
+
+    table = coverage_table()
+    l1196m = table[(table["mutation"] == "L1196M") & (table["line"] == 257)]
+    assert set(l1196m["drug"]) == {"ceritinib", "alectinib", "brigatinib", "ensartinib"}  # kept as evidence
+    assert not any("conflict" in f for f in table[table["mutation"] == "L1196M"]["flag"])
+    for drug in ("ceritinib", "brigatinib", "ensartinib"):  # Table 2: covered; the class row is superseded
+        row = l1196m[l1196m["drug"] == drug].iloc[0]
+        assert "superseded" in row["flag"]
+    labels = reported_labels().set_index(["drug", "mutation"])
+    for drug in ("ceritinib", "brigatinib", "ensartinib"):
+        assert labels.loc[(drug, "L1196M"), "reported"] == "covered"
+        assert not labels.loc[(drug, "L1196M"), "class_only"]
+    # alectinib-L1196M rests only on the class statement: labelled, but kept out of the evaluation
+    assert labels.loc[("alectinib", "L1196M"), "class_only"]
+
+
+def test_reduced_potency_is_not_coverage():
+    rows = coverage(drug="TPX-0131")
+    reduced = rows[rows["mutation"].isin(["I1171N", "G1269S"])]
+    assert set(reduced["relation"]) == {"reduced_potency"}
+
+
+def test_line_65_statement_is_present():
+    rows = coverage_table()
+    line65 = rows[rows["line"] == 65]
+    assert set(line65["mutation"]) == {"G1202R"}
+    assert set(line65[line65["relation"] == "resistant"]["drug"]) == {
+        "crizotinib", "ceritinib", "alectinib", "brigatinib", "ensartinib"}
+    assert set(line65[line65["relation"] == "covered"]["drug"]) == {"lorlatinib"}
+    assert all("class_statement" in f for f in line65["flag"])
+
+
+def test_implied_rows_follow_one_rule():
+    table = coverage_table()
+    implied = {(r.drug, r.mutation, r.line) for r in table.itertuples() if "implied" in r.flag}
+    assert {("ensartinib", "G1269A", 153), ("alectinib", "I1171N", 153),
+            ("alectinib", "I1171T", 155), ("alectinib", "V1180L", 155)} <= implied
+    assert all(r.relation == "resistant" for r in table.itertuples() if "implied" in r.flag)
+
+
+def test_sentence_across_the_caption_records_its_start():
+    rows = coverage_statements()
+    spanning = rows[rows["id"].isin(["X84-1", "X84-2"])]
+    assert set(spanning["line"]) == {75}
+    assert all("spans_caption" in f for f in spanning["flags"])
+    assert all("line 84" in i for i in spanning["interpretation"])
+
+
+def test_cd1203n_alternative_is_recorded():
+    row = coverage_statements().query("written == 'CD1203N'").iloc[0]
+    assert row["reading"] == "D1203N" and "S1206Y/C" in row["interpretation"]

@@ -98,3 +98,33 @@ def test_sites_on_every_shared_structure(pdb_id):
     mutated = table[table["mutated"]]
     expected = {int(m[1:-1]) for m in c.mutations} & set(review_sites())
     assert set(mutated["uniprot"]) == expected
+
+
+def test_primary_regions_cover_every_site_once():
+    """Each review site has one primary region; primary + secondary = all its memberships."""
+    import csv
+    from importlib import resources
+
+    from structkit.model.sites import primary_region_of, regions_of, review_sites
+
+    text = resources.files("structkit.data").joinpath("review_site_regions.csv").read_text()
+    rows = {int(r["site"]): r for r in csv.DictReader(x for x in text.splitlines() if not x.startswith("#"))}
+    assert set(rows) == set(review_sites())
+    for site, row in rows.items():
+        secondary = {x for x in row["secondary_regions"].split(";") if x}
+        assert {row["primary_region"]} | secondary == set(regions_of(site)), site
+        assert row["primary_region"] not in secondary and row["basis"]
+        assert primary_region_of(site) == row["primary_region"]
+    # the audit's points: D1203 counted once; I1171 inside the helix; G1269 stays out of the ATP pocket
+    assert primary_region_of(1203) == "solvent front"
+    assert regions_of(1171) == ["αC-helix"]
+    assert "ATP-binding pocket" not in regions_of(1269)
+
+
+def test_regions_by_klifs_position():
+    from structkit.model.sites import region_klifs_positions
+
+    klifs = region_klifs_positions()
+    assert klifs["gatekeeper"] == (45,) and klifs["hinge"] == (46, 47, 48)
+    assert klifs["solvent front"] == tuple(range(49, 60)) and klifs["DFG"] == (80, 81, 82, 83)
+    assert klifs["glycine-rich loop"] == tuple(range(4, 10))

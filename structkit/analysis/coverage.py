@@ -28,6 +28,10 @@ COVERAGE_COLUMNS = [
 ]
 
 
+#: Relations that are labels (``reduced_potency`` is neither).
+LABEL_RELATIONS = ("resistant", "covered")
+
+
 @lru_cache(maxsize=1)
 def coverage_statements() -> pd.DataFrame:
     """The curated statements, one row per (statement, drug, written string), as in the data file."""
@@ -65,11 +69,27 @@ def _table() -> pd.DataFrame:
                 "statement": st.id, "quote": st.quote,
             })
     frame = pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
-    both = frame.groupby(["drug", "mutation"])["relation"].transform("nunique") > 1
-    frame["flag"] = [
-        ";".join(sorted(set(f) | ({"conflict"} if b else set()))) for f, b in zip(frame["flag"], both)
-    ]
+    frame["flag"] = [";".join(sorted(set(f) | _derived_flags(frame, k))) for k, f in enumerate(frame["flag"])]
     return frame
+
+
+def is_class_statement(flags) -> bool:
+    """Whether a row rests on a statement about a class of drugs (flag ``class_statement``)."""
+    items = flags.split(";") if isinstance(flags, str) else flags
+    return "class_statement" in items
+
+
+def _derived_flags(frame: pd.DataFrame, k: int) -> set[str]:
+    """``conflict`` among per-drug statements; ``superseded`` for a class row they contradict."""
+    row = frame.iloc[k]
+    if row["relation"] not in LABEL_RELATIONS:
+        return set()
+    same = frame[(frame["drug"] == row["drug"]) & (frame["mutation"] == row["mutation"])
+                 & frame["relation"].isin(LABEL_RELATIONS)]
+    per_drug = same[[not is_class_statement(f) for f in same["flag"]]]
+    if is_class_statement(row["flag"]):
+        return {"superseded"} if len(per_drug) and row["relation"] not in set(per_drug["relation"]) else set()
+    return {"conflict"} if per_drug["relation"].nunique() > 1 else set()
 
 
 def coverage_table() -> pd.DataFrame:

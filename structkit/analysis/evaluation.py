@@ -52,9 +52,19 @@ BASELINES: dict[str, Callable[[pd.DataFrame], np.ndarray]] = {
 }
 
 
-def labelled_samples(joined: pd.DataFrame) -> pd.DataFrame:
-    """The modelled (drug, mutation) pairs reported one way only, with ``y`` (1 = resistant)."""
+#: Subset name of the sensitivity rows that include labels resting only on class statements.
+WITH_CLASS_LABELS = "all, with class-statement-only labels"
+
+
+def labelled_samples(joined: pd.DataFrame, include_class_only: bool = False) -> pd.DataFrame:
+    """The modelled (drug, mutation) pairs reported one way only, with ``y`` (1 = resistant).
+
+    Pairs whose label rests only on statements about a class of drugs (``class_only``) are left
+    out unless ``include_class_only``.
+    """
     keep = joined["reported"].isin(["resistant", "covered"]) & joined["modelled"].astype(bool)
+    if not include_class_only and "class_only" in joined:
+        keep &= ~joined["class_only"].astype(bool)
     out = joined[keep].copy().reset_index(drop=True)
     out["y"] = (out["reported"] == "resistant").astype(int)
     out["sites"] = [frozenset(parse_mutations(m).mutations[0].positions) for m in out["mutation"]]
@@ -145,6 +155,17 @@ def evaluate(joined: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         oof[name] = scores
         rows.append(_metric_row(name, "none (no fitting)", "all", y, scores,
                                 permuted=lambda yy, s=scores: roc_auc(yy, s)))
+    # sensitivity: the same, with the labels that rest only on class statements (no permutations)
+    wide = labelled_samples(joined, include_class_only=True)
+    if len(wide) > len(samples):
+        y_wide = wide["y"].to_numpy()
+        note = "sensitivity: class-statement-only labels included; no permutation test"
+        for scheme in ("leave-one-drug-out", "leave-one-site-out"):
+            rows.append(_metric_row("logistic model", scheme, WITH_CLASS_LABELS, y_wide,
+                                    cross_validate(wide, scheme), note=note))
+        for name, score_fn in BASELINES.items():
+            rows.append(_metric_row(name, "none (no fitting)", WITH_CLASS_LABELS, y_wide, score_fn(wide),
+                                    note=note))
     # per drug and per region, on the pooled out-of-fold risks; the permutation test shuffles the
     # labels within the subset against those fixed risks (the models are not refitted)
     subsets = [(f"drug: {d}", samples["drug"] == d) for d in sorted(set(samples["drug"]))]

@@ -30,7 +30,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from structkit.analysis.coverage import coverage_table
+from structkit.analysis.coverage import LABEL_RELATIONS, coverage_table, is_class_statement
 from structkit.analysis.mutate import mutate
 from structkit.catalogue import catalogue, drugs
 from structkit.errors import StructkitError
@@ -41,7 +41,7 @@ from structkit.io.load import load
 from structkit.model.complex import Complex
 from structkit.model.mutations import Change, Mutation, parse_mutations
 from structkit.model.numbering import reference_residue
-from structkit.model.sites import regions_of
+from structkit.model.sites import primary_region_of, regions_of
 
 __all__ = ["SCORE_COLUMNS", "DrugComplex", "drug_complexes", "join", "reported_labels", "score_mutation"]
 
@@ -149,21 +149,34 @@ def score_mutation(drug_complex: Complex, mutation: str | Mutation, cache: dict 
         "strain_A": sum(s.protein_excess for s in sites),
         "delta_buried_A2": delta_buried,
         "solvent_front": any("solvent front" in regions_of(s.site) for s in sites),
-        "regions": ";".join(sorted({r for s in sites for r in regions_of(s.site)})),
+        "regions": ";".join(sorted({primary_region_of(s.site) for s in sites} - {""})),
     }
 
 
 def reported_labels() -> pd.DataFrame:
-    """One row per (drug, mutation) of the coverage data: ``resistant``, ``covered`` or ``conflict``,
-    with the number of statements, their sources and flags."""
+    """One row per (drug, mutation) of the coverage data with its label.
+
+    The label comes from the per-drug statements where there are any: ``resistant``, ``covered``,
+    or ``conflict`` if they disagree. Statements about a class of drugs (flag ``class_statement``)
+    never override or conflict with a per-drug statement; a pair labelled by class statements only
+    gets their label and ``class_only = True`` (left out of the evaluation by default). A pair with
+    only ``reduced_potency`` statements is labelled ``reduced_potency`` (not evaluated).
+    """
     table = coverage_table()
     table = table[table["mutation"] != "WT"]
     rows = []
     for (drug, mutation), group in table.groupby(["drug", "mutation"], sort=True):
-        relations = set(group["relation"])
+        labelled = group[group["relation"].isin(LABEL_RELATIONS)]
+        per_drug = labelled[[not is_class_statement(f) for f in labelled["flag"]]]
+        deciding = per_drug if len(per_drug) else labelled
+        relations = set(deciding["relation"])
+        if not relations:
+            reported = "reduced_potency"
+        else:
+            reported = relations.pop() if len(relations) == 1 else "conflict"
         rows.append({
-            "drug": drug, "mutation": mutation,
-            "reported": relations.pop() if len(relations) == 1 else "conflict",
+            "drug": drug, "mutation": mutation, "reported": reported,
+            "class_only": bool(len(labelled)) and not len(per_drug),
             "n_statements": len(group),
             "sources": ";".join(sorted({f"{s} {ln}" for s, ln in zip(group["source"], group["line"])})),
             "flags": ";".join(sorted({f for fl in group["flag"] for f in fl.split(";") if f})),
@@ -209,7 +222,8 @@ def join(
     -------
     DataFrame
         ``drug``, ``structure``, ``mutation``, ``reported`` (``resistant``, ``covered``,
-        ``conflict`` or empty), ``n_statements``, ``sources``, ``flags``, the scores
+        ``conflict``, ``reduced_potency`` or empty), ``class_only`` (the label rests only on
+        statements about a class of drugs), ``n_statements``, ``sources``, ``flags``, the scores
         (:data:`SCORE_COLUMNS`, ``solvent_front``, ``regions``), ``mutant_crystal``,
         ``crystal_min_distance_A``, ``modelled`` and ``note``.
     """
@@ -226,6 +240,7 @@ def join(
             label = lookup.get((dc.drug, mutation))
             row = {"drug": dc.drug, "structure": dc.structure, "mutation": mutation,
                    "reported": label.reported if label else "",
+                   "class_only": bool(label.class_only) if label else False,
                    "n_statements": label.n_statements if label else 0,
                    "sources": label.sources if label else "", "flags": label.flags if label else "",
                    "note": dc.note if dc.note != "crystal complex" else ""}
@@ -242,7 +257,7 @@ def join(
             rows.append(row)
         if progress:
             progress(k, len(complexes), dc.drug)
-    columns = ["drug", "structure", "mutation", "reported", "n_statements", "sources", "flags",
+    columns = ["drug", "structure", "mutation", "reported", "class_only", "n_statements", "sources", "flags",
                *SCORE_COLUMNS, "solvent_front", "regions", "mutant_crystal", "crystal_min_distance_A",
                "modelled", "note"]
     return pd.DataFrame(rows, columns=columns)

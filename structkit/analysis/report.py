@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from structkit.analysis.evaluation import L2_PENALTY, MODEL_FEATURES, N_BOOTSTRAP, N_PERMUTATIONS
+from structkit.analysis.evaluation import (
+    L2_PENALTY,
+    MODEL_FEATURES,
+    N_BOOTSTRAP,
+    N_PERMUTATIONS,
+    WITH_CLASS_LABELS,
+)
 from structkit.analysis.relate import DrugComplex
 
 __all__ = ["report_markdown"]
@@ -38,8 +44,12 @@ def report_markdown(
     figures: list[str],
 ) -> str:
     """The report as Markdown (deterministic: no dates, fixed ordering)."""
-    labelled = joined[joined["reported"].isin(["resistant", "covered"])]
+    labelled_all = joined[joined["reported"].isin(["resistant", "covered"])]
+    class_only = labelled_all[labelled_all["class_only"].astype(bool)]
+    labelled = labelled_all[~labelled_all["class_only"].astype(bool)]
     modelled = labelled[labelled["modelled"].astype(bool)]
+    modelled_class = class_only[class_only["modelled"].astype(bool)]
+    reduced = joined[joined["reported"] == "reduced_potency"]
     conflicts = joined[joined["reported"] == "conflict"]
     lines = [
         "# structkit results: reported ALK-inhibitor coverage against structure",
@@ -73,8 +83,14 @@ def report_markdown(
         "",
         f"Labels: `resistant` = 1, `covered` = 0, from the review only. Evaluated on n = {len(modelled)} "
         f"(drug, mutation) pairs ({n_res} resistant, {n_cov} covered). Left out: {len(conflicts)} pairs the "
-        f"review reports both ways (flag `conflict`) and {len(labelled) - len(modelled)} labelled pairs that "
-        "side-chain replacement cannot model (insertions, sites without a named substitution).",
+        f"review's per-drug statements report both ways (flag `conflict`), {len(labelled) - len(modelled)} "
+        "labelled pairs that side-chain replacement cannot model (insertions, sites without a named "
+        f"substitution), {len(reduced)} pairs reported only as less potent (`reduced_potency`: no label), "
+        f"and {len(modelled_class)} modelled pairs whose label rests only on statements about a class of "
+        "drugs (`class_only`; a class statement never overrides a per-drug statement, flag `superseded`). "
+        f"With those included, n = {len(modelled) + len(modelled_class)} "
+        f"({n_res + int((modelled_class['reported'] == 'resistant').sum())} resistant); that evaluation is "
+        "reported as a sensitivity analysis below.",
         "",
         f"Validation: leave-one-drug-out and leave-one-site-out cross-validation; ROC AUC of the pooled "
         f"out-of-fold risks with percentile bootstrap 95 % intervals ({N_BOOTSTRAP} resamples) and "
@@ -88,6 +104,10 @@ def report_markdown(
         "### Overall",
         "",
         *_metric_table(metrics[metrics["subset"] == "all"]),
+        "",
+        "With the labels that rest only on class statements (sensitivity; no permutation test):",
+        "",
+        *_metric_table(metrics[metrics["subset"] == WITH_CLASS_LABELS]),
         "",
     ]
     overall = metrics[(metrics["subset"] == "all")].set_index(["method", "validation"])

@@ -26,6 +26,7 @@ from structkit.model.numbering import klifs_map, klifs_region_of
 
 __all__ = [
     "SITE_COLUMNS",
+    "primary_region_of",
     "region_klifs_positions",
     "regions_of",
     "review_mentions",
@@ -65,6 +66,25 @@ def review_regions() -> dict[str, frozenset[int]]:
 def regions_of(number: int) -> list[str]:
     """The review regions that contain a UniProt residue number (may be several or none)."""
     return [name for name, members in review_regions().items() if number in members]
+
+
+@lru_cache(maxsize=1)
+def _primary_regions() -> dict[int, tuple[str, str]]:
+    rows = _read_commented("review_site_regions.csv")
+    return {int(r["site"]): (r["primary_region"], r["basis"]) for r in rows}
+
+
+def primary_region_of(number: int) -> str:
+    """The one review region a site counts in for statistics (``review_site_regions.csv``).
+
+    Sites the file does not list (not review sites) take their only region, or ``""`` when they
+    are in none or in several.
+    """
+    primary = _primary_regions().get(number)
+    if primary:
+        return primary[0]
+    regions = regions_of(number)
+    return regions[0] if len(regions) == 1 else ""
 
 
 @lru_cache(maxsize=1)
