@@ -59,11 +59,13 @@ def _sequence_assignment(seq: str) -> np.ndarray:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", default="../shared", type=Path)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    folders = sorted(p for p in (args.shared / "klifs" / "HUMAN").glob("*/*") if (p / "complex.pdb").is_file())
+    human = args.shared / "klifs" / "HUMAN"
+    folders = sorted(p for p in human.glob("*/*") if (p / "complex.pdb").is_file())
     abl = sorted((args.shared / "benchmarks" / "abl_hauser2018").glob("*_complex.pdb"))
     files = [f / "complex.pdb" for f in folders] + abl
     chains = [_chain(f) for f in files]

@@ -100,7 +100,8 @@ def test_conflict_brigatinib_g1202r():
     rows = coverage(drug="brigatinib", mutation="G1202R", include_compounds=False)
     assert set(rows["relation"]) == {"resistant", "covered"}
     per_drug = rows[~rows["flag"].str.contains("class_statement")]
-    assert all("conflict" in f for f in per_drug["flag"]) and len(per_drug) == 3  # Table 2 both ways, line 153
+    # Table 2 lists it both ways, and line 153 says brigatinib inhibits it
+    assert all("conflict" in f for f in per_drug["flag"]) and len(per_drug) == 3
     # and no conflict where the review is consistent
     assert not any("conflict" in f for f in coverage(drug="lorlatinib", mutation="G1202R")["flag"])
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -44,3 +45,14 @@ def test_script_for_apo_structure(tmp_path):
     script, _ = pymol_script(structkit.load("3L9P", mirrors=[SHARED]), tmp_path / "apo.pml")
     names, counts = _run_in_pymol(script)
     assert "inhibitor" not in names and counts["site_1196"] == 8
+
+
+def test_another_kinase_colours_its_klifs_equivalent_sites(tmp_path):
+    """ABL1 with a ligand file: T315 (KLIFS 45) is drawn as the gatekeeper, G321 (ALK G1202's position)
+    as solvent front; no ALK residue number leaks into the script."""
+    abl = SHARED.parent / "benchmarks" / "abl_hauser2018"
+    c = structkit.load(abl / "imatinib_2hyy_complex.pdb", ligand_file=abl / "imatinib_2hyy_ligand.sdf")
+    script, _ = pymol_script(c, tmp_path / "abl.pml")
+    text = Path(script).read_text()
+    assert "color region_gatekeeper, site_315 and elem C" in text
+    assert "color region_solvent_front, site_321 and elem C" in text and "site_1202" not in text

@@ -10,7 +10,7 @@ from structkit.analysis.mutate import MutantModel
 from structkit.analysis.run import write_text
 from structkit.io.write import write_pdb
 from structkit.model.complex import Complex
-from structkit.model.sites import regions_of, review_sites
+from structkit.model.sites import primary_region_of, site_numbers
 
 __all__ = ["REGION_RGB", "pymol_script"]
 
@@ -19,13 +19,8 @@ REGION_RGB = {
     "DFG": (0.58, 0.4, 0.74), "N-terminal to αC-helix": (0.17, 0.63, 0.17),
     "C-terminal to αC-helix": (0.09, 0.75, 0.81), "glycine-rich loop": (0.74, 0.74, 0.13),
     "ribose-binding pocket": (0.89, 0.47, 0.76), "ATP-binding pocket": (0.12, 0.47, 0.71),
+    "αC-helix": (0.5, 0.8, 0.3),
 }
-
-
-def _primary(site: int) -> str:
-    regions = regions_of(site)
-    specific = [r for r in regions if r != "ATP-binding pocket"]
-    return (specific or regions or [""])[0]
 
 
 def _safe(name: str) -> str:
@@ -65,10 +60,11 @@ def pymol_script(
     for region, (r, g, b) in REGION_RGB.items():
         lines.append(f"set_color region_{_safe(region)}, [{r:.2f}, {g:.2f}, {b:.2f}]")
     present = set(int(u) for u in shown.residues.uniprot if u >= 0)
-    for site in review_sites():
+    numbers, alk_sites = site_numbers(shown)  # for another kinase: the residues at the same KLIFS positions
+    for site, alk_site in zip(numbers, alk_sites):
         if site not in present:
             continue
-        region = _primary(site)
+        region = primary_region_of(alk_site) if alk_site is not None else ""
         sel = f"site_{site}"
         lines += [
             f"select {sel}, {obj} and chain {chain} and resi {site}",
