@@ -125,3 +125,23 @@ def test_reference_fasta_renumbers(tmp_path):
     (tmp_path / "bad.fasta").write_text("MKV\n")
     with pytest.raises(StructkitError, match="not a FASTA file"):
         structkit.load(ABL / "imatinib_2hyy_complex.pdb", reference=tmp_path / "bad.fasta")
+
+
+def test_alk_docking_workflow_matches_the_crystal(tmp_path, shared):
+    """ALK receptor without its ligand + the pose as SDF: the review-mutation scan equals the crystal's."""
+    from structkit.model.ligand import inhibitor_chemistry
+
+    crystal = structkit.load("2XP2", mirrors=[shared])
+    writer = Chem.SDWriter(str(tmp_path / "pose.sdf"))
+    writer.write(inhibitor_chemistry(crystal).mol)
+    writer.close()
+    receptor = tmp_path / "receptor.pdb"
+    receptor.write_text("".join(x for x in (shared / "2xp2.pdb").read_text().splitlines(True)
+                                if not (x.startswith("HETATM") and x[17:20] == "VGH")))
+    docked = structkit.load(receptor, ligand_file=tmp_path / "pose.sdf")
+    assert docked.ligand_source == "file" and len(docked.inhibitor) == len(crystal.inhibitor.heavy)
+    mutations = ["G1202R", "L1196M", "G1269A"]
+    ours = structkit.scan([receptor], mutations, ligand_file=tmp_path / "pose.sdf")
+    ref = structkit.scan(["2XP2"], mutations, mirrors=[shared])
+    for column in ("inhibitor_max_overlap_A", "inhibitor_clash_excess_A", "best_rotamer"):
+        assert np.allclose(ours[column].to_numpy(float), ref[column].to_numpy(float)), column
