@@ -23,7 +23,7 @@ from Bio.Align import substitution_matrices
 
 import structkit
 from structkit.io.read import read_structure
-from structkit.model.atoms import residue_starts
+from structkit.model.atoms import atom_per_residue, residue_starts
 from structkit.model.klifs import assign_klifs, kinase_template
 from structkit.model.residues import one_letter
 
@@ -35,12 +35,7 @@ def _chain(path: Path):
     atoms = read_structure(path).atoms
     atoms = atoms[~atoms.hetero]
     starts = residue_starts(atoms)
-    stops = np.append(starts[1:], len(atoms))
-    ca = np.full((len(starts), 3), np.nan)
-    for k, (a, b) in enumerate(zip(starts, stops)):
-        hit = np.flatnonzero(atoms.name[a:b] == "CA")
-        if hit.size:
-            ca[k] = atoms.coords[a + hit[0]]
+    ca = atom_per_residue(atoms, starts, np.append(starts[1:], len(atoms)))
     seq = "".join(one_letter(r) for r in atoms.resname[starts])
     return ca, seq, atoms.resnum[starts]
 

@@ -34,3 +34,15 @@ def test_agrees_with_biopython_on_noisy_pairs():
 def test_needs_three_pairs():
     with pytest.raises(ValueError):
         superpose(np.zeros((2, 3)), np.zeros((2, 3)))
+
+
+def test_a_stack_equals_one_call_per_set():
+    rng = np.random.default_rng(3)
+    target = rng.normal(size=(6, 12, 3)) * 5
+    mobile = np.stack([t @ Rotation.from_rotvec(rng.normal(size=3)).as_matrix().T + rng.normal(size=3)
+                       + 0.3 * rng.normal(size=t.shape) for t in target])
+    rots, trans = superpose(mobile, target)
+    assert rots.shape == (6, 3, 3) and trans.shape == (6, 3)
+    for k in range(6):
+        r, t = superpose(mobile[k], target[k])
+        assert np.allclose(rots[k], r) and np.allclose(trans[k], t)

@@ -14,7 +14,7 @@ import pytest
 
 import structkit
 from structkit.io.read import read_structure
-from structkit.model.atoms import residue_starts
+from structkit.model.atoms import atom_per_residue, residue_starts
 from structkit.model.klifs import assign_klifs, kinase_template
 from tests.conftest import REPO
 
@@ -97,12 +97,8 @@ def test_structure_matches_curated_map_on_every_alk_structure(shared):
     for pdb_id in catalogue_ids():
         complex_ = structkit.load(pdb_id, mirrors=[shared])
         res = complex_.residues
-        has_ca = np.array([(complex_.protein.name[a:b] == "CA").any() for a, b in zip(res.start, res.stop)])
-        ca = np.full((len(res), 3), np.nan)
-        for k, (a, b) in enumerate(zip(res.start, res.stop)):
-            hit = np.flatnonzero(complex_.protein.name[a:b] == "CA")
-            if hit.size:
-                ca[k] = complex_.protein.coords[a + hit[0]]
+        ca = atom_per_residue(complex_.protein, res.start, res.stop)
+        has_ca = np.isfinite(ca).all(axis=1)
         result = assign_klifs(ca, "".join(res.one_letter), res.resnum)
         curated = res.klifs_position
         # never a different residue; a position may be left missing at a disordered loop's edge
@@ -112,3 +108,15 @@ def test_structure_matches_curated_map_on_every_alk_structure(shared):
         n_left_out += len(left_out)
         assert left_out <= {1273, 1274}, (pdb_id, left_out)
     assert n_left_out <= 5
+
+
+def test_atom_per_residue_takes_each_residues_own_first_ca(shared):
+    complex_ = structkit.load("2XP2", mirrors=[shared])
+    res = complex_.residues
+    ca = atom_per_residue(complex_.protein, res.start, res.stop)
+    for k in (0, 10, len(res) - 1):
+        atoms = complex_.protein[res.start[k]:res.stop[k]]
+        hit = atoms.name == "CA"
+        assert (np.array_equal(ca[k], atoms.coords[hit][0]) if hit.any() else np.isnan(ca[k]).all())
+    # Y1401 has only its N: no C-alpha, NaN rather than its neighbour's
+    assert np.isnan(ca[res.index_of(1401)]).all()

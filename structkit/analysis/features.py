@@ -54,11 +54,11 @@ from structkit.geometry.radii import atom_radii, max_asa
 from structkit.geometry.sasa import group_sum, shrake_rupley
 from structkit.model.complex import Complex
 from structkit.model.ligand import LigandChemistry, inhibitor_chemistry
-from structkit.model.numbering import klifs_map, klifs_region_of
+from structkit.model.numbering import klifs_region_of
 from structkit.model.pocket import SUBPOCKETS, pocket_centres, subpocket_anchors
 from structkit.model.polar import protein_polar_atoms
 from structkit.model.residues import MODIFIED_PARENT
-from structkit.model.sites import regions_of, site_numbers
+from structkit.model.sites import regions_of, site_klifs_positions, site_numbers
 
 __all__ = [
     "CONTACT_CUTOFFS",
@@ -342,10 +342,7 @@ def site_features(complex_: Complex, sites: Sequence[int] | None = None) -> pd.D
     frame["mutated"] = (frame["residue"] != "") & (frame["residue"] != frame["wild_type"])
     _, alk_sites = site_numbers(complex_, list(ctx.sites))
     frame["review_regions"] = [";".join(regions_of(a)) if a is not None else "" for a in alk_sites]
-    if complex_.is_alk:
-        positions = klifs_map().position_of(np.array(ctx.sites))
-    else:
-        positions = np.array([res.klifs_position[r] if r >= 0 else 0 for r in rows], dtype=np.int64)
+    positions = site_klifs_positions(complex_, ctx.sites)
     frame["klifs_position"] = positions
     frame["klifs_region"] = [klifs_region_of(int(p)) for p in positions]
     for name in _NUMERIC:

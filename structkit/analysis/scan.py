@@ -61,14 +61,19 @@ def scan(
         Columns :data:`SCAN_COLUMNS`; a mutation that cannot be modelled in a structure (site
         without coordinates) gets a row with ``status`` saying why and NaN scores.
     """
+    parsed: dict = {}  # canonical mutations per reference: parsed once for all structures sharing it
+
     def expand(reference) -> list:
+        if reference in parsed:
+            return parsed[reference]
         out = []
         for text in mutations:
             for m in parse_mutations(text, reference=reference).mutations:
                 if any(c.kind != "substitution" for c in m.changes):
                     raise StructkitError(f"{m}: only substitutions can be modelled")
                 out.append(m)
-        return list(dict.fromkeys(out))
+        parsed[reference] = list(dict.fromkeys(out))
+        return parsed[reference]
 
     def one_structure(complex_) -> list[pd.DataFrame]:
         out = []

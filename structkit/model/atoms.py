@@ -11,7 +11,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-__all__ = ["Atoms", "residue_starts"]
+__all__ = ["Atoms", "atom_per_residue", "residue_starts"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -135,3 +135,30 @@ def residue_starts(atoms: Atoms) -> np.ndarray:
         | (atoms.entity[1:] != atoms.entity[:-1])
     )
     return np.concatenate([[0], np.flatnonzero(change) + 1]).astype(np.int64)
+
+
+def atom_per_residue(atoms: Atoms, starts: np.ndarray, stops: np.ndarray, name: str = "CA") -> np.ndarray:
+    """Coordinates of the first atom called ``name`` in each residue, NaN where a residue has none.
+
+    Parameters
+    ----------
+    atoms : Atoms
+        Atoms in file order.
+    starts, stops : ndarray of int
+        Atom index range ``[start, stop)`` of each residue, increasing and not overlapping.
+    name : str
+        Atom name (default ``CA``).
+
+    Returns
+    -------
+    ndarray, shape (len(starts), 3)
+    """
+    starts, stops = np.asarray(starts), np.asarray(stops)
+    out = np.full((len(starts), 3), np.nan)
+    hits = np.flatnonzero(atoms.name == name)
+    residue = np.searchsorted(starts, hits, side="right") - 1
+    inside = residue >= 0
+    inside[inside] = hits[inside] < stops[residue[inside]]
+    first_of, first = np.unique(residue[inside], return_index=True)
+    out[first_of] = atoms.coords[hits[inside][first]]
+    return out

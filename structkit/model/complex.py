@@ -49,7 +49,7 @@ import pandas as pd
 
 from structkit.errors import StructkitError
 from structkit.io.read import StructureFile
-from structkit.model.atoms import Atoms, residue_starts
+from structkit.model.atoms import Atoms, atom_per_residue, residue_starts
 from structkit.model.klifs import KlifsAssignment, assign_klifs
 from structkit.model.numbering import (
     ChainNumbering,
@@ -314,13 +314,6 @@ class Complex:
             return self.protein[np.zeros(0, dtype=np.int64)]
         return self.protein[self.residues.start[row]:self.residues.stop[row]]
 
-    def residue_at_klifs(self, position: int) -> Atoms:
-        """Atoms of the residue at a KLIFS position 1-85 (empty where it is missing)."""
-        row = self.residues.index_of_klifs(position)
-        if row < 0:
-            return self.protein[np.zeros(0, dtype=np.int64)]
-        return self.protein[self.residues.start[row]:self.residues.stop[row]]
-
     def pocket(self) -> pd.DataFrame:
         """The 85 KLIFS pocket positions in this structure, one row each.
 
@@ -333,12 +326,12 @@ class Complex:
         rows = []
         for k in range(1, 86):
             row = res.index_of_klifs(k)
-            if self.klifs is not None:
-                status, dist = str(self.klifs.status[k - 1]), float(self.klifs.distance[k - 1])
-            else:
-                status, dist = ("ok" if row >= 0 else "missing"), float("nan")
             if row < 0:
-                status = "missing"
+                status, dist = "missing", float("nan")
+            elif self.klifs is None:  # ALK's curated map
+                status, dist = "ok", float("nan")
+            else:
+                status, dist = str(self.klifs.status[k - 1]), float(self.klifs.distance[k - 1])
             rows.append({
                 "klifs": k, "region": klifs_region_of(k),
                 "chain": self.chain if row >= 0 else None,
@@ -582,7 +575,7 @@ def _kinase_chains(atoms: Atoms, polymer: np.ndarray, reference: Reference | Non
             if numbering.is_alk:
                 out[c] = KinaseChain(numbering, reference_sequence(), None)
                 continue
-        ca = _ca_coords(poly, rows, stops[in_chain])
+        ca = atom_per_residue(poly, rows, stops[in_chain])
         sequence = "".join(one_letter(r) for r in names)
         assignment = assign_klifs(ca, sequence, nums)
         if not assignment.is_kinase:
@@ -597,17 +590,6 @@ def _kinase_chains(atoms: Atoms, polymer: np.ndarray, reference: Reference | Non
             mapped = np.where(icodes == "", nums, -1).astype(np.int64)
             numbering = ChainNumbering(mapped, sequence, 1.0, int((mapped >= 0).sum()), "author", 0)
         out[c] = KinaseChain(numbering, chain_reference, assignment)
-    return out
-
-
-def _ca_coords(poly: Atoms, starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
-    """C-alpha coordinates per residue, NaN where a residue has none."""
-    out = np.full((len(starts), 3), np.nan)
-    is_ca = poly.name == "CA"
-    for k, (a, b) in enumerate(zip(starts, stops)):
-        hit = np.flatnonzero(is_ca[a:b])
-        if hit.size:
-            out[k] = poly.coords[a + hit[0]]
     return out
 
 

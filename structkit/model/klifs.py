@@ -37,6 +37,7 @@ from importlib import resources
 import numpy as np
 from Bio.Align import substitution_matrices
 
+from structkit.geometry.distances import distance_matrix
 from structkit.geometry.dynprog import align_scores
 from structkit.geometry.superpose import apply_transform, superpose
 
@@ -143,27 +144,6 @@ def _pairs(alignment: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return rows, alignment[rows]
 
 
-def _distance_matrix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    d2 = (a**2).sum(1)[:, None] + (b**2).sum(1)[None, :] - 2.0 * a @ b.T
-    return np.sqrt(np.maximum(d2, 0.0))
-
-
-def _batch_superpose(mobile: np.ndarray, target: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Kabsch for a stack of paired fragments: mobile, target (k, L, 3) -> R (k, 3, 3), t (k, 3)."""
-    mc = mobile.mean(axis=1, keepdims=True)
-    tc = target.mean(axis=1, keepdims=True)
-    cov = np.einsum("kli,klj->kij", mobile - mc, target - tc)
-    u, _, vt = np.linalg.svd(cov)
-    v = np.transpose(vt, (0, 2, 1))
-    d = np.sign(np.linalg.det(v @ np.transpose(u, (0, 2, 1))))
-    d[d == 0] = 1.0
-    fix = np.ones((len(d), 3))
-    fix[:, 2] = d
-    rot = (v * fix[:, None, :]) @ np.transpose(u, (0, 2, 1))
-    trans = tc[:, 0, :] - np.einsum("kij,kj->ki", rot, mc[:, 0, :])
-    return rot, trans
-
-
 def _fragment_seeds(ca: np.ndarray, template: KinaseTemplate, n_best: int = 3):
     """Superpositions from every query window onto conserved template fragments, best first.
 
@@ -188,7 +168,7 @@ def _fragment_seeds(ca: np.ndarray, template: KinaseTemplate, n_best: int = 3):
         if anchor < 0 or lo < 0 or lo + FRAGMENT > len(template.ca):
             continue
         fragment = np.broadcast_to(template.ca[lo:lo + FRAGMENT], windows.shape)
-        rot, trans = _batch_superpose(windows, fragment)
+        rot, trans = superpose(windows, fragment)
         moved = np.einsum("kij,nj->kni", rot, ca) + trans[:, None, :]
         dist, _ = tree.query(moved.reshape(-1, 3), distance_upper_bound=3.5)
         hits = np.isfinite(dist).reshape(len(rot), n).sum(axis=1)
@@ -229,7 +209,7 @@ def _refine(ca, blosum, template: KinaseTemplate, rot, trans):
     alignment = None
     for _ in range(MAX_ROUNDS):
         moved = apply_transform(ca, rot, trans)
-        dist = _distance_matrix(moved, template.ca)
+        dist = distance_matrix(moved, template.ca)
         scores = 1.0 / (1.0 + (dist / D0) ** 2) + SEQUENCE_WEIGHT * blosum
         new = align_scores(scores, GAP)
         q, t = _pairs(new)

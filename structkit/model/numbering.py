@@ -97,7 +97,7 @@ class Reference:
     @property
     def is_alk(self) -> bool:
         """Whether this is the shipped ALK reference."""
-        return self is reference_sequence() or (self.name == "ALK" and not self.from_structure)
+        return self.name == "ALK" and not self.from_structure
 
     def residue(self, number: int) -> str:
         """One-letter residue at a number, ``""`` outside the reference or where unknown."""

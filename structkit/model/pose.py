@@ -22,6 +22,7 @@ from dataclasses import replace
 import numpy as np
 
 from structkit.errors import StructkitError
+from structkit.geometry.distances import distance_matrix
 from structkit.model.atoms import Atoms, residue_starts
 from structkit.model.complex import POCKET_CONTACT_CUTOFF, Complex
 
@@ -47,7 +48,7 @@ def _match(group: Atoms, coords: np.ndarray, elements: np.ndarray) -> np.ndarray
     heavy = group.heavy
     if len(heavy) != len(coords):
         return None
-    d = np.linalg.norm(heavy.coords[:, None, :] - coords[None, :, :], axis=-1)
+    d = distance_matrix(heavy.coords, coords)
     nearest = d.argmin(axis=1)
     if np.unique(nearest).size != len(nearest):
         return None
@@ -58,11 +59,10 @@ def _match(group: Atoms, coords: np.ndarray, elements: np.ndarray) -> np.ndarray
     return nearest
 
 
-def _groups(atoms: Atoms) -> list[Atoms]:
-    if len(atoms) == 0:
-        return []
-    starts = np.append(residue_starts(atoms), len(atoms))
-    return [atoms[a:b] for a, b in zip(starts[:-1], starts[1:])]
+def _groups(atoms: Atoms) -> list[slice]:
+    """The atom range of each residue (HETATM group) of ``atoms``."""
+    bounds = np.append(residue_starts(atoms), len(atoms))
+    return [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:])] if len(atoms) else []
 
 
 def attach_ligand(complex_: Complex, pose, *, keep_hydrogens: bool = False) -> Complex:
@@ -92,44 +92,40 @@ def attach_ligand(complex_: Complex, pose, *, keep_hydrogens: bool = False) -> C
     label = pose.path
     heavy_mol = _heavy_mol(pose.mol)
     coords, elements = _mol_arrays(heavy_mol)
-    candidates = ([complex_.inhibitor] if len(complex_.inhibitor) else []) + [
-        g for g in _groups(complex_.additives) if len(g.heavy) == len(coords)
-    ]
-    for group in candidates:
+    # the inhibitor first (range None), then every other HETATM group of the same size
+    candidates = [(None, complex_.inhibitor)] if len(complex_.inhibitor) else []
+    candidates += [(r, complex_.additives[r]) for r in _groups(complex_.additives)]
+    for atom_range, group in candidates:
         order = _match(group, coords, elements)
         if order is None:
             continue
         mol = Chem.RenumberAtoms(heavy_mol, [int(i) for i in order])
         _sanitise(mol)
-        if group is complex_.inhibitor:
+        if atom_range is None:
             return replace(complex_, ligand_mol=mol, ligand_source="file")
         others = np.ones(len(complex_.additives), dtype=bool)
-        keys = np.char.add(complex_.additives.chain.astype(str), complex_.additives.resnum.astype(str))
-        others &= keys != f"{group.chain[0]}{group.resnum[0]}"
+        others[atom_range] = False
         additives = Atoms.concatenate([complex_.additives[others], complex_.inhibitor])
         return replace(complex_, inhibitor=group, ligand=str(group.resname[0]), additives=additives,
                        ligand_mol=mol, ligand_source="file")
     if len(complex_.inhibitor):
         inh = complex_.inhibitor.heavy
-        d = np.linalg.norm(inh.coords[:, None, :] - coords[None, :, :], axis=-1)
+        d = distance_matrix(inh.coords, coords)
         raise StructkitError(
             f"{label}: the ligand's {len(coords)} heavy atoms do not match the ligand "
             f"{complex_.ligand} in the structure ({len(inh)} heavy atoms; worst atom "
             f"{d.min(axis=1).max():.2f} A from the pose); remove the HETATM ligand or give the same pose"
         )
-    pocket = complex_.residues.klifs_position > 0
     res = complex_.residues
-    pocket_xyz = np.concatenate(
-        [complex_.protein.coords[a:b][~complex_.protein.is_hydrogen[a:b]]
-         for a, b in zip(res.start[pocket], res.stop[pocket])] or [np.zeros((0, 3))]
-    )
+    per_atom_position = np.repeat(res.klifs_position, res.stop - res.start)
+    pocket_xyz = complex_.protein.coords[(per_atom_position > 0) & ~complex_.protein.is_hydrogen]
     if len(pocket_xyz) == 0:
         raise StructkitError(f"{label}: the structure has no KLIFS pocket residue to place the pose in")
-    d2 = ((coords[:, None, :] - pocket_xyz[None, :, :]) ** 2).sum(axis=-1)
-    if (d2.min(axis=1) > POCKET_CONTACT_CUTOFF**2).all():
+    nearest = distance_matrix(coords, pocket_xyz).min()
+    if nearest > POCKET_CONTACT_CUTOFF:
         raise StructkitError(
             f"{label}: the pose lies outside the ATP pocket (no heavy atom within "
-            f"{POCKET_CONTACT_CUTOFF} A of a KLIFS pocket residue; nearest {np.sqrt(d2.min()):.1f} A)"
+            f"{POCKET_CONTACT_CUTOFF} A of a KLIFS pocket residue; nearest {nearest:.1f} A)"
         )
     mol = Chem.Mol(heavy_mol)
     _sanitise(mol)

@@ -32,6 +32,7 @@ __all__ = [
     "review_mentions",
     "review_regions",
     "review_sites",
+    "site_klifs_positions",
     "site_numbers",
     "site_table",
 ]
@@ -104,6 +105,21 @@ def region_klifs_positions() -> dict[str, tuple[int, ...]]:
     return out
 
 
+def site_klifs_positions(complex_: Complex, numbers) -> np.ndarray:
+    """KLIFS position (0 outside the pocket) of residue numbers in a structure's numbering.
+
+    For ALK, by UniProt number through the curated map (so a residue missing from the structure
+    still has its position); for another kinase, the structural assignment of the residue (0
+    where the residue is not in the structure).
+    """
+    numbers = np.asarray(list(numbers), dtype=np.int64)
+    if complex_.is_alk:
+        return klifs_map().position_of(numbers)
+    res = complex_.residues
+    rows = np.array([res.index_of(int(n)) for n in numbers], dtype=np.int64)
+    return np.where(rows >= 0, res.klifs_position[np.maximum(rows, 0)], 0) if len(rows) else rows
+
+
 def site_numbers(complex_: Complex, sites: list[int] | None = None) -> tuple[list[int], list[int | None]]:
     """Sites in a structure's own numbering and their ALK equivalents (through KLIFS positions).
 
@@ -136,12 +152,8 @@ def site_numbers(complex_: Complex, sites: list[int] | None = None) -> tuple[lis
                 numbers.append(int(res.uniprot[row]))
                 alk.append(site)
         return numbers, alk
-    alk_sites: list[int | None] = []
-    for number in sites:
-        row = res.index_of(number)
-        position = int(res.klifs_position[row]) if row >= 0 else 0
-        alk_sites.append(int(kmap.uniprot[position - 1]) if position else None)
-    return list(sites), alk_sites
+    positions = site_klifs_positions(complex_, sites)
+    return list(sites), [int(kmap.uniprot[p - 1]) if p else None for p in positions.tolist()]
 
 
 @lru_cache(maxsize=1)
@@ -191,10 +203,10 @@ def site_table(complex_: Complex, sites: list[int] | None = None) -> pd.DataFram
         review regions the row carries.
     """
     numbers, alk_sites = site_numbers(complex_, sites)
-    kmap = klifs_map()
+    positions = site_klifs_positions(complex_, numbers)
     res = complex_.residues
     rows = []
-    for number, alk_site in zip(numbers, alk_sites):
+    for number, alk_site, position in zip(numbers, alk_sites, positions.tolist()):
         wild_type = complex_.reference.residue(number)
         row = res.index_of(number)
         if not wild_type and row >= 0 and not complex_.is_alk:
@@ -202,10 +214,6 @@ def site_table(complex_: Complex, sites: list[int] | None = None) -> pd.DataFram
         if not wild_type:
             name = complex_.kinase or "the"
             raise StructkitError(f"residue {number} is outside the {name} reference sequence")
-        if complex_.is_alk:
-            position = int(kmap.position_of(np.array([number]))[0])
-        else:
-            position = int(res.klifs_position[row]) if row >= 0 else 0
         if row >= 0:
             residue = str(res.one_letter[row])
             missing = res.missing_atoms[row]
