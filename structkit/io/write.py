@@ -16,7 +16,7 @@ import numpy as np
 from structkit.model.atoms import residue_starts
 from structkit.model.complex import Complex
 
-__all__ = ["pdb_text", "write_pdb"]
+__all__ = ["pdb_text", "write_pdb", "write_text_atomic"]
 
 
 def _atom_name(name: str, element: str) -> str:
@@ -65,16 +65,25 @@ def pdb_text(complex_: Complex, remarks: list[str] | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_pdb(complex_: Complex, path: str | os.PathLike, remarks: list[str] | None = None) -> Path:
-    """Write ``complex_`` to ``path`` atomically; returns the path."""
+def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename.
+
+    Readers (and other workers writing the same file) see either the old file or the whole new one,
+    never half of it. The folder is created if needed.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, "w") as fh:
-            fh.write(pdb_text(complex_, remarks))
+            fh.write(text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def write_pdb(complex_: Complex, path: str | os.PathLike, remarks: list[str] | None = None) -> Path:
+    """Write ``complex_`` to ``path`` atomically; returns the path."""
+    return write_text_atomic(path, pdb_text(complex_, remarks))

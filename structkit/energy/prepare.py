@@ -1,0 +1,182 @@
+"""An all-atom, parameterised copy of a complex: the starting point of every relaxed model.
+
+The kinase chain keeps the hydrogens its file has when they are complete (prepared complexes);
+otherwise missing heavy atoms are added and the chain is protonated at pH 7 by PDBFixer and OpenMM's
+``Modeller.addHydrogens`` with ff14SB (non-standard residues are replaced by their parents). That
+takes 10-20 s for a kinase domain, so the protonated chain is cached under ``STRUCTKIT_CACHE``
+(``prepared/<checksum>.pdb``) keyed by the input chain, the force field and the package version.
+Waters and additives are left out: the solvent is implicit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from structkit import __version__
+from structkit.energy.forcefield import FORCE_FIELD, AtomParameters, atom_parameters, forcefield
+from structkit.energy.ligand_parameters import LigandModel, ligand_model
+from structkit.errors import StructkitError
+from structkit.io.fetch import cache_dir
+from structkit.io.write import pdb_text, write_text_atomic
+from structkit.model.atoms import Atoms
+from structkit.model.complex import Complex
+from structkit.model.ligand import inhibitor_chemistry
+
+__all__ = ["PreparedComplex", "prepare"]
+
+
+@dataclass
+class PreparedComplex:
+    """All-atom kinase chain with ff14SB parameters, and the rigid all-atom inhibitor.
+
+    Attributes
+    ----------
+    label : str
+        Entry ID or file name, for messages.
+    complex_ : Complex
+        The loaded complex it was made from.
+    name, resname, element : ndarray of str
+        Per atom of the chain.
+    coords : ndarray, shape (n, 3)
+        Å.
+    residue : ndarray of int
+        Residue row of each atom (0-based, chain order).
+    residue_number : ndarray of int
+        Reference number of each residue row.
+    residue_start, residue_stop : ndarray of int
+        Atom range of each residue row.
+    params : AtomParameters
+        Per-atom parameters of the chain.
+    ligand : LigandModel or None
+        The inhibitor (None for an apo structure).
+    checksum : str
+        SHA-256 of the protonated chain and the ligand, for cache keys.
+    """
+
+    label: str
+    complex_: Complex
+    name: np.ndarray
+    resname: np.ndarray
+    element: np.ndarray
+    coords: np.ndarray
+    residue: np.ndarray
+    residue_number: np.ndarray
+    residue_start: np.ndarray
+    residue_stop: np.ndarray
+    params: AtomParameters
+    ligand: LigandModel | None
+    checksum: str
+
+    def row_of(self, number: int) -> int:
+        """Residue row of a reference number (-1 if absent)."""
+        hit = np.flatnonzero(self.residue_number == number)
+        return int(hit[0]) if hit.size else -1
+
+    def residue_names(self) -> np.ndarray:
+        """Residue name of each residue row."""
+        return self.resname[self.residue_start]
+
+
+def _chain_text(complex_: Complex) -> str:
+    bare = dataclasses.replace(complex_, inhibitor=Atoms.empty())
+    lines = [line for line in pdb_text(bare).splitlines() if line.startswith(("ATOM", "TER"))]
+    return "\n".join(lines) + "\nEND\n"
+
+
+def _protonate(text: str, label: str) -> str:
+    from openmm import app
+    from pdbfixer import PDBFixer
+
+    try:
+        fixer = PDBFixer(pdbfile=io.StringIO(text))
+        fixer.findMissingResidues()
+        fixer.missingResidues = {}
+        fixer.findNonstandardResidues()
+        fixer.replaceNonstandardResidues()
+        fixer.findMissingAtoms()
+        fixer.addMissingAtoms()
+        modeller = app.Modeller(fixer.topology, fixer.positions)
+        modeller.addHydrogens(forcefield(), pH=7.0)
+    except Exception as exc:  # OpenMM and PDBFixer raise plain exceptions
+        raise StructkitError(f"{label}: the chain cannot be protonated ({exc})") from None
+    out = io.StringIO()
+    app.PDBFile.writeFile(modeller.topology, modeller.positions, out, keepIds=True)
+    return out.getvalue()
+
+
+def _usable(text: str) -> bool:
+    """Whether a chain with hydrogens already matches ff14SB templates everywhere."""
+    from openmm import app
+
+    if " H" not in text:
+        return False
+    try:
+        atom_parameters(app.PDBFile(io.StringIO(text)).topology)
+    except Exception:
+        return False
+    return True
+
+
+def prepare(complex_: Complex, *, cache: str | Path | None = None) -> PreparedComplex:
+    """Protonate and parameterise a complex (cached).
+
+    Parameters
+    ----------
+    complex_ : Complex
+        Loaded with or without hydrogens (``load(..., keep_hydrogens=True)`` keeps a prepared
+        file's own).
+    cache : path, optional
+        Cache folder (default ``STRUCTKIT_CACHE``).
+
+    Raises
+    ------
+    StructkitError
+        A chain that cannot be protonated, or a ligand MMFF94 cannot type.
+    """
+    from openmm import app
+
+    label = complex_.pdb_id or (complex_.source.name if complex_.source else "structure")
+    text = _chain_text(complex_)
+    if not _usable(text):
+        heavy = complex_.with_protein(complex_.protein.heavy, complex_.numbering.one_letter)
+        key = hashlib.sha256(f"{__version__}\n{FORCE_FIELD}\n{_chain_text(heavy)}".encode()).hexdigest()
+        path = cache_dir(cache) / "prepared" / f"{key[:32]}.pdb"
+        if path.is_file():
+            text = path.read_text()
+        else:
+            text = _protonate(_chain_text(heavy), label)
+            try:
+                write_text_atomic(path, text)
+            except OSError:
+                pass  # an unwritable cache only costs time
+    pdb = app.PDBFile(io.StringIO(text))
+    topology = pdb.topology
+    coords = np.array(pdb.getPositions(asNumpy=True)._value) * 10.0
+    atoms = list(topology.atoms())
+    residues = list(topology.residues())
+    name = np.array([a.name for a in atoms])
+    resname = np.array([a.residue.name for a in atoms])
+    element = np.array([a.element.symbol if a.element is not None else "X" for a in atoms])
+    residue = np.array([a.residue.index for a in atoms])
+    start = np.searchsorted(residue, np.arange(len(residues)))
+    stop = np.append(start[1:], len(atoms))
+    number = np.array([int(r.id) if r.id.lstrip("-").isdigit() else -10**6 for r in residues])
+    params = atom_parameters(topology)
+    ligand = None
+    if len(complex_.inhibitor):
+        inhibitor = complex_.inhibitor
+        ligand = ligand_model(inhibitor_chemistry(complex_).mol, label,
+                              hydrogens=inhibitor.coords[inhibitor.is_hydrogen])
+    digest = hashlib.sha256(text.encode())
+    if ligand is not None:
+        digest.update(np.round(ligand.coords, 3).tobytes())
+        digest.update(ligand.smiles.encode())
+    return PreparedComplex(label=label, complex_=complex_, name=name, resname=resname, element=element,
+                           coords=coords, residue=residue, residue_number=number, residue_start=start,
+                           residue_stop=stop, params=params, ligand=ligand, checksum=digest.hexdigest())
