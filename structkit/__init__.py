@@ -43,8 +43,7 @@ from structkit.model.sites import (
     review_sites,
     site_table,
 )
-
-__version__ = "0.1.0"
+from structkit.version import __version__
 
 __all__ = [
     "Atoms",

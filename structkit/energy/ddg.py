@@ -13,10 +13,14 @@ wild type:
 - ``entropy``: -T dS of the site's side chain frozen by binding (Boltzmann weights over its
   conformers with and without the inhibitor, 300 K).
 
-``ddg_raw`` is their plain sum. ``ddg`` weighs them with the calibration in
+``ddg_raw`` is their plain sum; ``ddg`` is ``ddg_raw`` times one scale factor from
 ``structkit/data/ddg_weights.csv`` (fitted on the ABL1 benchmark only, never on ALK data; see that
-file's header), and ``ddg_sd`` is the Boltzmann-weighted spread of the site conformers' interaction
-with the inhibitor, wild type and mutant in quadrature, on the same scale.
+file's header): a positive scale keeps every ranking of the raw sum. ``ddg_sd`` is the
+Boltzmann-weighted spread of the site conformers' interaction with the inhibitor (wild type and
+mutant in quadrature) on the same scale: how much the answer depends on which near-optimal
+conformer the site takes. Results are cached (:class:`~structkit.io.result_cache.ResultCache`)
+under the prepared complex's checksum, the mutation, :data:`METHOD` and the package and OpenMM
+versions.
 """
 
 from __future__ import annotations
@@ -34,26 +38,25 @@ from structkit.energy.packing import KT
 from structkit.energy.prepare import PreparedComplex
 from structkit.energy.relax import Model, Region, relax, select_region
 from structkit.errors import StructkitError
+from structkit.io.result_cache import ResultCache
 from structkit.model.mutations import Mutation, parse_mutation
 from structkit.model.residues import ONE_LETTER, THREE_LETTER
+from structkit.version import __version__
 
-__all__ = ["COMPONENTS", "DdgEstimate", "DdgEstimator", "ddg_weights"]
+__all__ = ["COMPONENTS", "METHOD", "DdgEstimate", "DdgEstimator", "ddg_scale"]
 
 #: The components of the estimate, in reporting order.
 COMPONENTS = ("vdw", "electrostatics", "nonpolar", "strain", "entropy")
+#: Version of the modelling protocol; part of every cache key.
+METHOD = "repack-minimise-mmgbsa/1"
 
 
 @cache
-def ddg_weights() -> dict[str, float]:
-    """The calibration weights (``intercept`` and one per component) from package data."""
+def ddg_scale() -> float:
+    """The calibration scale factor from package data."""
     text = resources.files("structkit.data").joinpath("ddg_weights.csv").read_text()
     rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
-    return {r["term"]: float(r["weight"]) for r in rows}
-
-
-def calibrated(components: dict[str, float], weights: dict[str, float]) -> float:
-    """Weighted sum of the components plus the intercept."""
-    return weights.get("intercept", 0.0) + sum(weights[k] * components[k] for k in COMPONENTS)
+    return float(next(r["weight"] for r in rows if r["term"] == "scale"))
 
 
 @dataclass
@@ -72,6 +75,7 @@ class DdgEstimate:
     seconds: float
     wild: Model | None = field(default=None, repr=False)
     mutant: Model | None = field(default=None, repr=False)
+    cached: bool = False
 
     def row(self) -> dict:
         """A flat table row (numbers rounded to 3 decimals)."""
@@ -96,19 +100,22 @@ class DdgEstimator:
     ----------
     prep : PreparedComplex
         Must hold an inhibitor.
-    weights : dict, optional
-        Calibration weights (default :func:`ddg_weights`).
+    scale : float, optional
+        Calibration scale (default :func:`ddg_scale`).
     minimise : bool
         Run the OpenMM minimisation after packing.
+    cache : ResultCache, optional
+        Where to look up and store results (none by default).
     """
 
-    def __init__(self, prep: PreparedComplex, *, weights: dict[str, float] | None = None,
-                 minimise: bool = True):
+    def __init__(self, prep: PreparedComplex, *, scale: float | None = None, minimise: bool = True,
+                 cache: ResultCache | None = None):
         if prep.ligand is None:
             raise StructkitError(f"{prep.label}: no inhibitor to estimate a binding free energy change for")
         self.prep = prep
-        self.weights = weights or ddg_weights()
+        self.scale = ddg_scale() if scale is None else scale
         self.minimise = minimise
+        self.cache = cache
         self.scorer = BindingScorer(prep.ligand)
         self._wild: dict[Region, _Evaluated] = {}
 
@@ -133,27 +140,47 @@ class DdgEstimator:
         model = relax(self.prep, region, changes, minimise=self.minimise)
         return _Evaluated(model, self.scorer.terms(model.coords, model.params, model.movable))
 
+    def _key(self, mutation: str) -> str:
+        import openmm
+
+        return ResultCache.key(METHOD, __version__, openmm.__version__, self.minimise, self.prep.checksum,
+                               mutation)
+
     def estimate(self, mutation: str | Mutation, *, keep_models: bool = False) -> DdgEstimate:
-        """Estimate one single or compound substitution."""
+        """Estimate one single or compound substitution (from the cache when it has it)."""
         start = time.perf_counter()
         mut = parse_mutation(mutation, reference=self.prep.complex_.reference) \
             if isinstance(mutation, str) else mutation
         changes = self._changes(mut)
-        region = select_region(self.prep, sorted(changes))
-        if region not in self._wild:
-            self._wild[region] = self._evaluate(region, {})
-        wild = self._wild[region]
-        mutant = self._evaluate(region, changes)
-        components = _components(wild, mutant)
+        key = self._key(str(mut))
+        payload = self.cache.get(key) if self.cache is not None and not keep_models else None
+        wild = mutant = None
+        if payload is None:
+            region = select_region(self.prep, sorted(changes))
+            if region not in self._wild:
+                self._wild[region] = self._evaluate(region, {})
+            wild = self._wild[region]
+            mutant = self._evaluate(region, changes)
+            payload = {
+                "components": _components(wild, mutant),
+                "dg_wild": wild.terms.total, "dg_mutant": mutant.terms.total,
+                "spread": float(np.hypot(wild.model.ligand_spread, mutant.model.ligand_spread)),
+                "n_shell": len(region.shell), "n_region_atoms": len(mutant.model.names),
+            }
+            if self.cache is not None:
+                self.cache.put(key, payload)
+            cached = False
+        else:
+            cached = True
+        components = {k: float(payload["components"][k]) for k in COMPONENTS}
         ddg_raw = sum(components.values())
-        ddg = calibrated(components, self.weights)
-        scale = max(abs(self.weights["vdw"]), abs(self.weights["electrostatics"]))
-        sd = scale * float(np.hypot(wild.model.ligand_spread, mutant.model.ligand_spread))
         return DdgEstimate(
-            mutation=str(mut), ddg=ddg, ddg_sd=sd, ddg_raw=ddg_raw, components=components,
-            dg_wild=wild.terms.total, dg_mutant=mutant.terms.total, n_shell=len(region.shell),
-            n_region_atoms=len(mutant.model.names), seconds=time.perf_counter() - start,
-            wild=wild.model if keep_models else None, mutant=mutant.model if keep_models else None,
+            mutation=str(mut), ddg=self.scale * ddg_raw, ddg_sd=self.scale * payload["spread"],
+            ddg_raw=ddg_raw, components=components, dg_wild=payload["dg_wild"],
+            dg_mutant=payload["dg_mutant"], n_shell=payload["n_shell"],
+            n_region_atoms=payload["n_region_atoms"], seconds=time.perf_counter() - start,
+            wild=wild.model if keep_models and wild else None,
+            mutant=mutant.model if keep_models and mutant else None, cached=cached,
         )
 
 

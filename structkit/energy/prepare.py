@@ -18,7 +18,6 @@ from pathlib import Path
 
 import numpy as np
 
-from structkit import __version__
 from structkit.energy.forcefield import FORCE_FIELD, AtomParameters, atom_parameters, forcefield
 from structkit.energy.ligand_parameters import LigandModel, ligand_model
 from structkit.errors import StructkitError
@@ -27,6 +26,7 @@ from structkit.io.write import pdb_text, write_text_atomic
 from structkit.model.atoms import Atoms
 from structkit.model.complex import Complex
 from structkit.model.ligand import inhibitor_chemistry
+from structkit.version import __version__
 
 __all__ = ["PreparedComplex", "prepare"]
 

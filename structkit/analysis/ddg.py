@@ -1,0 +1,270 @@
+"""Binding free energy changes for many mutations of a complex, in parallel, cached, with progress.
+
+Mutations are grouped by the residues they change (one group reuses its wild-type model), groups
+run as tasks on worker processes, and rows come back in the order the mutations were given, so the
+table is the same whatever the number of workers. Each result is cached by
+:class:`~structkit.energy.ddg.DdgEstimator` (see :mod:`structkit.io.result_cache`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from structkit.energy.ddg import COMPONENTS, DdgEstimate, DdgEstimator
+from structkit.energy.prepare import prepare
+from structkit.errors import StructkitError
+from structkit.io.load import load
+from structkit.io.result_cache import ResultCache
+from structkit.model.complex import Complex
+from structkit.model.mutations import parse_mutations
+
+__all__ = ["DDG_COLUMNS", "ddg", "ddg_table", "default_workers"]
+
+#: Columns of a ddg table.
+DDG_COLUMNS = ["mutation", "ddg", "ddg_sd", "ddg_raw", *COMPONENTS, "dg_wild", "dg_mutant", "n_shell",
+               "n_region_atoms", "status"]
+
+
+def default_workers() -> int:
+    """Worker processes by default: the machine's cores (``STRUCTKIT_WORKERS`` overrides)."""
+    env = os.environ.get("STRUCTKIT_WORKERS")
+    if env and env.isdigit() and int(env) > 0:
+        return int(env)
+    return max(1, os.cpu_count() or 1)
+
+
+_PREPARED: dict[tuple, object] = {}
+
+
+def _estimator(complex_: Complex, cache: str | None, use_cache: bool) -> DdgEstimator:
+    key = (complex_.pdb_id, str(complex_.source), len(complex_.protein),
+           complex_.protein.coords.tobytes().__hash__(), cache, use_cache)
+    if key not in _PREPARED:
+        _PREPARED.clear()
+        prep = prepare(complex_, cache=cache)
+        _PREPARED[key] = DdgEstimator(prep, cache=ResultCache("ddg", cache, enabled=use_cache))
+    return _PREPARED[key]
+
+
+def _run_group(complex_: Complex, mutations: list[str], cache: str | None, use_cache: bool) -> list[dict]:
+    estimator = _estimator(complex_, cache, use_cache)
+    rows = []
+    for mutation in mutations:
+        try:
+            rows.append({**_row(estimator.estimate(mutation)), "status": "ok"})
+        except StructkitError as exc:
+            rows.append({"mutation": mutation, "status": str(exc)})
+    return rows
+
+
+def _row(estimate: DdgEstimate) -> dict:
+    return estimate.row()
+
+
+def _groups(mutations: Sequence[str]) -> list[list[int]]:
+    by_site: dict[tuple[int, ...], list[int]] = {}
+    for k, text in enumerate(mutations):
+        try:
+            positions = parse_mutations(text).mutations[0].positions
+        except (StructkitError, IndexError):
+            positions = (-k - 1,)
+        by_site.setdefault(positions, []).append(k)
+    return list(by_site.values())
+
+
+def ddg_table(
+    complex_: Complex,
+    mutations: Sequence[str],
+    *,
+    workers: int | None = None,
+    cache: str | os.PathLike | None = None,
+    use_cache: bool = True,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> pd.DataFrame:
+    """Estimates for every mutation of one complex (columns :data:`DDG_COLUMNS`, input order).
+
+    Parameters
+    ----------
+    complex_ : Complex
+        With an inhibitor.
+    mutations : sequence of str
+        Single or compound substitutions (``G1202R``, ``G1202R+L1196M``).
+    workers : int, optional
+        Worker processes (default :func:`default_workers`; 1 runs in this process).
+    cache : path, optional
+        Cache root (``STRUCTKIT_CACHE`` by default).
+    use_cache : bool
+        Look up and store results in the cache.
+    progress : callable, optional
+        ``progress(done, total, mutation)`` after each finished group.
+
+    Returns
+    -------
+    DataFrame
+        Failed mutations keep NaN and say why in ``status``.
+    """
+    mutations = list(mutations)
+    groups = _groups(mutations)
+    workers = min(workers or default_workers(), max(1, len(groups)))
+    cache = str(cache) if cache else None
+    found: dict[int, dict] = {}
+    done = 0
+
+    def collect(group: list[int], rows: list[dict]) -> None:
+        nonlocal done
+        for k, row in zip(group, rows):
+            found[k] = row
+        done += len(group)
+        if progress:
+            progress(done, len(mutations), mutations[group[-1]])
+
+    if workers <= 1:
+        for group in groups:
+            collect(group, _run_group(complex_, [mutations[k] for k in group], cache, use_cache))
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(_run_group, complex_, [mutations[k] for k in group], cache, use_cache):
+                       group for group in groups}
+            for future in as_completed(futures):
+                collect(futures[future], future.result())
+    table = pd.DataFrame([found[k] for k in range(len(mutations))])
+    for column in DDG_COLUMNS:
+        if column not in table:
+            table[column] = np.nan
+    return table[DDG_COLUMNS]
+
+
+def ddg(
+    structure: str | os.PathLike | Complex,
+    mutations: str | Sequence[str],
+    *,
+    ligand_file: str | os.PathLike | None = None,
+    pose: int = 1,
+    workers: int | None = None,
+    models: str | os.PathLike | None = None,
+    use_cache: bool = True,
+    progress: Callable[[int, int, str], None] | None = None,
+    **load_options,
+) -> pd.DataFrame:
+    """The change in the inhibitor's binding free energy for each mutation (kcal/mol, + = weaker).
+
+    Parameters
+    ----------
+    structure : str, path or Complex
+        A PDB ID, a structure file (a receptor with ``ligand_file``), or a loaded complex.
+    mutations : str or sequence of str
+        ``"G1202R,L1196M"`` or a list; compound mutations with ``+``.
+    ligand_file, pose
+        As for :func:`structkit.load`.
+    workers : int, optional
+        Worker processes (default: the machine's cores).
+    models : path, optional
+        Folder to write the relaxed wild-type and mutant regions to as PDB files (computed afresh,
+        not from the cache).
+    use_cache : bool
+        Use the result cache.
+    progress : callable, optional
+        ``progress(done, total, mutation)``.
+    **load_options
+        ``mirrors``, ``cache``, ``offline``, ``reference``, ``chain``, ``ligand``.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`DDG_COLUMNS` (see :mod:`structkit.energy.ddg` for their meaning).
+    """
+    if isinstance(structure, Complex):
+        complex_ = structure
+    else:
+        complex_ = load(structure, ligand_file=ligand_file, pose=pose, keep_hydrogens=True, **load_options)
+    if not len(complex_.inhibitor):
+        label = complex_.pdb_id or str(structure)
+        raise StructkitError(f"{label}: no inhibitor in the structure (give its pose with --ligand-file)")
+    if isinstance(mutations, str):
+        mutations = [m.strip() for m in mutations.split(",") if m.strip()]
+    canonical = [str(m) for text in mutations
+                 for m in parse_mutations(text, strict=True, reference=complex_.reference).mutations]
+    cache = load_options.get("cache")
+    if models is not None:
+        return _with_models(complex_, canonical, Path(models), cache, progress)
+    return ddg_table(complex_, canonical, workers=workers, cache=cache, use_cache=use_cache,
+                     progress=progress)
+
+
+def _with_models(complex_: Complex, mutations: list[str], folder: Path, cache, progress) -> pd.DataFrame:
+    from structkit.energy.models import write_model
+
+    estimator = DdgEstimator(prepare(complex_, cache=cache))
+    label = (complex_.pdb_id or Path(str(complex_.source)).stem).lower()
+    rows = []
+    for k, mutation in enumerate(mutations, start=1):
+        try:
+            estimate = estimator.estimate(mutation, keep_models=True)
+            stem = f"{label}_{mutation.replace('+', '_')}"
+            write_model(estimator.prep, estimate.wild, folder / f"{stem}_wt.pdb")
+            write_model(estimator.prep, estimate.mutant, folder / f"{stem}.pdb")
+            rows.append({**estimate.row(), "status": "ok"})
+        except StructkitError as exc:
+            rows.append({"mutation": mutation, "status": str(exc)})
+        if progress:
+            progress(k, len(mutations), mutation)
+    table = pd.DataFrame(rows)
+    for column in DDG_COLUMNS:
+        if column not in table:
+            table[column] = np.nan
+    return table[DDG_COLUMNS]
+
+
+
+
+def substitutions_at(sites: Sequence[int], reference) -> list[str]:
+    """Every single amino-acid substitution at each site (19 per site), in site then letter order.
+
+    Parameters
+    ----------
+    sites : sequence of int
+        Reference residue numbers.
+    reference : Reference
+        Gives each site's wild-type residue.
+    """
+    from structkit.model.residues import ONE_LETTER
+
+    letters = sorted(set(ONE_LETTER.values()))
+    out = []
+    for site in sites:
+        wild = reference.residue(site)
+        out.extend(f"{wild}{site}{aa}" for aa in letters if aa != wild)
+    return out
+
+
+def complexes_ddg(
+    complexes: Sequence[tuple[str, str, Complex]],
+    mutations: Sequence[str],
+    *,
+    workers: int | None = None,
+    cache: str | os.PathLike | None = None,
+    use_cache: bool = True,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> pd.DataFrame:
+    """:func:`ddg_table` for every (drug, structure, complex), stacked (``drug``, ``structure`` first)."""
+    frames = []
+    total = len(complexes) * len(mutations)
+    for k, (drug, structure, complex_) in enumerate(complexes):
+        offset = k * len(mutations)
+
+        def say(done: int, _total: int, mutation: str, offset=offset, drug=drug) -> None:
+            if progress:
+                progress(offset + done, total, f"{drug} {mutation}")
+
+        table = ddg_table(complex_, mutations, workers=workers, cache=cache, use_cache=use_cache,
+                          progress=say)
+        table.insert(0, "structure", structure)
+        table.insert(0, "drug", drug)
+        frames.append(table)
+    return pd.concat(frames, ignore_index=True)
