@@ -14,12 +14,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from structkit.analysis.evaluation import DDG_METHOD
 from structkit.analysis.metrics import roc_curve
 from structkit.model.complex import Complex
 from structkit.model.numbering import klifs_map
 from structkit.model.sites import review_regions, review_sites
 
-__all__ = ["distance_figure", "heatmap_figure", "pocket_map_figure", "roc_figure", "saturation_figure",
+__all__ = ["abl_scatter_figure", "distance_figure", "heatmap_figure", "pocket_map_figure", "roc_figure",
+           "saturation_figure",
            "save_figure"]
 
 REGION_COLOURS = {
@@ -72,7 +74,7 @@ def heatmap_figure(pred: pd.DataFrame):
                     fontsize=8, fontweight="bold")
     ax.set_xticks(range(len(drugs)), drugs, rotation=45, ha="right")
     ax.set_yticks(range(len(mutations)), mutations, fontsize=8)
-    ax.set_title("Model risk of resistance (colour) and the review's report\n"
+    ax.set_title("Risk of resistance from the ddG estimate (colour) and the review's report\n"
                  "(R resistant, C covered, ! conflicting statements)", fontsize=10)
     fig.colorbar(image, ax=ax, label="risk")
     return fig
@@ -82,7 +84,8 @@ def roc_figure(oof: pd.DataFrame, metrics: pd.DataFrame):
     """ROC curves of the cross-validated model and the baselines (all labelled pairs)."""
     fig, ax = plt.subplots(figsize=(5.2, 5.0))
     y = oof["y"].to_numpy()
-    curves = [("leave-one-drug-out", "logistic model, leave-one-drug-out"),
+    curves = [(DDG_METHOD, "ddG estimate (no fit on these labels)"),
+              ("leave-one-drug-out", "logistic model, leave-one-drug-out"),
               ("leave-one-site-out", "logistic model, leave-one-site-out"),
               ("solvent-front rule", "solvent-front rule"), ("distance alone", "distance alone"),
               ("inhibitor clash alone", "inhibitor clash alone")]
@@ -181,4 +184,24 @@ def saturation_figure(sat: pd.DataFrame):
     fig.colorbar(image, ax=axes[:, 0].tolist(), label="risk", shrink=0.6)
     fig.suptitle("Saturation scan: model risk of every substitution at every pocket position", fontsize=10,
                  y=0.92)
+    return fig
+
+
+def abl_scatter_figure(table: pd.DataFrame, metrics: pd.DataFrame):
+    """Estimated against measured ddG on the ABL1 benchmark, one colour per drug."""
+    ok = table[table["status"] == "ok"]
+    fig, ax = plt.subplots(figsize=(5.6, 5.0))
+    for k, (drug, g) in enumerate(ok.groupby("drug", sort=True)):
+        ax.scatter(g["ddg_exp"], g["ddg_pred"], s=18, color=plt.cm.tab10(k % 10), label=drug, alpha=0.85)
+    lo = float(min(ok["ddg_exp"].min(), ok["ddg_pred"].min())) - 0.3
+    hi = float(max(ok["ddg_exp"].max(), ok["ddg_pred"].max())) + 0.3
+    ax.plot([lo, hi], [lo, hi], color="grey", lw=0.8, ls="--")
+    ax.axvline(1.36, color="black", lw=0.6, ls=":")
+    ax.axhline(1.36, color="black", lw=0.6, ls=":")
+    row = metrics.iloc[0]
+    ax.set_xlabel("measured ddG (kcal/mol)")
+    ax.set_ylabel("structkit ddG, scale fitted leave-one-drug-out (kcal/mol)")
+    ax.set_title(f"ABL1 benchmark, n = {len(ok)}: r {row.pearson:.2f}, Kendall {row.kendall:.2f}, "
+                 f"AUC {row.auc:.2f}", fontsize=10)
+    ax.legend(fontsize=7, loc="upper left", ncol=2)
     return fig

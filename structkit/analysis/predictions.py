@@ -1,5 +1,6 @@
-"""Predictions for every (drug with a structure, mutation of the review), and a saturation scan of
-every pocket position x 19 substitutions on each drug's complex."""
+"""Predictions for every drug complex x every substitution at the review's sites (and the review's
+compound mutations), with the risk taken from the binding free energy change, and a saturation scan
+of every pocket position x 19 substitutions on each drug's complex (steric scores)."""
 
 from __future__ import annotations
 
@@ -15,16 +16,98 @@ from structkit.model.mutations import Change, Mutation
 from structkit.model.numbering import klifs_map, reference_residue
 from structkit.model.residues import ONE_LETTER
 
-__all__ = ["PREDICTION_COLUMNS", "SATURATION_COLUMNS", "predictions", "saturation_scan"]
+__all__ = ["PREDICTION_COLUMNS", "RISK_WIDTH_KCAL", "SATURATION_COLUMNS", "ddg_predictions", "ddg_risk",
+           "predictions", "saturation_scan"]
 
 PREDICTION_COLUMNS = ["drug", "structure", "mutation", "risk", "predicted", "reported", "n_statements",
-                      "flags", *SCORE_COLUMNS, "regions", "mutant_crystal", "note"]
+                      "flags", *SCORE_COLUMNS, "regions", "mutant_crystal", "note", "ddg", "ddg_sd"]
+#: Resistant above a 10-fold affinity loss at 300 K (kcal/mol), as on the ABL1 benchmark.
+RESISTANT_KCAL = 1.36
+#: Width of the logistic map from ddG to risk (kcal/mol), fixed in advance.
+RISK_WIDTH_KCAL = 0.5
+
+
+def ddg_risk(ddg: np.ndarray) -> np.ndarray:
+    """Risk of resistance from ddG: 1 / (1 + exp(-(ddG - 1.36) / 0.5)); 0.5 at a 10-fold loss.
+
+    Monotone, fixed in advance (no fitting on ALK data): a ranking by risk is a ranking by ddG.
+    """
+    ddg = np.asarray(ddg, dtype=float)
+    return 1.0 / (1.0 + np.exp(-(ddg - RESISTANT_KCAL) / RISK_WIDTH_KCAL))
+
+
+def ddg_predictions(ddg_table: pd.DataFrame, joined: pd.DataFrame, saturation: pd.DataFrame) -> pd.DataFrame:
+    """The prediction table: one row per (drug complex, estimated mutation), then the review's entries
+    that cannot be modelled.
+
+    Parameters
+    ----------
+    ddg_table : DataFrame
+        ``drug``, ``structure`` and the columns of :data:`structkit.analysis.ddg.DDG_COLUMNS`.
+    joined : DataFrame
+        From :func:`structkit.analysis.relate.join`: labels and steric scores of review mutations.
+    saturation : DataFrame
+        From :func:`saturation_scan`: steric scores of pocket substitutions.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`PREDICTION_COLUMNS`; ``risk`` = :func:`ddg_risk` of ``ddg``, ``predicted`` is
+        ``resistant`` when ddG >= 1.36 kcal/mol. Steric scores come from ``joined`` or ``saturation``
+        where those hold the pair (NaN otherwise).
+    """
+    from structkit.model.sites import primary_region_of
+
+    review = {(d, m): r for d, m, r in zip(joined["drug"], joined["mutation"], joined.to_dict("records"))}
+    steric = {(d, m): r for d, m, r in zip(saturation["drug"], saturation["mutation"],
+                                           saturation.to_dict("records")) if r["status"] == "ok"}
+    rows = []
+    for r in ddg_table.to_dict("records"):
+        key = (r["drug"], r["mutation"])
+        label = review.get(key)
+        scores = label if label is not None and label.get("modelled") else steric.get(key, {})
+        ok = r["status"] == "ok"
+        positions = parse_mutation_positions(r["mutation"])
+        row = {
+            "drug": r["drug"], "structure": r["structure"], "mutation": r["mutation"],
+            "reported": label["reported"] if label else "",
+            "n_statements": label["n_statements"] if label else 0,
+            "flags": label["flags"] if label else "",
+            **{c: scores.get(c, np.nan) for c in SCORE_COLUMNS},
+            "regions": ";".join(sorted({primary_region_of(p) for p in positions} - {""})),
+            "mutant_crystal": label["mutant_crystal"] if label else "",
+            "note": "; ".join(x for x in ((label or {}).get("note", ""),
+                                          "" if ok else f"not modelled: {r['status']}") if x),
+            "ddg": r["ddg"] if ok else np.nan, "ddg_sd": r["ddg_sd"] if ok else np.nan,
+        }
+        rows.append(row)
+    done = {(r["drug"], r["mutation"]) for r in rows}
+    for r in joined.to_dict("records"):
+        if (r["drug"], r["mutation"]) not in done:
+            rows.append({**{c: r.get(c, np.nan) for c in PREDICTION_COLUMNS if c in r},
+                         "note": r["note"] or "not modelled", "ddg": np.nan, "ddg_sd": np.nan})
+    table = pd.DataFrame(rows)
+    risk = ddg_risk(table["ddg"].to_numpy(dtype=float))
+    table["risk"] = np.round(risk, 4)
+    table["predicted"] = np.where(np.isnan(risk), "", np.where(risk >= 0.5, "resistant", "covered"))
+    return table[PREDICTION_COLUMNS]
+
+
+def parse_mutation_positions(text: str) -> tuple[int, ...]:
+    """Residue numbers a mutation changes (empty if it cannot be parsed)."""
+    from structkit.model.mutations import parse_mutations
+
+    try:
+        return parse_mutations(text).mutations[0].positions
+    except (StructkitError, IndexError):
+        return ()
 SATURATION_COLUMNS = ["drug", "structure", "position", "klifs_position", "klifs_region", "wild_type",
                       "to_residue", "mutation", "risk", *SCORE_COLUMNS, "status"]
 
 
 def predictions(joined: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """Risk of resistance for every joined row, from the model fitted on all labelled pairs.
+    """Risk of resistance for every joined row from the steric model fitted on all labelled pairs
+    (the previous prediction; kept for the steric model's coefficients and comparison).
 
     Returns the table (columns :data:`PREDICTION_COLUMNS`; ``predicted`` is ``resistant`` when the
     risk is at least 0.5; unmodelled rows keep NaN and an empty prediction) and the fitted model.
@@ -36,7 +119,8 @@ def predictions(joined: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     risk[modelled] = predict_risk(model, table[modelled])
     table["risk"] = risk
     table["predicted"] = np.where(np.isnan(risk), "", np.where(risk >= 0.5, "resistant", "covered"))
-    return table[PREDICTION_COLUMNS], model
+    columns = [c for c in PREDICTION_COLUMNS if c in table]
+    return table[columns], model
 
 
 def saturation_scan(

@@ -1,7 +1,10 @@
 """``structkit run``: regenerate ``results/`` from scratch, deterministically.
 
 Tables (CSV): ``structures``, ``features``, ``scan``, ``coverage``, ``join``, ``evaluation``,
-``out_of_fold``, ``predictions``, ``saturation``; figures (PNG) in ``figures/``; ``REPORT.md``;
+``out_of_fold``, ``predictions``, ``saturation``, ``abl_benchmark`` and ``abl_metrics`` (the ddG
+estimate on the measured ABL1 set), ``crystal_check`` (relaxed mutant side chains against mutant
+crystals) and ``ddg_alk`` (the ddG estimate for every drug complex x every substitution at the
+review's sites and the review's compound mutations); figures (PNG) in ``figures/``; ``REPORT.md``;
 ``manifest.json`` (input checksums, package versions, command). Every file is written through a
 temporary file and a rename, so an interrupted run never leaves a half-written file; tables hold no
 timestamps and have a fixed row order, and every random step has a fixed seed, so two runs on the
@@ -21,10 +24,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from structkit.analysis.benchmark import abl_benchmark, benchmark_metrics
 from structkit.analysis.coverage import coverage_table
+from structkit.analysis.crystal_check import crystal_check
+from structkit.analysis.ddg import complexes_ddg, substitutions_at
 from structkit.analysis.evaluation import evaluate
 from structkit.analysis.features import feature_table
 from structkit.analysis.figures import (
+    abl_scatter_figure,
     distance_figure,
     heatmap_figure,
     pocket_map_figure,
@@ -32,8 +39,8 @@ from structkit.analysis.figures import (
     saturation_figure,
     save_figure,
 )
+from structkit.analysis.predictions import ddg_predictions, saturation_scan
 from structkit.analysis.predictions import predictions as make_predictions
-from structkit.analysis.predictions import saturation_scan
 from structkit.analysis.relate import drug_complexes, join
 from structkit.analysis.report import report_markdown
 from structkit.analysis.scan import review_mutations, scan
@@ -45,7 +52,9 @@ __all__ = ["RESULT_TABLES", "run", "write_table", "write_text"]
 
 #: The tables ``structkit run`` writes, in order.
 RESULT_TABLES = ["structures", "features", "scan", "coverage", "join", "evaluation", "out_of_fold",
-                 "predictions", "saturation"]
+                 "predictions", "saturation", "abl_benchmark", "abl_metrics", "crystal_check", "ddg_alk"]
+#: Where the ABL1 benchmark is read from by default.
+DEFAULT_ABL = "../shared/benchmarks/abl_hauser2018"
 _PACKAGES = ["structkit", "numpy", "scipy", "pandas", "biopython", "rdkit", "biotite", "MDAnalysis",
              "matplotlib", "pyarrow"]
 
@@ -121,10 +130,22 @@ def _manifest(out: Path, load_options: dict, tables: dict[str, Path]) -> dict:
     }
 
 
+def alk_mutations(complexes) -> list[str]:
+    """Every substitution at the review's sites (19 per site), then the review's compound mutations."""
+    from structkit.model.mutations import parse_mutations
+
+    review = review_mutations()
+    sites = sorted({p for m in review for p in parse_mutations(m).mutations[0].positions})
+    return substitutions_at(sites, complexes[0].complex_.reference) + [m for m in review if "+" in m]
+
+
 def run(
     output: str | os.PathLike = "results",
     *,
     progress: Callable[[str, int, int], None] | None = None,
+    abl: str | os.PathLike = DEFAULT_ABL,
+    workers: int | None = None,
+    reuse_ddg: str | os.PathLike | None = None,
     **load_options,
 ) -> list[Path]:
     """Regenerate the whole results folder.
@@ -135,6 +156,13 @@ def run(
         The results folder.
     progress : callable, optional
         ``progress(step, done, total)`` during long steps.
+    abl : path
+        The ABL1 benchmark folder.
+    workers : int, optional
+        Worker processes for the ddG estimates (default: all cores); results do not depend on it.
+    reuse_ddg : path, optional
+        A results folder whose ``ddg_alk.csv`` is read instead of estimating the ALK mutants again
+        (about 20 minutes on two cores without a warm cache); everything else is recomputed.
     **load_options
         Passed to :func:`structkit.load` (``mirrors``, ``cache``, ``offline``).
 
@@ -159,15 +187,29 @@ def run(
     tables["coverage"] = cov
     complexes = drug_complexes(**load_options)
     joined = join(complexes=complexes, progress=step("join"), **load_options)
+    _, model = make_predictions(joined)
+    tables["saturation"] = saturation_scan(complexes, model, progress=step("saturation"))
+    tables["crystal_check"] = crystal_check(progress=step("crystals"), **load_options)
+    abl_table = abl_benchmark(abl, workers=workers, cache=load_options.get("cache"), progress=step("abl"))
+    tables["abl_benchmark"] = abl_table
+    tables["abl_metrics"] = benchmark_metrics(abl_table)
+    if reuse_ddg is not None:
+        ddg_alk = pd.read_csv(Path(reuse_ddg) / "ddg_alk.csv", keep_default_na=False,
+                              na_values=[""]).fillna({"status": ""})
+    else:
+        mutations = alk_mutations(complexes)
+        ddg_alk = complexes_ddg([(dc.drug, dc.structure, dc.complex_) for dc in complexes], mutations,
+                                workers=workers, cache=load_options.get("cache"), progress=step("ddg"))
+    tables["ddg_alk"] = ddg_alk
+    joined = joined.merge(ddg_alk[["drug", "mutation", "ddg", "ddg_sd"]], on=["drug", "mutation"], how="left")
     tables["join"] = joined
     say("evaluation", 0, 1)
     metrics, oof = evaluate(joined)
     say("evaluation", 1, 1)
     tables["evaluation"] = metrics
     tables["out_of_fold"] = oof
-    pred, model = make_predictions(joined)
+    pred = ddg_predictions(ddg_alk, joined, tables["saturation"])
     tables["predictions"] = pred
-    tables["saturation"] = saturation_scan(complexes, model, progress=step("saturation"))
 
     written: dict[str, Path] = {}
     for name in RESULT_TABLES:
@@ -176,16 +218,18 @@ def run(
         written[name] = path
 
     figures = {
-        "coverage_heatmap.png": heatmap_figure(pred),
+        "coverage_heatmap.png": heatmap_figure(pred[pred["mutation"].isin(set(joined["mutation"]))]),
         "roc_curves.png": roc_figure(oof, metrics),
         "distance_by_region.png": distance_figure(tables["features"]),
         "pocket_map.png": pocket_map_figure(next(dc.complex_ for dc in complexes if dc.drug == "lorlatinib")),
         "saturation.png": saturation_figure(tables["saturation"]),
+        "abl_benchmark.png": abl_scatter_figure(abl_table, tables["abl_metrics"]),
     }
     figure_paths = [save_figure(fig, out / "figures" / name) for name, fig in figures.items()]
     report = report_markdown(
         structures=tables["structures"], coverage=cov, joined=joined, metrics=metrics, model=model,
         predictions=pred, saturation=tables["saturation"], complexes=complexes, figures=list(figures),
+        abl=abl_table, abl_metrics=tables["abl_metrics"], crystal=tables["crystal_check"], ddg_alk=ddg_alk,
     )
     report_path = write_text(report, out / "REPORT.md")
     manifest_path = write_text(json.dumps(_manifest(out, load_options, written), indent=2) + "\n",
