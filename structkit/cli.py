@@ -462,7 +462,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
             last[step] = done * 10 // max(total, 1)
             print(f"{step:<12} {done}/{total}", file=sys.stderr, flush=True)
 
-    written = run(args.output, progress=progress, mirrors=args.mirror, cache=args.cache, offline=args.offline)
+    written = run(args.output, progress=progress, abl=args.abl, workers=args.workers,
+                  reuse_energies=args.reuse_energies, mirrors=args.mirror, cache=args.cache,
+                  offline=args.offline)
     print(f"wrote {len(written)} files to {args.output}")
     return 0
 
@@ -573,6 +575,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("run", help="regenerate results/: tables, figures, REPORT.md, manifest")
     p.add_argument("-o", "--output", default="results", metavar="DIR", help="results folder")
+    p.add_argument("--abl", default="../shared/benchmarks/abl_hauser2018", metavar="DIR",
+                   help="the ABL1 benchmark folder (default ../shared/benchmarks/abl_hauser2018)")
+    p.add_argument("--workers", type=int, metavar="N", help="worker processes for the ddG estimates")
+    p.add_argument("--reuse-energies", metavar="DIR",
+                   help="read abl_benchmark, crystal_check and ddg_alk from this results folder "
+                        "instead of computing them (everything else is recomputed)")
     _add_source_options(p)
     p.set_defaults(func=_cmd_run)
     return parser

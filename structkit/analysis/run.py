@@ -46,6 +46,8 @@ from structkit.analysis.report import report_markdown
 from structkit.analysis.scan import review_mutations, scan
 from structkit.analysis.structures import structure_table
 from structkit.catalogue import catalogue, catalogue_ids
+from structkit.energy.forcefield import record as force_field_record
+from structkit.errors import StructkitError
 from structkit.io.fetch import fetch
 
 __all__ = ["RESULT_TABLES", "run", "write_table", "write_text"]
@@ -56,7 +58,7 @@ RESULT_TABLES = ["structures", "features", "scan", "coverage", "join", "evaluati
 #: Where the ABL1 benchmark is read from by default.
 DEFAULT_ABL = "../shared/benchmarks/abl_hauser2018"
 _PACKAGES = ["structkit", "numpy", "scipy", "pandas", "biopython", "rdkit", "biotite", "MDAnalysis",
-             "matplotlib", "pyarrow"]
+             "matplotlib", "pyarrow", "openmm", "pdbfixer"]
 
 
 def write_text(text: str, path: str | os.PathLike) -> Path:
@@ -126,8 +128,20 @@ def _manifest(out: Path, load_options: dict, tables: dict[str, Path]) -> dict:
         "python": platform.python_version(),
         "packages": versions,
         "inputs": {"structures": inputs, "package_data": data},
+        "force_field": force_field_record(),
         "outputs": {name: _sha256(path) for name, path in tables.items()},
     }
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    """A results table as written by :func:`write_table` (empty text stays empty)."""
+    if not path.is_file():
+        raise StructkitError(f"{path}: no such results table to reuse")
+    table = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    for column in table.columns:
+        if table[column].dtype == object:
+            table[column] = table[column].fillna("")
+    return table
 
 
 def alk_mutations(complexes) -> list[str]:
@@ -145,7 +159,7 @@ def run(
     progress: Callable[[str, int, int], None] | None = None,
     abl: str | os.PathLike = DEFAULT_ABL,
     workers: int | None = None,
-    reuse_ddg: str | os.PathLike | None = None,
+    reuse_energies: str | os.PathLike | None = None,
     **load_options,
 ) -> list[Path]:
     """Regenerate the whole results folder.
@@ -160,9 +174,11 @@ def run(
         The ABL1 benchmark folder.
     workers : int, optional
         Worker processes for the ddG estimates (default: all cores); results do not depend on it.
-    reuse_ddg : path, optional
-        A results folder whose ``ddg_alk.csv`` is read instead of estimating the ALK mutants again
-        (about 20 minutes on two cores without a warm cache); everything else is recomputed.
+    reuse_energies : path, optional
+        A results folder whose force-field tables (``abl_benchmark.csv``, ``crystal_check.csv``,
+        ``ddg_alk.csv``) are read instead of computed again (about 25 minutes on two cores without a
+        warm cache; OpenMM's CPU platform may also differ in the last digits between processors);
+        everything else is recomputed from them.
     **load_options
         Passed to :func:`structkit.load` (``mirrors``, ``cache``, ``offline``).
 
@@ -189,17 +205,18 @@ def run(
     joined = join(complexes=complexes, progress=step("join"), **load_options)
     _, model = make_predictions(joined)
     tables["saturation"] = saturation_scan(complexes, model, progress=step("saturation"))
-    tables["crystal_check"] = crystal_check(progress=step("crystals"), **load_options)
-    abl_table = abl_benchmark(abl, workers=workers, cache=load_options.get("cache"), progress=step("abl"))
-    tables["abl_benchmark"] = abl_table
-    tables["abl_metrics"] = benchmark_metrics(abl_table)
-    if reuse_ddg is not None:
-        ddg_alk = pd.read_csv(Path(reuse_ddg) / "ddg_alk.csv", keep_default_na=False,
-                              na_values=[""]).fillna({"status": ""})
+    if reuse_energies is not None:
+        tables["crystal_check"] = _read_table(Path(reuse_energies) / "crystal_check.csv")
+        abl_table = _read_table(Path(reuse_energies) / "abl_benchmark.csv")
+        ddg_alk = _read_table(Path(reuse_energies) / "ddg_alk.csv")
     else:
+        tables["crystal_check"] = crystal_check(progress=step("crystals"), **load_options)
+        abl_table = abl_benchmark(abl, workers=workers, cache=load_options.get("cache"), progress=step("abl"))
         mutations = alk_mutations(complexes)
         ddg_alk = complexes_ddg([(dc.drug, dc.structure, dc.complex_) for dc in complexes], mutations,
                                 workers=workers, cache=load_options.get("cache"), progress=step("ddg"))
+    tables["abl_benchmark"] = abl_table
+    tables["abl_metrics"] = benchmark_metrics(abl_table)
     tables["ddg_alk"] = ddg_alk
     joined = joined.merge(ddg_alk[["drug", "mutation", "ddg", "ddg_sd"]], on=["drug", "mutation"], how="left")
     tables["join"] = joined
