@@ -47,3 +47,12 @@ def gzip_bytes(path: Path) -> bytes:
 
 
 os.environ.setdefault("PYTHONHASHSEED", "0")
+
+
+ABL = REPO.parent / "shared" / "benchmarks" / "abl_hauser2018"
+
+
+def abl_files(drug: str) -> tuple[Path, Path]:
+    """(complex PDB, ligand SDF) of a drug of the ABL1 benchmark."""
+    complex_path = next(ABL.glob(f"{drug}_*_complex.pdb"))
+    return complex_path, complex_path.with_name(complex_path.name.replace("_complex.pdb", "_ligand.sdf"))

@@ -1,10 +1,14 @@
 """structkit run: the tracked results/ are exactly what a fresh run produces (so two runs agree),
-files are written atomically, and the report states the evaluation numbers."""
+files are written atomically, and the report states the evaluation numbers.
+
+The force-field tables (ABL1 benchmark, crystal check, ALK ddG: about 25 minutes on two cores) are
+reused from the tracked results here; tests/test_run_energies.py recomputes a subset of them."""
 
 from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -15,7 +19,7 @@ from tests.conftest import REPO, SHARED
 @pytest.fixture(scope="module")
 def fresh_results(tmp_path_factory):
     out = tmp_path_factory.mktemp("results")
-    run(out, mirrors=[SHARED], offline=True)
+    run(out, mirrors=[SHARED], offline=True, reuse_energies=REPO / "results")
     return out
 
 
@@ -26,13 +30,14 @@ def test_fresh_run_equals_tracked_results(fresh_results, name):
 
 def test_figures_and_manifest(fresh_results):
     figures = sorted(p.name for p in (fresh_results / "figures").iterdir())
-    assert figures == ["coverage_heatmap.png", "distance_by_region.png", "pocket_map.png", "roc_curves.png",
-                       "saturation.png"]
+    assert figures == ["abl_benchmark.png", "coverage_heatmap.png", "distance_by_region.png",
+                       "pocket_map.png", "roc_curves.png", "saturation.png"]
     manifest = json.loads((fresh_results / "manifest.json").read_text())
     assert manifest["inputs"]["structures"]["2XP2"]["file"] == "2xp2.pdb"
     assert len(manifest["inputs"]["structures"]) == 60
     assert set(manifest["outputs"]) == set(RESULT_TABLES)
-    assert manifest["packages"]["numpy"]
+    assert manifest["packages"]["numpy"] and manifest["packages"]["openmm"]
+    assert manifest["force_field"]["protein_force_field"] == "amber14/protein.ff14SB.xml"
     assert not [p for p in fresh_results.rglob(".*.part")]
 
 
@@ -42,6 +47,12 @@ def test_report_holds_the_evaluation_numbers(fresh_results):
     lodo = metrics[(metrics["subset"] == "all") & (metrics["validation"] == "leave-one-drug-out")].iloc[0]
     assert f"| {lodo.auc:.2f} | {lodo.ci_low:.2f}-{lodo.ci_high:.2f} |" in report
     assert "## Limitations" in report and "figures/roc_curves.png" in report
+    abl = pd.read_csv(fresh_results / "abl_metrics.csv").set_index("method")
+    ours = abl.loc["structkit ddG (scale fitted leave-one-drug-out)"]
+    assert f"{ours.auc:.2f} ({ours.auc_lo:.2f}-{ours.auc_hi:.2f})" in report
+    assert "FEP+" in report and "Rosetta REF15 flex ddG" in report
+    crystal = pd.read_csv(fresh_results / "crystal_check.csv")
+    assert f"{int(crystal['within_1A'].sum())} of {len(crystal)} mutated side chains" in report
 
 
 def test_predictions_table_contract(fresh_results):
@@ -49,9 +60,17 @@ def test_predictions_table_contract(fresh_results):
     for column in ("drug", "structure", "mutation", "risk", "predicted", "reported"):
         assert column in pred.columns
     assert set(pred["predicted"]) <= {"resistant", "covered", ""}
-    assert set(pred["reported"]) <= {"resistant", "covered", "conflict", ""}
+    assert set(pred["reported"]) <= {"resistant", "covered", "conflict", "reduced_potency", ""}
     risks = pd.to_numeric(pred["risk"], errors="coerce").dropna()
     assert ((risks >= 0) & (risks <= 1)).all()
+    ddg = pd.to_numeric(pred["ddg"], errors="coerce")
+    # the risk is a fixed monotone map of ddG: 0.5 at 1.36 kcal/mol
+    ok = ddg.notna()
+    expected = 1 / (1 + np.exp(-(ddg[ok] - 1.36) / 0.5))
+    np.testing.assert_allclose(pd.to_numeric(pred["risk"][ok]), expected, atol=6e-4)
+    # every substitution at every review site on every drug complex
+    singles = pred[~pred["mutation"].str.contains(r"\+") & ok]
+    assert singles.groupby("drug")["mutation"].nunique().min() == 15 * 19
     assert set(pred["drug"]) == {"crizotinib", "ceritinib", "alectinib", "brigatinib", "lorlatinib",
                                  "entrectinib", "NVL-655"}
     row = pred[(pred["drug"] == "brigatinib") & (pred["mutation"] == "G1202R")].iloc[0]

@@ -48,7 +48,7 @@ __all__ = ["COMPONENTS", "METHOD", "DdgEstimate", "DdgEstimator", "ddg_scale"]
 #: The components of the estimate, in reporting order.
 COMPONENTS = ("vdw", "electrostatics", "nonpolar", "strain", "entropy")
 #: Version of the modelling protocol; part of every cache key.
-METHOD = "repack-minimise-mmgbsa/1"
+METHOD = "repack-minimise-mmgbsa/2"
 
 
 @cache

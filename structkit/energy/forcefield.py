@@ -107,8 +107,9 @@ def record() -> dict:
         "implicit_solvent": "OBC2 generalized Born (Amber igb=5, mbondi2 radii) + ACE non-polar term "
                             f"({IMPLICIT_SOLVENT}); solute dielectric {SOLUTE_DIELECTRIC}, solvent "
                             f"{SOLVENT_DIELECTRIC}, no salt",
-        "ligand_parameters": "RDKit MMFF94 partial charges and van der Waals (R*, epsilon) as Lennard-Jones; "
-                             "ligand held rigid",
+        "ligand_parameters": "RDKit MMFF94 partial charges and van der Waals (R*, epsilon) as "
+                             "Lennard-Jones; ligand held rigid; CCD ligands with basic aliphatic amines "
+                             "charged (pH 7 rule), ligand files' own charges kept",
         "minimisation": "OpenMM LocalEnergyMinimizer, ff14SB, reaction-field electrostatics "
                         "(cutoff 10 Å, solvent dielectric 78.5), repacked side chains free with harmonic "
                         "restraints, everything else fixed",

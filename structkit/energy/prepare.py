@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from structkit.energy.forcefield import FORCE_FIELD, AtomParameters, atom_parameters, forcefield
-from structkit.energy.ligand_parameters import LigandModel, ligand_model
+from structkit.energy.ligand_parameters import LigandModel, ligand_model, protonate_basic_amines
 from structkit.errors import StructkitError
 from structkit.io.fetch import cache_dir
 from structkit.io.write import pdb_text, write_text_atomic
@@ -171,11 +171,13 @@ def prepare(complex_: Complex, *, cache: str | Path | None = None) -> PreparedCo
     ligand = None
     if len(complex_.inhibitor):
         inhibitor = complex_.inhibitor
-        ligand = ligand_model(inhibitor_chemistry(complex_).mol, label,
-                              hydrogens=inhibitor.coords[inhibitor.is_hydrogen])
+        mol = inhibitor_chemistry(complex_).mol
+        if complex_.ligand_mol is None:  # CCD chemistry: neutral as deposited
+            mol, _ = protonate_basic_amines(mol)
+        ligand = ligand_model(mol, label, hydrogens=inhibitor.coords[inhibitor.is_hydrogen])
     digest = hashlib.sha256(text.encode())
     if ligand is not None:
-        digest.update(np.round(ligand.coords, 3).tobytes())
+        digest.update(ligand.coords.tobytes())
         digest.update(ligand.smiles.encode())
     return PreparedComplex(label=label, complex_=complex_, name=name, resname=resname, element=element,
                            coords=coords, residue=residue, residue_number=number, residue_start=start,

@@ -1,0 +1,64 @@
+"""The ABL1 benchmark: a subset estimated end to end, the leave-one-drug-out scale and the metrics
+checked by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from structkit.analysis.benchmark import (
+    ABL_COLUMNS,
+    abl_benchmark,
+    benchmark_metrics,
+    loo_scale,
+    per_drug_metrics,
+)
+from structkit.errors import StructkitError
+from tests.conftest import ABL
+
+
+def test_loo_scale_by_hand():
+    raw = np.array([1.0, 2.0, 3.0, 4.0])
+    measured = np.array([2.0, 4.0, 3.0, 4.0])
+    groups = np.array(["a", "a", "b", "b"])
+    pred = loo_scale(raw, measured, groups)
+    # group a is predicted with the scale fitted on b: (3*3 + 4*4) / (9 + 16) = 1
+    np.testing.assert_allclose(pred[:2], [1.0, 2.0])
+    # group b with the scale of a: (2 + 8) / (1 + 4) = 2
+    np.testing.assert_allclose(pred[2:], [6.0, 8.0])
+
+
+@pytest.fixture(scope="module")
+def subset():
+    return abl_benchmark(ABL, drugs=["erlotinib", "gefitinib"], workers=1)
+
+
+def test_subset_end_to_end(subset):
+    measured = pd.read_csv(ABL / "hauser2018_abl_ddg.csv")
+    expected = measured[measured["tki"].isin(["erlotinib", "gefitinib"])]
+    assert list(subset.columns) == ABL_COLUMNS
+    assert len(subset) == len(expected) == 13
+    assert (subset["status"] == "ok").all()
+    np.testing.assert_allclose(np.sort(subset["ddg_exp"]), np.sort(expected["ddG_exp"]))
+    assert (subset["min_distance_A"] > 0).all()
+    # T315I sits next to erlotinib: within 5 Å
+    t315i = subset[(subset["drug"] == "erlotinib") & (subset["mutation"] == "T315I")].iloc[0]
+    assert t315i["min_distance_A"] < 5.0
+
+
+def test_metrics_by_hand(subset):
+    metrics = benchmark_metrics(subset, n_resamples=50).set_index("method")
+    y = subset["ddg_exp"].to_numpy()
+    zero = metrics.loc["ddG = 0 for every pair"]
+    assert zero["rmse"] == pytest.approx(np.sqrt(np.mean(y**2)), abs=1e-3)
+    ours = metrics.loc["structkit raw sum (no fit)"]
+    assert ours["pearson"] == pytest.approx(np.corrcoef(y, subset["ddg_raw"])[0, 1], abs=1e-3)
+    assert ours["pearson_lo"] <= ours["pearson"] <= ours["pearson_hi"]
+    per_drug = per_drug_metrics(subset)
+    assert per_drug["drug"].tolist() == ["erlotinib", "gefitinib"] and per_drug["n"].sum() == 13
+
+
+def test_not_a_benchmark_folder(tmp_path):
+    with pytest.raises(StructkitError, match="not the ABL1 benchmark folder"):
+        abl_benchmark(tmp_path)

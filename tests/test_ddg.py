@@ -1,0 +1,60 @@
+"""Batch ddG: the same table whatever the number of workers, input order kept, failures listed,
+model files written, the saturation list of substitutions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import structkit
+from structkit.analysis.ddg import DDG_COLUMNS, ddg, ddg_table, substitutions_at
+from structkit.errors import StructkitError
+from structkit.model.numbering import reference_sequence
+from tests.conftest import abl_files
+
+MUTATIONS = ["F317L", "T315I", "E255K", "T315A", "X999Z"]
+
+
+@pytest.fixture(scope="module")
+def erlotinib():
+    complex_path, sdf = abl_files("erlotinib")
+    return structkit.load(complex_path, ligand_file=sdf, keep_hydrogens=True)
+
+
+def test_workers_do_not_change_the_table(erlotinib, tmp_path):
+    serial = ddg_table(erlotinib, MUTATIONS, workers=1, use_cache=False)
+    parallel = ddg_table(erlotinib, MUTATIONS, workers=2, cache=tmp_path, use_cache=True)
+    assert list(serial.columns) == DDG_COLUMNS
+    assert serial["mutation"].tolist() == MUTATIONS
+    pd.testing.assert_frame_equal(serial, parallel)
+    assert serial["status"].tolist()[:4] == ["ok"] * 4
+    assert "X999Z" in serial["mutation"].iloc[4] and serial["status"].iloc[4] != "ok"
+    assert np.isnan(serial["ddg"].iloc[4])
+    # answered from the cache the second time, identically
+    again = ddg_table(erlotinib, MUTATIONS, workers=1, cache=tmp_path)
+    pd.testing.assert_frame_equal(serial, again)
+
+
+def test_api_parses_text_and_writes_models(erlotinib, tmp_path):
+    table = ddg(erlotinib, "T315I, F317L", models=tmp_path / "models")
+    assert table["mutation"].tolist() == ["T315I", "F317L"]
+    written = sorted(p.name for p in (tmp_path / "models").iterdir())
+    assert written == ["erlotinib_2g1t_complex_F317L.pdb", "erlotinib_2g1t_complex_F317L_wt.pdb",
+                       "erlotinib_2g1t_complex_T315I.pdb", "erlotinib_2g1t_complex_T315I_wt.pdb"]
+    def residue_315(name: str) -> set[str]:
+        lines = (tmp_path / "models" / name).read_text().splitlines()
+        return {line[17:20] for line in lines if line.startswith("ATOM") and line[22:26].strip() == "315"}
+
+    assert residue_315("erlotinib_2g1t_complex_T315I.pdb") == {"ILE"}
+    assert residue_315("erlotinib_2g1t_complex_T315I_wt.pdb") == {"THR"}
+    text = (tmp_path / "models" / "erlotinib_2g1t_complex_T315I.pdb").read_text()
+    assert sum(line.startswith("HETATM") for line in text.splitlines()) == 52  # erlotinib with hydrogens
+    with pytest.raises(StructkitError, match="cannot parse"):
+        ddg(erlotinib, "T315Q7")
+
+
+def test_substitutions_at_review_sites():
+    out = substitutions_at([1202, 1196], reference_sequence())
+    assert len(out) == 38 and out[0] == "G1202A" and "G1202R" in out and "G1202G" not in out
+    assert out[19] == "L1196A" and "L1196M" in out

@@ -1,0 +1,63 @@
+"""The ddG estimate on measured ABL1 cases, compound mutations, the cache, and bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+import structkit
+from structkit.energy.ddg import COMPONENTS, DdgEstimator
+from structkit.energy.prepare import prepare
+from structkit.errors import StructkitError
+from structkit.io.result_cache import ResultCache
+from structkit.model.mutations import Change, Mutation
+from tests.conftest import abl_files
+
+
+@pytest.fixture(scope="module")
+def imatinib():
+    complex_path, sdf = abl_files("imatinib")
+    return prepare(structkit.load(complex_path, ligand_file=sdf, keep_hydrogens=True))
+
+
+def test_gatekeeper_t315i_weakens_imatinib_more_than_distant_mutations(imatinib):
+    """Measured (Hauser 2018): T315I +2.32, E255K +1.50, F359V +0.32 kcal/mol for imatinib."""
+    est = DdgEstimator(imatinib, scale=1.0)
+    t315i = est.estimate("T315I")
+    far = est.estimate("F359V")
+    assert t315i.ddg_raw > 1.36 and t315i.ddg_raw > far.ddg_raw
+    assert t315i.ddg_raw == pytest.approx(sum(t315i.components[k] for k in COMPONENTS))
+    assert set(t315i.row()) >= {"mutation", "ddg", "ddg_sd", *COMPONENTS}
+    assert t315i.ddg_sd >= 0 and t315i.n_shell >= 5
+
+
+def test_compound_mutation_and_identity(imatinib):
+    est = DdgEstimator(imatinib, scale=1.0)
+    compound = est.estimate("T315I+F317L")
+    assert compound.mutation == "T315I+F317L" and compound.n_shell > est.estimate("T315I").n_shell
+    # the wild type against itself: exactly zero
+    same = est.estimate(Mutation((Change(315, "substitution", "T", "T"),)))
+    assert same.ddg_raw == pytest.approx(0.0, abs=1e-9)
+
+
+def test_cache_returns_the_same_estimate(imatinib, tmp_path):
+    cache = ResultCache("ddg", tmp_path)
+    first = DdgEstimator(imatinib, cache=cache).estimate("E255K")
+    second = DdgEstimator(imatinib, cache=cache).estimate("E255K")
+    assert not first.cached and second.cached
+    assert second.ddg == first.ddg and second.components == first.components
+    assert len(list(tmp_path.rglob("*.json"))) == 1
+    assert not list(tmp_path.rglob("*.part"))
+
+
+@pytest.mark.parametrize(("mutation", "message"), [("A315I", "residue 315 is T"), ("T999I", "outside"),
+                                                   ("T315", "only substitutions")])
+def test_bad_mutations_are_one_line_errors(imatinib, mutation, message):
+    with pytest.raises(StructkitError, match=message):
+        DdgEstimator(imatinib).estimate(mutation)
+
+
+def test_apo_structure_is_refused(shared):
+    apo = structkit.load(shared / "3l9p.cif")
+    assert not len(apo.inhibitor)
+    with pytest.raises(StructkitError, match="no inhibitor"):
+        DdgEstimator(prepare(apo))
