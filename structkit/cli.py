@@ -397,30 +397,32 @@ def _timed_progress(unit: str):
 
 def _cmd_ddg(args: argparse.Namespace) -> int:
     from structkit.analysis.ddg import ddg, default_workers
+    from structkit.model.mutations import parse_mutations
 
     if args.models:
         target = Path(args.models)
         if target.exists() and not target.is_dir():
             raise StructkitError(f"{args.models}: -o must be a folder for the model PDB files")
-    mutations = [m.strip() for text in args.mutations for m in text.split(",") if m.strip()]
-    if not mutations:
+    texts = [m.strip() for text in args.mutations for m in text.split(",") if m.strip()]
+    if not texts:
         raise StructkitError("give --mutations M1,M2,...")
-    workers = args.workers or default_workers()
-    print(f"structkit ddg: {len(mutations)} mutation(s) on {workers} worker(s); about 1-2 s per mutation "
-          "and core on a kinase domain, plus 10-20 s once to protonate a crystal structure", file=sys.stderr)
-    options = _load_options(args)
-    options.pop("ligand_file"), options.pop("pose")
-    table = ddg(args.target, mutations, ligand_file=args.ligand_file, pose=args.pose, workers=workers,
-                models=args.models, use_cache=not args.no_cache, progress=_timed_progress("mutations"),
-                **options)
+    complex_ = load(args.target, keep_hydrogens=True, **_load_options(args))
+    if not len(complex_.inhibitor):
+        raise StructkitError(f"{args.target}: no inhibitor in the structure (give its pose with "
+                             "--ligand-file)")
+    mutations = [str(m) for text in texts
+                 for m in parse_mutations(text, strict=True, reference=complex_.reference).mutations]
+    workers = min(args.workers or default_workers(), len(mutations))
+    print(f"structkit ddg: {len(mutations)} mutation(s) on {workers} worker(s): about 1-2 s per mutation "
+          "and core for a kinase domain, plus 10-20 s once to protonate a crystal structure", file=sys.stderr)
+    table = ddg(complex_, mutations, workers=workers, models=args.models, use_cache=not args.no_cache,
+                progress=_timed_progress("mutations"), cache=args.cache)
     failed = table[table["status"] != "ok"]
     if args.json:
-        records = json.loads(table.to_json(orient="records"))
-        print(json.dumps(records, indent=2))
+        print(json.dumps(json.loads(table.to_json(orient="records")), indent=2))
     else:
-        shown = table.drop(columns=["status"])
-        print(shown.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
-        print("ddg, ddg_sd: kcal/mol, positive = the inhibitor binds more weakly to the mutant; "
+        print(table.drop(columns=["status"]).to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+        print("ddg, ddg_sd: kcal/mol, positive = the inhibitor binds more weakly to the mutant; the "
               "components are the raw mutant-minus-wild-type terms (ddg = scale x their sum)")
     for row in failed.itertuples(index=False):
         print(f"structkit: error: {row.mutation}: {row.status}", file=sys.stderr)

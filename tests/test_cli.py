@@ -233,3 +233,34 @@ def test_bad_ligand_input_is_one_line(extra, fragment):
 
 def test_ligand_file_with_several_targets_is_refused():
     assert_one_line_error(run("info", str(ABL_PDB), "2XP2", "--ligand-file", str(ABL_SDF)), "single target")
+
+
+def test_ddg_json_on_a_receptor_and_pose():
+    from tests.conftest import abl_files
+
+    complex_path, sdf = abl_files("gefitinib")
+    proc = run("ddg", str(complex_path), "--ligand-file", str(sdf), "--mutations", "T315I,F317L", "--json",
+               "--workers", "1")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert [d["mutation"] for d in data] == ["T315I", "F317L"]
+    for key in ("mutation", "ddg", "ddg_sd", "vdw", "electrostatics", "nonpolar", "strain", "entropy"):
+        assert all(key in d for d in data)
+    assert "about" in proc.stderr and "mutations]" in proc.stderr  # the cost estimate and progress
+
+
+@pytest.mark.parametrize(("args", "fragment"), [
+    (["ddg", "2XP2", "--mutations", "A1196M"], "residue 1196 is L"),
+    (["ddg", "3L9P", "--mutations", "L1196M"], "no inhibitor"),
+    (["benchmark", "abl", "--data", "/does/not/exist"], "not the ABL1 benchmark folder"),
+])
+def test_ddg_bad_input_is_one_line(args, fragment):
+    assert_one_line_error(run(*args, "--mirror", str(SHARED)) if args[0] == "ddg" else run(*args), fragment)
+
+
+def test_benchmark_subset(tmp_path):
+    out = tmp_path / "abl.csv"
+    proc = run("benchmark", "abl", "--drugs", "gefitinib", "--workers", "1", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "6 of 6 pairs" in proc.stdout and "ddG = 0 for every pair" in proc.stdout
+    assert len(out.read_text().splitlines()) == 7
