@@ -15,10 +15,14 @@ The public API, re-exported here:
 - :func:`site_features` / :func:`feature_table`: steric and distance features of the sites;
 - :func:`mutate` / :func:`scan`: mutant side chains and their clashes; :func:`write_pdb`;
 - :func:`trajectory_features`: the same features over an MDAnalysis trajectory;
+- :func:`ddg`: the change in the inhibitor's binding free energy for mutations (relaxed models,
+  cached, in parallel); :func:`abl_benchmark` validates it on 144 measured ABL1 pairs;
 - :class:`StructkitError`, the one error type for bad input.
 """
 
+from structkit.analysis.benchmark import abl_benchmark
 from structkit.analysis.coverage import coverage, coverage_table
+from structkit.analysis.ddg import ddg
 from structkit.analysis.features import feature_table, site_features
 from structkit.analysis.mutate import mutate
 from structkit.analysis.scan import review_mutations, scan
@@ -56,11 +60,13 @@ __all__ = [
     "StructkitError",
     "StructureFileError",
     "__version__",
+    "abl_benchmark",
     "assign_klifs",
     "catalogue",
     "catalogue_ids",
     "coverage",
     "coverage_table",
+    "ddg",
     "drug_name",
     "feature_table",
     "fetch",

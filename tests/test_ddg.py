@@ -58,3 +58,19 @@ def test_substitutions_at_review_sites():
     out = substitutions_at([1202, 1196], reference_sequence())
     assert len(out) == 38 and out[0] == "G1202A" and "G1202R" in out and "G1202G" not in out
     assert out[19] == "L1196A" and "L1196M" in out
+
+
+def test_receptor_plus_docked_pose(tmp_path):
+    """A receptor without its ligand plus the pose as SDF gives the estimate of the complex.
+
+    The pose then comes with the SDF's coordinates (1e-4 Å) instead of the PDB's (1e-3 Å); the
+    relaxation turns that into a few thousandths of a kcal/mol.
+    """
+    complex_path, sdf = abl_files("gefitinib")
+    receptor = tmp_path / "receptor.pdb"
+    receptor.write_text("".join(line for line in complex_path.read_text().splitlines(keepends=True)
+                                if not line.startswith(("HETATM", "CONECT"))))
+    docked = ddg(receptor, ["T315I"], ligand_file=sdf, use_cache=False, workers=1)
+    crystal = ddg(complex_path, ["T315I"], ligand_file=sdf, use_cache=False, workers=1)
+    assert docked["status"].iloc[0] == "ok"
+    assert docked["ddg"].iloc[0] == pytest.approx(crystal["ddg"].iloc[0], abs=0.05)

@@ -49,3 +49,27 @@ def test_cross_validation_is_deterministic():
     b = cross_validate(samples, "leave-one-drug-out")
     np.testing.assert_array_equal(a, b)
     assert np.isfinite(a).all()
+
+
+def test_mean_of_per_drug_aucs_by_hand():
+    from structkit.analysis.evaluation import MEAN_OVER_DRUGS, _mean_over_drugs_row
+
+    y = np.array([1, 0, 0, 1, 1, 0, 0, 0])
+    scores = np.array([0.9, 0.1, 0.5, 0.2, 0.8, 0.3, 0.4, 0.6])
+    drugs = np.array(["a", "a", "a", "b", "b", "b", "c", "c"])
+    row = _mean_over_drugs_row("m", "none", y, scores, drugs)
+    # a: the resistant pair outranks both covered (1.0); b: 0.8 > 0.3 but 0.2 < 0.3 (0.5); c: one class
+    assert row["subset"] == MEAN_OVER_DRUGS and row["auc"] == 0.75
+    assert row["n"] == 6 and row["n_resistant"] == 3 and "2 drugs" in row["note"]
+    assert row["ci_low"] <= row["auc"] <= row["ci_high"]
+    # a pooled ranking of the same scores differs: an offset between drugs changes it, not the mean
+    shifted = scores + np.where(drugs == "b", 10.0, 0.0)
+    assert _mean_over_drugs_row("m", "none", y, shifted, drugs)["auc"] == 0.75
+
+
+def test_ddg_risk_is_a_fixed_monotone_map():
+    from structkit.analysis.predictions import ddg_risk
+
+    risk = ddg_risk(np.array([-2.0, 0.0, 1.36, 3.0]))
+    assert risk[2] == 0.5 and np.all(np.diff(risk) > 0)
+    assert risk[3] == 1 / (1 + np.exp(-(3.0 - 1.36) / 0.5))
