@@ -112,6 +112,6 @@ def _why(resname: str, rmsd: float, model: dict[str, np.ndarray], crystal: dict[
     m, c = _chi1(model), _chi1(crystal)
     same = abs((m - c + 180.0) % 360.0 - 180.0) <= 60.0
     kind = "the same chi1 rotamer, other chi angles" if same else "another chi1 rotamer"
-    return (f"{resname}: {kind} (model chi1 {m:.0f}°, crystal {c:.0f}°); on the fixed wild-type backbone "
-            "the packer scores the crystal's conformation worse, since the crystal's own backbone and "
-            "neighbours moved with the mutation")
+    return (f"{resname}: {kind} (model chi1 {m:.0f}°, crystal {c:.0f}°); the packer prefers the model's "
+            "conformer on the fixed wild-type backbone, and a conformer that needs the backbone or residues "
+            "beyond the shell to move is out of the model's reach")

@@ -21,7 +21,8 @@ with only one class left out), with a percentile bootstrap interval that resampl
 drug. Pooling the pairs of all drugs mixes drugs with very different shares of resistant labels, so
 an intercept learned on the other drugs can invert a pooled ranking; the pooled AUCs are kept second.
 The binding free energy estimate (``ddg``, calibrated on ABL1 only) enters as a score that needs no
-fitting on these labels.
+fitting on these labels, and so does its difference from the same mutation's ddG for ADP in 3LCT
+(resistance can come from a kinase that binds ATP better).
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ from structkit.analysis.metrics import (
 )
 from structkit.model.mutations import parse_mutations
 
-__all__ = ["DDG_METHOD", "L2_PENALTY", "MEAN_OVER_DRUGS", "METRIC_COLUMNS", "MODEL_FEATURES",
-           "cross_validate", "evaluate", "fit_model", "labelled_samples", "predict_risk"]
+__all__ = ["DDG_ATP_METHOD", "DDG_METHOD", "L2_PENALTY", "MEAN_OVER_DRUGS", "METRIC_COLUMNS",
+           "MODEL_FEATURES", "cross_validate", "evaluate", "fit_model", "labelled_samples", "predict_risk"]
 
 MODEL_FEATURES = ["clash_excess_A", "min_distance_A", "volume_change_A3", "clear_fraction", "delta_buried_A2"]
 L2_PENALTY = 1.0
@@ -55,9 +56,12 @@ METRIC_COLUMNS = ["method", "validation", "subset", "n", "n_resistant", "n_cover
 #: Subset name of the primary rows: the mean of the per-drug AUCs.
 MEAN_OVER_DRUGS = "mean of per-drug AUCs"
 DDG_METHOD = "ddG estimate (ABL1-calibrated, no fit here)"
+DDG_ATP_METHOD = "ddG drug minus ddG ADP (3LCT)"
 
 BASELINES: dict[str, Callable[[pd.DataFrame], np.ndarray]] = {
     DDG_METHOD: lambda d: d["ddg"].to_numpy(dtype=float) if "ddg" in d else np.full(len(d), np.nan),
+    DDG_ATP_METHOD: lambda d: (d["ddg"] - d["ddg_atp"]).to_numpy(dtype=float) if "ddg_atp" in d
+    else np.full(len(d), np.nan),
     "solvent-front rule": lambda d: d["solvent_front"].astype(float).to_numpy(),
     "distance alone": lambda d: -d["min_distance_A"].to_numpy(dtype=float),
     "inhibitor clash alone": lambda d: d["clash_excess_A"].to_numpy(dtype=float),

@@ -3,8 +3,9 @@
 Tables (CSV): ``structures``, ``features``, ``scan``, ``coverage``, ``join``, ``evaluation``,
 ``out_of_fold``, ``predictions``, ``saturation``, ``abl_benchmark`` and ``abl_metrics`` (the ddG
 estimate on the measured ABL1 set), ``crystal_check`` (relaxed mutant side chains against mutant
-crystals) and ``ddg_alk`` (the ddG estimate for every drug complex x every substitution at the
-review's sites and the review's compound mutations); figures (PNG) in ``figures/``; ``REPORT.md``;
+crystals), ``ddg_alk`` (the ddG estimate for every drug complex x every substitution at the
+review's sites and the review's compound mutations) and ``ddg_atp`` (the same mutations against ADP
+in 3LCT); figures (PNG) in ``figures/``; ``REPORT.md``;
 ``manifest.json`` (input checksums, package versions, command). Every file is written through a
 temporary file and a rename, so an interrupted run never leaves a half-written file; tables hold no
 timestamps and have a fixed row order, and every random step has a fixed seed, so two runs on the
@@ -49,12 +50,16 @@ from structkit.catalogue import catalogue, catalogue_ids
 from structkit.energy.forcefield import record as force_field_record
 from structkit.errors import StructkitError
 from structkit.io.fetch import fetch
+from structkit.io.load import load
 
 __all__ = ["RESULT_TABLES", "run", "write_table", "write_text"]
 
 #: The tables ``structkit run`` writes, in order.
 RESULT_TABLES = ["structures", "features", "scan", "coverage", "join", "evaluation", "out_of_fold",
-                 "predictions", "saturation", "abl_benchmark", "abl_metrics", "crystal_check", "ddg_alk"]
+                 "predictions", "saturation", "abl_benchmark", "abl_metrics", "crystal_check", "ddg_alk",
+                 "ddg_atp"]
+#: The ALK complex with a nucleotide in the ATP site (ADP), for ddG of the natural ligand.
+ATP_COMPLEX = "3LCT"
 #: Where the ABL1 benchmark is read from by default.
 DEFAULT_ABL = "../shared/benchmarks/abl_hauser2018"
 _PACKAGES = ["structkit", "numpy", "scipy", "pandas", "biopython", "rdkit", "biotite", "MDAnalysis",
@@ -176,9 +181,9 @@ def run(
         Worker processes for the ddG estimates (default: all cores); results do not depend on it.
     reuse_energies : path, optional
         A results folder whose force-field tables (``abl_benchmark.csv``, ``crystal_check.csv``,
-        ``ddg_alk.csv``) are read instead of computed again (about 25 minutes on two cores without a
-        warm cache; OpenMM's CPU platform may also differ in the last digits between processors);
-        everything else is recomputed from them.
+        ``ddg_alk.csv``, ``ddg_atp.csv``) are read instead of computed again (about 25 minutes on
+        two cores without a warm cache; OpenMM's CPU platform may also differ in the last digits
+        between processors); everything else is recomputed from them.
     **load_options
         Passed to :func:`structkit.load` (``mirrors``, ``cache``, ``offline``).
 
@@ -209,16 +214,23 @@ def run(
         tables["crystal_check"] = _read_table(Path(reuse_energies) / "crystal_check.csv")
         abl_table = _read_table(Path(reuse_energies) / "abl_benchmark.csv")
         ddg_alk = _read_table(Path(reuse_energies) / "ddg_alk.csv")
+        ddg_atp = _read_table(Path(reuse_energies) / "ddg_atp.csv")
     else:
         tables["crystal_check"] = crystal_check(progress=step("crystals"), **load_options)
         abl_table = abl_benchmark(abl, workers=workers, cache=load_options.get("cache"), progress=step("abl"))
         mutations = alk_mutations(complexes)
         ddg_alk = complexes_ddg([(dc.drug, dc.structure, dc.complex_) for dc in complexes], mutations,
                                 workers=workers, cache=load_options.get("cache"), progress=step("ddg"))
+        atp = load(ATP_COMPLEX, **load_options)
+        ddg_atp = complexes_ddg([("ADP", ATP_COMPLEX, atp)], mutations, workers=workers,
+                                cache=load_options.get("cache"), progress=step("ddg ATP site"))
     tables["abl_benchmark"] = abl_table
     tables["abl_metrics"] = benchmark_metrics(abl_table)
     tables["ddg_alk"] = ddg_alk
+    tables["ddg_atp"] = ddg_atp
     joined = joined.merge(ddg_alk[["drug", "mutation", "ddg", "ddg_sd"]], on=["drug", "mutation"], how="left")
+    joined = joined.merge(ddg_atp[["mutation", "ddg"]].rename(columns={"ddg": "ddg_atp"}), on="mutation",
+                          how="left")
     tables["join"] = joined
     say("evaluation", 0, 1)
     metrics, oof = evaluate(joined)
@@ -247,6 +259,7 @@ def run(
         structures=tables["structures"], coverage=cov, joined=joined, metrics=metrics, model=model,
         predictions=pred, saturation=tables["saturation"], complexes=complexes, figures=list(figures),
         abl=abl_table, abl_metrics=tables["abl_metrics"], crystal=tables["crystal_check"], ddg_alk=ddg_alk,
+        ddg_atp=ddg_atp,
     )
     report_path = write_text(report, out / "REPORT.md")
     manifest_path = write_text(json.dumps(_manifest(out, load_options, written), indent=2) + "\n",

@@ -146,7 +146,8 @@ def _token(item: str, text: str, strict: bool, notes: list[str], ref: Reference)
     name = ref.name or "the reference"
     actual = ref.residue(pos)
     if not actual:
-        raise _error(text, f"residue {pos} is outside the {name} reference ({ref.first}-{ref.last})")
+        where = f"the {ref.name} reference" if ref.name else "the reference sequence"
+        raise _error(text, f"residue {pos} is outside {where} ({ref.first}-{ref.last})")
     written = m.group("wt")
     if written and written != actual:
         three = THREE_LETTER.get(actual, "XAA").capitalize()
