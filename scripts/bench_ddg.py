@@ -55,13 +55,14 @@ def openmm_obc2(groups, platform: str) -> float:
 
 def whole_domain_minimisation(path: Path, steps: int) -> float:
     import openmm as mm
-    from openmm import app
+    from openmm import app, unit
 
     pdb = app.PDBFile(str(path))
     modeller = app.Modeller(pdb.topology, pdb.positions)
     modeller.delete([r for r in modeller.topology.residues() if r.name in ("LIG", "HOH")])
     ff = app.ForceField("amber14/protein.ff14SB.xml", "implicit/gbn2.xml")
-    system = ff.createSystem(modeller.topology, nonbondedMethod=app.CutoffNonPeriodic, nonbondedCutoff=1.0)
+    system = ff.createSystem(modeller.topology, nonbondedMethod=app.CutoffNonPeriodic,
+                             nonbondedCutoff=1.0 * unit.nanometer)
     context = mm.Context(system, mm.VerletIntegrator(0.001), mm.Platform.getPlatformByName("CPU"),
                          {"Threads": "1"})
     context.setPositions(modeller.positions)

@@ -67,6 +67,14 @@ def _row(estimate: DdgEstimate) -> dict:
     return estimate.row()
 
 
+def _complete(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with every column of :data:`DDG_COLUMNS` (NaN where no mutation had a value)."""
+    for column in DDG_COLUMNS:
+        if column not in table:
+            table[column] = np.nan
+    return table[DDG_COLUMNS]
+
+
 def _groups(mutations: Sequence[str]) -> list[list[int]]:
     by_site: dict[tuple[int, ...], list[int]] = {}
     for k, text in enumerate(mutations):
@@ -133,11 +141,7 @@ def ddg_table(
                        group for group in groups}
             for future in as_completed(futures):
                 collect(futures[future], future.result())
-    table = pd.DataFrame([found[k] for k in range(len(mutations))])
-    for column in DDG_COLUMNS:
-        if column not in table:
-            table[column] = np.nan
-    return table[DDG_COLUMNS]
+    return _complete(pd.DataFrame([found[k] for k in range(len(mutations))]))
 
 
 def ddg(
@@ -162,15 +166,11 @@ def ddg(
         ``"G1202R,L1196M"`` or a list; compound mutations with ``+``.
     ligand_file, pose
         As for :func:`structkit.load`.
-    workers : int, optional
-        Worker processes (default: the machine's cores).
     models : path, optional
         Folder to write the relaxed wild-type and mutant regions to as PDB files (computed afresh,
         not from the cache).
-    use_cache : bool
-        Use the result cache.
-    progress : callable, optional
-        ``progress(done, total, mutation)``.
+    workers, use_cache, progress
+        As for :func:`ddg_table`.
     **load_options
         ``mirrors``, ``cache``, ``offline``, ``reference``, ``chain``, ``ligand``.
 
@@ -214,11 +214,7 @@ def _with_models(complex_: Complex, mutations: list[str], folder: Path, cache, p
             rows.append({"mutation": mutation, "status": str(exc)})
         if progress:
             progress(k, len(mutations), mutation)
-    table = pd.DataFrame(rows)
-    for column in DDG_COLUMNS:
-        if column not in table:
-            table[column] = np.nan
-    return table[DDG_COLUMNS]
+    return _complete(pd.DataFrame(rows))
 
 
 
