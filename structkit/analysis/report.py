@@ -217,6 +217,13 @@ def report_markdown(
         "no conformational sampling beyond the rotamer library; its uncertainty (`ddg_sd`) covers only "
         "which near-optimal conformer the site takes.",
         "- n is small (per drug 4 to 14 pairs), so per-drug and per-region AUCs carry wide intervals.",
+        "- Reproducibility of the ALK ddG tables: crystal structures are completed and protonated by "
+        "PDBFixer and OpenMM, which start the atoms they add from random positions; a fresh cache gives a "
+        "chain that differs by a few hundredths of an ångström, and the relaxation turns that into single "
+        "ddG changes of up to about 1 kcal/mol (crizotinib G1202R: 1.90 and 0.92 kcal/mol from two "
+        "preparations). `ddg_alk.csv` and `ddg_atp.csv` come from one preparation each, cached; moving "
+        "the ligand by 1e-4 Å already changes single estimates by 0.1-0.3 kcal/mol. Read single ALK "
+        "values as +-1 kcal/mol.",
         "",
         "## Reproduce",
         "",
