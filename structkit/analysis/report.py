@@ -221,9 +221,10 @@ def report_markdown(
         "PDBFixer and OpenMM, which start the atoms they add from random positions; a fresh cache gives a "
         "chain that differs by a few hundredths of an ångström, and the relaxation turns that into single "
         "ddG changes of up to about 1 kcal/mol (crizotinib G1202R: 1.90 and 0.92 kcal/mol from two "
-        "preparations). `ddg_alk.csv` and `ddg_atp.csv` come from one preparation each, cached; moving "
-        "the ligand by 1e-4 Å already changes single estimates by 0.1-0.3 kcal/mol. Read single ALK "
-        "values as +-1 kcal/mol.",
+        "preparations: the rebuilt atoms differ, not only the hydrogens). `ddg_alk.csv` and `ddg_atp.csv` "
+        "come from one preparation each, cached. Read single ALK values as +-1 kcal/mol; the arithmetic "
+        "alone is steadier (a 1e-4 Å jitter of the ligand moves estimates by 0.005-0.02 kcal/mol, "
+        "`scripts/ddg_noise.py`).",
         "",
         "## Reproduce",
         "",

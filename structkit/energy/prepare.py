@@ -7,9 +7,10 @@ takes 10-20 s for a kinase domain, so the protonated chain is cached under ``STR
 (``prepared/<checksum>.pdb``) keyed by the input chain, the force field and the package version.
 Known limitation: PDBFixer and ``Modeller.addHydrogens`` start the atoms they add from random
 positions (not controllable through their API: even seeded, two calls differ by about 0.05 Å per
-hydrogen), so a crystal structure protonated afresh is not the same chain to the last digit, and the
-relaxation amplifies that into single ddG changes of up to about 1 kcal/mol. Within one cache the
-results are reproducible; prepared files with their own hydrogens (the ABL1 set) always are.
+hydrogen, and rebuilt side chains can take other positions), so a crystal structure prepared afresh
+is not the same chain, and single ddG values near the rebuilt atoms change by up to about
+1 kcal/mol. Within one cache the results are reproducible; prepared files with their own hydrogens
+(the ABL1 set) always are.
 Waters and additives are left out: the solvent is implicit.
 """
 
