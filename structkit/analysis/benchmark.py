@@ -24,6 +24,7 @@ from structkit.analysis.ddg import ddg_table
 from structkit.analysis.mutate import mutate
 from structkit.energy.ddg import COMPONENTS
 from structkit.errors import StructkitError
+from structkit.geometry.distances import distance_matrix
 from structkit.io.load import load
 
 __all__ = ["ABL_COLUMNS", "PUBLISHED", "RESISTANT_KCAL", "abl_benchmark", "abl_complexes",
@@ -65,9 +66,7 @@ def _min_distance(complex_, position: int) -> float:
     p = complex_.protein
     a, b = res.start[row], res.stop[row]
     heavy = ~p.is_hydrogen[a:b]
-    lig = complex_.inhibitor.heavy.coords
-    d = np.linalg.norm(p.coords[a:b][heavy][:, None] - lig[None], axis=-1)
-    return float(d.min())
+    return float(distance_matrix(p.coords[a:b][heavy], complex_.inhibitor.heavy.coords).min())
 
 
 def _clash(complex_, mutation: str) -> float:

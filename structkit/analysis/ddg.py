@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from structkit.energy.ddg import COMPONENTS, DdgEstimate, DdgEstimator
+from structkit.energy.ddg import COMPONENTS, DdgEstimator
 from structkit.energy.prepare import prepare
 from structkit.errors import StructkitError
 from structkit.io.load import load
@@ -44,7 +44,7 @@ _PREPARED: dict[tuple, object] = {}
 
 def _estimator(complex_: Complex, cache: str | None, use_cache: bool) -> DdgEstimator:
     key = (complex_.pdb_id, str(complex_.source), len(complex_.protein),
-           complex_.protein.coords.tobytes().__hash__(), cache, use_cache)
+           hash(complex_.protein.coords.tobytes()), cache, use_cache)
     if key not in _PREPARED:
         _PREPARED.clear()
         prep = prepare(complex_, cache=cache)
@@ -57,14 +57,10 @@ def _run_group(complex_: Complex, mutations: list[str], cache: str | None, use_c
     rows = []
     for mutation in mutations:
         try:
-            rows.append({**_row(estimator.estimate(mutation)), "status": "ok"})
+            rows.append({**estimator.estimate(mutation).row(), "status": "ok"})
         except StructkitError as exc:
             rows.append({"mutation": mutation, "status": str(exc)})
     return rows
-
-
-def _row(estimate: DdgEstimate) -> dict:
-    return estimate.row()
 
 
 def _complete(table: pd.DataFrame) -> pd.DataFrame:

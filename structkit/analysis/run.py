@@ -51,8 +51,9 @@ from structkit.energy.forcefield import record as force_field_record
 from structkit.errors import StructkitError
 from structkit.io.fetch import fetch
 from structkit.io.load import load
+from structkit.io.write import write_text_atomic
 
-__all__ = ["RESULT_TABLES", "run", "write_table", "write_text"]
+__all__ = ["RESULT_TABLES", "run", "write_table"]
 
 #: The tables ``structkit run`` writes, in order.
 RESULT_TABLES = ["structures", "features", "scan", "coverage", "join", "evaluation", "out_of_fold",
@@ -64,21 +65,6 @@ ATP_COMPLEX = "3LCT"
 DEFAULT_ABL = "../shared/benchmarks/abl_hauser2018"
 _PACKAGES = ["structkit", "numpy", "scipy", "pandas", "biopython", "rdkit", "biotite", "MDAnalysis",
              "matplotlib", "pyarrow", "openmm", "pdbfixer"]
-
-
-def write_text(text: str, path: str | os.PathLike) -> Path:
-    """Write text atomically (temporary file in the same folder, then rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> None:
@@ -99,7 +85,7 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> None:
             Path(tmp).unlink(missing_ok=True)
             raise
         return
-    write_text(frame.to_csv(index=False, lineterminator="\n", float_format="%.4g"), path)
+    write_text_atomic(path, frame.to_csv(index=False, lineterminator="\n", float_format="%.4g"))
 
 
 def _sha256(path: Path) -> str:
@@ -261,7 +247,7 @@ def run(
         abl=abl_table, abl_metrics=tables["abl_metrics"], crystal=tables["crystal_check"], ddg_alk=ddg_alk,
         ddg_atp=ddg_atp,
     )
-    report_path = write_text(report, out / "REPORT.md")
-    manifest_path = write_text(json.dumps(_manifest(out, load_options, written), indent=2) + "\n",
-                               out / "manifest.json")
+    report_path = write_text_atomic(out / "REPORT.md", report)
+    manifest_path = write_text_atomic(out / "manifest.json",
+                                      json.dumps(_manifest(out, load_options, written), indent=2) + "\n")
     return [*written.values(), *figure_paths, report_path, manifest_path]

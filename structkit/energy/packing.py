@@ -88,7 +88,11 @@ class PackResult:
 
 
 def _pair_energy(a: Conformers, b: Conformers) -> np.ndarray:
-    """(n_a, n_b) interaction energies between every conformer of a and every conformer of b."""
+    """(n_a, n_b) interaction energies between every conformer of a and every conformer of b.
+
+    The same terms as :func:`~structkit.geometry.nonbonded.coulomb_lj` with the packer's options, in
+    single precision: the (n_a, n_b, atoms_a, atoms_b) distance array is the packer's largest.
+    """
     na, nb = len(a), len(b)
     if not len(a.names) or not len(b.names):
         return np.zeros((na, nb))

@@ -84,10 +84,6 @@ class PreparedComplex:
         hit = np.flatnonzero(self.residue_number == number)
         return int(hit[0]) if hit.size else -1
 
-    def residue_names(self) -> np.ndarray:
-        """Residue name of each residue row."""
-        return self.resname[self.residue_start]
-
 
 def _chain_text(complex_: Complex) -> str:
     bare = dataclasses.replace(complex_, inhibitor=Atoms.empty())

@@ -31,6 +31,7 @@ from structkit.energy.packing import (
 )
 from structkit.energy.prepare import PreparedComplex
 from structkit.errors import StructkitError
+from structkit.geometry.neighbors import nearest_distance
 from structkit.geometry.sidechain import dihedral
 from structkit.model.rotamers import build_sidechains, rotamers, template
 
@@ -95,11 +96,6 @@ class Model:
     strain: float
     ligand_spread: float
 
-    def residue_atoms(self, row: int) -> dict[str, np.ndarray]:
-        """Coordinates of one residue's atoms by name."""
-        idx = np.flatnonzero(self.row == row)
-        return {str(self.names[i]): self.coords[i] for i in idx}
-
 
 def _sidechain_mask(prep: PreparedComplex) -> np.ndarray:
     return ~np.isin(prep.name, BACKBONE) & (prep.element != "H")
@@ -112,26 +108,18 @@ def select_region(prep: PreparedComplex, site: list[int]) -> Region:
     site_atoms = np.isin(prep.residue, site) & heavy
     site_xyz = prep.coords[site_atoms & side] if (site_atoms & side).any() else prep.coords[site_atoms]
     shell = set(site)
-    d = _min_distance(prep.coords, site_xyz)
+    d = nearest_distance(prep.coords, site_xyz)
     shell |= set(prep.residue[side & (d < _SHELL_A)].tolist())
     if prep.ligand is not None:
         lig = prep.ligand.coords[prep.ligand.heavy]
-        if _min_distance(prep.coords[site_atoms], lig).min() < _LIGAND_TOUCH_A:
-            dl = _min_distance(prep.coords, lig)
-            near_site = _min_distance(prep.coords, prep.coords[site_atoms]) < _LIGAND_SITE_A
+        if nearest_distance(prep.coords[site_atoms], lig).min() < _LIGAND_TOUCH_A:
+            dl = nearest_distance(prep.coords, lig)
+            near_site = nearest_distance(prep.coords, prep.coords[site_atoms]) < _LIGAND_SITE_A
             shell |= set(prep.residue[side & (dl < _LIGAND_SHELL_A) & near_site].tolist())
     shell_atoms = np.isin(prep.residue, sorted(shell)) & heavy
-    d = _min_distance(prep.coords, prep.coords[shell_atoms])
+    d = nearest_distance(prep.coords, prep.coords[shell_atoms])
     rows = set(prep.residue[d < _REGION_A].tolist()) | shell
     return Region(site=tuple(sorted(site)), shell=tuple(sorted(shell)), rows=tuple(sorted(rows)))
-
-
-def _min_distance(xyz: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    from scipy.spatial import cKDTree
-
-    if not len(targets):
-        return np.full(len(xyz), np.inf)
-    return cKDTree(targets).query(xyz)[0]
 
 
 class _Residue:
@@ -172,19 +160,15 @@ class _Residue:
             placed[n] = heavy[:, k]
         coords = np.concatenate([heavy, build_hydrogens(self.resname, placed)], axis=1)
         log_weight = np.log(freq / freq.max())
-        if target is None:
-            self_params = params
+        if target is None and not is_site and set(rebuilt) == {n for n in names if n not in BACKBONE}:
+            crystal = np.array([xyz[n] for n in rebuilt])[None]
+            coords = np.concatenate([crystal, coords])
+            log_weight = np.concatenate([[0.0], log_weight])
+        if target is None and set(keep) | set(rebuilt) <= set(names):  # the residue's own parameters
             by_name = {n: k for k, n in enumerate(names)}
-            if not is_site and set(rebuilt) == {n for n in names if n not in BACKBONE}:
-                crystal = np.array([xyz[n] for n in rebuilt])[None]
-                coords = np.concatenate([crystal, coords])
-                log_weight = np.concatenate([[0.0], log_weight])
-            rebuilt_params = self_params.take([by_name[n] for n in rebuilt]) \
-                if set(rebuilt) <= set(names) else None
-            bb_params = self_params.take([by_name[n] for n in keep]) if set(keep) <= set(names) else None
-        else:
-            rebuilt_params = bb_params = None
-        if rebuilt_params is None or bb_params is None:
+            bb_params = params.take([by_name[n] for n in keep])
+            rebuilt_params = params.take([by_name[n] for n in rebuilt])
+        else:  # a new residue type (or tautomer): its ff14SB template
             full = residue_parameters(self.resname, tuple(keep) + rebuilt)
             bb_params = full.take(np.arange(len(keep)))
             rebuilt_params = full.take(np.arange(len(keep), len(keep) + len(rebuilt)))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial import cKDTree
 
-__all__ = ["neighbor_pairs", "self_pairs"]
+__all__ = ["nearest_distance", "neighbor_pairs", "self_pairs"]
 
 
 def neighbor_pairs(a: np.ndarray, b: np.ndarray, cutoff: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -39,6 +39,14 @@ def neighbor_pairs(a: np.ndarray, b: np.ndarray, cutoff: float) -> tuple[np.ndar
     i = found["i"][order].astype(np.int64)
     j = found["j"][order].astype(np.int64)
     return i, j, found["v"][order].astype(np.float64)
+
+
+def nearest_distance(points: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Distance from each point to its nearest target (``inf`` for all when there is no target)."""
+    points = np.asarray(points, dtype=np.float64).reshape(-1, 3)
+    if not len(targets):
+        return np.full(len(points), np.inf)
+    return cKDTree(np.asarray(targets, dtype=np.float64).reshape(-1, 3)).query(points)[0]
 
 
 def self_pairs(coords: np.ndarray, cutoff: float) -> tuple[np.ndarray, np.ndarray]:

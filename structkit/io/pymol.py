@@ -7,8 +7,7 @@ import os
 from pathlib import Path
 
 from structkit.analysis.mutate import MutantModel
-from structkit.analysis.run import write_text
-from structkit.io.write import write_pdb
+from structkit.io.write import write_pdb, write_text_atomic
 from structkit.model.complex import Complex
 from structkit.model.sites import primary_region_of, site_numbers
 
@@ -101,5 +100,5 @@ def pymol_script(
                           f"# {atom} - {partner}: overlap {overlap:.2f} A"]
     lines += ["hide labels, clash_*", "orient inhibitor" if len(shown.inhibitor) else "orient",
               "deselect", ""]
-    write_text("\n".join(lines), path)
+    write_text_atomic(path, "\n".join(lines))
     return path, pdb

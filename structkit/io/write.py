@@ -16,7 +16,7 @@ import numpy as np
 from structkit.model.atoms import residue_starts
 from structkit.model.complex import Complex
 
-__all__ = ["pdb_text", "write_pdb", "write_text_atomic"]
+__all__ = ["atom_record", "pdb_text", "write_pdb", "write_text_atomic"]
 
 
 def _atom_name(name: str, element: str) -> str:
@@ -25,8 +25,9 @@ def _atom_name(name: str, element: str) -> str:
     return f" {name:<3}"
 
 
-def _record(kind: str, serial: int, name: str, resname: str, chain: str, resnum: int, icode: str,
-            xyz: np.ndarray, occupancy: float, b: float, element: str) -> str:
+def atom_record(kind: str, serial: int, name: str, resname: str, chain: str, resnum: int, icode: str,
+                xyz: np.ndarray, occupancy: float, b: float, element: str) -> str:
+    """One fixed-column ATOM or HETATM record (PDB format 3.3)."""
     return (f"{kind:<6}{serial:>5} {_atom_name(name, element)} {resname:>3} {chain[:1] or 'A'}"
             f"{resnum:>4}{icode[:1] or ' '}   {xyz[0]:8.3f}{xyz[1]:8.3f}{xyz[2]:8.3f}"
             f"{occupancy:6.2f}{b:6.2f}          {element.upper():>2}  ")
@@ -48,7 +49,7 @@ def pdb_text(complex_: Complex, remarks: list[str] | None = None) -> str:
         icode = "" if uniprot[row] >= 0 else (p.icode[a] or ("T" if number in used else ""))
         for k in range(a, b):
             serial += 1
-            lines.append(_record("ATOM", serial, str(p.name[k]), str(p.resname[k]), chain, number, icode,
+            lines.append(atom_record("ATOM", serial, str(p.name[k]), str(p.resname[k]), chain, number, icode,
                                  p.coords[k], float(p.occupancy[k]), float(p.b_factor[k]),
                                  str(p.element[k])))
         last = (number, icode, str(p.resname[b - 1]))
@@ -58,7 +59,7 @@ def pdb_text(complex_: Complex, remarks: list[str] | None = None) -> str:
     lig = complex_.inhibitor
     for k in range(len(lig)):
         serial += 1
-        lines.append(_record("HETATM", serial, str(lig.name[k]), str(lig.resname[k]), chain,
+        lines.append(atom_record("HETATM", serial, str(lig.name[k]), str(lig.resname[k]), chain,
                              int(lig.resnum[k]), str(lig.icode[k]), lig.coords[k],
                              float(lig.occupancy[k]), float(lig.b_factor[k]), str(lig.element[k])))
     lines.append("END")
@@ -75,7 +76,7 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
-        with os.fdopen(fd, "w") as fh:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
         os.replace(tmp, path)
     except BaseException:
