@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from structkit.analysis.run import run, write_table
 from structkit.analysis.scan import review_mutations, scan
 from structkit.analysis.trajectory import trajectory_features
 from structkit.catalogue import catalogue_ids
-from structkit.errors import StructkitError
+from structkit.errors import StructkitError, StructureWarning
 from structkit.io.fetch import (
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT,
@@ -191,6 +192,7 @@ def _format_info(s: dict) -> str:
         + (f" ({missing_text})" if missing_text else ""),
         f"  waters      {s['n_waters']}; additives: {', '.join(s['additives']) or 'none'}",
     ]
+    lines += [f"  warning     {w}" for w in s.get("warnings", [])]
     return "\n".join(lines)
 
 
@@ -588,12 +590,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Warnings about the user's input as one line each; others as Python prints them."""
+    if issubclass(category, StructureWarning):
+        print(f"structkit: warning: {message}", file=sys.stderr)
+    else:
+        print(warnings.formatwarning(message, category, filename, lineno, line), end="", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", StructureWarning)
+            warnings.showwarning = _show_warning
+            return args.func(args)
     except StructkitError as exc:
         print(f"structkit: error: {exc}", file=sys.stderr)
         return 1

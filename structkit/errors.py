@@ -7,7 +7,7 @@ prints that line and exits non-zero; it never shows a traceback for such errors.
 
 from __future__ import annotations
 
-__all__ = ["FetchError", "StructkitError", "StructureFileError"]
+__all__ = ["FetchError", "StructkitError", "StructureFileError", "StructureWarning"]
 
 
 class StructkitError(Exception):
@@ -20,3 +20,10 @@ class StructureFileError(StructkitError):
 
 class FetchError(StructkitError):
     """An entry could not be found in the cache, the mirrors or the RCSB."""
+
+
+class StructureWarning(UserWarning):
+    """Weak evidence that a structure is not what it seems (for example a file that may be cut).
+
+    Raised through :mod:`warnings`; the command line prints it as one ``structkit: warning:`` line.
+    """

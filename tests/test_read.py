@@ -121,3 +121,151 @@ def test_truncated_mmcif_row(tmp_path):
     path.write_text(text[: len(text) // 2].rsplit(" ", 3)[0])
     with pytest.raises(StructureFileError, match="truncated or malformed"):
         read_structure(path)
+
+
+# --- files cut at a line boundary (issue: a cut file must not pass as an apo structure) ---
+
+def _lines(name):
+    return (SHARED / name).read_text().splitlines()
+
+
+def _write(tmp_path, name, lines):
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_pdb_cut_in_the_protein_is_an_error(tmp_path):
+    # the new user's case: `head -n 1500 2xp2.pdb`; the HET record declares VGH A9000, which is gone
+    path = _write(tmp_path, "half.pdb", _lines("2xp2.pdb")[:1500])
+    with pytest.raises(StructureFileError, match=r"no END record and no coordinates for the VGH A9000 .*"
+                                                 r"HET record \(line 400\).*cut"):
+        read_structure(path)
+
+
+def test_pdb_cut_without_het_records_is_caught_by_its_seqres(tmp_path):
+    lines = [line for line in _lines("2xp2.pdb")[:1500] if not line.startswith("HET ")]
+    path = _write(tmp_path, "half.pdb", lines)
+    with pytest.raises(StructureFileError, match=r"chain A.s SEQRES sequence runs \d+ residues past"):
+        read_structure(path)
+
+
+def test_pdb_cut_before_its_ligand_records(tmp_path):
+    lines = _lines("2xp2.pdb")
+    first_het = next(k for k, line in enumerate(lines) if line.startswith("HETATM"))
+    path = _write(tmp_path, "protein_only.pdb", lines[:first_het])
+    with pytest.raises(StructureFileError, match="no coordinates for the VGH A9000"):
+        read_structure(path)
+
+
+def test_pdb_with_end_and_removed_ligand_is_not_cut(tmp_path):
+    # a user who deletes the HETATM records on purpose keeps END; the stale HET record is no evidence
+    lines = [line for line in _lines("2xp2.pdb") if not line.startswith("HETATM")]
+    assert read_structure(_write(tmp_path, "apo.pdb", lines)).unterminated is None
+
+
+def test_master_record_counts_are_checked(tmp_path):
+    lines = _lines("2xp2.pdb")
+    n_coord = sum(line.startswith(("ATOM  ", "HETATM")) for line in lines)
+    n_ter = sum(line.startswith("TER") for line in lines)
+    assert (n_coord, n_ter) == (2459, 0)  # counted by hand from the file: TER records were dropped
+
+    def master(coords):
+        return f"MASTER    {0:5d}{0:5d}{0:5d}{0:5d}{0:5d}{0:5d}{0:5d}{0:5d}{coords:5d}{n_ter:5d}{0:5d}{0:5d}"
+
+    end = lines.index(next(line for line in lines if line.rstrip() == "END"))
+    good = _write(tmp_path, "good.pdb", [*lines[:end], master(n_coord), *lines[end:]])
+    assert len(read_structure(good).atoms) == 2459
+    edited = [line for line in lines if not line.startswith("HETATM")]  # 30 VGH atoms, 167 waters
+    bad = _write(tmp_path, "bad.pdb", [*edited[:-1], master(n_coord), *edited[-1:]])
+    with pytest.raises(StructureFileError, match=r"MASTER record \(line \d+\) counts 2459 coordinate "
+                                                 r"\(ATOM/HETATM\) records but the file has 2262"):
+        read_structure(bad)
+
+
+def _rcsb_style_cif(tmp_path, cut_atoms: int | None, close_entity_loop: bool):
+    """9GBE's atoms in an mmCIF laid out as the wwPDB writes them: loops closed by '#', an entity
+    sequence before the atoms (the PyMOL-exported mirror file has neither)."""
+    lines = _lines("9gbe.cif")
+    start = lines.index("loop_")
+    rows = [k for k, line in enumerate(lines) if line.startswith(("ATOM", "HETATM"))]
+    last_seq = max(int(lines[k].split()[8]) for k in rows if lines[k].startswith("ATOM"))
+    entity = ["loop_", "_entity_poly_seq.entity_id", "_entity_poly_seq.num", "_entity_poly_seq.mon_id"]
+    entity += [f"1 {n} ALA" for n in range(1, last_seq + 5)]  # names are not used, only the numbers
+    entity += ["#"] if close_entity_loop else []
+    atom_lines = lines[start:rows[0]] + [lines[k] for k in rows]
+    if cut_atoms is not None:
+        atom_lines = atom_lines[:cut_atoms]
+    else:
+        atom_lines += ["#"]
+    return _write(tmp_path, "rcsb.cif", lines[:start] + entity + atom_lines)
+
+
+def test_mmcif_with_closed_loops_is_whole(tmp_path):
+    parsed = read_structure(_rcsb_style_cif(tmp_path, None, close_entity_loop=True))
+    assert parsed.unterminated is None
+    assert len(parsed.atoms) == len(read_structure(SHARED / "9gbe.cif").atoms)
+
+
+def test_mmcif_atom_loop_not_closed_is_cut(tmp_path):
+    path = _rcsb_style_cif(tmp_path, 1200, close_entity_loop=True)
+    with pytest.raises(StructureFileError, match=r"_atom_site loop is not closed by '#'.*cut"):
+        read_structure(path)
+
+
+def test_mmcif_atom_loop_stopping_short_of_its_entity_sequence_is_cut(tmp_path):
+    path = _rcsb_style_cif(tmp_path, 1200, close_entity_loop=False)
+    with pytest.raises(StructureFileError, match=r"stops \d+ residues before the end of its entity"):
+        read_structure(path)
+
+
+def test_pymol_mmcif_cut_warns_when_it_comes_out_apo(tmp_path):
+    import structkit
+    from structkit.errors import StructureWarning
+
+    lines = _lines("2xb7.cif")
+    path = _write(tmp_path, "half.cif", lines[: len(lines) // 2])
+    with pytest.warns(StructureWarning, match="no inhibitor found, but its _atom_site loop runs to the end"):
+        complex_ = structkit.load(path)
+    assert complex_.ligand is None
+    assert complex_.summary()["warnings"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the whole file has its inhibitor: no warning
+        assert structkit.load(SHARED / "2xb7.cif").ligand == "GUI"
+
+
+# --- damaged records ---
+
+@pytest.mark.parametrize("value", ["     nan", "     inf", "  -1e999", "    NaN ", "9.99e+99"])
+def test_non_finite_pdb_coordinate_names_its_line(tmp_path, value):
+    lines = _lines("2xp2.pdb")
+    k = next(i for i, line in enumerate(lines) if line.startswith("HETATM"))
+    lines[k] = lines[k][:38] + value + lines[k][46:]
+    with pytest.raises(StructureFileError, match=rf"line {k + 1} has a coordinate that is not a finite"):
+        read_structure(_write(tmp_path, "bad.pdb", lines))
+
+
+def test_non_finite_mmcif_coordinate_names_its_record(tmp_path):
+    lines = _lines("4cli.cif")
+    k = next(i for i, line in enumerate(lines) if line.startswith("ATOM"))
+    fields = lines[k].split()
+    fields[11] = "nan"
+    lines[k] = " ".join(fields)
+    with pytest.raises(StructureFileError, match=rf"_atom_site id {fields[1]} has a coordinate"):
+        read_structure(_write(tmp_path, "bad.cif", lines))
+
+
+def test_repeated_ligand_record_is_rejected(tmp_path):
+    lines = _lines("2xp2.pdb")
+    k = next(i for i, line in enumerate(lines) if line.startswith("HETATM")) + 3
+    lines.insert(k + 1, lines[k])
+    with pytest.raises(StructureFileError, match=rf"line {k + 2} repeats the atom record line {k + 1} "
+                                                 r"\(VGH A9000 atom \w+\)"):
+        read_structure(_write(tmp_path, "dup.pdb", lines))
+
+
+def test_same_named_hydrogens_at_different_places_are_kept():
+    # the prepared dasatinib complex names two ligand hydrogens H1 (lines 4434-4435): two atoms
+    parsed = read_structure(SHARED.parent / "benchmarks" / "abl_hauser2018" / "dasatinib_2gqg_complex.pdb")
+    ligand = parsed.atoms.resname == "LIG"
+    assert (parsed.atoms.name[ligand] == "H1").sum() == 2

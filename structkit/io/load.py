@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
-from structkit.errors import StructkitError
+from structkit.errors import StructkitError, StructureWarning
 from structkit.io.fetch import fetch, is_pdb_id
 from structkit.io.ligand_file import read_ligand_file
 from structkit.io.read import read_structure
@@ -111,4 +112,6 @@ def load(
     )
     if ligand_pose is not None:
         complex_ = attach_ligand(complex_, ligand_pose, keep_hydrogens=keep_hydrogens)
+    for message in complex_.metadata.get("warnings", []):
+        warnings.warn(f"{path}: {message}", StructureWarning, stacklevel=2)
     return complex_

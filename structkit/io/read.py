@@ -55,6 +55,11 @@ class StructureFile:
         Protein name per chain from ``DBREF`` records (UniProt entry name without the species,
         ``ABL1_HUMAN`` -> ``ABL1``), or for every chain (key ``""``) from a ``COMPND`` line of the
         form ``Protein: NAME`` as written by KinoML-prepared files.
+    unterminated : str or None
+        Why the file might have been cut (no ``END`` record, or an ``_atom_site`` loop running to
+        the end of the file, and the last atom a protein atom), where there is such weak evidence;
+        None otherwise.
+        Strong evidence of a cut file is an error instead (see :func:`parse_structure_text`).
     """
 
     atoms: Atoms
@@ -67,6 +72,7 @@ class StructureFile:
     het_names: dict[str, str] = field(default_factory=dict)
     engineered: list[tuple[str, int, str, str]] = field(default_factory=list)
     protein_names: dict[str, str] = field(default_factory=dict)
+    unterminated: str | None = None
 
 
 def read_structure(path: str | Path) -> StructureFile:
@@ -121,7 +127,20 @@ def parse_structure_bytes(raw: bytes, path: Path | None = None) -> StructureFile
 
 
 def parse_structure_text(text: str, path: Path | None = None) -> StructureFile:
-    """Parse the text of a PDB or mmCIF file; the format is sniffed from the content."""
+    """Parse the text of a PDB or mmCIF file; the format is sniffed from the content.
+
+    Besides unreadable records, three kinds of damage are errors, each reported with the record
+    that shows it: a coordinate that is not finite or beyond ±100,000 Å; an atom record repeated
+    (same chain, residue, insertion code, atom name and altloc in one model); and a file cut short.
+    A PDB file is taken as cut when its ``MASTER`` record counts other numbers of coordinate or
+    ``TER`` records than the file holds, or when it has no ``END`` record and either declares
+    ``HET`` groups that have no coordinates or has a ``SEQRES`` sequence that runs more than
+    20 residues past its last atom. An mmCIF file is taken as cut when its ``_atom_site`` loop
+    runs to the end of the file although its other loops are closed by ``#``, or when the loop
+    holds no atom of an ``_entity_poly_seq`` residue more than 20 past the last one. Weaker
+    evidence (no ``END``, or a loop ending the file, on a protein atom) is kept in
+    ``unterminated`` and reported when the file turns out to have no inhibitor.
+    """
     label = str(path) if path is not None else "<data>"
     if _looks_like_cif(text):
         result = _parse_mmcif(text, label)
@@ -131,6 +150,47 @@ def parse_structure_text(text: str, path: Path | None = None) -> StructureFile:
     if len(result.atoms) == 0:
         raise StructureFileError(f"{label}: no atom records found; not a structure file")
     return result
+
+
+_MAX_COORDINATE = 1e5
+_SEQUENCE_TAIL = 20
+
+
+def _check_coordinates(coords: np.ndarray, records: list[str], label: str) -> None:
+    """Reject non-finite or absurd coordinates, naming the first record that has one."""
+    with np.errstate(invalid="ignore"):
+        bad = ~(np.abs(coords) <= _MAX_COORDINATE).all(axis=1)
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        x, y, z = coords[k]
+        raise StructureFileError(
+            f"{label}: {records[k]} has a coordinate that is not a finite number within "
+            f"±{_MAX_COORDINATE:,.0f} Å ({x:g}, {y:g}, {z:g})"
+        )
+
+
+def _check_duplicates(atoms: Atoms, records: list[str], label: str) -> None:
+    """Reject an atom record written twice in a model: same atom identity at the same place.
+
+    Identity is chain, residue number, insertion code, residue name, atom name and altloc; the
+    place is the coordinates to 0.001 Å. Two atoms that only share a name (hydrogens of prepared
+    files often do) are different atoms and pass.
+    """
+    if len(atoms) < 2:
+        return
+    fields = [atoms.chain, atoms.resnum, atoms.icode, atoms.resname, atoms.name, atoms.altloc]
+    key = np.array(["|".join(map(str, values)) for values in zip(*fields)])
+    place = np.round(atoms.coords * 1000).astype(np.int64)
+    order = np.lexsort((place[:, 2], place[:, 1], place[:, 0], key))
+    same = (key[order][1:] == key[order][:-1]) & (place[order][1:] == place[order][:-1]).all(axis=1)
+    if same.any():
+        pairs = [(min(order[k], order[k + 1]), max(order[k], order[k + 1])) for k in np.flatnonzero(same)]
+        first, second = min(pairs, key=lambda pair: pair[1])
+        chain, residue, icode, resname, name, altloc = key[second].split("|")
+        where = f"{resname} {chain}{residue}{icode} atom {name}" + (f" altloc {altloc}" if altloc else "")
+        raise StructureFileError(
+            f"{label}: {records[second]} repeats the atom record {records[first]} ({where})"
+        )
 
 
 def _looks_like_cif(text: str) -> bool:
@@ -174,12 +234,25 @@ def _parse_pdb(text: str, label: str) -> StructureFile:
     id_code = None
     resolution = None
     model_seen = 0
+    n_coordinate_records = n_ter = 0
+    end_record = False
+    master: tuple[int, str] | None = None
+    het_declared: list[tuple[int, str, str, str]] = []
     for number, line in enumerate(lines, start=1):
         record = line[:6]
         if record in ("ATOM  ", "HETATM"):
+            n_coordinate_records += 1
             if model_seen <= 1:
                 atom_lines.append(line)
                 line_numbers.append(number)
+        elif record.rstrip() == "TER":
+            n_ter += 1
+        elif record.rstrip() == "END":
+            end_record = True
+        elif record == "MASTER":
+            master = (number, line)
+        elif record == "HET   ":
+            het_declared.append((number, line[7:10].strip(), line[12:13].strip(), line[13:18].strip()))
         elif record == "MODEL ":
             model_seen += 1
         elif record == "ENDMDL" and model_seen >= 1:
@@ -215,11 +288,74 @@ def _parse_pdb(text: str, label: str) -> StructureFile:
             except ValueError:
                 pass
     atoms = _pdb_atoms(atom_lines, line_numbers, label)
+    _check_duplicates(atoms, [f"line {n}" for n in line_numbers], label)
+    if master is not None:
+        _check_master(master, n_coordinate_records, n_ter, label)
+    unterminated = None
+    if not end_record and len(atoms):
+        _check_pdb_cut(atoms, het_declared, seqres, label)
+        if not atoms.hetero[-1]:
+            unterminated = "the file has no END record and ends on a protein atom"
     return StructureFile(
         atoms=atoms, path=None, format="pdb", id_code=id_code,
         title=" ".join(title_parts).strip(), resolution=resolution, seqres=seqres,
         het_names=het_names, engineered=engineered, protein_names=protein_names,
+        unterminated=unterminated,
     )
+
+
+def _check_master(master: tuple[int, str], n_coordinate_records: int, n_ter: int, label: str) -> None:
+    """Compare the ``MASTER`` record's counts of coordinate and TER records with the file's."""
+    number, line = master
+    declared = {"coordinate (ATOM/HETATM)": (_int_or(line[50:55], -1), n_coordinate_records),
+                "TER": (_int_or(line[55:60], -1), n_ter)}
+    for what, (expected, found) in declared.items():
+        if expected >= 0 and expected != found:
+            raise StructureFileError(
+                f"{label}: the MASTER record (line {number}) counts {expected} {what} records but the "
+                f"file has {found}: it was cut or edited"
+            )
+
+
+def _check_pdb_cut(atoms: Atoms, het_declared: list[tuple[int, str, str, str]],
+                   seqres: dict[str, list[str]], label: str) -> None:
+    """Strong evidence that a PDB file without ``END`` was cut: declared groups or residues missing."""
+    present = set(zip(atoms.resname.tolist(), atoms.chain.tolist(),
+                      (np.char.add(atoms.resnum.astype(str), atoms.icode.astype(str))).tolist()))
+    for number, resname, chain, residue in het_declared:
+        if resname and (resname, chain, residue) not in present:
+            raise StructureFileError(
+                f"{label}: the file has no END record and no coordinates for the {resname} {chain}{residue} "
+                f"its HET record (line {number}) declares: the file is cut"
+            )
+    for chain, sequence in seqres.items():
+        tail = _sequence_after_last_atom(atoms, chain, sequence)
+        if tail is not None and tail > _SEQUENCE_TAIL:
+            raise StructureFileError(
+                f"{label}: the file has no END record and chain {chain or '(blank)'}'s SEQRES sequence "
+                f"runs {tail} residues past its last atom: the file is cut"
+            )
+
+
+def _sequence_after_last_atom(atoms: Atoms, chain: str, sequence: list[str]) -> int | None:
+    """Residues of a deposited sequence after the chain's last residue with atoms, or None.
+
+    The chain's last five residues with coordinates are located in the sequence by their names;
+    None where they cannot be placed once and only once.
+    """
+    mask = (atoms.chain == chain) & ~atoms.hetero
+    if not mask.any() or len(sequence) < 5:
+        return None
+    names = atoms.resname[mask]
+    numbers = np.char.add(atoms.resnum[mask].astype(str), atoms.icode[mask].astype(str))
+    change = np.flatnonzero(np.r_[True, numbers[1:] != numbers[:-1]])
+    last = names[change][-5:].tolist()
+    if len(last) < 5:
+        return None
+    hits = [k for k in range(len(sequence) - 4) if sequence[k:k + 5] == last]
+    if len(hits) != 1:
+        return None
+    return len(sequence) - (hits[0] + 5)
 
 
 def _pdb_atoms(lines: list[str], numbers: list[int], label: str) -> Atoms:
@@ -238,6 +374,7 @@ def _pdb_atoms(lines: list[str], numbers: list[int], label: str) -> Atoms:
         bad = _first_bad_line(lines, numbers, lambda s: (float(s[30:38]), float(s[38:46]),
                                                           float(s[46:54])))
         raise StructureFileError(f"{label}: line {bad} has unreadable coordinates") from None
+    _check_coordinates(coords, [f"line {n}" for n in numbers], label)
     occupancy = _float_column(lines, 54, 60, 1.0)
     b_factor = _float_column(lines, 60, 66, 0.0)
     name = np.array([line[12:16].strip() for line in lines])
@@ -329,6 +466,9 @@ def _parse_mmcif(text: str, label: str) -> StructureFile:
     singles: dict[str, str] = {}
     atom_columns: list[str] = []
     atom_body: list[str] = []
+    atom_loop_at_end = False
+    hash_closed_loops = 0
+    poly_seq: tuple[list[str], list[str]] | None = None
     i, n = 0, len(lines)
     while i < n:
         line = lines[i]
@@ -355,9 +495,15 @@ def _parse_mmcif(text: str, label: str) -> StructureFile:
                     while k < n and not lines[k].startswith(";"):
                         k += 1
                 k += 1
-            if columns and columns[0].startswith("_atom_site.") and not atom_columns:
+            is_atom_site = bool(columns) and columns[0].startswith("_atom_site.") and not atom_columns
+            if is_atom_site:
                 atom_columns = [c[len("_atom_site."):] for c in columns]
                 atom_body = lines[j:k]
+                atom_loop_at_end = k >= n
+            elif k < n and lines[k].lstrip().startswith("#"):
+                hash_closed_loops += 1
+            if columns and columns[0].startswith("_entity_poly_seq."):
+                poly_seq = ([c[len("_entity_poly_seq."):] for c in columns], lines[j:k])
             i = k
             continue
         if stripped.startswith("_"):
@@ -367,7 +513,22 @@ def _parse_mmcif(text: str, label: str) -> StructureFile:
             elif i + 1 < n and not lines[i + 1].startswith(";"):
                 singles[parts[0]] = _cif_value(lines[i + 1])
         i += 1
-    atoms = _cif_atoms(atom_columns, atom_body, label)
+    atoms, seq_ids, entity_ids = _cif_atoms(atom_columns, atom_body, label)
+    unterminated = None
+    if atom_loop_at_end and len(atoms):
+        if hash_closed_loops:
+            raise StructureFileError(
+                f"{label}: the _atom_site loop is not closed by '#' as the file's other loops are; "
+                "it runs to the end of the file: the file is cut"
+            )
+        tail = _entity_tail(seq_ids, entity_ids, poly_seq)
+        if tail is not None and tail > _SEQUENCE_TAIL:
+            raise StructureFileError(
+                f"{label}: the _atom_site loop runs to the end of the file and stops {tail} residues "
+                "before the end of its entity's _entity_poly_seq sequence: the file is cut"
+            )
+        if not atoms.hetero[-1]:
+            unterminated = "its _atom_site loop runs to the end of the file and ends on a protein atom"
     id_code = None
     entry = singles.get("_entry.id", "")
     m = re.match(r"([0-9][A-Za-z0-9]{3})(?:$|_)", entry)
@@ -385,12 +546,38 @@ def _parse_mmcif(text: str, label: str) -> StructureFile:
     return StructureFile(
         atoms=atoms, path=None, format="mmcif", id_code=id_code,
         title=singles.get("_struct.title", "").strip(), resolution=resolution,
+        unterminated=unterminated,
     )
 
 
-def _cif_atoms(columns: list[str], body: list[str], label: str) -> Atoms:
+def _entity_tail(seq_ids: np.ndarray, entity_ids: np.ndarray,
+                 poly_seq: tuple[list[str], list[str]] | None) -> int | None:
+    """Largest number of ``_entity_poly_seq`` residues after an entity's last atom, or None."""
+    if poly_seq is None or "entity_id" not in poly_seq[0] or "num" not in poly_seq[0]:
+        return None
+    columns, body = poly_seq
+    tokens = _cif_tokens("\n".join(body))
+    if not tokens or len(tokens) % len(columns):
+        return None
+    table = np.array(tokens, dtype=object).reshape(-1, len(columns))
+    entity_col, num_col = columns.index("entity_id"), columns.index("num")
+    length: dict[str, int] = {}
+    for entity, num in zip(table[:, entity_col], table[:, num_col]):
+        length[str(entity)] = max(length.get(str(entity), 0), _int_or(str(num), 0))
+    tails = []
+    for entity, n_residues in length.items():
+        observed = seq_ids[(entity_ids == entity) & (seq_ids > 0)]
+        if observed.size:
+            tails.append(n_residues - int(observed.max()))
+    return max(tails) if tails else None
+
+
+def _cif_atoms(columns: list[str], body: list[str],
+               label: str) -> tuple[Atoms, np.ndarray, np.ndarray]:
+    """The atoms of an ``_atom_site`` loop, their ``label_seq_id`` (0 where absent) and entity."""
+    empty = (Atoms.empty(), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=str))
     if not columns:
-        return Atoms.empty()
+        return empty
     tokens = _cif_tokens("\n".join(body))
     ncol = len(columns)
     if len(tokens) % ncol:
@@ -400,7 +587,7 @@ def _cif_atoms(columns: list[str], body: list[str], label: str) -> Atoms:
         )
     table = np.array(tokens, dtype=object).reshape(-1, ncol) if tokens else np.zeros((0, ncol))
     if len(table) == 0:
-        return Atoms.empty()
+        return empty
     index = {c: k for k, c in enumerate(columns)}
 
     def col(*names: str, required: bool = False) -> np.ndarray | None:
@@ -455,9 +642,14 @@ def _cif_atoms(columns: list[str], body: list[str], label: str) -> Atoms:
     entity = text(col("label_asym_id", "auth_asym_id"), "")
     serial_raw = text(col("id"), "")
     serial = np.array([_int_or(v, k + 1) for k, v in enumerate(serial_raw)], dtype=np.int64)
-    return Atoms(
+    records = [f"_atom_site id {v or k + 1}" for k, v in enumerate(serial_raw)]
+    _check_coordinates(coords, records, label)
+    atoms = Atoms(
         coords=coords, element=element, name=name, altloc=text(col("label_alt_id"), ""),
         resname=resname, chain=chain, resnum=resnum, icode=text(col("pdbx_PDB_ins_code"), ""),
         b_factor=floats(col("B_iso_or_equiv"), 0.0), occupancy=floats(col("occupancy"), 1.0),
         hetero=hetero, entity=entity, serial=serial,
     )
+    _check_duplicates(atoms, records, label)
+    seq_ids = np.array([_int_or(v, 0) for v in text(col("label_seq_id"), "")], dtype=np.int64)
+    return atoms, seq_ids, text(col("label_entity_id"), "")

@@ -370,6 +370,7 @@ class Complex:
             "numbering": self.numbering.method,
             "reference": self.reference.source,
             "gatekeeper": self._gatekeeper(),
+            "warnings": list(self.metadata.get("warnings", [])),
         }
 
     def _gatekeeper(self) -> str | None:
@@ -497,7 +498,13 @@ def build_complex(
         "engineered": parsed.engineered,
         "seqres": parsed.seqres,
         "inhibitor_altloc_atoms": int(had_altloc[inhibitor_idx[0]]) if len(inhibitor_idx) else 0,
+        "warnings": [],
     }
+    if not len(inhibitor_idx) and parsed.unterminated:
+        metadata["warnings"].append(
+            f"no inhibitor found, but {parsed.unterminated}: if the file was cut, its ligand records "
+            "may be missing"
+        )
     return Complex(
         pdb_id=(pdb_id or parsed.id_code),
         source=parsed.path,
@@ -563,19 +570,21 @@ def _resolve_altlocs(atoms: Atoms, labelled: np.ndarray) -> tuple[Atoms, np.ndar
 def _kinase_chains(atoms: Atoms, polymer: np.ndarray, reference: Reference | None) -> dict[str, KinaseChain]:
     """Map every polymer chain; return the kinase chains in file order (see the module policy)."""
     out: dict[str, KinaseChain] = {}
-    poly = atoms[polymer]
-    starts = residue_starts(poly)
-    stops = np.append(starts[1:], len(poly))
-    for c in dict.fromkeys(poly.chain[starts].tolist()):
-        in_chain = poly.chain[starts] == c
-        rows = starts[in_chain]
+    all_polymer = atoms[polymer]
+    for c in dict.fromkeys(all_polymer.chain.tolist()):
+        # residues are delimited within the chain's own atoms, as for the chosen chain's protein
+        poly = all_polymer[all_polymer.chain == c]
+        rows = residue_starts(poly)
+        stops = np.append(rows[1:], len(poly))
         names, nums, icodes = poly.resname[rows], poly.resnum[rows], poly.icode[rows]
         if reference is None or reference.is_alk:
             numbering = map_chain(names, nums, icodes)
             if numbering.is_alk:
                 out[c] = KinaseChain(numbering, reference_sequence(), None)
                 continue
-        ca = atom_per_residue(poly, rows, stops[in_chain])
+        ca = atom_per_residue(poly, rows, stops)
+        if np.isfinite(ca).all(axis=1).sum() < 3:  # no trace to align (a stray atom's chain)
+            continue
         sequence = "".join(one_letter(r) for r in names)
         assignment = assign_klifs(ca, sequence, nums)
         if not assignment.is_kinase:

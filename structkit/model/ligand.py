@@ -98,7 +98,7 @@ def ligand_chemistry(inhibitor: Atoms, code: str) -> LigandChemistry:
     StructkitError
         Unknown CCD code, or structure atoms whose names the CCD entry lacks.
     """
-    from rdkit import Chem
+    from rdkit import Chem, rdBase
     from rdkit.Geometry import Point3D
 
     heavy = inhibitor.heavy
@@ -119,7 +119,8 @@ def ligand_chemistry(inhibitor: Atoms, code: str) -> LigandChemistry:
     order = {a.GetProp("_ccd_name"): a.GetIdx() for a in mol.GetAtoms()}
     mol = Chem.RenumberAtoms(mol, [order[n] for n in heavy.name.tolist()])
     try:
-        Chem.SanitizeMol(mol)
+        with rdBase.BlockLogs():  # RDKit would print its complaint about a partial ring to stderr
+            Chem.SanitizeMol(mol)
     except Exception:  # an incomplete ligand may not sanitise; keep CCD flags as they are
         mol.UpdatePropertyCache(strict=False)
     conformer = Chem.Conformer(mol.GetNumAtoms())

@@ -130,8 +130,12 @@ def attach_ligand(complex_: Complex, pose, *, keep_hydrogens: bool = False) -> C
     mol = Chem.Mol(heavy_mol)
     _sanitise(mol)
     inhibitor = _pose_atoms(pose.mol if keep_hydrogens else heavy_mol, pose.name, complex_)
+    # the receptor had no ligand of its own; the warning that its file might be cut before one is moot
+    metadata = {**complex_.metadata,
+                "warnings": [w for w in complex_.metadata.get("warnings", [])
+                             if not w.startswith("no inhibitor found")]}
     return replace(complex_, inhibitor=inhibitor, ligand=str(inhibitor.resname[0]), ligand_mol=mol,
-                   ligand_source="file")
+                   ligand_source="file", metadata=metadata)
 
 
 def _sanitise(mol) -> None:
