@@ -19,7 +19,7 @@ from structkit import __version__
 from structkit.analysis.coverage import coverage
 from structkit.analysis.features import site_features
 from structkit.analysis.mutate import mutate
-from structkit.analysis.run import run, write_table
+from structkit.analysis.run import run
 from structkit.analysis.scan import review_mutations, scan
 from structkit.analysis.trajectory import trajectory_features
 from structkit.catalogue import catalogue_ids
@@ -33,7 +33,7 @@ from structkit.io.fetch import (
 )
 from structkit.io.load import load
 from structkit.io.pymol import pymol_script
-from structkit.io.write import write_pdb
+from structkit.io.write import check_output_file, check_output_folder, write_pdb, write_table
 from structkit.model.complex import Complex
 from structkit.model.sites import site_table
 
@@ -105,8 +105,9 @@ def _each_complex(args: argparse.Namespace) -> Iterator[Complex]:
 
 
 def _check_output(path: str | None) -> None:
-    if path and not path.endswith((".csv", ".parquet")):
-        raise StructkitError(f"{path}: the output must end in .csv or .parquet")
+    """Check a table output path before computing (see :func:`check_output_file`)."""
+    if path:
+        check_output_file(path, (".csv", ".parquet"))
 
 
 def _emit_table(table: pd.DataFrame, output: str | None) -> None:
@@ -251,6 +252,8 @@ def _cmd_features(args: argparse.Namespace) -> int:
 
 
 def _cmd_mutate(args: argparse.Namespace) -> int:
+    if args.output:
+        check_output_file(args.output, (".pdb",))
     complex_ = _load_target(args)
     model = mutate(complex_, args.mutation)
     report = model.to_frame()
@@ -315,8 +318,7 @@ def _cmd_trajectory(args: argparse.Namespace) -> int:
 
 
 def _cmd_pymol(args: argparse.Namespace) -> int:
-    if not args.output.endswith(".pml"):
-        raise StructkitError(f"{args.output}: the output must end in .pml")
+    check_output_file(args.output, (".pml",))
     complex_ = _load_target(args)
     model = mutate(complex_, args.mutation) if args.mutation else None
     script, pdb = pymol_script(complex_, args.output, model)
@@ -402,9 +404,7 @@ def _cmd_ddg(args: argparse.Namespace) -> int:
     from structkit.model.mutations import parse_mutations
 
     if args.models:
-        target = Path(args.models)
-        if target.exists() and not target.is_dir():
-            raise StructkitError(f"{args.models}: -o must be a folder for the model PDB files")
+        check_output_folder(args.models)
     texts = [m.strip() for text in args.mutations for m in text.split(",") if m.strip()]
     if not texts:
         raise StructkitError("give --mutations M1,M2,...")
@@ -466,6 +466,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             last[step] = done * 10 // max(total, 1)
             print(f"{step:<12} {done}/{total}", file=sys.stderr, flush=True)
 
+    check_output_folder(args.output)
     written = run(args.output, progress=progress, abl=args.abl, workers=args.workers,
                   reuse_energies=args.reuse_energies, mirrors=args.mirror, cache=args.cache,
                   offline=args.offline)
@@ -615,6 +616,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 141
+    except OSError as exc:  # a write that failed after the checks (disk full, folder removed ...)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"structkit: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

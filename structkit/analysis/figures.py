@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -16,6 +15,7 @@ import pandas as pd
 
 from structkit.analysis.evaluation import DDG_METHOD
 from structkit.analysis.metrics import roc_curve
+from structkit.io.write import write_atomic
 from structkit.model.complex import Complex
 from structkit.model.numbering import klifs_map
 from structkit.model.sites import review_regions, review_sites
@@ -40,19 +40,12 @@ def _primary_region(site: int) -> str:
 
 def save_figure(fig, path: str | os.PathLike) -> Path:
     """Save a figure as PNG atomically, with no timestamp or software metadata."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(fd)
     try:
-        fig.savefig(tmp, format="png", dpi=110, metadata={"Software": None}, bbox_inches="tight")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        return write_atomic(path, lambda tmp: fig.savefig(tmp, format="png", dpi=110,
+                                                          metadata={"Software": None},
+                                                          bbox_inches="tight"))
     finally:
         plt.close(fig)
-    return path
 
 
 def heatmap_figure(pred: pd.DataFrame):

@@ -18,7 +18,6 @@ import hashlib
 import json
 import os
 import platform
-import tempfile
 from collections.abc import Callable
 from importlib import metadata, resources
 from pathlib import Path
@@ -51,7 +50,7 @@ from structkit.energy.forcefield import record as force_field_record
 from structkit.errors import StructkitError
 from structkit.io.fetch import fetch
 from structkit.io.load import load
-from structkit.io.write import write_text_atomic
+from structkit.io.write import write_table, write_text_atomic
 
 __all__ = ["RESULT_TABLES", "run", "write_table"]
 
@@ -65,27 +64,6 @@ ATP_COMPLEX = "3LCT"
 DEFAULT_ABL = "../shared/benchmarks/abl_hauser2018"
 _PACKAGES = ["structkit", "numpy", "scipy", "pandas", "biopython", "rdkit", "biotite", "MDAnalysis",
              "matplotlib", "pyarrow", "openmm", "pdbfixer"]
-
-
-def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> None:
-    """Write a DataFrame atomically: CSV, or Parquet for a ``.parquet`` name.
-
-    The table goes to a temporary file in the same folder, renamed into place when complete, so
-    an interrupted write leaves the previous file (or none), never a partial one.
-    """
-    path = Path(path)
-    if path.suffix == ".parquet":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-        os.close(fd)
-        try:
-            frame.to_parquet(tmp, index=False)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return
-    write_text_atomic(path, frame.to_csv(index=False, lineterminator="\n", float_format="%.4g"))
 
 
 def _sha256(path: Path) -> str:

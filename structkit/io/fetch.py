@@ -27,7 +27,6 @@ import http.client
 import os
 import re
 import socket
-import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -38,6 +37,7 @@ from pathlib import Path
 
 from structkit.errors import FetchError, StructkitError, StructureFileError
 from structkit.io.read import parse_structure_bytes
+from structkit.io.write import write_bytes_atomic
 
 __all__ = [
     "DEFAULT_RCSB_URL",
@@ -171,25 +171,11 @@ def _cached(pdb_id: str, folder: Path) -> FetchResult | None:
             except StructkitError:
                 pass
             else:
-                _atomic_write(sidecar, f"{digest}  {path.name}\n".encode())
+                write_bytes_atomic(sidecar, f"{digest}  {path.name}\n".encode(), durable=True)
                 return FetchResult(pdb_id, path, "cache", digest)
         for p in (path, sidecar):
             p.unlink(missing_ok=True)
     return None
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _verify(data: bytes, pdb_id: str, label: str) -> None:
@@ -273,8 +259,9 @@ def _download(
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"{pdb_id}.{fmt}"
             digest = _sha256(data)
-            _atomic_write(path, data)
-            _atomic_write(path.with_name(path.name + ".sha256"), f"{digest}  {path.name}\n".encode())
+            write_bytes_atomic(path, data, durable=True)
+            write_bytes_atomic(path.with_name(path.name + ".sha256"), f"{digest}  {path.name}\n".encode(),
+                               durable=True)
             return FetchResult(pdb_id, path, "rcsb", digest)
         else:
             raise FetchError(
