@@ -10,12 +10,13 @@ import argparse
 import json
 import sys
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from structkit import __version__
+from structkit.analysis.batch import map_structures
 from structkit.analysis.coverage import coverage
 from structkit.analysis.features import site_features
 from structkit.analysis.mutate import mutate
@@ -35,9 +36,30 @@ from structkit.io.load import load
 from structkit.io.pymol import pymol_script
 from structkit.io.write import check_output_file, check_output_folder, write_pdb, write_table
 from structkit.model.complex import Complex
+from structkit.model.mutations import ambiguous_slash
 from structkit.model.sites import site_table
 
 __all__ = ["main"]
+
+
+def _count(n: int, noun: str, plural: str | None = None) -> str:
+    """``1 row``, ``2 rows``: a count with its noun in the right number."""
+    return f"{n} {noun if n == 1 else (plural or noun + 's')}"
+
+
+def _mutation_argument(text: str) -> str:
+    """A mutation as typed on the command line; a slash between two sites is refused.
+
+    In the review's prose ``G1202R/L1196M`` means the compound mutant, but on a command line it
+    reads as much like "either"; the user is asked to write ``+`` (or to list them separately).
+    """
+    if ambiguous_slash(text):
+        joined = "+".join(t.strip() for t in text.split("/"))
+        raise StructkitError(
+            f"{text}: a slash between two sites is ambiguous; write {joined} for one compound mutant, "
+            "or give the mutations separately"
+        )
+    return text
 
 
 def _add_source_options(parser: argparse.ArgumentParser) -> None:
@@ -63,9 +85,16 @@ def _add_ligand_options(parser: argparse.ArgumentParser) -> None:
     _add_source_options(parser)
 
 
+def _add_strict_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--strict", action="store_true",
+                        help="stop at the first structure that fails (default: process the others, "
+                             "list the failures, exit 1)")
+
+
 def _add_structure_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("targets", nargs="*", metavar="ID|PATH", help="PDB IDs or structure files")
     parser.add_argument("--all", action="store_true", help="every entry of the catalogue")
+    _add_strict_option(parser)
     _add_ligand_options(parser)
 
 
@@ -87,21 +116,54 @@ def _load_target(args: argparse.Namespace) -> Complex:
     return load(args.target, **_load_options(args))
 
 
-def _each_complex(args: argparse.Namespace) -> Iterator[Complex]:
-    """Load every target; with several, report a failure in one line and go on, then fail."""
+def _batch(args: argparse.Namespace, fn, progress=None) -> tuple[list, str | None]:
+    """``fn`` over every target with the one batch policy of the command line.
+
+    The good inputs are processed and each failure is printed as one line as it happens; the
+    command then writes what succeeded and exits 1 (see :func:`_finish`). ``--strict`` stops at
+    the first failure; a single target fails as itself.
+
+    Returns
+    -------
+    results : list
+        ``fn``'s results for the targets that succeeded.
+    summary : str or None
+        ``"k of n structures failed: ..."``, None when all succeeded.
+    """
     targets = _ids(args, "targets")
     options = _load_options(args, len(targets))
-    failures = []
-    for target in targets:
-        try:
-            yield load(target, **options)
-        except StructkitError as exc:
-            if len(targets) == 1:
-                raise
-            print(f"structkit: error: {exc}", file=sys.stderr)
-            failures.append(target)
-    if failures:
-        raise StructkitError(f"{len(failures)} of {len(targets)} structures failed: {', '.join(failures)}")
+    failures: dict[str, str] | None = None if args.strict or len(targets) == 1 else {}
+    reported: set[str] = set()
+
+    def report(k: int, n: int, entry: str) -> None:
+        if failures and entry in failures and entry not in reported:
+            reported.add(entry)
+            _end_progress_line()
+            print(f"structkit: error: {failures[entry]}", file=sys.stderr)
+        if progress:
+            progress(k, n, entry)
+
+    results = map_structures(targets, fn, progress=report, failures=failures, **options)
+    return results, _failure_summary(failures, len(targets))
+
+
+def _failure_summary(failures: dict[str, str] | None, n_targets: int) -> str | None:
+    if not failures:
+        return None
+    return f"{len(failures)} of {_count(n_targets, 'structure')} failed: {', '.join(failures)}"
+
+
+def _finish(summary: str | None) -> int:
+    """Exit status of a batch command: 1 with the summary line when some structures failed."""
+    if summary is None:
+        return 0
+    print(f"structkit: error: {summary}", file=sys.stderr)
+    return 1
+
+
+def _end_progress_line() -> None:
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
 
 
 def _check_output(path: str | None) -> None:
@@ -114,7 +176,7 @@ def _emit_table(table: pd.DataFrame, output: str | None) -> None:
     """Write the table to OUTPUT (CSV or Parquet), or print it as CSV."""
     if output:
         write_table(table, output)
-        print(f"wrote {len(table)} rows to {output}")
+        print(f"wrote {_count(len(table), 'row')} to {output}")
     else:
         print(table.to_csv(index=False, lineterminator="\n", float_format="%.4g"), end="")
 
@@ -158,7 +220,8 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
         if len(ids) == 1:
             raise StructkitError(next(iter(errors.values())))
         raise StructkitError(
-            f"{len(errors)} of {len(ids)} entries could not be fetched: {', '.join(errors)}"
+            f"{len(errors)} of {_count(len(ids), 'entry', 'entries')} could not be fetched: "
+            f"{', '.join(errors)}"
         )
     return 0
 
@@ -177,8 +240,8 @@ def _format_info(s: dict) -> str:
         numbering = "the file's author numbering; no reference, so no mutations are read"
     else:
         numbering = f"numbering of {s['reference']} by {s['numbering']}"
-    ligand_source = f", {s['n_ligand_atoms']} heavy atoms, chemistry from {s['ligand_source']}" if s[
-        "ligand"] else ""
+    ligand_source = (f", {_count(s['n_ligand_atoms'], 'heavy atom')}, chemistry from {s['ligand_source']}"
+                     if s["ligand"] else "")
     lines = [
         f"{s['pdb_id'] or '-'}  {s['source']} ({s['format']}{res})",
         f"  kinase      {s['kinase'] or 'unnamed protein kinase'}; gatekeeper {s['gatekeeper'] or 'missing'}",
@@ -188,8 +251,9 @@ def _format_info(s: dict) -> str:
         f"({s['n_residues']} with coordinates, {numbering})",
         f"  gaps        {gaps}",
         f"  mutations   {', '.join(s['mutations']) or 'none (wild type)'}",
-        f"  altlocs     {s['n_altloc_atoms']} atom records with alternate locations",
-        f"  missing     {s['n_residues_missing_atoms']} residues lack template atoms"
+        f"  altlocs     {_count(s['n_altloc_atoms'], 'atom record')} with alternate locations",
+        f"  missing     {_count(s['n_residues_missing_atoms'], 'residue')} "
+        + ("lacks" if s['n_residues_missing_atoms'] == 1 else "lack") + " template atoms"
         + (f" ({missing_text})" if missing_text else ""),
         f"  waters      {s['n_waters']}; additives: {', '.join(s['additives']) or 'none'}",
     ]
@@ -198,15 +262,16 @@ def _format_info(s: dict) -> str:
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
-    summaries = []
-    for complex_ in _each_complex(args):
+    def one(complex_: Complex) -> dict:
         summary = complex_.summary()
-        summaries.append(summary)
         if not args.json:
-            print(_format_info(summary))
+            print(_format_info(summary), flush=True)
+        return summary
+
+    summaries, failed = _batch(args, one)
     if args.json:
         print(json.dumps(summaries, indent=2))
-    return 0
+    return _finish(failed)
 
 
 def _parse_site_list(text: str | None) -> list[int] | None:
@@ -220,43 +285,46 @@ def _parse_site_list(text: str | None) -> list[int] | None:
 
 def _cmd_sites(args: argparse.Namespace) -> int:
     sites = _parse_site_list(args.sites)
-    frames = []
-    for complex_ in _each_complex(args):
+    def one(complex_: Complex) -> pd.DataFrame:
         frame = site_table(complex_, sites)
-        frames.append(frame)
         if not (args.json or args.csv):
             drug = f" ({complex_.drug})" if complex_.drug else ""
             print(f"{complex_.pdb_id or complex_.source}  chain {complex_.chain}  "
                   f"inhibitor {complex_.ligand or 'none'}{drug}")
-            print(frame.drop(columns="pdb_id").to_string(index=False))
-            print()
+            print(frame.drop(columns="pdb_id").to_string(index=False, na_rep="-"))
+            print(flush=True)
+        return frame
+
+    frames, failed = _batch(args, one)
+    if not frames:
+        return _finish(failed)
     table = pd.concat(frames, ignore_index=True)
     if args.json:
         print(table.to_json(orient="records", indent=2))
     elif args.csv:
         print(table.to_csv(index=False, lineterminator="\n"), end="")
-    return 0
+    return _finish(failed)
 
 
 def _cmd_features(args: argparse.Namespace) -> int:
     sites = _parse_site_list(args.sites)
     _check_output(args.output)
-    targets = _ids(args, "targets")
-    progress = _progress_line()
-    frames = []
-    for k, complex_ in enumerate(_each_complex(args), start=1):
-        frames.append(site_features(complex_, sites))
-        progress(k, len(targets), complex_.pdb_id or str(complex_.source))
-    _emit_table(pd.concat(frames, ignore_index=True), args.output)
-    return 0
+    frames, failed = _batch(args, lambda complex_: site_features(complex_, sites), progress=_progress_line())
+    if frames:
+        _emit_table(pd.concat(frames, ignore_index=True), args.output)
+    return _finish(failed)
 
 
 def _cmd_mutate(args: argparse.Namespace) -> int:
     if args.output:
         check_output_file(args.output, (".pdb",))
     complex_ = _load_target(args)
-    model = mutate(complex_, args.mutation)
+    model = mutate(complex_, _mutation_argument(args.mutation))
     report = model.to_frame()
+    for row in report.itertuples(index=False):
+        if row.from_residue == row.to_residue:
+            print(f"structkit: note: {row.pdb_id} already carries {row.to_residue}{row.site}; the model "
+                  "repacks the structure's own residue", file=sys.stderr)
     if args.output:
         remarks = [f"structkit mutant model of {complex_.pdb_id or complex_.source}: {model.mutation}",
                    "side chains: Dunbrack bbind02 rotamers, best by van der Waals overlap"]
@@ -275,9 +343,9 @@ def _cmd_mutate(args: argparse.Namespace) -> int:
             print(f"  best rotamer      #{row.best_rotamer} (frequency {row.best_rotamer_frequency:.3f};"
                   f" chi {row.best_chis or '-'})")
             print(f"  inhibitor clash   max overlap {row.inhibitor_max_overlap_A:.2f} A, "
-                  f"{row.inhibitor_clash_pairs} pairs over 0.4 A")
+                  f"{_count(row.inhibitor_clash_pairs, 'pair')} over 0.4 A")
             print(f"  protein strain    max overlap {row.protein_max_overlap_A:.2f} A, "
-                  f"{row.protein_clash_pairs} pairs over 0.4 A")
+                  f"{_count(row.protein_clash_pairs, 'pair')} over 0.4 A")
             print(f"  side-chain volume {row.sidechain_volume_wt_A3:.0f} -> "
                   f"{row.sidechain_volume_mut_A3:.0f} A^3 ({row.volume_change_A3:+.0f})")
             if row.clashing_atom_pairs:
@@ -288,16 +356,22 @@ def _cmd_mutate(args: argparse.Namespace) -> int:
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
-    mutations = list(args.mutations or [])
+    mutations = [_mutation_argument(m.strip()) for text in args.mutations or [] for m in text.split(",")
+                 if m.strip()]
     if args.review:
         mutations += review_mutations()
     if not mutations:
         raise StructkitError("give --mutations M ... or --review")
     _check_output(args.output)
     targets = _ids(args, "targets")
-    table = scan(targets, mutations, progress=_progress_line(), **_load_options(args, len(targets)))
-    _emit_table(table, args.output)
-    return 0
+    failures: dict[str, str] | None = None if args.strict or len(targets) == 1 else {}
+    table = scan(targets, mutations, progress=_timed_progress("mutant models"), failures=failures,
+                 **_load_options(args, len(targets)))
+    for message in (failures or {}).values():
+        print(f"structkit: error: {message}", file=sys.stderr)
+    if len(table):
+        _emit_table(table, args.output)
+    return _finish(_failure_summary(failures, len(targets)))
 
 
 def _cmd_trajectory(args: argparse.Namespace) -> int:
@@ -320,7 +394,7 @@ def _cmd_trajectory(args: argparse.Namespace) -> int:
 def _cmd_pymol(args: argparse.Namespace) -> int:
     check_output_file(args.output, (".pml",))
     complex_ = _load_target(args)
-    model = mutate(complex_, args.mutation) if args.mutation else None
+    model = mutate(complex_, _mutation_argument(args.mutation)) if args.mutation else None
     script, pdb = pymol_script(complex_, args.output, model)
     print(f"wrote {script} and {pdb}; open with: pymol {script}")
     return 0
@@ -328,7 +402,8 @@ def _cmd_pymol(args: argparse.Namespace) -> int:
 
 def _cmd_pocket(args: argparse.Namespace) -> int:
     records = []
-    for complex_ in _each_complex(args):
+    complexes, failed = _batch(args, lambda complex_: complex_)
+    for complex_ in complexes:
         table = complex_.pocket()
         name = str(complex_.pdb_id or complex_.source)
         if args.json:
@@ -351,7 +426,7 @@ def _cmd_pocket(args: argparse.Namespace) -> int:
         print()
     if args.json:
         print(json.dumps(records, indent=2))
-    return 0
+    return _finish(failed)
 
 
 def _cmd_coverage(args: argparse.Namespace) -> int:
@@ -367,7 +442,7 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
         if part.empty:
             continue
         label = "reported resistant" if relation == "resistant" else "reported covering"
-        print(f"{label} ({part['drug'].nunique()} drugs):")
+        print(f"{label} ({_count(part['drug'].nunique(), 'drug')}):")
         for row in part.itertuples(index=False):
             ic50 = f"  IC50 {row.ic50_nM:g} nM" if row.ic50_nM == row.ic50_nM else ""
             refs = f"  refs {row.refs.replace(';', ',')}" if row.refs else ""
@@ -405,7 +480,7 @@ def _cmd_ddg(args: argparse.Namespace) -> int:
 
     if args.models:
         check_output_folder(args.models)
-    texts = [m.strip() for text in args.mutations for m in text.split(",") if m.strip()]
+    texts = [_mutation_argument(m.strip()) for text in args.mutations for m in text.split(",") if m.strip()]
     if not texts:
         raise StructkitError("give --mutations M1,M2,...")
     complex_ = load(args.target, keep_hydrogens=True, **_load_options(args))
@@ -415,8 +490,9 @@ def _cmd_ddg(args: argparse.Namespace) -> int:
     mutations = [str(m) for text in texts
                  for m in parse_mutations(text, strict=True, reference=complex_.reference).mutations]
     workers = min(args.workers or default_workers(), len(mutations))
-    print(f"structkit ddg: {len(mutations)} mutation(s) on {workers} worker(s): about 1-2 s per mutation "
-          "and core for a kinase domain, plus 10-20 s once to protonate a crystal structure", file=sys.stderr)
+    print(f"structkit ddg: {_count(len(mutations), 'mutation')} on {_count(workers, 'worker')}: about 1-2 s "
+          "per mutation and core for a kinase domain, plus 10-20 s once to protonate a crystal structure",
+          file=sys.stderr)
     table = ddg(complex_, mutations, workers=workers, models=args.models, use_cache=not args.no_cache,
                 progress=_timed_progress("mutations"), cache=args.cache)
     failed = table[table["status"] != "ok"]
@@ -441,7 +517,7 @@ def _cmd_benchmark(args: argparse.Namespace) -> int:
                           progress=_timed_progress("pairs"))
     if args.output:
         write_table(table, args.output)
-        print(f"wrote {len(table)} rows to {args.output}")
+        print(f"wrote {_count(len(table), 'row')} to {args.output}")
     metrics = benchmark_metrics(table)
     skipped = table[table["status"] != "ok"]
     print(f"ABL1 benchmark (Hauser 2018): {int((table['status'] == 'ok').sum())} of {len(table)} pairs "
@@ -470,7 +546,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     written = run(args.output, progress=progress, abl=args.abl, workers=args.workers,
                   reuse_energies=args.reuse_energies, mirrors=args.mirror, cache=args.cache,
                   offline=args.offline)
-    print(f"wrote {len(written)} files to {args.output}")
+    print(f"wrote {_count(len(written), 'file')} to {args.output}")
     return 0
 
 
@@ -526,9 +602,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("scan", help="model many mutations in many structures")
     p.add_argument("targets", nargs="*", metavar="ID|PATH", help="PDB IDs or structure files")
     p.add_argument("--all", action="store_true", help="every entry of the catalogue")
-    p.add_argument("--mutations", nargs="+", metavar="M", help="mutations to model")
+    p.add_argument("--mutations", nargs="+", metavar="M1,M2",
+                   help="mutations to model (space- or comma-separated; compound with +)")
     p.add_argument("--review", action="store_true", help="every substitution the review names")
     p.add_argument("-o", "--output", metavar="FILE", help="write FILE.csv or FILE.parquet")
+    _add_strict_option(p)
     _add_ligand_options(p)
     p.set_defaults(func=_cmd_scan)
 
@@ -592,11 +670,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    """Warnings about the user's input as one line each; others as Python prints them."""
-    if issubclass(category, StructureWarning):
-        print(f"structkit: warning: {message}", file=sys.stderr)
-    else:
-        print(warnings.formatwarning(message, category, filename, lineno, line), end="", file=sys.stderr)
+    """Every warning as one line (structkit's own and those of the libraries it calls)."""
+    text = " ".join(str(message).split())
+    print(f"structkit: warning: {text}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -169,6 +169,7 @@ def test_mirror_before_rcsb_any_case_and_gzip(server, cache, tmp_path, monkeypat
     upper = tmp_path / "mirror_a"
     upper.mkdir()
     (upper / "4CTB.CIF.GZ").write_bytes(gzip.compress((SHARED / "4ctb.cif").read_bytes()))
+    (tmp_path / "empty").mkdir()  # searched first, holds nothing
     monkeypatch.setenv("STRUCTKIT_MIRROR", os.pathsep.join([str(tmp_path / "empty"), str(upper)]))
     result = fetch("4ctb", cache=cache, base_url=url, **FAST)
     assert result.origin == "mirror" and result.path == upper / "4CTB.CIF.GZ"
@@ -214,3 +215,48 @@ def test_cli_fetch_from_loopback_server_shows_progress(server, cache):
     lines = proc.stdout.splitlines()
     assert [line.split("\t")[0] for line in lines] == ["[1/3] 4CLI", "[2/3] 4CLJ", "[3/3] 5A9U"]
     assert all("\trcsb\t" in line for line in lines)
+
+
+# --- mirror folders: a missing one is named, relative ones are taken from the current folder ---
+
+def test_missing_mirror_folder_is_named(tmp_path):
+    from structkit.io.fetch import mirror_dirs
+
+    with pytest.raises(FetchError, match=r"^mirror folder /does/not/exist does not exist$"):
+        mirror_dirs(["/does/not/exist"])
+    a_file = tmp_path / "f"
+    a_file.write_text("")
+    with pytest.raises(FetchError, match="is a file, not a folder"):
+        fetch("2XP2", mirrors=[a_file], offline=True)
+
+
+def test_missing_mirror_in_the_environment_is_named(monkeypatch, tmp_path):
+    from structkit.io.fetch import mirror_dirs
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("STRUCTKIT_MIRROR", f"{SHARED}{os.pathsep}../shared/structures")
+    expected = (r"STRUCTKIT_MIRROR folder \.\./shared/structures does not exist "
+                rf"\(relative paths are taken from the current folder, {tmp_path}\)")
+    with pytest.raises(FetchError, match=expected):
+        mirror_dirs()
+
+
+def test_relative_mirror_in_the_environment_is_taken_from_the_current_folder(monkeypatch):
+    from structkit.io.fetch import mirror_label
+
+    monkeypatch.chdir(SHARED.parent)
+    monkeypatch.setenv("STRUCTKIT_MIRROR", "structures")
+    found = fetch("2XP2", offline=True)
+    assert found.origin == "mirror" and found.path.resolve() == (SHARED / "2xp2.pdb").resolve()
+    # the label is the same for the absolute and the relative spelling
+    assert mirror_label("structures") == mirror_label(SHARED) == "structures"
+
+
+def test_cli_names_the_missing_mirror():
+    from tests.test_cli import assert_one_line_error, run
+
+    proc = run("info", "2XP2", "--mirror", "/does/not/exist")
+    assert_one_line_error(proc, "mirror folder /does/not/exist does not exist")
+    assert "use --mirror" not in proc.stderr
+    proc = run("info", "2XP2", env_extra={"STRUCTKIT_MIRROR": "no/such/mirror"})
+    assert_one_line_error(proc, "STRUCTKIT_MIRROR folder no/such/mirror does not exist")

@@ -9,7 +9,11 @@ from tests.conftest import REPO, SHARED
 
 
 def test_walkthrough_notebook_executes(monkeypatch):
-    monkeypatch.setenv("STRUCTKIT_MIRROR", str(SHARED))
+    # the README's own setting, relative to the repository root, while Jupyter starts the kernel in
+    # the notebook's folder (the new user's failure: the mirror was looked for from there)
+    monkeypatch.chdir(REPO)
+    monkeypatch.setenv("STRUCTKIT_MIRROR", "../shared/structures")
+    assert (REPO / "../shared/structures").resolve() == SHARED.resolve()
     path = REPO / "scripts" / "notebooks" / "walkthrough.ipynb"
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(notebook, timeout=300, kernel_name="python3",

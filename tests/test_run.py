@@ -92,3 +92,16 @@ def test_interrupted_write_keeps_the_previous_table(tmp_path, monkeypatch):
         pass
     assert target.read_text() == "a\n1\n"
     assert [p.name for p in tmp_path.iterdir()] == ["t.csv"]
+
+
+def test_manifest_records_the_mirror_however_given(tmp_path, monkeypatch):
+    # the new user's case: STRUCTKIT_MIRROR from the environment was not recorded at all
+    from structkit.analysis.run import _manifest
+
+    monkeypatch.chdir(REPO)
+    given = _manifest(tmp_path, {"mirrors": [SHARED], "offline": True}, {})
+    monkeypatch.setenv("STRUCTKIT_MIRROR", "../shared/structures")
+    from_environment = _manifest(tmp_path, {"offline": True}, {})
+    assert given["mirrors"] == from_environment["mirrors"] == ["../shared/structures"]
+    assert given["command"] == from_environment["command"] == "structkit run --mirror ../shared/structures"
+    assert given["inputs"] == from_environment["inputs"]

@@ -146,8 +146,17 @@ def _metric_row(method, validation, subset, y, scores, permuted=None, note="") -
             "ci_high": hi, "p_permutation": p, "note": note}
 
 
-def evaluate(joined: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def evaluate(joined: pd.DataFrame,
+             progress: Callable[[int, int], None] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Metrics of the model and the baselines, and the out-of-fold predictions.
+
+    Parameters
+    ----------
+    joined : DataFrame
+        The join of reported coverage and structure features (:func:`structkit.analysis.relate.join`).
+    progress : callable, optional
+        ``progress(done, total)`` after each step (cross-validations, pooled metrics with their
+        permutation tests, each drug and region subset).
 
     Returns
     -------
@@ -158,6 +167,18 @@ def evaluate(joined: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         One row per sample: drug, mutation, y, the two cross-validated risks and the baseline scores.
     """
     samples = labelled_samples(joined)
+    subsets = [(f"drug: {d}", samples["drug"] == d) for d in sorted(set(samples["drug"]))]
+    regions = sorted({r for rs in samples["regions"] for r in rs.split(";") if r})
+    split = samples["regions"].str.split(";")
+    subsets += [(f"region: {r}", split.map(lambda rs, r=r: r in rs)) for r in regions]
+    total = 4 + len(subsets)
+    done = [0]
+
+    def step() -> None:
+        done[0] += 1
+        if progress is not None:
+            progress(done[0], total)
+
     y = samples["y"].to_numpy()
     rows = []
     oof = samples[["drug", "mutation", "reported", "y", "regions"]].copy()
@@ -165,11 +186,13 @@ def evaluate(joined: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         oof[scheme] = cross_validate(samples, scheme)
     for name, score_fn in BASELINES.items():
         oof[name] = score_fn(samples)
+    step()
     methods = [("logistic model", s, s) for s in ("leave-one-drug-out", "leave-one-site-out")] + \
         [(name, "none (no fitting)", name) for name in BASELINES]
     drugs = samples["drug"].to_numpy()
     for method, validation, column in methods:
         rows.append(_mean_over_drugs_row(method, validation, y, oof[column].to_numpy(dtype=float), drugs))
+    step()
     for scheme in ("leave-one-drug-out", "leave-one-site-out"):
         rows.append(_metric_row("logistic model", scheme, "all", y, oof[scheme].to_numpy(dtype=float),
                                 permuted=lambda yy, s=scheme: _permuted_cv_auc(samples, s, yy)))
@@ -177,6 +200,7 @@ def evaluate(joined: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         scores = oof[name].to_numpy(dtype=float)
         rows.append(_metric_row(name, "none (no fitting)", "all", y, scores,
                                 permuted=lambda yy, s=scores: roc_auc(yy, s)))
+    step()
     # sensitivity: the same, with the labels that rest only on class statements (no permutations)
     wide = labelled_samples(joined, include_class_only=True)
     if len(wide) > len(samples):
@@ -190,10 +214,7 @@ def evaluate(joined: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                                     note=note))
     # per drug and per region, on the pooled out-of-fold risks; the permutation test shuffles the
     # labels within the subset against those fixed risks (the models are not refitted)
-    subsets = [(f"drug: {d}", samples["drug"] == d) for d in sorted(set(samples["drug"]))]
-    regions = sorted({r for rs in samples["regions"] for r in rs.split(";") if r})
-    split = samples["regions"].str.split(";")
-    subsets += [(f"region: {r}", split.map(lambda rs, r=r: r in rs)) for r in regions]
+    step()
     for label, mask in subsets:
         mask = np.asarray(mask, dtype=bool)
         for method, validation, column in [("logistic model", s, s) for s in
@@ -203,6 +224,7 @@ def evaluate(joined: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             ok = ~np.isnan(scores)
             rows.append(_metric_row(method, validation, label, y[mask], scores,
                                     permuted=lambda yy, sc=scores[ok]: roc_auc(yy, sc)))
+        step()
     return pd.DataFrame(rows, columns=METRIC_COLUMNS), oof
 
 

@@ -58,7 +58,7 @@ from structkit.model.numbering import klifs_region_of
 from structkit.model.pocket import SUBPOCKETS, pocket_centres, subpocket_anchors
 from structkit.model.polar import protein_polar_atoms
 from structkit.model.residues import MODIFIED_PARENT
-from structkit.model.sites import regions_of, site_klifs_positions, site_numbers
+from structkit.model.sites import klifs_column, regions_of, site_klifs_positions, site_numbers
 
 __all__ = [
     "CONTACT_CUTOFFS",
@@ -114,7 +114,7 @@ class FeatureContext:
     @classmethod
     def build(cls, complex_: Complex, sites: Sequence[int] | None = None) -> FeatureContext:
         """Prepare the topology of ``complex_`` for the given UniProt sites (default: review sites)."""
-        sites, _ = site_numbers(complex_, None if sites is None else list(sites))
+        sites, _ = site_numbers(complex_, sites)
         for s in sites:
             if not complex_.reference.residue(int(s)) and complex_.residues.index_of(int(s)) < 0:
                 name = complex_.kinase or "the"
@@ -343,7 +343,7 @@ def site_features(complex_: Complex, sites: Sequence[int] | None = None) -> pd.D
     _, alk_sites = site_numbers(complex_, list(ctx.sites))
     frame["review_regions"] = [";".join(regions_of(a)) if a is not None else "" for a in alk_sites]
     positions = site_klifs_positions(complex_, ctx.sites)
-    frame["klifs_position"] = positions
+    frame["klifs_position"] = klifs_column(positions)
     frame["klifs_region"] = [klifs_region_of(int(p)) for p in positions]
     for name in _NUMERIC:
         frame[name] = values[name]
@@ -360,6 +360,7 @@ def feature_table(
     sites: Sequence[int] | None = None,
     *,
     progress: Callable[[int, int, str], None] | None = None,
+    failures: dict[str, str] | None = None,
     **load_options,
 ) -> pd.DataFrame:
     """Feature table of many structures (one row per structure and site).
@@ -372,6 +373,9 @@ def feature_table(
         UniProt numbers (default: every review site).
     progress : callable, optional
         ``progress(done, total, id)`` after each structure.
+    failures : dict, optional
+        Collect the structures that fail here and go on (see
+        :func:`~structkit.analysis.batch.map_structures`); by default the first failure stops.
     **load_options
         Passed to :func:`structkit.load`.
 
@@ -380,7 +384,8 @@ def feature_table(
     DataFrame
         Columns :data:`FEATURE_COLUMNS`.
     """
-    frames = map_structures(ids, lambda c: site_features(c, sites), progress=progress, **load_options)
+    frames = map_structures(ids, lambda c: site_features(c, sites), progress=progress, failures=failures,
+                            **load_options)
     if not frames:
         return pd.DataFrame(columns=FEATURE_COLUMNS)
     return pd.concat(frames, ignore_index=True)

@@ -15,10 +15,13 @@ import pandas as pd
 
 from structkit.analysis.evaluation import DDG_METHOD
 from structkit.analysis.metrics import roc_curve
+from structkit.analysis.predictions import RESISTANT_KCAL
 from structkit.io.write import write_atomic
 from structkit.model.complex import Complex
 from structkit.model.numbering import klifs_map
 from structkit.model.sites import review_regions, review_sites
+
+DDG_COLOUR_CAP = 5.0  # kcal/mol: larger estimates share the darkest colour
 
 __all__ = ["abl_scatter_figure", "distance_figure", "heatmap_figure", "pocket_map_figure", "roc_figure",
            "saturation_figure",
@@ -26,7 +29,7 @@ __all__ = ["abl_scatter_figure", "distance_figure", "heatmap_figure", "pocket_ma
 
 REGION_COLOURS = {
     "solvent front": "#d62728", "gatekeeper": "#ff7f0e", "hinge": "#8c564b", "DFG": "#9467bd",
-    "N-terminal to αC-helix": "#2ca02c", "C-terminal to αC-helix": "#17becf",
+    "N-terminal to αC-helix": "#2ca02c", "αC-helix": "#393b79", "C-terminal to αC-helix": "#17becf",
     "glycine-rich loop": "#bcbd22", "ribose-binding pocket": "#e377c2", "ATP-binding pocket": "#1f77b4",
 }
 
@@ -49,27 +52,38 @@ def save_figure(fig, path: str | os.PathLike) -> Path:
 
 
 def heatmap_figure(pred: pd.DataFrame):
-    """Site x drug heatmap of the model's risk for single substitutions, with the reported coverage."""
-    single = pred[~pred["mutation"].str.contains(r"\+") & pred["risk"].notna()]
+    """Mutation x drug heatmap of the ddG estimate for single substitutions, with the reported coverage.
+
+    The colour is the ddG itself (kcal/mol), diverging at the 1.36 kcal/mol resistance threshold
+    (a tenfold loss of affinity) over the data's own range, capped at 5 kcal/mol so that a few
+    very large values do not wash the rest out; the marks are the review's statements.
+    """
+    from matplotlib.colors import TwoSlopeNorm
+
+    single = pred[~pred["mutation"].str.contains(r"\+") & pred["ddg"].notna()]
     drugs = list(dict.fromkeys(single["drug"]))
     mutations = sorted(set(single["mutation"]), key=lambda m: (int("".join(c for c in m if c.isdigit())), m))
     grid = np.full((len(mutations), len(drugs)), np.nan)
     marks = {"resistant": "R", "covered": "C", "conflict": "!"}
     fig, ax = plt.subplots(figsize=(1.1 * len(drugs) + 3, 0.32 * len(mutations) + 1.5))
     for row in single.itertuples(index=False):
-        i, j = mutations.index(row.mutation), drugs.index(row.drug)
-        grid[i, j] = row.risk
-    image = ax.imshow(grid, cmap="RdYlBu_r", vmin=0, vmax=1, aspect="auto")
+        grid[mutations.index(row.mutation), drugs.index(row.drug)] = row.ddg
+    norm = TwoSlopeNorm(vcenter=RESISTANT_KCAL, vmin=min(float(np.nanmin(grid)), 0.0) - 0.1,
+                        vmax=max(min(float(np.nanmax(grid)), DDG_COLOUR_CAP), RESISTANT_KCAL + 0.5))
+    image = ax.imshow(grid, cmap="RdBu_r", norm=norm, aspect="auto")
     for row in single.itertuples(index=False):
         mark = marks.get(row.reported, "")
         if mark:
-            ax.text(drugs.index(row.drug), mutations.index(row.mutation), mark, ha="center", va="center",
-                    fontsize=8, fontweight="bold")
+            i, j = mutations.index(row.mutation), drugs.index(row.drug)
+            strong = abs(norm(grid[i, j]) - 0.5) > 0.35  # white on the darkest cells
+            ax.text(j, i, mark, ha="center", va="center", fontsize=8, fontweight="bold",
+                    color="white" if strong else "black")
     ax.set_xticks(range(len(drugs)), drugs, rotation=45, ha="right")
     ax.set_yticks(range(len(mutations)), mutations, fontsize=8)
-    ax.set_title("Risk of resistance from the ddG estimate (colour) and the review's report\n"
+    ax.set_title("ddG estimate (colour) and the review's report\n"
                  "(R resistant, C covered, ! conflicting statements)", fontsize=10)
-    fig.colorbar(image, ax=ax, label="risk")
+    bar = fig.colorbar(image, ax=ax, extend="max" if np.nanmax(grid) > DDG_COLOUR_CAP else "neither")
+    bar.set_label(f"ddG (kcal/mol); resistant above {RESISTANT_KCAL}")
     return fig
 
 
@@ -94,7 +108,7 @@ def roc_figure(oof: pd.DataFrame, metrics: pd.DataFrame):
     ax.set_xlabel("false-positive rate (covered called resistant)")
     ax.set_ylabel("true-positive rate (resistant called resistant)")
     ax.set_title(f"Reported coverage vs structure (n = {len(y)})", fontsize=10)
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=1, frameon=False)
     return fig
 
 
@@ -137,46 +151,60 @@ def pocket_map_figure(complex_: Complex):
     lig = project(complex_.inhibitor.heavy.coords)
     ax.scatter(lig[:, 0], lig[:, 1], s=14, color="dimgrey", label=f"{complex_.ligand} ({complex_.drug})",
                zorder=2)
+    drawn = set()
     for site in review_sites():
         if site not in ca:
             continue
         x, y = project(ca[site])
         region = _primary_region(site)
+        drawn.add(region)
         ax.scatter([x], [y], s=70, color=REGION_COLOURS.get(region, "black"), edgecolor="black", zorder=3)
         ax.annotate(str(site), (x, y), textcoords="offset points", xytext=(5, 4), fontsize=8)
-    for region, colour in REGION_COLOURS.items():
-        ax.scatter([], [], color=colour, label=region, s=40)
+    for region in [*REGION_COLOURS, *sorted(drawn - set(REGION_COLOURS))]:
+        if region in drawn:  # the legend lists every region that has a point, and no other
+            ax.scatter([], [], color=REGION_COLOURS.get(region, "black"), edgecolor="black",
+                       label=region or "no review region", s=40)
     ax.set_aspect("equal")
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_title(f"Mutation sites of the review around the inhibitor ({complex_.pdb_id}; CA atoms, "
                  "projected)", fontsize=9)
-    ax.legend(fontsize=6, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False)
     return fig
 
 
 def saturation_figure(sat: pd.DataFrame):
-    """Risk of every substitution at every KLIFS position, one panel per drug."""
+    """Risk of every substitution at every KLIFS position, one panel per drug.
+
+    The colour range is the data's 1st to 99th percentile (the steric model's risks sit in a
+    narrow band), diverging at 0.5; every position is labelled with its UniProt number.
+    """
+    from matplotlib.colors import TwoSlopeNorm
+
     drugs = list(dict.fromkeys(sat["drug"]))
     amino = sorted(set(sat["to_residue"]))
-    fig, axes = plt.subplots(len(drugs), 1, figsize=(14, 2.1 * len(drugs)), squeeze=False)
+    risks = sat["risk"].dropna().to_numpy(dtype=float)
+    low, high = np.percentile(risks, [1, 99])
+    norm = TwoSlopeNorm(vcenter=0.5, vmin=min(low, 0.49), vmax=max(high, 0.51))
+    fig, axes = plt.subplots(len(drugs), 1, figsize=(17, 3.3 * len(drugs)), squeeze=False,
+                             layout="constrained")
     image = None
+    positions = klifs_map().uniprot
     for ax, drug in zip(axes[:, 0], drugs):
         part = sat[sat["drug"] == drug]
         grid = np.full((len(amino), 85), np.nan)
         for row in part.itertuples(index=False):
             grid[amino.index(row.to_residue), row.klifs_position - 1] = row.risk
-        image = ax.imshow(grid, cmap="RdYlBu_r", vmin=0, vmax=1, aspect="auto", interpolation="nearest")
-        ax.set_yticks(range(len(amino)), amino, fontsize=5)
-        ax.set_ylabel(f"{drug}\n({part['structure'].iloc[0]})", fontsize=8)
-        ax.set_xticks([])
-    positions = klifs_map().uniprot
-    axes[-1, 0].set_xticks(range(0, 85, 4), [str(positions[k]) for k in range(0, 85, 4)], fontsize=6,
-                           rotation=90)
-    axes[-1, 0].set_xlabel("KLIFS pocket position (UniProt number)")
-    fig.colorbar(image, ax=axes[:, 0].tolist(), label="risk", shrink=0.6)
-    fig.suptitle("Saturation scan: model risk of every substitution at every pocket position", fontsize=10,
-                 y=0.92)
+        image = ax.imshow(grid, cmap="RdBu_r", norm=norm, aspect="auto", interpolation="nearest")
+        ax.set_yticks(range(len(amino)), amino, fontsize=8)
+        ax.set_ylabel(f"{drug} ({part['structure'].iloc[0]})\nsubstitution", fontsize=10)
+        ax.set_xticks(range(85), [str(positions[k]) for k in range(85)], fontsize=7, rotation=90)
+        ax.tick_params(axis="x", length=2, pad=1)
+    axes[-1, 0].set_xlabel("KLIFS pocket position 1-85 (ALK UniProt number); white: not modelled",
+                           fontsize=10)
+    bar = fig.colorbar(image, ax=axes[:, 0].tolist(), shrink=0.5, extend="both")
+    bar.set_label("risk (steric model; colours span the 1st-99th percentile)", fontsize=10)
+    fig.suptitle("Saturation scan: model risk of every substitution at every pocket position", fontsize=12)
     return fig
 
 
@@ -189,8 +217,8 @@ def abl_scatter_figure(table: pd.DataFrame, metrics: pd.DataFrame):
     lo = float(min(ok["ddg_exp"].min(), ok["ddg_pred"].min())) - 0.3
     hi = float(max(ok["ddg_exp"].max(), ok["ddg_pred"].max())) + 0.3
     ax.plot([lo, hi], [lo, hi], color="grey", lw=0.8, ls="--")
-    ax.axvline(1.36, color="black", lw=0.6, ls=":")
-    ax.axhline(1.36, color="black", lw=0.6, ls=":")
+    ax.axvline(RESISTANT_KCAL, color="black", lw=0.6, ls=":")
+    ax.axhline(RESISTANT_KCAL, color="black", lw=0.6, ls=":")
     row = metrics.iloc[0]
     ax.set_xlabel("measured ddG (kcal/mol)")
     ax.set_ylabel("structkit ddG, scale fitted leave-one-drug-out (kcal/mol)")

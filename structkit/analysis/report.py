@@ -51,8 +51,19 @@ def report_markdown(
     crystal: pd.DataFrame,
     ddg_alk: pd.DataFrame,
     ddg_atp: pd.DataFrame,
+    mirrors: list[str] = (),
 ) -> str:
-    """The report as Markdown (deterministic: no dates, fixed ordering)."""
+    """The report as Markdown (deterministic: no dates, fixed ordering).
+
+    ``mirrors`` are the local mirror folders the structures were read from, as labelled by
+    :func:`structkit.io.fetch.mirror_label`; none means the cache and the RCSB.
+    """
+    where = "provenance in `structures/catalogue.csv`"
+    if mirrors:
+        where = ", ".join(f"`{m}`" for m in mirrors) + ", provenance in its SOURCES.md and in " + \
+            "`structures/catalogue.csv`"
+    origin = "local mirror" if mirrors else "RCSB (through the download cache)"
+    command = "structkit run" + "".join(f" --mirror {m}" for m in mirrors)
     labelled_all = joined[joined["reported"].isin(["resistant", "covered"])]
     class_only = labelled_all[labelled_all["class_only"].astype(bool)]
     labelled = labelled_all[~labelled_all["class_only"].astype(bool)]
@@ -67,8 +78,7 @@ def report_markdown(
         "",
         "## Data and provenance",
         "",
-        f"- **Structures**: {len(structures)} ALK kinase-domain entries of the local mirror "
-        "(`../shared/structures`, provenance in its SOURCES.md and in `structures/catalogue.csv`), "
+        f"- **Structures**: {len(structures)} ALK kinase-domain entries of the {origin} ({where}), "
         "loaded and numbered by structkit (`structures.csv`).",
         f"- **Reported coverage**: {len(coverage)} rows (Table 2 and the running text of the review, "
         "`coverage.csv`, each with its quote and flags).",
@@ -229,7 +239,7 @@ def report_markdown(
         "## Reproduce",
         "",
         "```bash",
-        "structkit run --mirror ../shared/structures",
+        command,
         "```",
         "",
         "`manifest.json` records the checksums of every input, the package versions and the command.",

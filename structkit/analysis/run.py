@@ -48,7 +48,7 @@ from structkit.analysis.structures import structure_table
 from structkit.catalogue import catalogue, catalogue_ids
 from structkit.energy.forcefield import record as force_field_record
 from structkit.errors import StructkitError
-from structkit.io.fetch import fetch
+from structkit.io.fetch import fetch, mirror_dirs, mirror_label
 from structkit.io.load import load
 from structkit.io.write import write_table, write_text_atomic
 
@@ -71,7 +71,9 @@ def _sha256(path: Path) -> str:
 
 
 def _manifest(out: Path, load_options: dict, tables: dict[str, Path]) -> dict:
+    mirrors = mirror_dirs(load_options.get("mirrors"))
     inputs = {}
+    used = set()
     for row in catalogue():
         if row["verified"] != "yes":
             continue
@@ -81,6 +83,9 @@ def _manifest(out: Path, load_options: dict, tables: dict[str, Path]) -> dict:
         except Exception:
             continue
         inputs[row["pdb_id"]] = {"file": found.path.name, "sha256": _sha256(found.path)}
+        if found.origin == "mirror":
+            used.update(m for m in mirrors if found.path.resolve().is_relative_to(m.resolve()))
+    labels = mirror_labels([m for m in mirrors if m in used])
     data = {}
     for entry in sorted(resources.files("structkit.data").iterdir(), key=lambda p: p.name):
         if entry.name.endswith((".csv", ".fasta")):
@@ -92,14 +97,19 @@ def _manifest(out: Path, load_options: dict, tables: dict[str, Path]) -> dict:
         except metadata.PackageNotFoundError:
             versions[name] = None
     return {
-        "command": "structkit run"
-        + "".join(f" --mirror {m}" for m in load_options.get("mirrors") or []),
+        "command": "structkit run" + "".join(f" --mirror {m}" for m in labels),
+        "mirrors": labels,
         "python": platform.python_version(),
         "packages": versions,
         "inputs": {"structures": inputs, "package_data": data},
         "force_field": force_field_record(),
         "outputs": {name: _sha256(path) for name, path in tables.items()},
     }
+
+
+def mirror_labels(mirrors: list[Path]) -> list[str]:
+    """The mirror folders as manifests and reports name them (see :func:`mirror_label`), once each."""
+    return list(dict.fromkeys(mirror_label(m) for m in mirrors))
 
 
 def _read_table(path: Path) -> pd.DataFrame:
@@ -157,6 +167,7 @@ def run(
         The files written.
     """
     out = Path(output)
+    mirror_dirs(load_options.get("mirrors"))  # a missing mirror folder fails before any work
     say = progress or (lambda step, done, total: None)
 
     def step(name: str):
@@ -197,8 +208,7 @@ def run(
                           how="left")
     tables["join"] = joined
     say("evaluation", 0, 1)
-    metrics, oof = evaluate(joined)
-    say("evaluation", 1, 1)
+    metrics, oof = evaluate(joined, progress=lambda done, total: say("evaluation", done, total))
     tables["evaluation"] = metrics
     tables["out_of_fold"] = oof
     pred = ddg_predictions(ddg_alk, joined, tables["saturation"])
@@ -218,14 +228,19 @@ def run(
         "saturation.png": saturation_figure(tables["saturation"]),
         "abl_benchmark.png": abl_scatter_figure(abl_table, tables["abl_metrics"]),
     }
-    figure_paths = [save_figure(fig, out / "figures" / name) for name, fig in figures.items()]
+    figure_paths = []
+    for k, (name, fig) in enumerate(figures.items(), start=1):
+        figure_paths.append(save_figure(fig, out / "figures" / name))
+        say("figures", k, len(figures))
+    say("manifest", 0, 1)
+    manifest = _manifest(out, load_options, written)
     report = report_markdown(
         structures=tables["structures"], coverage=cov, joined=joined, metrics=metrics, model=model,
         predictions=pred, saturation=tables["saturation"], complexes=complexes, figures=list(figures),
         abl=abl_table, abl_metrics=tables["abl_metrics"], crystal=tables["crystal_check"], ddg_alk=ddg_alk,
-        ddg_atp=ddg_atp,
+        ddg_atp=ddg_atp, mirrors=manifest["mirrors"],
     )
+    say("manifest", 1, 1)
     report_path = write_text_atomic(out / "REPORT.md", report)
-    manifest_path = write_text_atomic(out / "manifest.json",
-                                      json.dumps(_manifest(out, load_options, written), indent=2) + "\n")
+    manifest_path = write_text_atomic(out / "manifest.json", json.dumps(manifest, indent=2) + "\n")
     return [*written.values(), *figure_paths, report_path, manifest_path]

@@ -10,7 +10,7 @@ from structkit.analysis.batch import map_structures
 from structkit.analysis.coverage import coverage_table
 from structkit.analysis.mutate import MUTANT_COLUMNS, mutate
 from structkit.errors import StructkitError
-from structkit.model.mutations import parse_mutations
+from structkit.model.mutations import check_mutation_syntax, parse_mutations
 
 __all__ = ["SCAN_COLUMNS", "review_mutations", "scan"]
 
@@ -39,6 +39,7 @@ def scan(
     mutations: Sequence[str],
     *,
     progress: Callable[[int, int, str], None] | None = None,
+    failures: dict[str, str] | None = None,
     **load_options,
 ) -> pd.DataFrame:
     """Model every mutation in every structure.
@@ -51,7 +52,11 @@ def scan(
         Mutations in any notation structkit parses (alternatives such as ``I1171N/S/T`` expand),
         numbered as each structure is (UniProt for ALK; the structure's own numbering otherwise).
     progress : callable, optional
-        ``progress(done, total, id)`` after each structure.
+        ``progress(done, total, label)`` after each mutant model (``label`` names the structure
+        and the mutation; ``total`` counts the structures times the mutations of the first).
+    failures : dict, optional
+        Collect the structures that fail to load here and go on (see
+        :func:`~structkit.analysis.batch.map_structures`); by default the first failure stops.
     **load_options
         Passed to :func:`structkit.load`.
 
@@ -61,6 +66,8 @@ def scan(
         Columns :data:`SCAN_COLUMNS`; a mutation that cannot be modelled in a structure (site
         without coordinates) gets a row with ``status`` saying why and NaN scores.
     """
+    for text in mutations:  # a typo is the command's error, not each structure's
+        check_mutation_syntax(text)
     parsed: dict = {}  # canonical mutations per reference: parsed once for all structures sharing it
 
     def expand(reference) -> list:
@@ -75,9 +82,13 @@ def scan(
         parsed[reference] = list(dict.fromkeys(out))
         return parsed[reference]
 
+    ids = list(dict.fromkeys(ids))
+    done = [0]  # mutant models so far
+
     def one_structure(complex_) -> list[pd.DataFrame]:
         out = []
-        for m in expand(complex_.reference):
+        todo = expand(complex_.reference)
+        for m in todo:
             try:
                 frame = mutate(complex_, m).to_frame()
                 frame["status"] = "ok"
@@ -87,10 +98,13 @@ def scan(
                     "drug": complex_.drug or "", "mutation": str(m), "status": str(exc),
                 }], columns=SCAN_COLUMNS)
             out.append(frame)
+            done[0] += 1
+            if progress:
+                label = f"{complex_.pdb_id or complex_.source} {m}"
+                progress(done[0], max(len(ids) * len(todo), done[0]), label)
         return out
 
-    frames = [f for per in map_structures(ids, one_structure, progress=progress, **load_options)
-              for f in per]
+    frames = [f for per in map_structures(ids, one_structure, failures=failures, **load_options) for f in per]
     if not frames:
         return pd.DataFrame(columns=SCAN_COLUMNS)
     return pd.concat(frames, ignore_index=True)[SCAN_COLUMNS]

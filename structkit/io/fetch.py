@@ -8,7 +8,8 @@ Sources, in order
 2. **Mirrors** (``mirrors=`` / ``--mirror DIR``, then ``STRUCTKIT_MIRROR``, a list of folders
    separated by ``os.pathsep``): flat folders holding ``ID.cif``, ``ID.pdb``, ``ID.cif.gz`` or
    ``ID.pdb.gz`` in any case, or a KLIFS download folder ``ID/complex.pdb``. Mirror files are read
-   where they are; they are never copied.
+   where they are; they are never copied. A relative mirror path is taken from the current
+   folder; a mirror folder that does not exist is an error naming it.
 3. **RCSB** (``STRUCTKIT_RCSB_URL``, default ``https://files.rcsb.org/download``): ``ID.cif.gz``,
    else ``ID.pdb.gz``.
 
@@ -48,6 +49,7 @@ __all__ = [
     "find_in_mirrors",
     "is_pdb_id",
     "mirror_dirs",
+    "mirror_label",
     "normalize_pdb_id",
 ]
 
@@ -111,11 +113,38 @@ def cache_dir(cache: str | os.PathLike | None = None) -> Path:
 
 
 def mirror_dirs(mirrors: Iterable[str | os.PathLike] | None = None) -> list[Path]:
-    """Mirror folders: those given, then those in ``STRUCTKIT_MIRROR``."""
-    out = [Path(m).expanduser() for m in (mirrors or [])]
+    """Mirror folders: those given, then those in ``STRUCTKIT_MIRROR``.
+
+    A relative path, given or in the variable, is taken from the current working folder (as any
+    path on a command line is); ``~`` is expanded.
+
+    Raises
+    ------
+    FetchError
+        A folder that does not exist or is a file, named as it was given.
+    """
+    out = [_mirror_folder(m, "mirror folder") for m in (mirrors or [])]
     env = os.environ.get("STRUCTKIT_MIRROR", "")
-    out += [Path(p).expanduser() for p in env.split(os.pathsep) if p.strip()]
+    out += [_mirror_folder(p.strip(), "STRUCTKIT_MIRROR folder") for p in env.split(os.pathsep) if p.strip()]
     return out
+
+
+def _mirror_folder(given: str | os.PathLike, what: str) -> Path:
+    path = Path(given).expanduser()
+    if path.is_dir():
+        return path
+    state = "is a file, not a folder" if path.exists() else "does not exist"
+    where = "" if path.is_absolute() else f" (relative paths are taken from the current folder, {Path.cwd()})"
+    raise FetchError(f"{what} {os.fspath(given)} {state}{where}")
+
+
+def mirror_label(folder: str | os.PathLike) -> str:
+    """How a mirror folder is recorded in manifests and reports: relative to the current folder.
+
+    The same folder gets the same label whether it was given absolute or relative, on the command
+    line or in ``STRUCTKIT_MIRROR``, so the same inputs give the same manifest.
+    """
+    return Path(os.path.relpath(Path(folder).expanduser().resolve(), Path.cwd())).as_posix()
 
 
 def find_in_mirrors(pdb_id: str, mirrors: Sequence[Path]) -> Path | None:
@@ -315,13 +344,14 @@ def fetch(
         The entry could not be found or downloaded.
     """
     pdb_id = normalize_pdb_id(pdb_id)
+    folders = mirror_dirs(mirrors)  # a mistyped mirror is an error even when the cache answers
     folder = cache_dir(cache)
     if folder.is_dir():
         _sweep_stale(folder)
         hit = _cached(pdb_id, folder)
         if hit is not None:
             return hit
-    mirror_hit = find_in_mirrors(pdb_id, mirror_dirs(mirrors))
+    mirror_hit = find_in_mirrors(pdb_id, folders)
     if mirror_hit is not None:
         return FetchResult(pdb_id, mirror_hit, "mirror")
     if offline:
@@ -356,6 +386,7 @@ def fetch_many(
     """
     results: list[FetchResult] = []
     errors: dict[str, str] = {}
+    mirror_dirs(options.get("mirrors"))  # a missing mirror folder fails once, not once per entry
     for k, pdb_id in enumerate(pdb_ids, start=1):
         try:
             result = fetch(pdb_id, **options)

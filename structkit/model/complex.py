@@ -163,7 +163,9 @@ class ResidueTable:
         return pd.DataFrame({
             "chain": self.chain, "resnum": self.resnum, "icode": self.icode,
             "resname": self.resname, "one_letter": self.one_letter, "uniprot": self.uniprot,
-            "wild_type": self.wild_type, "klifs_position": self.klifs_position,
+            "wild_type": self.wild_type,
+            "klifs_position": pd.array([int(v) if v > 0 else pd.NA for v in self.klifs_position.tolist()],
+                                       dtype="Int64"),
             "klifs_region": self.klifs_region, "n_atoms": self.stop - self.start,
             "n_altloc_atoms": self.n_altloc_atoms, "n_zero_occupancy": self.n_zero_occupancy,
             "missing_atoms": [" ".join(m) for m in self.missing_atoms],

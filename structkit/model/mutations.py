@@ -34,9 +34,17 @@ from dataclasses import dataclass, field
 
 from structkit.errors import StructkitError
 from structkit.model.numbering import Reference, reference_sequence
-from structkit.model.residues import THREE_LETTER
+from structkit.model.residues import ONE_LETTER, THREE_LETTER
 
-__all__ = ["Change", "Mutation", "MutationParse", "parse_mutation", "parse_mutations"]
+__all__ = [
+    "Change",
+    "Mutation",
+    "MutationParse",
+    "ambiguous_slash",
+    "check_mutation_syntax",
+    "parse_mutation",
+    "parse_mutations",
+]
 
 _AMINO = "ACDEFGHIKLMNPQRSTVWY"
 _TOKEN = re.compile(
@@ -132,8 +140,27 @@ def _error(text: str, why: str) -> StructkitError:
     return StructkitError(f"cannot parse mutation {text!r}: {why}")
 
 
+_HGVS_THREE = re.compile(r"(?<![A-Za-z])([A-Za-z]{3})(?=\d)|(?<=\d)([A-Za-z]{3})(?![A-Za-z])")
+
+
+def _from_hgvs(text: str) -> str:
+    """HGVS protein notation to the short form: ``p.Leu1196Met`` and ``p.L1196M`` -> ``L1196M``,
+    ``p.[Leu1196Met;Gly1202Arg]`` -> ``L1196M+G1202R``; other text is returned unchanged."""
+    s = text.strip()
+    if re.match(r"[pP]\.", s):
+        s = s[2:].strip("()")
+        if s.startswith("[") and s.endswith("]"):
+            s = s[1:-1].replace(";", "+")
+
+    def one_letter(m: re.Match) -> str:
+        code = (m.group(1) or m.group(2)).upper()
+        return ONE_LETTER.get(code, m.group(0)) if code in ONE_LETTER and code != "UNK" else m.group(0)
+
+    return _HGVS_THREE.sub(one_letter, s)
+
+
 def _normalise(text: str) -> str:
-    s = text.strip().rstrip(".,;")
+    s = _from_hgvs(text).strip().rstrip(".,;")
     s = re.sub(r"\s*([+/])\s*", r"\1", s).upper()
     return re.sub(r"(INS|DEL)(?=$|[+/])", lambda m: m.group(1).lower(), s)
 
@@ -254,6 +281,34 @@ def parse_mutations(text: str, *, strict: bool = True, reference: Reference | No
         if mutation not in mutations:
             mutations.append(mutation)
     return MutationParse(text=text, mutations=tuple(mutations), notes=tuple(notes))
+
+
+def check_mutation_syntax(text: str) -> None:
+    """Raise the parser's error for a string that is not a mutation in any numbering.
+
+    Wild types and positions are not checked (they depend on the reference sequence), so a batch
+    over several kinases can refuse a typo once, before any structure is loaded.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise _error(str(text), "empty string")
+    for part in _normalise(text).split("+"):
+        items = [i for i in part.split("/") if i]
+        if not items:
+            raise _error(text, "empty component around '+'")
+        for k, item in enumerate(items):
+            if not _TOKEN.match(item) and not (k and re.fullmatch(r"[A-Z]", item)):
+                raise _error(text, f"{item!r} is not of the form G1202R, F1174, 1151Tins or G1202del")
+
+
+def ambiguous_slash(text: str) -> bool:
+    """Whether a slash separates two different sites (``G1202R/L1196M``), not alternatives at one
+    site (``I1171N/S/T``); :func:`parse_mutations` reads the former as a compound mutation, as the
+    review's prose does."""
+    for part in _from_hgvs(text).split("+"):
+        sites = {m.group(1) for item in part.split("/") if (m := re.match(r"\s*[A-Za-z]?(\d+)", item))}
+        if len(sites) > 1:
+            return True
+    return False
 
 
 def parse_mutation(text: str, *, strict: bool = True, reference: Reference | None = None) -> Mutation:

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -26,6 +27,8 @@ from structkit.model.numbering import klifs_map, klifs_region_of
 
 __all__ = [
     "SITE_COLUMNS",
+    "as_site_list",
+    "klifs_column",
     "primary_region_of",
     "region_klifs_positions",
     "regions_of",
@@ -120,6 +123,37 @@ def site_klifs_positions(complex_: Complex, numbers) -> np.ndarray:
     return np.where(rows >= 0, res.klifs_position[np.maximum(rows, 0)], 0) if len(rows) else rows
 
 
+def klifs_column(positions) -> pd.arrays.IntegerArray:
+    """KLIFS positions as a table column: a missing value (not 0) where a residue is off the pocket."""
+    return pd.array([int(v) if v > 0 else pd.NA for v in np.asarray(positions).tolist()], dtype="Int64")
+
+
+def as_site_list(sites) -> list[int] | None:
+    """Residue numbers from what a user passes: None, one number, ``"1196"``, ``"1196,1202"``,
+    ``"L1196"``, or a sequence of numbers or such strings.
+
+    Raises
+    ------
+    StructkitError
+        Something that is not a residue number, named as given.
+    """
+    if sites is None:
+        return None
+    if isinstance(sites, (int, np.integer)):
+        return [int(sites)]
+    items = re.split(r"[\s,]+", sites.strip()) if isinstance(sites, str) else list(sites)
+    numbers = []
+    for item in items:
+        if isinstance(item, (int, np.integer)):
+            numbers.append(int(item))
+            continue
+        m = re.fullmatch(r"[A-Za-z]?(\d+)", str(item).strip())
+        if not m:
+            raise StructkitError(f"site {item!r} is not a residue number (such as 1196 or L1196)")
+        numbers.append(int(m.group(1)))
+    return numbers
+
+
 def site_numbers(complex_: Complex, sites: list[int] | None = None) -> tuple[list[int], list[int | None]]:
     """Sites in a structure's own numbering and their ALK equivalents (through KLIFS positions).
 
@@ -138,6 +172,7 @@ def site_numbers(complex_: Complex, sites: list[int] | None = None) -> tuple[lis
         ``alk_sites[i]`` is the ALK residue at the same KLIFS position as ``numbers[i]`` (the
         same number for ALK; None where the residue has no KLIFS position).
     """
+    sites = as_site_list(sites)
     if complex_.is_alk:
         chosen = list(review_sites() if sites is None else sites)
         return chosen, list(chosen)
@@ -207,6 +242,7 @@ def site_table(complex_: Complex, sites: list[int] | None = None) -> pd.DataFram
     res = complex_.residues
     rows = []
     for number, alk_site, position in zip(numbers, alk_sites, positions.tolist()):
+        # (klifs_position becomes a nullable column below: missing, not 0, off the pocket)
         wild_type = complex_.reference.residue(number)
         row = res.index_of(number)
         if not wild_type and row >= 0 and not complex_.is_alk:
@@ -233,4 +269,6 @@ def site_table(complex_: Complex, sites: list[int] | None = None) -> pd.DataFram
             "missing_atoms": " ".join(missing),
             "alk_site": alk_site if alk_site is not None else pd.NA,
         })
-    return pd.DataFrame(rows, columns=SITE_COLUMNS)
+    table = pd.DataFrame(rows, columns=SITE_COLUMNS)
+    table["klifs_position"] = klifs_column(positions)
+    return table

@@ -1,0 +1,78 @@
+"""The report's figures are legible at their saved size: colour scales span the data, legends list
+what is drawn and cover nothing, every tick label is there and large enough."""
+
+from __future__ import annotations
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+
+import structkit
+from structkit.analysis.figures import (
+    DDG_COLOUR_CAP,
+    _primary_region,
+    heatmap_figure,
+    pocket_map_figure,
+    roc_figure,
+    saturation_figure,
+)
+from structkit.analysis.predictions import RESISTANT_KCAL
+from structkit.model.sites import review_sites
+from tests.conftest import REPO, SHARED
+
+matplotlib.use("Agg")
+RESULTS = REPO / "results"
+
+
+def _table(name: str) -> pd.DataFrame:
+    return pd.read_csv(RESULTS / f"{name}.csv", keep_default_na=False, na_values=[""])
+
+
+def test_heatmap_colours_span_the_estimates():
+    pred = _table("predictions")
+    fig = heatmap_figure(pred[pred["mutation"].isin(set(_table("join")["mutation"]))])
+    norm = fig.axes[0].images[0].norm
+    shown = fig.axes[0].images[0].get_array().compressed()
+    assert norm.vcenter == RESISTANT_KCAL
+    assert norm.vmin <= shown.min() and norm.vmax >= min(shown.max(), DDG_COLOUR_CAP)
+    # the data fill the scale: no longer a 0-1 risk scale with everything in one corner of it
+    assert norm.vmax <= max(shown.max(), RESISTANT_KCAL + 0.5) + 1e-9
+    assert fig.axes[1].get_ylabel().startswith("ddG (kcal/mol)")
+
+
+def test_saturation_labels_every_position_readably():
+    fig = saturation_figure(_table("saturation"))
+    panels = [ax for ax in fig.axes if ax.images]
+    assert len(panels) == 7
+    _, height = fig.get_size_inches()
+    assert height / len(panels) >= 3.0  # 20 substitution rows per panel: >= 0.15 inch each
+    for ax in panels:
+        assert len(ax.get_xticklabels()) == 85 and len(ax.get_yticklabels()) == 20
+        assert min(t.get_fontsize() for t in ax.get_yticklabels()) >= 7
+        assert min(t.get_fontsize() for t in ax.get_xticklabels()) >= 7
+    norm = panels[0].images[0].norm
+    risks = _table("saturation")["risk"].dropna()
+    assert norm.vmin == pytest.approx(min(np.percentile(risks, 1), 0.49))
+    assert norm.vmax == pytest.approx(max(np.percentile(risks, 99), 0.51))
+
+
+def test_roc_legend_covers_no_curve():
+    fig = roc_figure(_table("out_of_fold"), _table("evaluation"))
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    legend = ax.get_legend().get_window_extent()
+    plot_area = ax.get_window_extent()
+    assert legend.y1 < plot_area.y0  # entirely below the axes
+    assert len(ax.get_legend().get_texts()) == 6
+
+
+def test_pocket_map_legend_lists_exactly_the_drawn_regions():
+    complex_ = structkit.load("4CLI", mirrors=[SHARED])
+    fig = pocket_map_figure(complex_)
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    drawn = {_primary_region(site) for site in review_sites()
+             if complex_.residues.index_of(site) >= 0}
+    assert labels[0].startswith("5P8")
+    assert set(labels[1:]) == drawn and len(labels[1:]) == len(drawn)
+    assert "αC-helix" in drawn  # I1171 and F1174: drawn black and missing from the legend before
