@@ -10,6 +10,7 @@ that the command has a real topology/trajectory pair to read. Use your own MD ou
 from __future__ import annotations
 
 import argparse
+import warnings
 from pathlib import Path
 
 import MDAnalysis as mda
@@ -30,7 +31,8 @@ def main() -> None:
     universe = mda.Universe(str(topology))
     rng = np.random.default_rng(7)
     crystal = universe.atoms.positions.copy()
-    with mda.Writer(str(args.folder / "traj.dcd"), n_atoms=len(crystal)) as writer:
+    with mda.Writer(str(args.folder / "traj.dcd"), n_atoms=len(crystal)) as writer, warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="No dimensions set")  # no periodic box: none to write
         for _ in range(args.frames):
             universe.atoms.positions = crystal + rng.normal(scale=0.3, size=crystal.shape)
             writer.write(universe.atoms)

@@ -321,10 +321,8 @@ def _cmd_mutate(args: argparse.Namespace) -> int:
     complex_ = _load_target(args)
     model = mutate(complex_, _mutation_argument(args.mutation))
     report = model.to_frame()
-    for row in report.itertuples(index=False):
-        if row.from_residue == row.to_residue:
-            print(f"structkit: note: {row.pdb_id} already carries {row.to_residue}{row.site}; the model "
-                  "repacks the structure's own residue", file=sys.stderr)
+    for note in model.notes:
+        print(f"structkit: note: {note}", file=sys.stderr)
     if args.output:
         remarks = [f"structkit mutant model of {complex_.pdb_id or complex_.source}: {model.mutation}",
                    "side chains: Dunbrack bbind02 rotamers, best by van der Waals overlap"]
@@ -385,8 +383,10 @@ def _cmd_trajectory(args: argparse.Namespace) -> int:
         universe = mda.Universe(args.topology, args.trajectory)
     except Exception as exc:  # MDAnalysis raises many types for unreadable files
         raise StructkitError(f"{args.trajectory}: MDAnalysis cannot read it ({exc})") from None
-    table = trajectory_features(universe, _parse_site_list(args.sites), ligand=args.ligand,
-                                step=args.step, aggregate=args.aggregate)
+    with warnings.catch_warnings():  # MDAnalysis's notes on its own internals say nothing about the data
+        warnings.filterwarnings("ignore", message="DCDReader currently makes independent timesteps")
+        table = trajectory_features(universe, _parse_site_list(args.sites), ligand=args.ligand,
+                                    step=args.step, aggregate=args.aggregate)
     _emit_table(table, args.output)
     return 0
 

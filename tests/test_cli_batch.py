@@ -109,7 +109,11 @@ def test_slash_between_sites_is_refused_on_the_command_line():
 def test_mutating_to_the_residue_already_there_says_so():
     proc = run("mutate", "9GBE", "G1202R", "--mirror", str(SHARED))
     assert proc.returncode == 0, proc.stderr
-    assert "structkit: note: 9GBE already carries R1202" in proc.stderr
+    assert "structkit: note: 9GBE already carries R1202; the model of G1202R repacks" in proc.stderr
+    model = structkit.mutate(structkit.load("9GBE", mirrors=[SHARED]), "L1196M+G1202R")
+    assert [n.split(";")[0] for n in model.notes] == [
+        "9GBE already carries M1196", "9GBE already carries R1202"]
+    assert structkit.mutate(structkit.load("2XP2", mirrors=[SHARED]), "L1196M").notes == []
 
 
 def test_counts_agree_with_their_nouns(tmp_path):

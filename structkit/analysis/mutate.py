@@ -84,6 +84,14 @@ class MutantModel:
     sites: list[SiteModel]
     source: Complex
 
+    @property
+    def notes(self) -> list[str]:
+        """What a reader of the report should know: sites where the structure already carries the
+        target residue (the model then repacks the structure's own side chain)."""
+        name = self.source.pdb_id or self.source.source
+        return [f"{name} already carries {s.to_residue}{s.site}; the model of {self.mutation} repacks the "
+                "structure's own residue" for s in self.sites if s.from_residue == s.to_residue]
+
     def to_frame(self) -> pd.DataFrame:
         """The report, one row per substituted site (columns :data:`MUTANT_COLUMNS`)."""
         rows = []

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import gzip
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from structkit.errors import StructureFileError
 from structkit.model.atoms import Atoms
@@ -156,7 +158,7 @@ _MAX_COORDINATE = 1e5
 _SEQUENCE_TAIL = 20
 
 
-def _check_coordinates(coords: np.ndarray, records: list[str], label: str) -> None:
+def _check_coordinates(coords: np.ndarray, record: Callable[[int], str], label: str) -> None:
     """Reject non-finite or absurd coordinates, naming the first record that has one."""
     with np.errstate(invalid="ignore"):
         bad = ~(np.abs(coords) <= _MAX_COORDINATE).all(axis=1)
@@ -164,12 +166,12 @@ def _check_coordinates(coords: np.ndarray, records: list[str], label: str) -> No
         k = int(np.flatnonzero(bad)[0])
         x, y, z = coords[k]
         raise StructureFileError(
-            f"{label}: {records[k]} has a coordinate that is not a finite number within "
+            f"{label}: {record(k)} has a coordinate that is not a finite number within "
             f"±{_MAX_COORDINATE:,.0f} Å ({x:g}, {y:g}, {z:g})"
         )
 
 
-def _check_duplicates(atoms: Atoms, records: list[str], label: str) -> None:
+def _check_duplicates(atoms: Atoms, record: Callable[[int], str], label: str) -> None:
     """Reject an atom record written twice in a model: same atom identity at the same place.
 
     Identity is chain, residue number, insertion code, residue name, atom name and altloc; the
@@ -178,18 +180,28 @@ def _check_duplicates(atoms: Atoms, records: list[str], label: str) -> None:
     """
     if len(atoms) < 2:
         return
-    fields = [atoms.chain, atoms.resnum, atoms.icode, atoms.resname, atoms.name, atoms.altloc]
-    key = np.array(["|".join(map(str, values)) for values in zip(*fields)])
     place = np.round(atoms.coords * 1000).astype(np.int64)
-    order = np.lexsort((place[:, 2], place[:, 1], place[:, 0], key))
-    same = (key[order][1:] == key[order][:-1]) & (place[order][1:] == place[order][:-1]).all(axis=1)
-    if same.any():
-        pairs = [(min(order[k], order[k + 1]), max(order[k], order[k + 1])) for k in np.flatnonzero(same)]
-        first, second = min(pairs, key=lambda pair: pair[1])
-        chain, residue, icode, resname, name, altloc = key[second].split("|")
-        where = f"{resname} {chain}{residue}{icode} atom {name}" + (f" altloc {altloc}" if altloc else "")
+    # only atoms sharing a place can repeat a record: find those first (one sort), then compare
+    # their identities; a real file has none or a few (altlocs at one place), so this stays cheap
+    order = np.lexsort(place.T[::-1])
+    same_place = (place[order][1:] == place[order][:-1]).all(axis=1)
+    if not same_place.any():
+        return
+    candidates = np.unique(np.concatenate([order[1:][same_place], order[:-1][same_place]]))
+    sub = atoms[candidates]
+    table = pd.DataFrame({"chain": sub.chain, "resnum": sub.resnum, "icode": sub.icode,
+                          "resname": sub.resname, "name": sub.name, "altloc": sub.altloc,
+                          "x": place[candidates, 0], "y": place[candidates, 1], "z": place[candidates, 2]})
+    repeated = table.duplicated(keep="first").to_numpy()
+    if repeated.any():
+        k = int(np.flatnonzero(repeated)[0])
+        same = (table == table.iloc[k]).all(axis=1).to_numpy()
+        first, second = int(candidates[np.flatnonzero(same)[0]]), int(candidates[k])
+        altloc = f" altloc {atoms.altloc[second]}" if atoms.altloc[second] else ""
+        where = (f"{atoms.resname[second]} {atoms.chain[second]}{atoms.resnum[second]}{atoms.icode[second]} "
+                 f"atom {atoms.name[second]}{altloc}")
         raise StructureFileError(
-            f"{label}: {records[second]} repeats the atom record {records[first]} ({where})"
+            f"{label}: {record(second)} repeats the atom record {record(first)} ({where})"
         )
 
 
@@ -288,7 +300,7 @@ def _parse_pdb(text: str, label: str) -> StructureFile:
             except ValueError:
                 pass
     atoms = _pdb_atoms(atom_lines, line_numbers, label)
-    _check_duplicates(atoms, [f"line {n}" for n in line_numbers], label)
+    _check_duplicates(atoms, lambda k: f"line {line_numbers[k]}", label)
     if master is not None:
         _check_master(master, n_coordinate_records, n_ter, label)
     unterminated = None
@@ -374,7 +386,7 @@ def _pdb_atoms(lines: list[str], numbers: list[int], label: str) -> Atoms:
         bad = _first_bad_line(lines, numbers, lambda s: (float(s[30:38]), float(s[38:46]),
                                                           float(s[46:54])))
         raise StructureFileError(f"{label}: line {bad} has unreadable coordinates") from None
-    _check_coordinates(coords, [f"line {n}" for n in numbers], label)
+    _check_coordinates(coords, lambda k: f"line {numbers[k]}", label)
     occupancy = _float_column(lines, 54, 60, 1.0)
     b_factor = _float_column(lines, 60, 66, 0.0)
     name = np.array([line[12:16].strip() for line in lines])
@@ -564,9 +576,11 @@ def _entity_tail(seq_ids: np.ndarray, entity_ids: np.ndarray,
     length: dict[str, int] = {}
     for entity, num in zip(table[:, entity_col], table[:, num_col]):
         length[str(entity)] = max(length.get(str(entity), 0), _int_or(str(num), 0))
+    numbers = np.array([_int_or(str(v), 0) for v in seq_ids], dtype=np.int64)
+    entities = np.asarray(entity_ids).astype(str)
     tails = []
     for entity, n_residues in length.items():
-        observed = seq_ids[(entity_ids == entity) & (seq_ids > 0)]
+        observed = numbers[(entities == entity) & (numbers > 0)]
         if observed.size:
             tails.append(n_residues - int(observed.max()))
     return max(tails) if tails else None
@@ -574,8 +588,8 @@ def _entity_tail(seq_ids: np.ndarray, entity_ids: np.ndarray,
 
 def _cif_atoms(columns: list[str], body: list[str],
                label: str) -> tuple[Atoms, np.ndarray, np.ndarray]:
-    """The atoms of an ``_atom_site`` loop, their ``label_seq_id`` (0 where absent) and entity."""
-    empty = (Atoms.empty(), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=str))
+    """The atoms of an ``_atom_site`` loop, and its raw ``label_seq_id`` and ``label_entity_id``."""
+    empty = (Atoms.empty(), np.zeros(0, dtype=object), np.zeros(0, dtype=object))
     if not columns:
         return empty
     tokens = _cif_tokens("\n".join(body))
@@ -642,14 +656,18 @@ def _cif_atoms(columns: list[str], body: list[str],
     entity = text(col("label_asym_id", "auth_asym_id"), "")
     serial_raw = text(col("id"), "")
     serial = np.array([_int_or(v, k + 1) for k, v in enumerate(serial_raw)], dtype=np.int64)
-    records = [f"_atom_site id {v or k + 1}" for k, v in enumerate(serial_raw)]
-    _check_coordinates(coords, records, label)
+    def record(k: int) -> str:
+        return f"_atom_site id {serial_raw[k] or k + 1}"
+
+    _check_coordinates(coords, record, label)
     atoms = Atoms(
         coords=coords, element=element, name=name, altloc=text(col("label_alt_id"), ""),
         resname=resname, chain=chain, resnum=resnum, icode=text(col("pdbx_PDB_ins_code"), ""),
         b_factor=floats(col("B_iso_or_equiv"), 0.0), occupancy=floats(col("occupancy"), 1.0),
         hetero=hetero, entity=entity, serial=serial,
     )
-    _check_duplicates(atoms, records, label)
-    seq_ids = np.array([_int_or(v, 0) for v in text(col("label_seq_id"), "")], dtype=np.int64)
-    return atoms, seq_ids, text(col("label_entity_id"), "")
+    _check_duplicates(atoms, record, label)
+    # raw columns (object arrays, no copy): read only when the file may be cut (_entity_tail)
+    seq_ids, entity_ids = col("label_seq_id"), col("label_entity_id")
+    blank = np.full(len(table), "", dtype=object)
+    return atoms, blank if seq_ids is None else seq_ids, blank if entity_ids is None else entity_ids
