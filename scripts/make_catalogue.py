@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 import structkit
+from structkit.analysis.discover import CATALOGUE_COLUMNS
 from structkit.io.fetch import find_in_mirrors
 
 UNVERIFIED = {
@@ -34,10 +35,7 @@ CLASS_NOTE = {
 # the sites SOURCES.md compared with wild type
 RESISTANCE_SITES = {1123, 1151, 1152, 1156, 1171, 1174, 1180, 1196, 1198, 1202, 1203, 1206, 1210,
                     1245, 1256, 1269, 1275}
-FIELDS = [
-    "pdb_id", "verified", "file_class", "mirror_file", "chain", "ligand", "ligand_name", "drug",
-    "mutations", "resolution_A", "first_residue", "last_residue", "notes",
-]
+FIELDS = CATALOGUE_COLUMNS
 
 
 def sources_table(path: Path) -> dict[str, dict[str, str]]:

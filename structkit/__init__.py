@@ -23,12 +23,13 @@ The public API, re-exported here:
 from structkit.analysis.benchmark import abl_benchmark
 from structkit.analysis.coverage import coverage, coverage_table
 from structkit.analysis.ddg import ddg
+from structkit.analysis.discover import discover, verify_rows
 from structkit.analysis.features import feature_table, site_features
 from structkit.analysis.mutate import mutate
 from structkit.analysis.scan import review_mutations, scan
 from structkit.analysis.trajectory import trajectory_features
 from structkit.catalogue import catalogue, catalogue_ids, drug_name
-from structkit.errors import FetchError, StructkitError, StructureFileError
+from structkit.errors import FetchError, StructkitError, StructureFileError, StructureWarning
 from structkit.io.fetch import FetchResult, fetch, fetch_many
 from structkit.io.ligand_file import read_ligand_file
 from structkit.io.load import load
@@ -59,6 +60,7 @@ __all__ = [
     "ResidueTable",
     "StructkitError",
     "StructureFileError",
+    "StructureWarning",
     "__version__",
     "abl_benchmark",
     "assign_klifs",
@@ -67,6 +69,7 @@ __all__ = [
     "coverage",
     "coverage_table",
     "ddg",
+    "discover",
     "drug_name",
     "feature_table",
     "fetch",
@@ -90,5 +93,6 @@ __all__ = [
     "site_features",
     "site_table",
     "trajectory_features",
+    "verify_rows",
     "write_pdb",
 ]

@@ -201,8 +201,30 @@ def _ids(args: argparse.Namespace, name: str) -> list[str]:
     return list(dict.fromkeys(values))
 
 
+def _discovered_ids(args: argparse.Namespace) -> list[str]:
+    """IDs of ALK entries the RCSB knows beyond the catalogue (``fetch --all --discover``)."""
+    from structkit.analysis.discover import discover
+    from structkit.io.rcsb import RcsbClient
+
+    client = RcsbClient(timeout=args.timeout, retries=args.retries, cache=args.cache, offline=args.offline)
+    try:
+        rows = discover(client=client)
+    except StructkitError as exc:
+        print(f"structkit: warning: discovery failed ({exc}); fetching the catalogue's entries only",
+              file=sys.stderr)
+        return []
+    new = [r["pdb_id"] for r in rows if r["verified"] != "yes"]
+    print(f"structkit: discovered {_count(len(new), 'entry', 'entries')} beyond the catalogue",
+          file=sys.stderr)
+    return new
+
+
 def _cmd_fetch(args: argparse.Namespace) -> int:
+    if args.discover and not args.all:
+        raise StructkitError("--discover adds the RCSB's current entries to --all; give both")
     ids = [normalize_pdb_id(i) for i in _ids(args, "ids")]
+    if args.discover:
+        ids += [i for i in _discovered_ids(args) if i not in ids]
     width = len(str(len(ids)))
 
     def progress(k: int, n: int, pdb_id: str, result: FetchResult | None, error: str | None) -> None:
@@ -224,6 +246,45 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
             f"{', '.join(errors)}"
         )
     return 0
+
+
+def _cmd_discover(args: argparse.Namespace) -> int:
+    from structkit.analysis.discover import discover, verify_rows, write_catalogue
+    from structkit.catalogue import catalogue
+    from structkit.io.rcsb import RcsbClient
+
+    if args.output:
+        check_output_file(args.output, (".csv",))
+    client = RcsbClient(timeout=args.timeout, retries=args.retries, cache=args.cache, offline=args.offline,
+                        max_age=0.0 if args.refresh else 86400.0)
+    try:
+        rows = discover(args.uniprot.strip().upper(), args.since, client=client)
+    except StructkitError as exc:
+        raise StructkitError(f"{exc}; the shipped catalogue ({_count(len(catalogue()), 'entry', 'entries')})"
+                             " stays in use") from None
+    failures: dict[str, str] = {}
+    if args.verify:
+        rows = verify_rows(rows, failures=failures, progress=_timed_progress("new entries"),
+                           mirrors=args.mirror, cache=args.cache, offline=args.offline)
+    new = [r for r in rows if "discovered through the RCSB" in r["notes"]]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        n_verified = sum(r["verified"] == "yes" for r in new)
+        print(f"{_count(len(rows), 'entry', 'entries')} mapped to {args.uniprot}: "
+              f"{len(rows) - len(new)} in the catalogue, {len(new)} new ({n_verified} verified)")
+        for row in new:
+            state = "verified" if row["verified"] == "yes" else "unverified"
+            drug = f" ({row['drug']})" if row["drug"] else ""
+            resolution = f"  {row['resolution_A']} A" if row["resolution_A"] else ""
+            print(f"  {row['pdb_id']}  {state:<10}  chain {row['chain'] or '-'}  "
+                  f"ligand {row['ligand'] or '-'}{drug}  {row['mutations'] or '?'}{resolution}")
+    for pdb_id, message in failures.items():
+        print(f"structkit: error: {message} (the row of {pdb_id} stays unverified)", file=sys.stderr)
+    if args.output:
+        write_catalogue(rows, args.output)
+        print(f"wrote {_count(len(rows), 'row')} to {args.output}")
+    return 1 if failures else 0
 
 
 def _format_info(s: dict) -> str:
@@ -564,8 +625,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="every entry of the catalogue")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds per attempt")
     p.add_argument("--retries", type=int, default=DEFAULT_RETRIES, help="retries per entry")
+    p.add_argument("--discover", action="store_true",
+                   help="with --all: also the ALK entries the RCSB lists beyond the catalogue")
     _add_source_options(p)
     p.set_defaults(func=_cmd_fetch)
+
+    p = sub.add_parser("discover", help="find a kinase's PDB entries (RCSB Search and Data APIs)")
+    p.add_argument("--uniprot", default="Q9UM73", metavar="ACCESSION",
+                   help="UniProt accession of the kinase (default Q9UM73, ALK)")
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="only entries released on or after this date")
+    p.add_argument("--verify", action="store_true",
+                   help="load each new entry's file (cache, mirrors, RCSB) and read its row off it")
+    p.add_argument("--json", action="store_true", help="print the rows as a JSON list")
+    p.add_argument("-o", "--output", metavar="FILE.csv", help="write the rows as a catalogue CSV")
+    p.add_argument("--refresh", action="store_true",
+                   help="ask the RCSB again even when answers of the last day are cached")
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
+    p.add_argument("--retries", type=int, default=3, help="retries per request")
+    _add_source_options(p)
+    p.set_defaults(func=_cmd_discover)
 
     p = sub.add_parser("info", help="summarise structures (chain, inhibitor, residues, mutations)")
     _add_structure_options(p)

@@ -24,19 +24,15 @@ transfer never leaves a partial entry behind. Temporaries left by killed process
 from __future__ import annotations
 
 import hashlib
-import http.client
 import os
 import re
-import socket
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from structkit.errors import FetchError, StructkitError, StructureFileError
+from structkit.io.http import NotFound, Transient, request
 from structkit.io.read import parse_structure_bytes
 from structkit.io.write import write_bytes_atomic
 
@@ -61,7 +57,6 @@ _FORMATS = ("cif.gz", "pdb.gz")
 _MIRROR_NAMES = ("{id}.cif", "{id}.pdb", "{id}.cif.gz", "{id}.pdb.gz", "{id}/complex.pdb")
 _ID_RE = re.compile(r"[0-9][A-Za-z0-9]{3}")
 _STALE_SECONDS = 3600
-_CHUNK = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -216,52 +211,8 @@ def _verify(data: bytes, pdb_id: str, label: str) -> None:
         raise StructureFileError(f"{label}: the file is entry {parsed.id_code}, not {pdb_id}")
 
 
-class _NotFound(Exception):
-    pass
-
-
-class _Transient(Exception):
-    pass
-
-
 def _get(url: str, timeout: float) -> bytes:
-    """GET ``url`` within ``timeout`` seconds for the whole transfer; classify failures."""
-    deadline = time.monotonic() + timeout
-    request = urllib.request.Request(url, headers={"User-Agent": "structkit"})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            expected = response.headers.get("Content-Length")
-            chunks = []
-            while True:
-                if time.monotonic() > deadline:
-                    raise _Transient(f"timed out after {timeout:g} s")
-                chunk = response.read(_CHUNK)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-            body = b"".join(chunks)
-            if expected is not None and expected.isdigit() and len(body) != int(expected):
-                raise _Transient(f"truncated body ({len(body)} of {expected} bytes)")
-            return body
-    except urllib.error.HTTPError as exc:
-        if exc.code == 404:
-            raise _NotFound(url) from None
-        if exc.code >= 500 or exc.code == 429:
-            raise _Transient(f"HTTP {exc.code}") from None
-        raise FetchError(f"{url}: HTTP {exc.code} {exc.reason}") from None
-    except TimeoutError:
-        raise _Transient(f"timed out after {timeout:g} s") from None
-    except http.client.IncompleteRead as exc:
-        raise _Transient(f"truncated body ({len(exc.partial)} bytes received)") from None
-    except (urllib.error.URLError, http.client.HTTPException, ConnectionError, OSError) as exc:
-        reason = getattr(exc, "reason", None) or exc
-        if isinstance(reason, socket.gaierror):
-            host = urllib.parse.urlsplit(url).hostname
-            raise FetchError(
-                f"cannot reach {host} (name resolution failed: no network?); "
-                "use --mirror DIR or STRUCTKIT_MIRROR for local files"
-            ) from None
-        raise _Transient(f"connection failed ({reason})") from None
+    return request(url, timeout).body
 
 
 def _download(
@@ -276,10 +227,10 @@ def _download(
             try:
                 data = _get(url, timeout)
                 _verify(data, pdb_id, url)
-            except _NotFound:
+            except NotFound:
                 last_problem = "not found"
                 break
-            except _Transient as exc:
+            except Transient as exc:
                 last_problem = str(exc)
                 continue
             except StructureFileError as exc:
