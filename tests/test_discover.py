@@ -297,6 +297,9 @@ def test_discovered_entry_flows_through_fetch_info_and_features(rcsb, tmp_path):
         "1093", "1401", "1.90")
     complex_ = structkit.load(NEW_ID)  # now in the download cache
     assert complex_.drug == "crizotinib"
+    proc = run("info", NEW_ID, "--offline")
+    assert proc.returncode == 0, proc.stderr
+    assert "inhibitor   VGH (crizotinib)" in proc.stdout
     assert site_features(complex_, [1196])["min_heavy_distance_A"].iloc[0] == pytest.approx(3.68, abs=0.01)
     header = catalogue_text([verified]).splitlines()[0]
     assert header == catalogue_path().read_text().splitlines()[0]
