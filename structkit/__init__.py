@@ -25,7 +25,6 @@ from structkit.analysis.coverage import coverage, coverage_table
 from structkit.analysis.ddg import ddg
 from structkit.analysis.discover import discover, verify_rows
 from structkit.analysis.features import feature_table, site_features
-from structkit.analysis.mutate import mutate
 from structkit.analysis.scan import review_mutations, scan
 from structkit.analysis.trajectory import trajectory_features
 from structkit.catalogue import catalogue, catalogue_ids, drug_name
@@ -38,6 +37,7 @@ from structkit.io.write import write_pdb
 from structkit.model.atoms import Atoms
 from structkit.model.complex import Complex, ResidueTable
 from structkit.model.klifs import assign_klifs
+from structkit.model.mutate import mutate
 from structkit.model.mutations import Change, Mutation, parse_mutation, parse_mutations
 from structkit.model.numbering import klifs_map, read_reference_fasta, reference_sequence
 from structkit.model.sites import (

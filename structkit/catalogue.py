@@ -7,25 +7,21 @@ provenance. ``structures/README.md`` documents the columns and sources.
 
 from __future__ import annotations
 
-import csv
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+
+from structkit.data import commented_rows, read_table
 
 __all__ = ["catalogue", "catalogue_ids", "catalogue_path", "drug_name", "drugs"]
 
 _CATALOGUE_NAME = "catalogue.csv"
 
 
-def _commented_csv(text: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
-
-
 @lru_cache(maxsize=1)
 def drugs() -> dict[str, dict[str, str]]:
     """Named ALK drugs keyed by CCD code (see ``structkit/data/drugs.csv`` for sources)."""
-    text = resources.files("structkit.data").joinpath("drugs.csv").read_text()
-    return {row["ccd"]: row for row in _commented_csv(text)}
+    return {row["ccd"]: row for row in read_table("drugs.csv")}
 
 
 def drug_name(ccd: str | None) -> str | None:
@@ -47,7 +43,7 @@ def catalogue_path() -> Path:
 @lru_cache(maxsize=1)
 def catalogue() -> list[dict[str, str]]:
     """Rows of the catalogue, in file order, as dicts of strings."""
-    return _commented_csv(catalogue_path().read_text())
+    return commented_rows(catalogue_path().read_text())
 
 
 def catalogue_ids(verified_only: bool = True) -> list[str]:

@@ -15,11 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from structkit import __version__
 from structkit.analysis.batch import map_structures
 from structkit.analysis.coverage import coverage
 from structkit.analysis.features import site_features
-from structkit.analysis.mutate import mutate
 from structkit.analysis.run import run
 from structkit.analysis.scan import review_mutations, scan
 from structkit.analysis.trajectory import trajectory_features
@@ -36,8 +34,10 @@ from structkit.io.load import load
 from structkit.io.pymol import pymol_script
 from structkit.io.write import check_output_file, check_output_folder, write_pdb, write_table
 from structkit.model.complex import Complex
+from structkit.model.mutate import mutate
 from structkit.model.mutations import ambiguous_slash
 from structkit.model.sites import site_table
+from structkit.version import __version__
 
 __all__ = ["main"]
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import structkit
-from structkit.analysis.mutate import mutate
 from structkit.io.pymol import pymol_script
+from structkit.model.mutate import mutate
 from tests.conftest import SHARED
 
 

@@ -21,11 +21,11 @@ import numpy as np
 import pandas as pd
 
 from structkit.analysis.ddg import ddg_table
-from structkit.analysis.mutate import mutate
 from structkit.energy.ddg import COMPONENTS
 from structkit.errors import StructkitError
 from structkit.geometry.distances import distance_matrix
 from structkit.io.load import load
+from structkit.model.mutate import mutate
 
 __all__ = ["ABL_COLUMNS", "PUBLISHED", "RESISTANT_KCAL", "abl_benchmark", "abl_complexes",
            "benchmark_metrics", "loo_scale", "per_drug_metrics"]

@@ -10,12 +10,11 @@ reported both resistant to and covering the same mutation. Nothing is dropped.
 
 from __future__ import annotations
 
-import csv
 from functools import lru_cache
-from importlib import resources
 
 import pandas as pd
 
+from structkit.data import read_table
 from structkit.errors import StructkitError
 from structkit.model.mutations import parse_mutations
 
@@ -35,8 +34,7 @@ LABEL_RELATIONS = ("resistant", "covered")
 @lru_cache(maxsize=1)
 def coverage_statements() -> pd.DataFrame:
     """The curated statements, one row per (statement, drug, written string), as in the data file."""
-    text = resources.files("structkit.data").joinpath("review_coverage.csv").read_text()
-    rows = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+    rows = read_table("review_coverage.csv")
     frame = pd.DataFrame(rows)
     frame["line"] = frame["line"].astype(int)
     return frame

@@ -15,13 +15,13 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from structkit.analysis.mutate import mutate
 from structkit.energy.ddg import DdgEstimator
 from structkit.energy.prepare import prepare
 from structkit.errors import StructkitError
 from structkit.geometry.sidechain import dihedral
 from structkit.geometry.superpose import superpose
 from structkit.io.load import load
+from structkit.model.mutate import mutate
 
 __all__ = ["CRYSTAL_COLUMNS", "CRYSTAL_PAIRS", "crystal_check"]
 

@@ -31,7 +31,6 @@ import numpy as np
 import pandas as pd
 
 from structkit.analysis.coverage import LABEL_RELATIONS, coverage_table, is_class_statement
-from structkit.analysis.mutate import mutate
 from structkit.catalogue import catalogue, drugs
 from structkit.errors import StructkitError
 from structkit.geometry.distances import distance_matrix
@@ -39,6 +38,7 @@ from structkit.geometry.radii import atom_radii
 from structkit.geometry.sasa import sasa_of_atoms
 from structkit.io.load import load
 from structkit.model.complex import Complex
+from structkit.model.mutate import mutate
 from structkit.model.mutations import Change, Mutation, parse_mutations
 from structkit.model.numbering import reference_residue
 from structkit.model.sites import primary_region_of, regions_of

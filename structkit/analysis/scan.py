@@ -8,8 +8,8 @@ import pandas as pd
 
 from structkit.analysis.batch import map_structures
 from structkit.analysis.coverage import coverage_table
-from structkit.analysis.mutate import MUTANT_COLUMNS, mutate
 from structkit.errors import StructkitError
+from structkit.model.mutate import MUTANT_COLUMNS, mutate
 from structkit.model.mutations import check_mutation_syntax, parse_mutations
 
 __all__ = ["SCAN_COLUMNS", "review_mutations", "scan"]

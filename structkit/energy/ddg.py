@@ -25,14 +25,13 @@ versions.
 
 from __future__ import annotations
 
-import csv
 import time
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 
 import numpy as np
 
+from structkit.data import read_table
 from structkit.energy.binding import BindingScorer, BindingTerms
 from structkit.energy.packing import KT
 from structkit.energy.prepare import PreparedComplex
@@ -54,8 +53,7 @@ METHOD = "repack-minimise-mmgbsa/2"
 @cache
 def ddg_scale() -> float:
     """The calibration scale factor from package data."""
-    text = resources.files("structkit.data").joinpath("ddg_weights.csv").read_text()
-    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    rows = read_table("ddg_weights.csv")
     return float(next(r["weight"] for r in rows if r["term"] == "scale"))
 
 

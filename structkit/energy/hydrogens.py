@@ -8,12 +8,11 @@ built here: they stay with the backbone (see :func:`amide_hydrogen` for a prolin
 
 from __future__ import annotations
 
-import csv
 from functools import cache
-from importlib import resources
 
 import numpy as np
 
+from structkit.data import read_table
 from structkit.energy.forcefield import AtomParameters, atom_parameters
 from structkit.geometry.sidechain import place_atom
 
@@ -24,10 +23,8 @@ _SKIP = {"HIS": ("HD1",)}
 
 @cache
 def _rows(resname: str) -> tuple[tuple[str, str, str, str, float, float, float], ...]:
-    text = resources.files("structkit.data").joinpath("hydrogen_geometry.csv").read_text()
-    lines = [line for line in text.splitlines() if not line.startswith("#")]
     out = []
-    for row in csv.DictReader(lines):
+    for row in read_table("hydrogen_geometry.csv"):
         if row["resname"] != resname or row["atom"] in _SKIP.get(resname, ()):
             continue
         out.append((row["atom"], row["a"], row["b"], row["c"], float(row["bond"]), float(row["angle"]),

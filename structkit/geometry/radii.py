@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
+
+from structkit.data import read_table
 
 __all__ = ["FALLBACK_RADIUS", "atom_radii", "max_asa", "vdw_radii"]
 
@@ -14,8 +14,7 @@ FALLBACK_RADIUS = 1.80
 
 
 def _table(name: str) -> list[dict[str, str]]:
-    text = resources.files("structkit.data").joinpath(name).read_text()
-    return list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+    return read_table(name)
 
 
 @lru_cache(maxsize=1)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from structkit.analysis.mutate import MutantModel
 from structkit.io.write import write_pdb, write_text_atomic
 from structkit.model.complex import Complex
+from structkit.model.mutate import MutantModel
 from structkit.model.sites import primary_region_of, site_numbers
 
 __all__ = ["REGION_RGB", "pymol_script"]

@@ -15,7 +15,6 @@ from __future__ import annotations
 import gzip
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -23,58 +22,11 @@ import pandas as pd
 
 from structkit.errors import StructureFileError
 from structkit.model.atoms import Atoms
+from structkit.model.structure_file import StructureFile
 
 __all__ = ["StructureFile", "parse_structure_text", "read_structure"]
 
 _GZIP_MAGIC = b"\x1f\x8b"
-
-
-@dataclass
-class StructureFile:
-    """The parsed content of one structure file.
-
-    Attributes
-    ----------
-    atoms : Atoms
-        Every atom of the first model, in file order.
-    path : Path or None
-        Where the file was read from.
-    format : str
-        ``"pdb"`` or ``"mmcif"``.
-    id_code : str or None
-        The entry ID the file declares (PDB ``HEADER`` or mmCIF ``_entry.id``), upper case, or None.
-    title : str
-        The title (PDB ``TITLE`` or mmCIF ``_struct.title``), empty where absent.
-    resolution : float or None
-        Resolution in Å from ``REMARK 2`` or ``_refine.ls_d_res_high``.
-    seqres : dict of str to list of str
-        Deposited sequence per chain (residue names), where the file has one.
-    het_names : dict of str to str
-        Chemical names of HET groups (``HETNAM``), where the file has them.
-    engineered : list of tuple
-        ``(chain, resnum, wild_type, residue)`` from ``SEQADV ... ENGINEERED MUTATION`` records.
-    protein_names : dict of str to str
-        Protein name per chain from ``DBREF`` records (UniProt entry name without the species,
-        ``ABL1_HUMAN`` -> ``ABL1``), or for every chain (key ``""``) from a ``COMPND`` line of the
-        form ``Protein: NAME`` as written by KinoML-prepared files.
-    unterminated : str or None
-        Why the file might have been cut (no ``END`` record, or an ``_atom_site`` loop running to
-        the end of the file, and the last atom a protein atom), where there is such weak evidence;
-        None otherwise.
-        Strong evidence of a cut file is an error instead (see :func:`parse_structure_text`).
-    """
-
-    atoms: Atoms
-    path: Path | None
-    format: str
-    id_code: str | None = None
-    title: str = ""
-    resolution: float | None = None
-    seqres: dict[str, list[str]] = field(default_factory=dict)
-    het_names: dict[str, str] = field(default_factory=dict)
-    engineered: list[tuple[str, int, str, str]] = field(default_factory=list)
-    protein_names: dict[str, str] = field(default_factory=dict)
-    unterminated: str | None = None
 
 
 def read_structure(path: str | Path) -> StructureFile:

@@ -48,7 +48,6 @@ import numpy as np
 import pandas as pd
 
 from structkit.errors import StructkitError
-from structkit.io.read import StructureFile
 from structkit.model.atoms import Atoms, atom_per_residue, residue_starts
 from structkit.model.klifs import KlifsAssignment, assign_klifs
 from structkit.model.numbering import (
@@ -68,6 +67,7 @@ from structkit.model.residues import (
     WATER_NAMES,
     one_letter,
 )
+from structkit.model.structure_file import StructureFile
 
 __all__ = ["CAPS", "Complex", "KinaseChain", "ResidueTable", "build_complex"]
 

@@ -29,14 +29,13 @@ The method is validated against every KLIFS pocket file in ``../shared/klifs`` b
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 from Bio.Align import substitution_matrices
 
+from structkit.data import read_table
 from structkit.geometry.distances import distance_matrix
 from structkit.geometry.dynprog import align_scores
 from structkit.geometry.superpose import apply_transform, superpose
@@ -82,8 +81,7 @@ class KinaseTemplate:
 @lru_cache(maxsize=1)
 def kinase_template() -> KinaseTemplate:
     """The template shipped in ``structkit/data/kinase_reference.csv`` (see its header for the source)."""
-    text = resources.files("structkit.data").joinpath("kinase_reference.csv").read_text()
-    rows = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+    rows = read_table("kinase_reference.csv")
     return KinaseTemplate(
         uniprot=np.array([int(r["uniprot"]) for r in rows], dtype=np.int64),
         sequence="".join(r["residue"] for r in rows),

@@ -35,6 +35,7 @@ import numpy as np
 from Bio import Align
 from Bio.Align import substitution_matrices
 
+from structkit.data import read_table
 from structkit.model.residues import one_letter
 
 __all__ = [
@@ -230,10 +231,7 @@ class KlifsMap:
 @lru_cache(maxsize=1)
 def klifs_map() -> KlifsMap:
     """Return the 85 KLIFS pocket positions of ALK (see ``structkit/data/klifs_alk.csv``)."""
-    import csv
-
-    text = resources.files("structkit.data").joinpath("klifs_alk.csv").read_text()
-    rows = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+    rows = read_table("klifs_alk.csv")
     rows.sort(key=lambda r: int(r["klifs_position"]))
     if [int(r["klifs_position"]) for r in rows] != list(range(1, 86)):
         raise RuntimeError("klifs_alk.csv must list positions 1 to 85 exactly once")

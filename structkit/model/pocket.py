@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 
+from structkit.data import read_table
 from structkit.geometry.pocket import centroid
 from structkit.model.complex import Complex
 
@@ -17,8 +16,7 @@ __all__ = ["SUBPOCKETS", "pocket_centres", "subpocket_anchors"]
 @lru_cache(maxsize=1)
 def subpocket_anchors() -> dict[str, tuple[int, ...]]:
     """KLIFS anchor positions of each subpocket (``structkit/data/subpockets.csv``)."""
-    text = resources.files("structkit.data").joinpath("subpockets.csv").read_text()
-    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    rows = read_table("subpockets.csv")
     return {r["subpocket"]: tuple(int(x) for x in r["klifs_anchors"].split()) for r in rows}
 
 

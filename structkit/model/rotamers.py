@@ -10,21 +10,19 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 import numpy as np
 
+from structkit.data import read_table
 from structkit.geometry.sidechain import place_atom
 
 __all__ = ["SidechainTemplate", "build_sidechains", "rotamers", "template"]
 
 
 def _read(name: str) -> list[dict[str, str]]:
-    text = resources.files("structkit.data").joinpath(name).read_text()
-    return list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+    return read_table(name)
 
 
 @dataclass(frozen=True)

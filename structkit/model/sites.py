@@ -12,14 +12,13 @@
 
 from __future__ import annotations
 
-import csv
 import re
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 import pandas as pd
 
+from structkit.data import read_table
 from structkit.errors import StructkitError
 from structkit.model.complex import Complex
 from structkit.model.mutations import parse_mutations
@@ -48,8 +47,7 @@ SITE_COLUMNS = [
 
 
 def _read_commented(name: str) -> list[dict[str, str]]:
-    text = resources.files("structkit.data").joinpath(name).read_text()
-    return list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+    return read_table(name)
 
 
 def _expand(spec: str) -> list[int]:

@@ -10,9 +10,9 @@ import pytest
 from Bio.PDB import PDBParser
 
 import structkit
-from structkit.analysis.mutate import MUTANT_COLUMNS, mutate
 from structkit.errors import StructkitError
 from structkit.io.write import write_pdb
+from structkit.model.mutate import MUTANT_COLUMNS, mutate
 from tests.conftest import SHARED
 
 
