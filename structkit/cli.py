@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import warnings
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
 from structkit.analysis.batch import map_structures
 from structkit.analysis.coverage import coverage
+from structkit.analysis.engine import Engine
 from structkit.analysis.features import site_features
 from structkit.analysis.run import run
 from structkit.analysis.scan import review_mutations, scan
@@ -85,6 +88,21 @@ def _add_ligand_options(parser: argparse.ArgumentParser) -> None:
     _add_source_options(parser)
 
 
+def _add_engine_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help="local worker processes (default: all cores; 1 runs everything in this process)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="run the tasks on this Dask scheduler (default STRUCTKIT_SCHEDULER), "
+                             "for example tcp://host:8786")
+
+
+def _engine(args: argparse.Namespace) -> Engine:
+    """The engine the batch options ask for (see :mod:`structkit.analysis.engine`)."""
+    if args.workers is not None and args.workers < 1:
+        raise StructkitError(f"--workers {args.workers}: give 1 or more")
+    return Engine(workers=args.workers, scheduler=args.scheduler)
+
+
 def _add_strict_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict", action="store_true",
                         help="stop at the first structure that fails (default: process the others, "
@@ -107,21 +125,30 @@ def _load_options(args: argparse.Namespace, n_targets: int = 1) -> dict:
     """Keyword arguments of :func:`structkit.load` from the common options."""
     if args.ligand_file and n_targets > 1:
         raise StructkitError("--ligand-file belongs to one structure; give a single target with it")
-    return {"ligand": args.ligand, "chain": args.chain, "mirrors": args.mirror, "cache": args.cache,
+    return {"ligand": args.ligand, "chain": args.chain, "mirrors": _mirrors(args), "cache": args.cache,
             "offline": args.offline, "ligand_file": args.ligand_file, "pose": args.pose,
             "reference": args.reference}
+
+
+def _mirrors(args: argparse.Namespace) -> list[str]:
+    """The mirror folders of the options and of ``STRUCTKIT_MIRROR``, checked and made absolute here,
+    so that tasks on other processes or hosts (another folder, another environment) get the same."""
+    from structkit.io.fetch import mirror_dirs
+
+    return [os.path.abspath(folder) for folder in mirror_dirs(args.mirror)]
 
 
 def _load_target(args: argparse.Namespace) -> Complex:
     return load(args.target, **_load_options(args))
 
 
-def _batch(args: argparse.Namespace, fn, progress=None) -> tuple[list, str | None]:
+def _batch(args: argparse.Namespace, fn, progress=None,
+           engine: Engine | None = None) -> tuple[list, str | None]:
     """``fn`` over every target with the one batch policy of the command line.
 
-    The good inputs are processed and each failure is printed as one line as it happens; the
-    command then writes what succeeded and exits 1 (see :func:`_finish`). ``--strict`` stops at
-    the first failure; a single target fails as itself.
+    The good inputs are processed; each failure is printed as one line; the command then writes
+    what succeeded and exits 1 (see :func:`_finish`). ``--strict`` stops at the first failure; a
+    single target fails as itself.
 
     Returns
     -------
@@ -133,17 +160,11 @@ def _batch(args: argparse.Namespace, fn, progress=None) -> tuple[list, str | Non
     targets = _ids(args, "targets")
     options = _load_options(args, len(targets))
     failures: dict[str, str] | None = None if args.strict or len(targets) == 1 else {}
-    reported: set[str] = set()
-
-    def report(k: int, n: int, entry: str) -> None:
-        if failures and entry in failures and entry not in reported:
-            reported.add(entry)
-            _end_progress_line()
-            print(f"structkit: error: {failures[entry]}", file=sys.stderr)
-        if progress:
-            progress(k, n, entry)
-
-    results = map_structures(targets, fn, progress=report, failures=failures, **options)
+    results = map_structures(targets, fn, progress=progress, failures=failures, engine=engine, **options)
+    if failures:
+        _end_progress_line()
+    for message in (failures or {}).values():
+        print(f"structkit: error: {message}", file=sys.stderr)
     return results, _failure_summary(failures, len(targets))
 
 
@@ -367,10 +388,15 @@ def _cmd_sites(args: argparse.Namespace) -> int:
     return _finish(failed)
 
 
+def _site_features(complex_: Complex, sites: list[int] | None) -> pd.DataFrame:
+    return site_features(complex_, sites)
+
+
 def _cmd_features(args: argparse.Namespace) -> int:
     sites = _parse_site_list(args.sites)
     _check_output(args.output)
-    frames, failed = _batch(args, lambda complex_: site_features(complex_, sites), progress=_progress_line())
+    frames, failed = _batch(args, partial(_site_features, sites=sites), progress=_progress_line(),
+                            engine=_engine(args))
     if frames:
         _emit_table(pd.concat(frames, ignore_index=True), args.output)
     return _finish(failed)
@@ -424,7 +450,9 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     _check_output(args.output)
     targets = _ids(args, "targets")
     failures: dict[str, str] | None = None if args.strict or len(targets) == 1 else {}
-    table = scan(targets, mutations, progress=_timed_progress("mutant models"), failures=failures,
+    engine = _engine(args)
+    unit = "mutant models" if engine.serial else "structures"
+    table = scan(targets, mutations, progress=_timed_progress(unit), failures=failures, engine=engine,
                  **_load_options(args, len(targets)))
     for message in (failures or {}).values():
         print(f"structkit: error: {message}", file=sys.stderr)
@@ -536,7 +564,7 @@ def _timed_progress(unit: str):
 
 
 def _cmd_ddg(args: argparse.Namespace) -> int:
-    from structkit.analysis.ddg import ddg, default_workers
+    from structkit.analysis.ddg import ddg
     from structkit.model.mutations import parse_mutations
 
     if args.models:
@@ -550,11 +578,11 @@ def _cmd_ddg(args: argparse.Namespace) -> int:
                              "--ligand-file)")
     mutations = [str(m) for text in texts
                  for m in parse_mutations(text, strict=True, reference=complex_.reference).mutations]
-    workers = min(args.workers or default_workers(), len(mutations))
-    print(f"structkit ddg: {_count(len(mutations), 'mutation')} on {_count(workers, 'worker')}: about 1-2 s "
+    engine = _engine(args)
+    print(f"structkit ddg: {_count(len(mutations), 'mutation')} on {engine.describe()}: about 1-2 s "
           "per mutation and core for a kinase domain, plus 10-20 s once to protonate a crystal structure",
           file=sys.stderr)
-    table = ddg(complex_, mutations, workers=workers, models=args.models, use_cache=not args.no_cache,
+    table = ddg(complex_, mutations, engine=engine, models=args.models, use_cache=not args.no_cache,
                 progress=_timed_progress("mutations"), cache=args.cache)
     failed = table[table["status"] != "ok"]
     if args.json:
@@ -574,7 +602,7 @@ def _cmd_benchmark(args: argparse.Namespace) -> int:
     from structkit.analysis.benchmark import abl_benchmark, benchmark_metrics, per_drug_metrics
 
     _check_output(args.output)
-    table = abl_benchmark(args.data, workers=args.workers, use_cache=not args.no_cache, drugs=args.drugs,
+    table = abl_benchmark(args.data, engine=_engine(args), use_cache=not args.no_cache, drugs=args.drugs,
                           progress=_timed_progress("pairs"))
     if args.output:
         write_table(table, args.output)
@@ -604,8 +632,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             print(f"{step:<12} {done}/{total}", file=sys.stderr, flush=True)
 
     check_output_folder(args.output)
-    written = run(args.output, progress=progress, abl=args.abl, workers=args.workers,
-                  reuse_energies=args.reuse_energies, mirrors=args.mirror, cache=args.cache,
+    written = run(args.output, progress=progress, abl=args.abl, engine=_engine(args),
+                  reuse_energies=args.reuse_energies, mirrors=_mirrors(args), cache=args.cache,
                   offline=args.offline)
     print(f"wrote {_count(len(written), 'file')} to {args.output}")
     return 0
@@ -668,6 +696,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sites", metavar="N,N", help="residue numbers (ALK: UniProt; default: review sites)")
     p.add_argument("-o", "--output", metavar="FILE",
                    help="write FILE.csv or FILE.parquet (default: CSV to stdout)")
+    _add_engine_options(p)
     p.set_defaults(func=_cmd_features)
 
     p = sub.add_parser("mutate", help="model a mutant side chain and score its clashes")
@@ -685,6 +714,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--review", action="store_true", help="every substitution the review names")
     p.add_argument("-o", "--output", metavar="FILE", help="write FILE.csv or FILE.parquet")
     _add_strict_option(p)
+    _add_engine_options(p)
     _add_ligand_options(p)
     p.set_defaults(func=_cmd_scan)
 
@@ -720,7 +750,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="print a JSON list (mutation, ddg, ddg_sd, components ...)")
     p.add_argument("-o", "--models", metavar="DIR",
                    help="write the relaxed wild-type and mutant regions as PDB files to DIR")
-    p.add_argument("--workers", type=int, metavar="N", help="worker processes (default: all cores)")
+    _add_engine_options(p)
     p.add_argument("--no-cache", action="store_true", help="recompute instead of reading the result cache")
     p.set_defaults(func=_cmd_ddg)
 
@@ -730,7 +760,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the benchmark folder (default ../shared/benchmarks/abl_hauser2018)")
     p.add_argument("--drugs", nargs="+", metavar="NAME", help="only these drugs")
     p.add_argument("-o", "--output", metavar="FILE", help="write the per-pair table (.csv or .parquet)")
-    p.add_argument("--workers", type=int, metavar="N", help="worker processes (default: all cores)")
+    _add_engine_options(p)
     p.add_argument("--no-cache", action="store_true", help="recompute instead of reading the result cache")
     p.set_defaults(func=_cmd_benchmark)
 
@@ -738,7 +768,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default="results", metavar="DIR", help="results folder")
     p.add_argument("--abl", default="../shared/benchmarks/abl_hauser2018", metavar="DIR",
                    help="the ABL1 benchmark folder (default ../shared/benchmarks/abl_hauser2018)")
-    p.add_argument("--workers", type=int, metavar="N", help="worker processes for the ddG estimates")
+    _add_engine_options(p)
     p.add_argument("--reuse-energies", metavar="DIR",
                    help="read abl_benchmark, crystal_check and ddg_alk from this results folder "
                         "instead of computing them (everything else is recomputed)")

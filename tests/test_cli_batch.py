@@ -50,10 +50,16 @@ def test_features_writes_the_good_rows(cut_file, tmp_path):
 def test_scan_goes_on_and_shows_progress(cut_file, tmp_path):
     out = tmp_path / "s.csv"
     proc = run("scan", str(cut_file), str(SHARED / "4cli.cif"), "--mutations", "G1202R,L1196M",
-               "-o", str(out))
+               "-o", str(out), "--workers", "1")
     assert proc.returncode == 1 and "1 of 2 structures failed" in proc.stderr
     assert pd.read_csv(out)["mutation"].tolist() == ["G1202R", "L1196M"]
     assert "[2/" in proc.stderr and "mutant models] 4CLI L1196M" in proc.stderr  # progress, not silence
+    # on two local Dask workers: progress per structure, the same table
+    parallel = tmp_path / "p.csv"
+    proc = run("scan", str(cut_file), str(SHARED / "4cli.cif"), "--mutations", "G1202R,L1196M",
+               "-o", str(parallel), "--workers", "2")
+    assert proc.returncode == 1 and "structures]" in proc.stderr
+    assert parallel.read_bytes() == out.read_bytes()
 
 
 def test_strict_stops_at_the_first_failure(cut_file):

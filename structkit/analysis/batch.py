@@ -1,11 +1,12 @@
-"""Apply a per-structure function to many entries, loading each once, with progress and one error
-policy for every batch command."""
+"""Apply a per-structure function to many entries, each loaded once in the task that uses it, with
+progress, one error policy for every batch command, and any :class:`~structkit.analysis.engine.Engine`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+from structkit.analysis.engine import Engine
 from structkit.errors import StructkitError
 from structkit.io.load import load
 from structkit.model.complex import Complex
@@ -15,22 +16,35 @@ __all__ = ["map_structures"]
 T = TypeVar("T")
 
 
+def _load_and_apply(entry: str, fn: Callable[[Complex], T], load_options: dict,
+                    collect: bool) -> tuple[str, T | str]:
+    """One task: ``("ok", fn(load(entry)))``, or ``("error", message)`` when errors are collected."""
+    try:
+        return "ok", fn(load(entry, **load_options))
+    except StructkitError as exc:
+        if not collect:
+            raise
+        return "error", str(exc)
+
+
 def map_structures(
     ids: Iterable[str],
     fn: Callable[[Complex], T],
     *,
     progress: Callable[[int, int, str], None] | None = None,
     failures: dict[str, str] | None = None,
+    engine: Engine | None = None,
     **load_options,
 ) -> list[T]:
-    """``[fn(load(id)) for id in ids]``, calling ``progress(done, total, id)`` after each.
+    """``[fn(load(id)) for id in ids]``, calling ``progress(done, total, id)`` as entries finish.
 
     Parameters
     ----------
     ids : iterable of str
         PDB IDs or structure files (repeats are processed once).
     fn : callable
-        Applied to each loaded :class:`~structkit.model.complex.Complex`.
+        Applied to each loaded :class:`~structkit.model.complex.Complex` (in a worker process
+        when the engine has workers: it must be picklable by cloudpickle, as lambdas are).
     progress : callable, optional
         Called after each entry, whether it succeeded or failed.
     failures : dict, optional
@@ -38,6 +52,8 @@ def map_structures(
         stops the batch. A dict: an entry that fails to load or to process is recorded there
         (entry -> one-line message) and left out, and the batch goes on with the rest; the caller
         reports the failures and decides the exit status.
+    engine : Engine, optional
+        Where the tasks run (default: in this process).
     **load_options
         Passed to :func:`structkit.load` (``mirrors``, ``cache``, ``offline`` ...).
 
@@ -46,15 +62,15 @@ def map_structures(
     list
         ``fn``'s results for the entries that succeeded, in the order given.
     """
-    ids = list(dict.fromkeys(ids))
+    ids = [str(i) for i in dict.fromkeys(ids)]
+    engine = engine or Engine(workers=1)
+    with engine:
+        results = engine.map(_load_and_apply, ids, fn, load_options, failures is not None,
+                             progress=progress)
     out = []
-    for k, entry in enumerate(ids, start=1):
-        try:
-            out.append(fn(load(entry, **load_options)))
-        except StructkitError as exc:
-            if failures is None:
-                raise
-            failures[str(entry)] = str(exc)
-        if progress:
-            progress(k, len(ids), str(entry))
+    for entry, (state, value) in zip(ids, results):
+        if state == "ok":
+            out.append(value)
+        else:
+            failures[entry] = value
     return out

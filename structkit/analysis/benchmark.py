@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from structkit.analysis.ddg import ddg_table
+from structkit.analysis.engine import Engine
 from structkit.energy.ddg import COMPONENTS
 from structkit.errors import StructkitError
 from structkit.geometry.distances import distance_matrix
@@ -76,6 +77,24 @@ def _clash(complex_, mutation: str) -> float:
         return float("nan")
 
 
+def _benchmark_drug(drug: str, rows: pd.DataFrame, path: Path, engine: Engine, cache, use_cache: bool,
+                    progress, done_before: int, total: int) -> pd.DataFrame:
+    complex_ = load(path, ligand_file=path.with_name(path.name.replace("_complex.pdb", "_ligand.sdf")),
+                    keep_hydrogens=True)
+
+    def say(done: int, _total: int, mutation: str) -> None:
+        if progress:
+            progress(done_before + done, total, f"{drug} {mutation}")
+
+    table = ddg_table(complex_, rows["mutation"].tolist(), cache=cache, use_cache=use_cache, progress=say,
+                      engine=engine)
+    table.insert(0, "drug", drug)
+    table["ddg_exp"] = rows["ddG_exp"].to_numpy()
+    table["min_distance_A"] = [round(_min_distance(complex_, int(r)), 3) for r in rows["resid"]]
+    table["clash_excess_A"] = [_clash(complex_, m) for m in rows["mutation"]]
+    return table
+
+
 def abl_benchmark(
     folder: str | os.PathLike,
     *,
@@ -84,6 +103,7 @@ def abl_benchmark(
     use_cache: bool = True,
     drugs: list[str] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
+    engine: Engine | None = None,
 ) -> pd.DataFrame:
     """Estimate every pair of the benchmark (columns :data:`ABL_COLUMNS`, drug then file order).
 
@@ -93,6 +113,9 @@ def abl_benchmark(
         ``../shared/benchmarks/abl_hauser2018``.
     drugs : list of str, optional
         A subset of drugs (all by default); the leave-one-drug-out scale then uses only those.
+    workers, engine
+        Where the estimates run (:class:`~structkit.analysis.engine.Engine`; one local cluster
+        of ``workers`` processes by default); the table does not depend on it.
     """
     files = abl_complexes(folder)
     data = pd.read_csv(Path(folder) / "hauser2018_abl_ddg.csv")
@@ -102,24 +125,13 @@ def abl_benchmark(
     frames = []
     done_before = 0
     total = int(data["tki"].str.lower().isin(names).sum())
-    for drug in names:
-        rows = data[data["tki"].str.lower() == drug]
-        path = files[drug]
-        complex_ = load(path, ligand_file=path.with_name(path.name.replace("_complex.pdb", "_ligand.sdf")),
-                        keep_hydrogens=True)
-
-        def say(done: int, _total: int, mutation: str, base=done_before, drug=drug) -> None:
-            if progress:
-                progress(base + done, total, f"{drug} {mutation}")
-
-        table = ddg_table(complex_, rows["mutation"].tolist(), workers=workers, cache=cache,
-                          use_cache=use_cache, progress=say)
-        table.insert(0, "drug", drug)
-        table["ddg_exp"] = rows["ddG_exp"].to_numpy()
-        table["min_distance_A"] = [round(_min_distance(complex_, int(r)), 3) for r in rows["resid"]]
-        table["clash_excess_A"] = [_clash(complex_, m) for m in rows["mutation"]]
-        frames.append(table)
-        done_before += len(rows)
+    engine = engine or Engine(workers=workers)
+    with engine:
+        for drug in names:
+            rows = data[data["tki"].str.lower() == drug]
+            frames.append(_benchmark_drug(drug, rows, files[drug], engine, cache, use_cache, progress,
+                                          done_before, total))
+            done_before += len(rows)
     out = pd.concat(frames, ignore_index=True)
     out["resistant"] = out["ddg_exp"] > RESISTANT_KCAL
     raw = out["ddg_raw"].to_numpy(dtype=float)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from structkit.analysis.engine import Engine, default_workers
 from structkit.energy.ddg import COMPONENTS, DdgEstimator
 from structkit.energy.prepare import prepare
 from structkit.errors import StructkitError
@@ -24,19 +24,11 @@ from structkit.io.result_cache import ResultCache
 from structkit.model.complex import Complex
 from structkit.model.mutations import parse_mutations
 
-__all__ = ["DDG_COLUMNS", "ddg", "ddg_table", "default_workers"]
+__all__ = ["DDG_COLUMNS", "ddg", "ddg_table"]
 
 #: Columns of a ddg table.
 DDG_COLUMNS = ["mutation", "ddg", "ddg_sd", "ddg_raw", *COMPONENTS, "dg_wild", "dg_mutant", "n_shell",
                "n_region_atoms", "status"]
-
-
-def default_workers() -> int:
-    """Worker processes by default: the machine's cores (``STRUCTKIT_WORKERS`` overrides)."""
-    env = os.environ.get("STRUCTKIT_WORKERS")
-    if env and env.isdigit() and int(env) > 0:
-        return int(env)
-    return max(1, os.cpu_count() or 1)
 
 
 _PREPARED: dict[tuple, object] = {}
@@ -52,7 +44,8 @@ def _estimator(complex_: Complex, cache: str | None, use_cache: bool) -> DdgEsti
     return _PREPARED[key]
 
 
-def _run_group(complex_: Complex, mutations: list[str], cache: str | None, use_cache: bool) -> list[dict]:
+def _run_group(mutations: list[str], complex_: Complex, cache: str | None, use_cache: bool) -> list[dict]:
+    """One task: the estimates of mutations at one site (they share the site's wild-type model)."""
     estimator = _estimator(complex_, cache, use_cache)
     rows = []
     for mutation in mutations:
@@ -90,6 +83,7 @@ def ddg_table(
     cache: str | os.PathLike | None = None,
     use_cache: bool = True,
     progress: Callable[[int, int, str], None] | None = None,
+    engine: Engine | None = None,
 ) -> pd.DataFrame:
     """Estimates for every mutation of one complex (columns :data:`DDG_COLUMNS`, input order).
 
@@ -100,13 +94,17 @@ def ddg_table(
     mutations : sequence of str
         Single or compound substitutions (``G1202R``, ``G1202R+L1196M``).
     workers : int, optional
-        Worker processes (default :func:`default_workers`; 1 runs in this process).
+        Local worker processes when no ``engine`` is given (default: all cores; 1 runs in this
+        process).
     cache : path, optional
         Cache root (``STRUCTKIT_CACHE`` by default).
     use_cache : bool
         Look up and store results in the cache.
     progress : callable, optional
         ``progress(done, total, mutation)`` after each finished group.
+    engine : Engine, optional
+        Where the tasks (one per site) run (:class:`~structkit.analysis.engine.Engine`: this
+        process, a local Dask cluster or a Dask scheduler); the table does not depend on it.
 
     Returns
     -------
@@ -115,28 +113,19 @@ def ddg_table(
     """
     mutations = list(mutations)
     groups = _groups(mutations)
-    workers = min(workers or default_workers(), max(1, len(groups)))
+    engine = engine or Engine(workers=min(workers or default_workers(), max(1, len(groups))))
     cache = str(cache) if cache else None
-    found: dict[int, dict] = {}
-    done = 0
+    done = [0]
 
-    def collect(group: list[int], rows: list[dict]) -> None:
-        nonlocal done
-        for k, row in zip(group, rows):
-            found[k] = row
-        done += len(group)
+    def say(_k: int, _n: int, group: list[str]) -> None:
+        done[0] += len(group)
         if progress:
-            progress(done, len(mutations), mutations[group[-1]])
+            progress(done[0], len(mutations), group[-1])
 
-    if workers <= 1:
-        for group in groups:
-            collect(group, _run_group(complex_, [mutations[k] for k in group], cache, use_cache))
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_run_group, complex_, [mutations[k] for k in group], cache, use_cache):
-                       group for group in groups}
-            for future in as_completed(futures):
-                collect(futures[future], future.result())
+    with engine, engine.shared(complex_) as shared_complex:
+        results = engine.map(_run_group, [[mutations[k] for k in group] for group in groups], shared_complex,
+                             cache, use_cache, progress=say)
+    found = {k: row for group, rows in zip(groups, results) for k, row in zip(group, rows)}
     return _complete(pd.DataFrame([found[k] for k in range(len(mutations))]))
 
 
@@ -150,6 +139,7 @@ def ddg(
     models: str | os.PathLike | None = None,
     use_cache: bool = True,
     progress: Callable[[int, int, str], None] | None = None,
+    engine: Engine | None = None,
     **load_options,
 ) -> pd.DataFrame:
     """The change in the inhibitor's binding free energy for each mutation (kcal/mol, + = weaker).
@@ -165,7 +155,7 @@ def ddg(
     models : path, optional
         Folder to write the relaxed wild-type and mutant regions to as PDB files (computed afresh,
         not from the cache).
-    workers, use_cache, progress
+    workers, use_cache, progress, engine
         As for :func:`ddg_table`.
     **load_options
         ``mirrors``, ``cache``, ``offline``, ``reference``, ``chain``, ``ligand``.
@@ -190,7 +180,7 @@ def ddg(
     if models is not None:
         return _with_models(complex_, canonical, Path(models), cache, progress)
     return ddg_table(complex_, canonical, workers=workers, cache=cache, use_cache=use_cache,
-                     progress=progress)
+                     progress=progress, engine=engine)
 
 
 def _with_models(complex_: Complex, mutations: list[str], folder: Path, cache, progress) -> pd.DataFrame:
@@ -243,20 +233,24 @@ def complexes_ddg(
     cache: str | os.PathLike | None = None,
     use_cache: bool = True,
     progress: Callable[[int, int, str], None] | None = None,
+    engine: Engine | None = None,
 ) -> pd.DataFrame:
-    """:func:`ddg_table` for every (drug, structure, complex), stacked (``drug``, ``structure`` first)."""
+    """:func:`ddg_table` for every (drug, structure, complex), stacked (``drug``, ``structure`` first);
+    one engine (one local cluster) serves them all."""
     frames = []
     total = len(complexes) * len(mutations)
-    for k, (drug, structure, complex_) in enumerate(complexes):
-        offset = k * len(mutations)
+    engine = engine or Engine(workers=workers)
+    with engine:
+        for k, (drug, structure, complex_) in enumerate(complexes):
+            offset = k * len(mutations)
 
-        def say(done: int, _total: int, mutation: str, offset=offset, drug=drug) -> None:
-            if progress:
-                progress(offset + done, total, f"{drug} {mutation}")
+            def say(done: int, _total: int, mutation: str, offset=offset, drug=drug) -> None:
+                if progress:
+                    progress(offset + done, total, f"{drug} {mutation}")
 
-        table = ddg_table(complex_, mutations, workers=workers, cache=cache, use_cache=use_cache,
-                          progress=say)
-        table.insert(0, "structure", structure)
-        table.insert(0, "drug", drug)
-        frames.append(table)
+            table = ddg_table(complex_, mutations, cache=cache, use_cache=use_cache, progress=say,
+                              engine=engine)
+            table.insert(0, "structure", structure)
+            table.insert(0, "drug", drug)
+            frames.append(table)
     return pd.concat(frames, ignore_index=True)

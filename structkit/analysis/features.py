@@ -41,11 +41,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
 
 from structkit.analysis.batch import map_structures
+from structkit.analysis.engine import Engine
 from structkit.errors import StructkitError
 from structkit.geometry.distances import count_within_by_group, min_distance_by_group
 from structkit.geometry.hbonds import hbond_pairs
@@ -355,12 +357,17 @@ def site_features(complex_: Complex, sites: Sequence[int] | None = None) -> pd.D
     return frame[FEATURE_COLUMNS]
 
 
+def _site_features(complex_: Complex, sites) -> pd.DataFrame:
+    return site_features(complex_, sites)
+
+
 def feature_table(
     ids: Iterable[str],
     sites: Sequence[int] | None = None,
     *,
     progress: Callable[[int, int, str], None] | None = None,
     failures: dict[str, str] | None = None,
+    engine: Engine | None = None,
     **load_options,
 ) -> pd.DataFrame:
     """Feature table of many structures (one row per structure and site).
@@ -376,6 +383,8 @@ def feature_table(
     failures : dict, optional
         Collect the structures that fail here and go on (see
         :func:`~structkit.analysis.batch.map_structures`); by default the first failure stops.
+    engine : Engine, optional
+        Where the tasks (one per structure) run (default: in this process).
     **load_options
         Passed to :func:`structkit.load`.
 
@@ -384,8 +393,8 @@ def feature_table(
     DataFrame
         Columns :data:`FEATURE_COLUMNS`.
     """
-    frames = map_structures(ids, lambda c: site_features(c, sites), progress=progress, failures=failures,
-                            **load_options)
+    frames = map_structures(ids, partial(_site_features, sites=sites), progress=progress, failures=failures,
+                            engine=engine, **load_options)
     if not frames:
         return pd.DataFrame(columns=FEATURE_COLUMNS)
     return pd.concat(frames, ignore_index=True)

@@ -19,17 +19,20 @@ import json
 import os
 import platform
 from collections.abc import Callable
+from functools import partial
 from importlib import metadata, resources
 from pathlib import Path
 
 import pandas as pd
 
+from structkit.analysis.batch import map_structures
 from structkit.analysis.benchmark import abl_benchmark, benchmark_metrics
 from structkit.analysis.coverage import coverage_table
 from structkit.analysis.crystal_check import crystal_check
 from structkit.analysis.ddg import complexes_ddg, substitutions_at
+from structkit.analysis.engine import Engine
 from structkit.analysis.evaluation import evaluate
-from structkit.analysis.features import feature_table
+from structkit.analysis.features import site_features
 from structkit.analysis.figures import (
     abl_scatter_figure,
     distance_figure,
@@ -43,14 +46,15 @@ from structkit.analysis.predictions import ddg_predictions, saturation_scan
 from structkit.analysis.predictions import predictions as make_predictions
 from structkit.analysis.relate import drug_complexes, join
 from structkit.analysis.report import report_markdown
-from structkit.analysis.scan import review_mutations, scan
-from structkit.analysis.structures import structure_table
+from structkit.analysis.scan import SCAN_COLUMNS, review_mutations, scan_complex
+from structkit.analysis.structures import STRUCTURE_COLUMNS, structure_row
 from structkit.catalogue import catalogue, catalogue_ids
 from structkit.energy.forcefield import record as force_field_record
 from structkit.errors import StructkitError
 from structkit.io.fetch import fetch, mirror_dirs, mirror_label
 from structkit.io.load import load
 from structkit.io.write import write_table, write_text_atomic
+from structkit.model.complex import Complex
 
 __all__ = ["RESULT_TABLES", "run", "write_table"]
 
@@ -132,6 +136,25 @@ def alk_mutations(complexes) -> list[str]:
     return substitutions_at(sites, complexes[0].complex_.reference) + [m for m in review if "+" in m]
 
 
+def _catalogue_entry(complex_: Complex, liganded: frozenset[str], mutations: list[str]) -> tuple:
+    """One task of a run: everything computed from one catalogue structure, loaded once."""
+    frames = scan_complex(complex_, mutations) if complex_.pdb_id in liganded else []
+    return structure_row(complex_), site_features(complex_), frames
+
+
+def _catalogue_tables(ids: list[str], liganded: frozenset[str], engine: Engine, progress,
+                      load_options: dict) -> dict[str, pd.DataFrame]:
+    """The structures, features and scan tables: one task per catalogue entry."""
+    task = partial(_catalogue_entry, liganded=liganded, mutations=review_mutations())
+    parts = map_structures(ids, task, progress=progress, engine=engine, **load_options)
+    scan_frames = [f for _, _, frames in parts for f in frames]
+    return {
+        "structures": pd.DataFrame([row for row, _, _ in parts], columns=STRUCTURE_COLUMNS),
+        "features": pd.concat([frame for _, frame, _ in parts], ignore_index=True),
+        "scan": pd.concat(scan_frames, ignore_index=True)[SCAN_COLUMNS],
+    }
+
+
 def run(
     output: str | os.PathLike = "results",
     *,
@@ -139,6 +162,7 @@ def run(
     abl: str | os.PathLike = DEFAULT_ABL,
     workers: int | None = None,
     reuse_energies: str | os.PathLike | None = None,
+    engine: Engine | None = None,
     **load_options,
 ) -> list[Path]:
     """Regenerate the whole results folder.
@@ -152,7 +176,10 @@ def run(
     abl : path
         The ABL1 benchmark folder.
     workers : int, optional
-        Worker processes for the ddG estimates (default: all cores); results do not depend on it.
+        Local worker processes when no ``engine`` is given (default: all cores).
+    engine : Engine, optional
+        Where the per-structure tasks and the ddG estimates run (this process, a local Dask
+        cluster or a Dask scheduler); the results do not depend on it.
     reuse_energies : path, optional
         A results folder whose force-field tables (``abl_benchmark.csv``, ``crystal_check.csv``,
         ``ddg_alk.csv``, ``ddg_atp.csv``) are read instead of computed again (about 25 minutes on
@@ -166,19 +193,21 @@ def run(
     list of Path
         The files written.
     """
-    out = Path(output)
     mirror_dirs(load_options.get("mirrors"))  # a missing mirror folder fails before any work
+    engine = engine or Engine(workers=workers)
+    with engine:  # one engine (one local cluster) for the whole run; shut down however it ends
+        return _run(Path(output), progress, abl, reuse_energies, engine, load_options)
+
+
+def _run(out: Path, progress, abl, reuse_energies, engine: Engine, load_options: dict) -> list[Path]:
     say = progress or (lambda step, done, total: None)
 
     def step(name: str):
         return lambda done, total, _item: say(name, done, total)
 
     ids = catalogue_ids()
-    liganded = [r["pdb_id"] for r in catalogue() if r["verified"] == "yes" and r["ligand"]]
-    tables: dict[str, pd.DataFrame] = {}
-    tables["structures"] = structure_table(ids, progress=step("structures"), **load_options)
-    tables["features"] = feature_table(ids, progress=step("features"), **load_options)
-    tables["scan"] = scan(liganded, review_mutations(), progress=step("scan"), **load_options)
+    liganded = frozenset(r["pdb_id"] for r in catalogue() if r["verified"] == "yes" and r["ligand"])
+    tables = _catalogue_tables(ids, liganded, engine, step("structures"), load_options)
     cov = coverage_table()
     tables["coverage"] = cov
     complexes = drug_complexes(**load_options)
@@ -192,13 +221,14 @@ def run(
         ddg_atp = _read_table(Path(reuse_energies) / "ddg_atp.csv")
     else:
         tables["crystal_check"] = crystal_check(progress=step("crystals"), **load_options)
-        abl_table = abl_benchmark(abl, workers=workers, cache=load_options.get("cache"), progress=step("abl"))
+        cache = load_options.get("cache")
         mutations = alk_mutations(complexes)
-        ddg_alk = complexes_ddg([(dc.drug, dc.structure, dc.complex_) for dc in complexes], mutations,
-                                workers=workers, cache=load_options.get("cache"), progress=step("ddg"))
         atp = load(ATP_COMPLEX, **load_options)
-        ddg_atp = complexes_ddg([("ADP", ATP_COMPLEX, atp)], mutations, workers=workers,
-                                cache=load_options.get("cache"), progress=step("ddg ATP site"))
+        abl_table = abl_benchmark(abl, engine=engine, cache=cache, progress=step("abl"))
+        ddg_alk = complexes_ddg([(dc.drug, dc.structure, dc.complex_) for dc in complexes], mutations,
+                                engine=engine, cache=cache, progress=step("ddg"))
+        ddg_atp = complexes_ddg([("ADP", ATP_COMPLEX, atp)], mutations, engine=engine, cache=cache,
+                                progress=step("ddg ATP site"))
     tables["abl_benchmark"] = abl_table
     tables["abl_metrics"] = benchmark_metrics(abl_table)
     tables["ddg_alk"] = ddg_alk

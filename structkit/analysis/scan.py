@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 
 import pandas as pd
 
 from structkit.analysis.batch import map_structures
 from structkit.analysis.coverage import coverage_table
+from structkit.analysis.engine import Engine
 from structkit.errors import StructkitError
+from structkit.model.complex import Complex
 from structkit.model.mutate import MUTANT_COLUMNS, mutate
 from structkit.model.mutations import check_mutation_syntax, parse_mutations
 
-__all__ = ["SCAN_COLUMNS", "review_mutations", "scan"]
+__all__ = ["SCAN_COLUMNS", "review_mutations", "scan", "scan_complex"]
 
 #: Columns of :func:`scan`: those of a mutant report plus ``status`` (``ok`` or why not modelled).
 SCAN_COLUMNS = [*MUTANT_COLUMNS, "status"]
@@ -34,12 +37,49 @@ def review_mutations() -> list[str]:
     return [str(m) for m in sorted(found, key=lambda m: (m.positions, str(m)))]
 
 
+def _canonical(mutations: Sequence[str], reference) -> list:
+    out = []
+    for text in mutations:
+        for m in parse_mutations(text, reference=reference).mutations:
+            if any(c.kind != "substitution" for c in m.changes):
+                raise StructkitError(f"{m}: only substitutions can be modelled")
+            out.append(m)
+    return list(dict.fromkeys(out))
+
+
+def scan_complex(complex_: Complex, mutations: Sequence[str],
+                 progress: Callable[[int, int, str], None] | None = None) -> list[pd.DataFrame]:
+    """The scan rows of one loaded structure: one frame per mutation (see :func:`scan`).
+
+    Raises
+    ------
+    StructkitError
+        A mutation that does not fit the structure's reference sequence, or is not a substitution.
+    """
+    out = []
+    todo = _canonical(mutations, complex_.reference)
+    for k, m in enumerate(todo, start=1):
+        try:
+            frame = mutate(complex_, m).to_frame()
+            frame["status"] = "ok"
+        except StructkitError as exc:
+            frame = pd.DataFrame([{
+                "pdb_id": complex_.pdb_id or "", "ligand": complex_.ligand or "",
+                "drug": complex_.drug or "", "mutation": str(m), "status": str(exc),
+            }], columns=SCAN_COLUMNS)
+        out.append(frame)
+        if progress:
+            progress(k, len(todo), f"{complex_.pdb_id or complex_.source} {m}")
+    return out
+
+
 def scan(
     ids: Iterable[str],
     mutations: Sequence[str],
     *,
     progress: Callable[[int, int, str], None] | None = None,
     failures: dict[str, str] | None = None,
+    engine: Engine | None = None,
     **load_options,
 ) -> pd.DataFrame:
     """Model every mutation in every structure.
@@ -53,7 +93,10 @@ def scan(
         numbered as each structure is (UniProt for ALK; the structure's own numbering otherwise).
     progress : callable, optional
         ``progress(done, total, label)`` after each mutant model (``label`` names the structure
-        and the mutation; ``total`` counts the structures times the mutations of the first).
+        and the mutation; ``total`` counts the structures times the mutations of the first) when
+        the work runs in this process; after each structure on a Dask engine.
+    engine : Engine, optional
+        Where the tasks (one per structure) run (default: in this process).
     failures : dict, optional
         Collect the structures that fail to load here and go on (see
         :func:`~structkit.analysis.batch.map_structures`); by default the first failure stops.
@@ -68,43 +111,23 @@ def scan(
     """
     for text in mutations:  # a typo is the command's error, not each structure's
         check_mutation_syntax(text)
-    parsed: dict = {}  # canonical mutations per reference: parsed once for all structures sharing it
-
-    def expand(reference) -> list:
-        if reference in parsed:
-            return parsed[reference]
-        out = []
-        for text in mutations:
-            for m in parse_mutations(text, reference=reference).mutations:
-                if any(c.kind != "substitution" for c in m.changes):
-                    raise StructkitError(f"{m}: only substitutions can be modelled")
-                out.append(m)
-        parsed[reference] = list(dict.fromkeys(out))
-        return parsed[reference]
-
     ids = list(dict.fromkeys(ids))
     done = [0]  # mutant models so far
 
     def one_structure(complex_) -> list[pd.DataFrame]:
-        out = []
-        todo = expand(complex_.reference)
-        for m in todo:
-            try:
-                frame = mutate(complex_, m).to_frame()
-                frame["status"] = "ok"
-            except StructkitError as exc:
-                frame = pd.DataFrame([{
-                    "pdb_id": complex_.pdb_id or "", "ligand": complex_.ligand or "",
-                    "drug": complex_.drug or "", "mutation": str(m), "status": str(exc),
-                }], columns=SCAN_COLUMNS)
-            out.append(frame)
+        def say(k: int, n: int, label: str) -> None:
             done[0] += 1
-            if progress:
-                label = f"{complex_.pdb_id or complex_.source} {m}"
-                progress(done[0], max(len(ids) * len(todo), done[0]), label)
-        return out
+            if progress and per_model:
+                progress(done[0], max(len(ids) * n, done[0]), label)
 
-    frames = [f for per in map_structures(ids, one_structure, failures=failures, **load_options) for f in per]
+        return scan_complex(complex_, mutations, progress=say)
+
+    engine = engine or Engine(workers=1)
+    per_model = engine.serial
+    per_structure = None if per_model or progress is None else progress
+    task = one_structure if per_model else partial(scan_complex, mutations=list(mutations))
+    frames = [f for per in map_structures(ids, task, failures=failures, engine=engine,
+                                          progress=per_structure, **load_options) for f in per]
     if not frames:
         return pd.DataFrame(columns=SCAN_COLUMNS)
     return pd.concat(frames, ignore_index=True)[SCAN_COLUMNS]

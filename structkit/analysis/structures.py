@@ -7,8 +7,10 @@ from collections.abc import Callable, Iterable
 import pandas as pd
 
 from structkit.analysis.batch import map_structures
+from structkit.analysis.engine import Engine
+from structkit.model.complex import Complex
 
-__all__ = ["STRUCTURE_COLUMNS", "structure_table"]
+__all__ = ["STRUCTURE_COLUMNS", "structure_row", "structure_table"]
 
 #: Columns of :func:`structure_table`, in order.
 STRUCTURE_COLUMNS = [
@@ -18,10 +20,26 @@ STRUCTURE_COLUMNS = [
 ]
 
 
+def structure_row(complex_: Complex) -> dict:
+    """One row of :func:`structure_table` (columns :data:`STRUCTURE_COLUMNS`)."""
+    s = complex_.summary()
+    return {
+        "pdb_id": s["pdb_id"], "chain": s["chain"], "ligand": s["ligand"] or "",
+        "drug": s["drug"] or "", "mutations": "+".join(s["mutations"]) or "WT",
+        "first_residue": s["first_residue"], "last_residue": s["last_residue"],
+        "n_residues": s["n_residues"],
+        "gaps": ";".join(f"{a}-{b}" for a, b in s["gaps"]),
+        "resolution_A": s["resolution"], "n_altloc_atoms": s["n_altloc_atoms"],
+        "n_residues_missing_atoms": s["n_residues_missing_atoms"], "n_waters": s["n_waters"],
+        "additives": ";".join(s["additives"]), "numbering": s["numbering"],
+    }
+
+
 def structure_table(
     ids: Iterable[str],
     *,
     progress: Callable[[int, int, str], None] | None = None,
+    engine: Engine | None = None,
     **load_options,
 ) -> pd.DataFrame:
     """Load each entry and summarise it, one row per entry, in the order given.
@@ -41,18 +59,5 @@ def structure_table(
         Columns :data:`STRUCTURE_COLUMNS`; list values are joined (``+`` for mutations,
         ``;`` for gaps and additives) so the table is flat.
     """
-    def row(complex_) -> dict:
-        s = complex_.summary()
-        return {
-            "pdb_id": s["pdb_id"], "chain": s["chain"], "ligand": s["ligand"] or "",
-            "drug": s["drug"] or "", "mutations": "+".join(s["mutations"]) or "WT",
-            "first_residue": s["first_residue"], "last_residue": s["last_residue"],
-            "n_residues": s["n_residues"],
-            "gaps": ";".join(f"{a}-{b}" for a, b in s["gaps"]),
-            "resolution_A": s["resolution"], "n_altloc_atoms": s["n_altloc_atoms"],
-            "n_residues_missing_atoms": s["n_residues_missing_atoms"], "n_waters": s["n_waters"],
-            "additives": ";".join(s["additives"]), "numbering": s["numbering"],
-        }
-
-    rows = map_structures(ids, row, progress=progress, **load_options)
+    rows = map_structures(ids, structure_row, progress=progress, engine=engine, **load_options)
     return pd.DataFrame(rows, columns=STRUCTURE_COLUMNS)

@@ -139,7 +139,8 @@ def mirror_label(folder: str | os.PathLike) -> str:
     The same folder gets the same label whether it was given absolute or relative, on the command
     line or in ``STRUCTKIT_MIRROR``, so the same inputs give the same manifest.
     """
-    return Path(os.path.relpath(Path(folder).expanduser().resolve(), Path.cwd())).as_posix()
+    # abspath, not resolve: a symlinked folder keeps the name it was given
+    return Path(os.path.relpath(os.path.abspath(Path(folder).expanduser()), os.getcwd())).as_posix()
 
 
 def find_in_mirrors(pdb_id: str, mirrors: Sequence[Path]) -> Path | None:

@@ -1,0 +1,132 @@
+"""The batch engine: the same tables in this process, on a local Dask cluster, and on a Dask
+scheduler with two worker processes started by hand, also when one of them is killed mid-run."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import structkit
+from structkit.analysis.ddg import ddg_table
+from structkit.analysis.engine import Engine
+from structkit.errors import StructkitError
+from tests.conftest import REPO, SHARED, abl_files
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+def _fail_on_three(x: int) -> int:
+    if x == 3:
+        raise StructkitError("three is not allowed")
+    return x
+
+
+def test_serial_and_local_cluster_agree_in_order():
+    items = list(range(40))
+    with Engine(workers=1) as serial:
+        assert serial.serial
+        expected = serial.map(_square, items)
+    seen = []
+    with Engine(workers=2) as local:
+        assert not local.serial and local.describe() == "2 local Dask workers"
+        assert local.map(_square, items, progress=lambda k, n, item: seen.append((k, n))) == expected
+        assert local._cluster is not None
+    assert local._client is None and local._cluster is None  # shut down on leaving the block
+    assert sorted(seen) == [(k, 40) for k in range(1, 41)]
+
+
+def test_task_errors_arrive_as_they_were_raised():
+    with Engine(workers=2) as local, pytest.raises(StructkitError, match="three is not allowed"):
+        local.map(_fail_on_three, [1, 2, 3, 4])
+
+
+def test_unreachable_scheduler_is_one_line():
+    with pytest.raises(StructkitError, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:9"):
+        Engine(scheduler="tcp://127.0.0.1:9").map(_square, [1, 2])
+
+
+def test_ddg_table_is_the_same_on_two_workers(tmp_path):
+    complex_path, ligand_path = abl_files("imatinib")
+    complex_ = structkit.load(complex_path, ligand_file=ligand_path, keep_hydrogens=True)
+    mutations = ["T315I", "T315A", "F317L", "E255K"]  # three sites: three tasks
+    serial = ddg_table(complex_, mutations, engine=Engine(workers=1), cache=tmp_path / "a", use_cache=False)
+    parallel = ddg_table(complex_, mutations, engine=Engine(workers=2), cache=tmp_path / "b", use_cache=False)
+    pd.testing.assert_frame_equal(serial, parallel)
+    assert (serial["status"] == "ok").all()
+
+
+# --- a scheduler and two workers started by hand, as a user on a cluster would ---
+
+@pytest.fixture
+def dask_cluster(tmp_path):
+    """``dask scheduler`` and two ``dask worker`` processes on localhost."""
+    scheduler_file = tmp_path / "scheduler.json"
+    bin_dir = Path(sys.executable).parent
+    env = dict(os.environ)
+    procs = [subprocess.Popen([str(bin_dir / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0",
+                               "--no-dashboard", "--scheduler-file", str(scheduler_file)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)]
+    deadline = time.monotonic() + 60
+    while not scheduler_file.is_file() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    address = json.loads(scheduler_file.read_text())["address"]
+    workers = [subprocess.Popen([str(bin_dir / "dask"), "worker", address, "--nthreads", "1",
+                                 "--nworkers", "1", "--no-nanny", "--no-dashboard"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+               for _ in range(2)]
+    procs += workers
+    from distributed import Client
+
+    with Client(address, timeout="30s") as client:
+        client.wait_for_workers(2, timeout=60)
+    yield address, workers
+    for proc in procs:
+        proc.kill()
+        proc.wait()
+
+
+def _scan(*args: str, output: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "structkit", "scan", *args, "--mirror", str(SHARED),
+                             "-o", str(output)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+
+
+TARGETS = ["2XP2", "4CLI", "3AOX", "2YFX", "4MKC", "5FTO", "6MX8", "9GBE"]
+
+
+def test_scan_on_a_scheduler_equals_one_worker(dask_cluster, tmp_path):
+    address, _ = dask_cluster
+    one = _scan(*TARGETS, "--mutations", "G1202R,L1196M,I1171N", "--workers", "1",
+                output=tmp_path / "one.csv")
+    assert one.wait() == 0, one.stderr.read()
+    remote = _scan(*TARGETS, "--mutations", "G1202R,L1196M,I1171N", "--scheduler", address,
+                   output=tmp_path / "remote.csv")
+    assert remote.wait() == 0, remote.stderr.read()
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "remote.csv").read_bytes()
+    assert len(pd.read_csv(tmp_path / "one.csv")) == 3 * len(TARGETS)
+
+
+def test_a_worker_killed_mid_run_changes_nothing(dask_cluster, tmp_path):
+    address, workers = dask_cluster
+    one = _scan("--all", "--review", "--workers", "1", output=tmp_path / "one.csv")
+    assert one.wait() == 0, one.stderr.read()
+    remote = _scan("--all", "--review", "--scheduler", address, output=tmp_path / "remote.csv")
+    progress = []
+    while len(progress) < 3:  # wait until the run is under way (progress lines on stderr)
+        line = remote.stderr.readline()
+        assert line, "the run ended before a worker could be killed"
+        progress.append(line)
+    workers[0].send_signal(signal.SIGKILL)
+    remote.stderr.read()
+    assert remote.wait() == 0
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "remote.csv").read_bytes()
