@@ -23,7 +23,6 @@ from structkit.analysis.engine import Engine
 from structkit.analysis.features import site_features
 from structkit.analysis.run import run
 from structkit.analysis.scan import review_mutations, scan
-from structkit.analysis.trajectory import trajectory_features
 from structkit.catalogue import catalogue_ids
 from structkit.errors import StructkitError, StructureWarning
 from structkit.io.fetch import (
@@ -462,20 +461,17 @@ def _cmd_scan(args: argparse.Namespace) -> int:
 
 
 def _cmd_trajectory(args: argparse.Namespace) -> int:
-    import MDAnalysis as mda
+    from structkit.analysis.trajectory import trajectory_table
 
     _check_output(args.output)
     for path in (args.topology, args.trajectory):
         if not Path(path).is_file():
             raise StructkitError(f"{path}: no such file")
-    try:
-        universe = mda.Universe(args.topology, args.trajectory)
-    except Exception as exc:  # MDAnalysis raises many types for unreadable files
-        raise StructkitError(f"{args.trajectory}: MDAnalysis cannot read it ({exc})") from None
     with warnings.catch_warnings():  # MDAnalysis's notes on its own internals say nothing about the data
         warnings.filterwarnings("ignore", message="DCDReader currently makes independent timesteps")
-        table = trajectory_features(universe, _parse_site_list(args.sites), ligand=args.ligand,
-                                    step=args.step, aggregate=args.aggregate)
+        table = trajectory_table(args.topology, args.trajectory, _parse_site_list(args.sites),
+                                 ligand=args.ligand, step=args.step, aggregate=args.aggregate,
+                                 engine=_engine(args))
     _emit_table(table, args.output)
     return 0
 
@@ -726,6 +722,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--step", type=int, default=None, help="use every STEP-th frame")
     p.add_argument("--aggregate", action="store_true", help="mean, sd, min and max per site")
     p.add_argument("-o", "--output", metavar="FILE", help="write FILE.csv or FILE.parquet")
+    _add_engine_options(p)
     p.set_defaults(func=_cmd_trajectory)
 
     p = sub.add_parser("pymol", help="write a PyMOL script of the sites, the inhibitor and a mutant")

@@ -81,3 +81,15 @@ def test_trajectory_command(trajectory, tmp_path):
     bad = subprocess.run([sys.executable, "-m", "structkit", "trajectory", "nothing.pdb", "nothing.dcd"],
                          capture_output=True, text=True, cwd=REPO)
     assert bad.returncode == 1 and bad.stderr.strip() == "structkit: error: nothing.pdb: no such file"
+
+
+@pytest.mark.parametrize("aggregate", [False, True])
+def test_blocks_of_frames_on_two_workers_give_the_same_table(trajectory, aggregate):
+    from structkit.analysis.engine import Engine
+    from structkit.analysis.trajectory import trajectory_table
+
+    universe, _ = trajectory
+    topology, path = universe.filename, universe.trajectory.filename
+    serial = trajectory_features(mda.Universe(topology, path), SITES, aggregate=aggregate)
+    parallel = trajectory_table(topology, path, SITES, aggregate=aggregate, engine=Engine(workers=2), block=1)
+    assert serial.equals(parallel)

@@ -115,18 +115,17 @@ class Engine:
         return self._client
 
     @contextmanager
-    def shared(self, value: Any) -> Iterator[Any]:
-        """``value`` as tasks should receive it: itself when serial, else scattered once to every
-        worker (a complex many tasks share travels once, not once per task)."""
-        if self.serial:
-            yield value
-            return
-        client = self._connect()
-        [future] = client.scatter([value], broadcast=True, hash=False)
+    def shared(self, value: Any) -> Iterator[_Shared]:
+        """``value`` marked for tasks to share: :meth:`map` passes it as it is when the tasks run
+        here, and scatters it once to every worker otherwise (a complex many tasks need travels
+        once, not once per task). The scattered copy is released on leaving the block."""
+        marker = _Shared(value)
         try:
-            yield future
+            yield marker
         finally:
-            future.release()
+            if marker.future is not None:
+                marker.future.release()
+                marker.future = None
 
     def map(self, fn: Callable[..., T], items: Sequence[Any], *args: Any,
             progress: Callable[[int, int, Any], None] | None = None) -> list[T]:
@@ -137,16 +136,18 @@ class Engine:
         """
         items = list(items)
         if self.serial or (len(items) <= 1 and self.scheduler is None):
+            plain = [a.value if isinstance(a, _Shared) else a for a in args]
             out = []
             for k, item in enumerate(items, start=1):
-                out.append(fn(item, *args))
+                out.append(fn(item, *plain))
                 if progress:
                     progress(k, len(items), item)
             return out
         from distributed import as_completed
 
         client = self._connect()
-        futures = client.map(fn, items, *[[a] * len(items) for a in args], pure=False, retries=1)
+        remote = [a.scatter(client) if isinstance(a, _Shared) else a for a in args]
+        futures = client.map(fn, items, *[[a] * len(items) for a in remote], pure=False, retries=1)
         index = {future.key: k for k, future in enumerate(futures)}
         try:
             for done, future in enumerate(as_completed(futures, loop=client.loop), start=1):
@@ -155,3 +156,16 @@ class Engine:
             return client.gather(futures)
         finally:
             client.cancel(futures)
+
+
+class _Shared:
+    """A value many tasks share (see :meth:`Engine.shared`); scattered on first use on a cluster."""
+
+    def __init__(self, value: Any):
+        self.value = value
+        self.future = None
+
+    def scatter(self, client) -> Any:
+        if self.future is None:
+            [self.future] = client.scatter([self.value], broadcast=True, hash=False)
+        return self.future

@@ -8,6 +8,7 @@ frame's coordinates go through :func:`structkit.analysis.features.frame_features
 
 from __future__ import annotations
 
+import os
 import tempfile
 import warnings
 from collections.abc import Sequence
@@ -16,12 +17,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from structkit.analysis.engine import Engine
 from structkit.analysis.features import _NUMERIC, FeatureContext, _pocket_columns, frame_features
 from structkit.errors import StructkitError
 from structkit.io.read import parse_structure_text
 from structkit.model.complex import Complex, build_complex
+from structkit.model.sites import as_site_list
 
-__all__ = ["complex_from_universe", "trajectory_features"]
+__all__ = ["complex_from_universe", "trajectory_features", "trajectory_table"]
 
 
 def complex_from_universe(universe, *, ligand: str | None = None, chain: str | None = None) -> Complex:
@@ -101,8 +104,16 @@ def trajectory_features(
         complex_ = complex_from_universe(universe, ligand=ligand)
     prot_idx, lig_idx = _match(complex_, universe)
     ctx = FeatureContext.build(complex_, sites)
+    rows = _frame_rows(universe, ctx, prot_idx, lig_idx, trajectory[start:stop:step])
+    frame = pd.DataFrame(rows, columns=["frame", "time_ps", "uniprot", *_NUMERIC])
+    return _aggregate(frame) if aggregate else frame
+
+
+def _frame_rows(universe, ctx: FeatureContext, prot_idx: np.ndarray, lig_idx: np.ndarray,
+                frames) -> list[dict]:
+    """One row per frame and site for the frames (an iterable of timesteps) of a Universe."""
     rows = []
-    for ts in trajectory[start:stop:step]:
+    for ts in frames:
         positions = universe.atoms.positions.astype(np.float64)
         protein_xyz = positions[prot_idx]
         values = frame_features(ctx, protein_xyz, positions[lig_idx])
@@ -111,11 +122,81 @@ def trajectory_features(
             row = {"frame": int(ts.frame), "time_ps": float(ts.time), "uniprot": int(site)}
             row.update({name: float(values[name][k]) for name in _NUMERIC})
             rows.append(row)
-    frame = pd.DataFrame(rows, columns=["frame", "time_ps", "uniprot", *_NUMERIC])
-    if not aggregate:
-        return frame
+    return rows
+
+
+def _aggregate(frame: pd.DataFrame) -> pd.DataFrame:
     grouped = frame.groupby("uniprot", sort=False)[_NUMERIC]
     stats = grouped.agg(["mean", "std", "min", "max"])
     stats.columns = [f"{col}_{stat}" for col, stat in stats.columns]
     stats.insert(0, "n_frames", frame.groupby("uniprot", sort=False).size())
     return stats.reset_index()
+
+
+_UNIVERSES: dict[tuple[str, str], object] = {}
+
+
+def _block_rows(frames: list[int], topology: str, trajectory: str, complex_: Complex,
+                sites: list[int] | None) -> list[dict]:
+    """One task: the rows of a block of frames; the worker opens the files itself (once)."""
+    import MDAnalysis as mda
+
+    key = (topology, trajectory)
+    if key not in _UNIVERSES:
+        _UNIVERSES.clear()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _UNIVERSES[key] = mda.Universe(topology, trajectory)
+    universe = _UNIVERSES[key]
+    prot_idx, lig_idx = _match(complex_, universe)
+    ctx = FeatureContext.build(complex_, sites)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # MDAnalysis's notes on its own readers
+        return _frame_rows(universe, ctx, prot_idx, lig_idx, universe.trajectory[frames])
+
+
+def trajectory_table(
+    topology: str | os.PathLike,
+    trajectory: str | os.PathLike,
+    sites: Sequence[int] | None = None,
+    *,
+    ligand: str | None = None,
+    start: int | None = None,
+    stop: int | None = None,
+    step: int | None = None,
+    aggregate: bool = False,
+    engine: Engine | None = None,
+    block: int = 100,
+) -> pd.DataFrame:
+    """:func:`trajectory_features` of a topology and trajectory file, in blocks of frames on an engine.
+
+    The complex is built here from the first frame (so a bad topology fails at once); each task
+    opens the files in its worker and computes ``block`` frames. The table is the same as
+    :func:`trajectory_features` gives, whatever the engine.
+
+    Raises
+    ------
+    StructkitError
+        A file MDAnalysis cannot read, or a topology whose atoms do not match the complex.
+    """
+    import MDAnalysis as mda
+
+    topology, trajectory = os.path.abspath(topology), os.path.abspath(trajectory)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            universe = mda.Universe(topology, trajectory)
+    except Exception as exc:  # MDAnalysis raises many types for unreadable files
+        raise StructkitError(f"{trajectory}: MDAnalysis cannot read it ({exc})") from None
+    universe.trajectory[start or 0]
+    complex_ = complex_from_universe(universe, ligand=ligand)
+    _match(complex_, universe)  # fail here, not in every task
+    frames = list(range(len(universe.trajectory)))[start:stop:step]
+    blocks = [frames[k:k + block] for k in range(0, len(frames), block)]
+    engine = engine or Engine(workers=1)
+    sites = as_site_list(sites)
+    with engine, engine.shared(complex_) as shared_complex:
+        parts = engine.map(_block_rows, blocks, topology, trajectory, shared_complex, sites)
+    frame = pd.DataFrame([row for part in parts for row in part],
+                         columns=["frame", "time_ps", "uniprot", *_NUMERIC])
+    return _aggregate(frame) if aggregate else frame
