@@ -22,6 +22,7 @@ import structkit
 from structkit.analysis.ddg import ddg_table, substitutions_at
 from structkit.analysis.engine import Engine
 from structkit.analysis.run import run
+from structkit.io.load import LoadOptions
 
 
 def main() -> None:
@@ -53,7 +54,8 @@ def main() -> None:
         profile = cProfile.Profile()
         t0 = time.perf_counter()
         profile.enable()
-        run(out, engine=Engine(workers=1), reuse_energies="results", mirrors=[args.mirror], offline=True)
+        run(out, engine=Engine(workers=1), reuse_energies="results",
+            options=LoadOptions.resolve([args.mirror], offline=True))
         profile.disable()
         wall = time.perf_counter() - t0
     stats = pstats.Stats(profile)

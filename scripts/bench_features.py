@@ -21,6 +21,7 @@ from structkit.analysis.features import feature_table
 from structkit.analysis.scan import review_mutations, scan
 from structkit.catalogue import catalogue, catalogue_ids
 from structkit.geometry.distances import count_within_by_group, group_ids, min_distance_by_group
+from structkit.io.load import LoadOptions
 
 
 def main() -> None:
@@ -34,11 +35,11 @@ def main() -> None:
     liganded = [r["pdb_id"] for r in catalogue() if r["verified"] == "yes" and r["ligand"]]
 
     t0 = time.perf_counter()
-    table = feature_table(ids, mirrors=mirrors)
+    table = feature_table(ids, options=LoadOptions.resolve(mirrors))
     t_features = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    scanned = scan(liganded, review_mutations(), mirrors=mirrors)
+    scanned = scan(liganded, review_mutations(), options=LoadOptions.resolve(mirrors))
     t_scan = time.perf_counter() - t0
 
     # distance kernels against MDAnalysis on the same complexes

@@ -31,7 +31,7 @@ from structkit.catalogue import catalogue, catalogue_ids, drug_name
 from structkit.errors import FetchError, StructkitError, StructureFileError, StructureWarning
 from structkit.io.fetch import FetchResult, fetch, fetch_many
 from structkit.io.ligand_file import read_ligand_file
-from structkit.io.load import load
+from structkit.io.load import LoadOptions, load
 from structkit.io.read import read_structure
 from structkit.io.write import write_pdb
 from structkit.model.atoms import Atoms
@@ -56,6 +56,7 @@ __all__ = [
     "Complex",
     "FetchError",
     "FetchResult",
+    "LoadOptions",
     "Mutation",
     "ResidueTable",
     "StructkitError",

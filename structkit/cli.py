@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import warnings
 from collections.abc import Sequence
@@ -32,7 +31,7 @@ from structkit.io.fetch import (
     fetch_many,
     normalize_pdb_id,
 )
-from structkit.io.load import load
+from structkit.io.load import LoadOptions
 from structkit.io.pymol import pymol_script
 from structkit.io.write import check_output_file, check_output_folder, write_pdb, write_table
 from structkit.model.complex import Complex
@@ -120,25 +119,18 @@ def _add_target_options(parser: argparse.ArgumentParser) -> None:
     _add_ligand_options(parser)
 
 
-def _load_options(args: argparse.Namespace, n_targets: int = 1) -> dict:
-    """Keyword arguments of :func:`structkit.load` from the common options."""
-    if args.ligand_file and n_targets > 1:
+def _load_options(args: argparse.Namespace, n_targets: int = 1) -> LoadOptions:
+    """The typed load options of the common command-line options, built once per command (the
+    mirrors checked and made absolute, so tasks in other processes or on other hosts read the same)."""
+    if getattr(args, "ligand_file", None) and n_targets > 1:
         raise StructkitError("--ligand-file belongs to one structure; give a single target with it")
-    return {"ligand": args.ligand, "chain": args.chain, "mirrors": _mirrors(args), "cache": args.cache,
-            "offline": args.offline, "ligand_file": args.ligand_file, "pose": args.pose,
-            "reference": args.reference}
-
-
-def _mirrors(args: argparse.Namespace) -> list[str]:
-    """The mirror folders of the options and of ``STRUCTKIT_MIRROR``, checked and made absolute here,
-    so that tasks on other processes or hosts (another folder, another environment) get the same."""
-    from structkit.io.fetch import mirror_dirs
-
-    return [os.path.abspath(folder) for folder in mirror_dirs(args.mirror)]
+    keys = ("ligand", "chain", "ligand_file", "pose", "reference")
+    per_structure = {key: getattr(args, key) for key in keys if hasattr(args, key)}
+    return LoadOptions.resolve(args.mirror, cache=args.cache, offline=args.offline, **per_structure)
 
 
 def _load_target(args: argparse.Namespace) -> Complex:
-    return load(args.target, **_load_options(args))
+    return _load_options(args).load(args.target)
 
 
 def _batch(args: argparse.Namespace, fn, progress=None,
@@ -159,7 +151,8 @@ def _batch(args: argparse.Namespace, fn, progress=None,
     targets = _ids(args, "targets")
     options = _load_options(args, len(targets))
     failures: dict[str, str] | None = None if args.strict or len(targets) == 1 else {}
-    results = map_structures(targets, fn, progress=progress, failures=failures, engine=engine, **options)
+    results = map_structures(targets, fn, progress=progress, failures=failures, engine=engine,
+                             options=options)
     if failures:
         _end_progress_line()
     for message in (failures or {}).values():
@@ -285,7 +278,7 @@ def _cmd_discover(args: argparse.Namespace) -> int:
     failures: dict[str, str] = {}
     if args.verify:
         rows = verify_rows(rows, failures=failures, progress=_timed_progress("new entries"),
-                           mirrors=args.mirror, cache=args.cache, offline=args.offline)
+                           options=_load_options(args))
     new = [r for r in rows if "discovered through the RCSB" in r["notes"]]
     if args.json:
         print(json.dumps(rows, indent=2))
@@ -452,7 +445,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     engine = _engine(args)
     unit = "mutant models" if engine.serial else "structures"
     table = scan(targets, mutations, progress=_timed_progress(unit), failures=failures, engine=engine,
-                 **_load_options(args, len(targets)))
+                 options=_load_options(args, len(targets)))
     for message in (failures or {}).values():
         print(f"structkit: error: {message}", file=sys.stderr)
     if len(table):
@@ -568,7 +561,8 @@ def _cmd_ddg(args: argparse.Namespace) -> int:
     texts = [_mutation_argument(m.strip()) for text in args.mutations for m in text.split(",") if m.strip()]
     if not texts:
         raise StructkitError("give --mutations M1,M2,...")
-    complex_ = load(args.target, keep_hydrogens=True, **_load_options(args))
+    options = _load_options(args)
+    complex_ = options.load(args.target, keep_hydrogens=True)
     if not len(complex_.inhibitor):
         raise StructkitError(f"{args.target}: no inhibitor in the structure (give its pose with "
                              "--ligand-file)")
@@ -579,7 +573,7 @@ def _cmd_ddg(args: argparse.Namespace) -> int:
           "per mutation and core for a kinase domain, plus 10-20 s once to protonate a crystal structure",
           file=sys.stderr)
     table = ddg(complex_, mutations, engine=engine, models=args.models, use_cache=not args.no_cache,
-                progress=_timed_progress("mutations"), cache=args.cache)
+                progress=_timed_progress("mutations"), options=options)
     failed = table[table["status"] != "ok"]
     if args.json:
         print(json.dumps(json.loads(table.to_json(orient="records")), indent=2))
@@ -629,8 +623,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     check_output_folder(args.output)
     written = run(args.output, progress=progress, abl=args.abl, engine=_engine(args),
-                  reuse_energies=args.reuse_energies, mirrors=_mirrors(args), cache=args.cache,
-                  offline=args.offline)
+                  reuse_energies=args.reuse_energies, options=_load_options(args))
     print(f"wrote {_count(len(written), 'file')} to {args.output}")
     return 0
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import structkit.analysis.crystal_check as check
+from structkit.io.load import LoadOptions
 from tests.conftest import SHARED
 
 
@@ -25,7 +26,7 @@ def test_rmsd_allows_ring_flips_and_superposes_the_backbone():
 
 def test_one_pair(monkeypatch):
     monkeypatch.setattr(check, "CRYSTAL_PAIRS", [("2XP2", "5AAA")])
-    table = check.crystal_check(mirrors=[SHARED], offline=True)
+    table = check.crystal_check(options=LoadOptions.resolve([SHARED], offline=True))
     row = table.iloc[0]
     assert (row["mutation"], row["site"], row["residue"]) == ("L1198F", 1198, "PHE")
     assert row["rmsd_relaxed_A"] < 1.0 and bool(row["within_1A"])

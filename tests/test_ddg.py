@@ -10,6 +10,7 @@ import pytest
 import structkit
 from structkit.analysis.ddg import DDG_COLUMNS, ddg, ddg_table, substitutions_at
 from structkit.errors import StructkitError
+from structkit.io.load import LoadOptions
 from structkit.model.numbering import reference_sequence
 from tests.conftest import abl_files
 
@@ -70,7 +71,8 @@ def test_receptor_plus_docked_pose(tmp_path):
     receptor = tmp_path / "receptor.pdb"
     receptor.write_text("".join(line for line in complex_path.read_text().splitlines(keepends=True)
                                 if not line.startswith(("HETATM", "CONECT"))))
-    docked = ddg(receptor, ["T315I"], ligand_file=sdf, use_cache=False, workers=1)
-    crystal = ddg(complex_path, ["T315I"], ligand_file=sdf, use_cache=False, workers=1)
+    with_pose = LoadOptions.resolve(ligand_file=str(sdf))
+    docked = ddg(receptor, ["T315I"], options=with_pose, use_cache=False, workers=1)
+    crystal = ddg(complex_path, ["T315I"], options=with_pose, use_cache=False, workers=1)
     assert docked["status"].iloc[0] == "ok"
     assert docked["ddg"].iloc[0] == pytest.approx(crystal["ddg"].iloc[0], abs=0.05)

@@ -19,6 +19,7 @@ from structkit.analysis.features import (
 )
 from structkit.catalogue import catalogue_ids
 from structkit.geometry.radii import atom_radii
+from structkit.io.load import LoadOptions
 from structkit.model.sites import review_sites
 from tests.conftest import SHARED
 
@@ -152,7 +153,7 @@ def test_rigid_motion_leaves_distances_and_hbonds_unchanged(lorlatinib):
 
 
 def test_feature_table_covers_all_shared_structures():
-    table = feature_table(catalogue_ids(), mirrors=[SHARED])
+    table = feature_table(catalogue_ids(), options=LoadOptions.resolve([SHARED]))
     assert len(table) == 60 * len(review_sites())
     liganded = table[table["ligand"] != ""]
     # every liganded structure has its inhibitor within 4 A of the gatekeeper or the hinge

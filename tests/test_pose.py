@@ -141,8 +141,9 @@ def test_alk_docking_workflow_matches_the_crystal(tmp_path, shared):
     docked = structkit.load(receptor, ligand_file=tmp_path / "pose.sdf")
     assert docked.ligand_source == "file" and len(docked.inhibitor) == len(crystal.inhibitor.heavy)
     mutations = ["G1202R", "L1196M", "G1269A"]
-    ours = structkit.scan([receptor], mutations, ligand_file=tmp_path / "pose.sdf")
-    ref = structkit.scan(["2XP2"], mutations, mirrors=[shared])
+    ours = structkit.scan([receptor], mutations,
+                          options=structkit.LoadOptions.resolve(ligand_file=str(tmp_path / "pose.sdf")))
+    ref = structkit.scan(["2XP2"], mutations, options=structkit.LoadOptions.resolve([shared]))
     for column in ("inhibitor_max_overlap_A", "inhibitor_clash_excess_A", "best_rotamer"):
         assert np.allclose(ours[column].to_numpy(float), ref[column].to_numpy(float)), column
 

@@ -13,13 +13,14 @@ import pandas as pd
 import pytest
 
 from structkit.analysis.run import RESULT_TABLES, run, write_table
+from structkit.io.load import LoadOptions
 from tests.conftest import REPO, SHARED
 
 
 @pytest.fixture(scope="module")
 def fresh_results(tmp_path_factory):
     out = tmp_path_factory.mktemp("results")
-    run(out, mirrors=[SHARED], offline=True, reuse_energies=REPO / "results")
+    run(out, options=LoadOptions.resolve([SHARED], offline=True), reuse_energies=REPO / "results")
     return out
 
 
@@ -99,9 +100,9 @@ def test_manifest_records_the_mirror_however_given(tmp_path, monkeypatch):
     from structkit.analysis.run import _manifest
 
     monkeypatch.chdir(REPO)
-    given = _manifest(tmp_path, {"mirrors": [SHARED], "offline": True}, {})
+    given = _manifest(tmp_path, LoadOptions.resolve([SHARED], offline=True), {})
     monkeypatch.setenv("STRUCTKIT_MIRROR", "../shared/structures")
-    from_environment = _manifest(tmp_path, {"offline": True}, {})
+    from_environment = _manifest(tmp_path, LoadOptions.resolve(offline=True), {})
     assert given["mirrors"] == from_environment["mirrors"] == ["../shared/structures"]
     assert given["command"] == from_environment["command"] == "structkit run --mirror ../shared/structures"
     assert given["inputs"] == from_environment["inputs"]

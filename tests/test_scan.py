@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from structkit.analysis.scan import SCAN_COLUMNS, review_mutations, scan
+from structkit.io.load import LoadOptions
 from tests.conftest import SHARED
 
 
@@ -14,7 +15,8 @@ def test_review_mutations_are_the_modellable_substitutions():
 
 
 def test_scan_rows_and_status():
-    table = scan(["4CLI", "4JOA"], ["G1202R", "C1156Y", "I1171N/S"], mirrors=[SHARED])
+    table = scan(["4CLI", "4JOA"], ["G1202R", "C1156Y", "I1171N/S"],
+                 options=LoadOptions.resolve([SHARED]))
     assert list(table.columns) == SCAN_COLUMNS
     assert len(table) == 2 * 4
     missing = table[(table["pdb_id"] == "4JOA") & (table["mutation"] == "C1156Y")].iloc[0]

@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from structkit.analysis.engine import Engine
 from structkit.errors import StructkitError
-from structkit.io.load import load
+from structkit.io.load import LoadOptions
 from structkit.model.complex import Complex
 
 __all__ = ["map_structures"]
@@ -16,11 +16,11 @@ __all__ = ["map_structures"]
 T = TypeVar("T")
 
 
-def _load_and_apply(entry: str, fn: Callable[[Complex], T], load_options: dict,
+def _load_and_apply(entry: str, fn: Callable[[Complex], T], options: LoadOptions,
                     collect: bool) -> tuple[str, T | str]:
     """One task: ``("ok", fn(load(entry)))``, or ``("error", message)`` when errors are collected."""
     try:
-        return "ok", fn(load(entry, **load_options))
+        return "ok", fn(options.load(entry))
     except StructkitError as exc:
         if not collect:
             raise
@@ -34,7 +34,7 @@ def map_structures(
     progress: Callable[[int, int, str], None] | None = None,
     failures: dict[str, str] | None = None,
     engine: Engine | None = None,
-    **load_options,
+    options: LoadOptions | None = None,
 ) -> list[T]:
     """``[fn(load(id)) for id in ids]``, calling ``progress(done, total, id)`` as entries finish.
 
@@ -54,8 +54,8 @@ def map_structures(
         reports the failures and decides the exit status.
     engine : Engine, optional
         Where the tasks run (default: in this process).
-    **load_options
-        Passed to :func:`structkit.load` (``mirrors``, ``cache``, ``offline`` ...).
+    options : LoadOptions, optional
+        Where the structures come from and how they are read (default: the environment's).
 
     Returns
     -------
@@ -64,8 +64,9 @@ def map_structures(
     """
     ids = [str(i) for i in dict.fromkeys(ids)]
     engine = engine or Engine(workers=1)
+    options = options or LoadOptions.resolve()
     with engine:
-        results = engine.map(_load_and_apply, ids, fn, load_options, failures is not None,
+        results = engine.map(_load_and_apply, ids, fn, options, failures is not None,
                              progress=progress)
     out = []
     for entry, (state, value) in zip(ids, results):

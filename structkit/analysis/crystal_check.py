@@ -20,7 +20,7 @@ from structkit.energy.prepare import prepare
 from structkit.errors import StructkitError
 from structkit.geometry.sidechain import dihedral
 from structkit.geometry.superpose import superpose
-from structkit.io.load import load
+from structkit.io.load import LoadOptions
 from structkit.model.mutate import mutate
 
 __all__ = ["CRYSTAL_COLUMNS", "CRYSTAL_PAIRS", "crystal_check"]
@@ -61,16 +61,18 @@ def sidechain_rmsd(resname: str, model: dict[str, np.ndarray], crystal: dict[str
     return best
 
 
-def crystal_check(*, progress: Callable[[int, int, str], None] | None = None, **load_options) -> pd.DataFrame:
+def crystal_check(*, progress: Callable[[int, int, str], None] | None = None,
+                  options: LoadOptions | None = None) -> pd.DataFrame:
     """One row per substituted site of each pair in :data:`CRYSTAL_PAIRS` (:data:`CRYSTAL_COLUMNS`)."""
+    options = options or LoadOptions.resolve()
     rows = []
     estimators: dict[str, DdgEstimator] = {}
     for k, (wild_id, mutant_id) in enumerate(CRYSTAL_PAIRS, start=1):
-        wild = load(wild_id, **load_options)
-        crystal = load(mutant_id, **load_options)
+        wild = options.load(wild_id)
+        crystal = options.load(mutant_id)
         mutation = "+".join(crystal.mutations)
         if wild_id not in estimators:
-            estimators[wild_id] = DdgEstimator(prepare(wild, cache=load_options.get("cache")))
+            estimators[wild_id] = DdgEstimator(prepare(wild, cache=options.cache))
         estimator = estimators[wild_id]
         try:
             estimate = estimator.estimate(mutation, keep_models=True)

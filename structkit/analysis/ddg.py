@@ -19,7 +19,7 @@ from structkit.analysis.engine import Engine, default_workers
 from structkit.energy.ddg import COMPONENTS, DdgEstimator
 from structkit.energy.prepare import prepare
 from structkit.errors import StructkitError
-from structkit.io.load import load
+from structkit.io.load import LoadOptions
 from structkit.io.result_cache import ResultCache
 from structkit.model.complex import Complex
 from structkit.model.mutations import parse_mutations
@@ -133,14 +133,12 @@ def ddg(
     structure: str | os.PathLike | Complex,
     mutations: str | Sequence[str],
     *,
-    ligand_file: str | os.PathLike | None = None,
-    pose: int = 1,
+    options: LoadOptions | None = None,
     workers: int | None = None,
     models: str | os.PathLike | None = None,
     use_cache: bool = True,
     progress: Callable[[int, int, str], None] | None = None,
     engine: Engine | None = None,
-    **load_options,
 ) -> pd.DataFrame:
     """The change in the inhibitor's binding free energy for each mutation (kcal/mol, + = weaker).
 
@@ -150,15 +148,14 @@ def ddg(
         A PDB ID, a structure file (a receptor with ``ligand_file``), or a loaded complex.
     mutations : str or sequence of str
         ``"G1202R,L1196M"`` or a list; compound mutations with ``+``.
-    ligand_file, pose
-        As for :func:`structkit.load`.
+    options : LoadOptions, optional
+        Where the structure comes from and how it is read (a receptor's docked pose:
+        ``LoadOptions.resolve(ligand_file=..., pose=...)``); its cache also holds the results.
     models : path, optional
         Folder to write the relaxed wild-type and mutant regions to as PDB files (computed afresh,
         not from the cache).
     workers, use_cache, progress, engine
         As for :func:`ddg_table`.
-    **load_options
-        ``mirrors``, ``cache``, ``offline``, ``reference``, ``chain``, ``ligand``.
 
     Returns
     -------
@@ -168,7 +165,8 @@ def ddg(
     if isinstance(structure, Complex):
         complex_ = structure
     else:
-        complex_ = load(structure, ligand_file=ligand_file, pose=pose, keep_hydrogens=True, **load_options)
+        options = options or LoadOptions.resolve()
+        complex_ = options.load(structure, keep_hydrogens=True)
     if not len(complex_.inhibitor):
         label = complex_.pdb_id or str(structure)
         raise StructkitError(f"{label}: no inhibitor in the structure (give its pose with --ligand-file)")
@@ -176,7 +174,7 @@ def ddg(
         mutations = [m.strip() for m in mutations.split(",") if m.strip()]
     canonical = [str(m) for text in mutations
                  for m in parse_mutations(text, strict=True, reference=complex_.reference).mutations]
-    cache = load_options.get("cache")
+    cache = options.cache if options is not None else None
     if models is not None:
         return _with_models(complex_, canonical, Path(models), cache, progress)
     return ddg_table(complex_, canonical, workers=workers, cache=cache, use_cache=use_cache,

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable
 
 from structkit.catalogue import catalogue, drug_name
 from structkit.errors import StructkitError
-from structkit.io.load import load
+from structkit.io.load import LoadOptions
 from structkit.io.rcsb import RcsbClient
 from structkit.io.write import write_text_atomic
 from structkit.model.residues import ADDITIVES
@@ -146,7 +146,8 @@ def discover(accession: str = ALK_ACCESSION, since: str | None = None, *,
 
 
 def verify_rows(rows: Iterable[dict[str, str]], *, progress: Callable[[int, int, str], None] | None = None,
-                failures: dict[str, str] | None = None, **load_options) -> list[dict[str, str]]:
+                failures: dict[str, str] | None = None,
+                options: LoadOptions | None = None) -> list[dict[str, str]]:
     """Load each unverified row's file and read the row off it, as the shipped rows were.
 
     A row whose file loads becomes ``verified = "yes"`` with chain, inhibitor, drug, mutations,
@@ -154,11 +155,12 @@ def verify_rows(rows: Iterable[dict[str, str]], *, progress: Callable[[int, int,
     RCSB, the cache or a mirror); where the RCSB's record said otherwise the note keeps what it
     said. A row whose file cannot be loaded stays unverified, its reason in ``failures``.
     """
+    options = options or LoadOptions.resolve()
     rows = [dict(r) for r in rows]
     todo = [r for r in rows if r["verified"] != "yes"]
     for k, row in enumerate(todo, start=1):
         try:
-            complex_ = load(row["pdb_id"], **load_options)
+            complex_ = options.load(row["pdb_id"])
         except StructkitError as exc:
             if failures is None:
                 raise

@@ -54,6 +54,7 @@ from structkit.geometry.hbonds import hbond_pairs
 from structkit.geometry.pocket import centroid, orientation_cosine
 from structkit.geometry.radii import atom_radii, max_asa
 from structkit.geometry.sasa import group_sum, shrake_rupley
+from structkit.io.load import LoadOptions
 from structkit.model.complex import Complex
 from structkit.model.ligand import LigandChemistry, inhibitor_chemistry
 from structkit.model.numbering import klifs_region_of
@@ -368,7 +369,7 @@ def feature_table(
     progress: Callable[[int, int, str], None] | None = None,
     failures: dict[str, str] | None = None,
     engine: Engine | None = None,
-    **load_options,
+    options: LoadOptions | None = None,
 ) -> pd.DataFrame:
     """Feature table of many structures (one row per structure and site).
 
@@ -385,8 +386,8 @@ def feature_table(
         :func:`~structkit.analysis.batch.map_structures`); by default the first failure stops.
     engine : Engine, optional
         Where the tasks (one per structure) run (default: in this process).
-    **load_options
-        Passed to :func:`structkit.load`.
+    options : LoadOptions, optional
+        Where the structures come from and how they are read (default: the environment's).
 
     Returns
     -------
@@ -394,7 +395,7 @@ def feature_table(
         Columns :data:`FEATURE_COLUMNS`.
     """
     frames = map_structures(ids, partial(_site_features, sites=sites), progress=progress, failures=failures,
-                            engine=engine, **load_options)
+                            engine=engine, options=options)
     if not frames:
         return pd.DataFrame(columns=FEATURE_COLUMNS)
     return pd.concat(frames, ignore_index=True)

@@ -36,7 +36,7 @@ from structkit.errors import StructkitError
 from structkit.geometry.distances import distance_matrix
 from structkit.geometry.radii import atom_radii
 from structkit.geometry.sasa import sasa_of_atoms
-from structkit.io.load import load
+from structkit.io.load import LoadOptions
 from structkit.model.complex import Complex
 from structkit.model.mutate import mutate
 from structkit.model.mutations import Change, Mutation, parse_mutations
@@ -65,12 +65,13 @@ def _reference_sites(complex_: Complex) -> list[int]:
     return [int(m[1:-1]) for m in complex_.mutations if regions_of(int(m[1:-1]))]
 
 
-def drug_complexes(**load_options) -> list[DrugComplex]:
+def drug_complexes(options: LoadOptions | None = None) -> list[DrugComplex]:
     """The reference complex of every drug that has one (mutant pockets modelled back to wild type)."""
+    options = options or LoadOptions.resolve()
     out = []
     for row in drugs().values():
         structure = row["reference_structure"]
-        complex_ = load(structure, **load_options)
+        complex_ = options.load(structure)
         sites = _reference_sites(complex_)
         note = "crystal complex"
         if sites:
@@ -203,7 +204,7 @@ def join(
     *,
     complexes: list[DrugComplex] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
-    **load_options,
+    options: LoadOptions | None = None,
 ) -> pd.DataFrame:
     """Every (drug with a structure, mutation) with its scores and the reported coverage.
 
@@ -215,8 +216,8 @@ def join(
         The drug complexes (default: :func:`drug_complexes`).
     progress : callable, optional
         ``progress(done, total, drug)`` per drug.
-    **load_options
-        Passed to :func:`structkit.load`.
+    options : LoadOptions, optional
+        Where the structures come from (default: the environment's).
 
     Returns
     -------
@@ -233,7 +234,8 @@ def join(
                            key=lambda m: (parse_mutations(m).mutations[0].positions, m))
     lookup = {(d, m): r for d, m, r in zip(labels["drug"], labels["mutation"], labels.itertuples())}
     crystals = _mutant_crystals()
-    complexes = drug_complexes(**load_options) if complexes is None else complexes
+    options = options or LoadOptions.resolve()
+    complexes = drug_complexes(options) if complexes is None else complexes
     rows = []
     for k, dc in enumerate(complexes, start=1):
         for mutation in mutations:
@@ -253,7 +255,7 @@ def join(
                 row["note"] = "; ".join(x for x in (row["note"], f"not modelled: {exc}") if x)
             crystal = crystals.get((dc.drug, mutation), "")
             row["mutant_crystal"] = crystal
-            row["crystal_min_distance_A"] = _crystal_distance(crystal, mutation, load_options)
+            row["crystal_min_distance_A"] = _crystal_distance(crystal, mutation, options)
             rows.append(row)
         if progress:
             progress(k, len(complexes), dc.drug)
@@ -263,10 +265,10 @@ def join(
     return pd.DataFrame(rows, columns=columns)
 
 
-def _crystal_distance(structure: str, mutation: str, load_options: dict) -> float:
+def _crystal_distance(structure: str, mutation: str, options: LoadOptions) -> float:
     if not structure:
         return float("nan")
-    complex_ = load(structure, **load_options)
+    complex_ = options.load(structure)
     sites = parse_mutations(mutation).mutations[0].positions
     lig = complex_.inhibitor.heavy.coords
     return min(float(distance_matrix(complex_.protein.coords[_residue_heavy(complex_, s)], lig).min())

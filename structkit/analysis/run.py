@@ -51,8 +51,8 @@ from structkit.analysis.structures import STRUCTURE_COLUMNS, structure_row
 from structkit.catalogue import catalogue, catalogue_ids
 from structkit.energy.forcefield import record as force_field_record
 from structkit.errors import StructkitError
-from structkit.io.fetch import fetch, mirror_dirs, mirror_label
-from structkit.io.load import load
+from structkit.io.fetch import fetch, mirror_label
+from structkit.io.load import LoadOptions
 from structkit.io.write import write_table, write_text_atomic
 from structkit.model.complex import Complex
 
@@ -74,16 +74,15 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _manifest(out: Path, load_options: dict, tables: dict[str, Path]) -> dict:
-    mirrors = mirror_dirs(load_options.get("mirrors"))
+def _manifest(out: Path, options: LoadOptions, tables: dict[str, Path]) -> dict:
+    mirrors = [Path(m) for m in options.mirrors]
     inputs = {}
     used = set()
     for row in catalogue():
         if row["verified"] != "yes":
             continue
         try:
-            found = fetch(row["pdb_id"], mirrors=load_options.get("mirrors"), cache=load_options.get("cache"),
-                          offline=True)
+            found = fetch(row["pdb_id"], mirrors=options.mirrors, cache=options.cache, offline=True)
         except Exception:
             continue
         inputs[row["pdb_id"]] = {"file": found.path.name, "sha256": _sha256(found.path)}
@@ -143,10 +142,10 @@ def _catalogue_entry(complex_: Complex, liganded: frozenset[str], mutations: lis
 
 
 def _catalogue_tables(ids: list[str], liganded: frozenset[str], engine: Engine, progress,
-                      load_options: dict) -> dict[str, pd.DataFrame]:
+                      options: LoadOptions) -> dict[str, pd.DataFrame]:
     """The structures, features and scan tables: one task per catalogue entry."""
     task = partial(_catalogue_entry, liganded=liganded, mutations=review_mutations())
-    parts = map_structures(ids, task, progress=progress, engine=engine, **load_options)
+    parts = map_structures(ids, task, progress=progress, engine=engine, options=options)
     scan_frames = [f for _, _, frames in parts for f in frames]
     return {
         "structures": pd.DataFrame([row for row, _, _ in parts], columns=STRUCTURE_COLUMNS),
@@ -163,7 +162,7 @@ def run(
     workers: int | None = None,
     reuse_energies: str | os.PathLike | None = None,
     engine: Engine | None = None,
-    **load_options,
+    options: LoadOptions | None = None,
 ) -> list[Path]:
     """Regenerate the whole results folder.
 
@@ -185,21 +184,22 @@ def run(
         ``ddg_alk.csv``, ``ddg_atp.csv``) are read instead of computed again (about 25 minutes on
         two cores without a warm cache; OpenMM's CPU platform may also differ in the last digits
         between processors); everything else is recomputed from them.
-    **load_options
-        Passed to :func:`structkit.load` (``mirrors``, ``cache``, ``offline``).
+    options : LoadOptions, optional
+        Where the structures come from (mirrors, cache, offline; default: the environment's);
+        the manifest records its mirrors.
 
     Returns
     -------
     list of Path
         The files written.
     """
-    mirror_dirs(load_options.get("mirrors"))  # a missing mirror folder fails before any work
+    options = options or LoadOptions.resolve()  # a missing mirror folder fails before any work
     engine = engine or Engine(workers=workers)
     with engine:  # one engine (one local cluster) for the whole run; shut down however it ends
-        return _run(Path(output), progress, abl, reuse_energies, engine, load_options)
+        return _run(Path(output), progress, abl, reuse_energies, engine, options)
 
 
-def _run(out: Path, progress, abl, reuse_energies, engine: Engine, load_options: dict) -> list[Path]:
+def _run(out: Path, progress, abl, reuse_energies, engine: Engine, options: LoadOptions) -> list[Path]:
     say = progress or (lambda step, done, total: None)
 
     def step(name: str):
@@ -207,11 +207,11 @@ def _run(out: Path, progress, abl, reuse_energies, engine: Engine, load_options:
 
     ids = catalogue_ids()
     liganded = frozenset(r["pdb_id"] for r in catalogue() if r["verified"] == "yes" and r["ligand"])
-    tables = _catalogue_tables(ids, liganded, engine, step("structures"), load_options)
+    tables = _catalogue_tables(ids, liganded, engine, step("structures"), options)
     cov = coverage_table()
     tables["coverage"] = cov
-    complexes = drug_complexes(**load_options)
-    joined = join(complexes=complexes, progress=step("join"), **load_options)
+    complexes = drug_complexes(options)
+    joined = join(complexes=complexes, progress=step("join"), options=options)
     _, model = make_predictions(joined)
     tables["saturation"] = saturation_scan(complexes, model, progress=step("saturation"))
     if reuse_energies is not None:
@@ -220,10 +220,10 @@ def _run(out: Path, progress, abl, reuse_energies, engine: Engine, load_options:
         ddg_alk = _read_table(Path(reuse_energies) / "ddg_alk.csv")
         ddg_atp = _read_table(Path(reuse_energies) / "ddg_atp.csv")
     else:
-        tables["crystal_check"] = crystal_check(progress=step("crystals"), **load_options)
-        cache = load_options.get("cache")
+        tables["crystal_check"] = crystal_check(progress=step("crystals"), options=options)
+        cache = options.cache
         mutations = alk_mutations(complexes)
-        atp = load(ATP_COMPLEX, **load_options)
+        atp = options.load(ATP_COMPLEX)
         abl_table = abl_benchmark(abl, engine=engine, cache=cache, progress=step("abl"))
         ddg_alk = complexes_ddg([(dc.drug, dc.structure, dc.complex_) for dc in complexes], mutations,
                                 engine=engine, cache=cache, progress=step("ddg"))
@@ -263,7 +263,7 @@ def _run(out: Path, progress, abl, reuse_energies, engine: Engine, load_options:
         figure_paths.append(save_figure(fig, out / "figures" / name))
         say("figures", k, len(figures))
     say("manifest", 0, 1)
-    manifest = _manifest(out, load_options, written)
+    manifest = _manifest(out, options, written)
     report = report_markdown(
         structures=tables["structures"], coverage=cov, joined=joined, metrics=metrics, model=model,
         predictions=pred, saturation=tables["saturation"], complexes=complexes, figures=list(figures),

@@ -11,6 +11,7 @@ from structkit.analysis.batch import map_structures
 from structkit.analysis.coverage import coverage_table
 from structkit.analysis.engine import Engine
 from structkit.errors import StructkitError
+from structkit.io.load import LoadOptions
 from structkit.model.complex import Complex
 from structkit.model.mutate import MUTANT_COLUMNS, mutate
 from structkit.model.mutations import check_mutation_syntax, parse_mutations
@@ -80,7 +81,7 @@ def scan(
     progress: Callable[[int, int, str], None] | None = None,
     failures: dict[str, str] | None = None,
     engine: Engine | None = None,
-    **load_options,
+    options: LoadOptions | None = None,
 ) -> pd.DataFrame:
     """Model every mutation in every structure.
 
@@ -100,8 +101,8 @@ def scan(
     failures : dict, optional
         Collect the structures that fail to load here and go on (see
         :func:`~structkit.analysis.batch.map_structures`); by default the first failure stops.
-    **load_options
-        Passed to :func:`structkit.load`.
+    options : LoadOptions, optional
+        Where the structures come from and how they are read (default: the environment's).
 
     Returns
     -------
@@ -127,7 +128,7 @@ def scan(
     per_structure = None if per_model or progress is None else progress
     task = one_structure if per_model else partial(scan_complex, mutations=list(mutations))
     frames = [f for per in map_structures(ids, task, failures=failures, engine=engine,
-                                          progress=per_structure, **load_options) for f in per]
+                                          progress=per_structure, options=options) for f in per]
     if not frames:
         return pd.DataFrame(columns=SCAN_COLUMNS)
     return pd.concat(frames, ignore_index=True)[SCAN_COLUMNS]

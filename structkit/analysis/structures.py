@@ -8,6 +8,7 @@ import pandas as pd
 
 from structkit.analysis.batch import map_structures
 from structkit.analysis.engine import Engine
+from structkit.io.load import LoadOptions
 from structkit.model.complex import Complex
 
 __all__ = ["STRUCTURE_COLUMNS", "structure_row", "structure_table"]
@@ -40,7 +41,7 @@ def structure_table(
     *,
     progress: Callable[[int, int, str], None] | None = None,
     engine: Engine | None = None,
-    **load_options,
+    options: LoadOptions | None = None,
 ) -> pd.DataFrame:
     """Load each entry and summarise it, one row per entry, in the order given.
 
@@ -50,8 +51,8 @@ def structure_table(
         PDB IDs or structure files.
     progress : callable, optional
         Called as ``progress(done, total, id)`` after each entry.
-    **load_options
-        Passed to :func:`structkit.load` (``mirrors``, ``cache``, ``offline`` ...).
+    options : LoadOptions, optional
+        Where the structures come from and how they are read (default: the environment's).
 
     Returns
     -------
@@ -59,5 +60,5 @@ def structure_table(
         Columns :data:`STRUCTURE_COLUMNS`; list values are joined (``+`` for mutations,
         ``;`` for gaps and additives) so the table is flat.
     """
-    rows = map_structures(ids, structure_row, progress=progress, engine=engine, **load_options)
+    rows = map_structures(ids, structure_row, progress=progress, engine=engine, options=options)
     return pd.DataFrame(rows, columns=STRUCTURE_COLUMNS)

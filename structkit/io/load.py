@@ -5,17 +5,18 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from structkit.errors import StructkitError, StructureWarning
-from structkit.io.fetch import fetch, is_pdb_id
+from structkit.io.fetch import fetch, is_pdb_id, mirror_dirs
 from structkit.io.ligand_file import read_ligand_file
 from structkit.io.read import read_structure
 from structkit.model.complex import Complex, build_complex
 from structkit.model.numbering import Reference, read_reference_fasta
 from structkit.model.pose import attach_ligand
 
-__all__ = ["load"]
+__all__ = ["LoadOptions", "load"]
 
 _STRUCTURE_SUFFIXES = (".pdb", ".cif", ".ent", ".mmcif", ".gz")
 
@@ -115,3 +116,49 @@ def load(
     for message in complex_.metadata.get("warnings", []):
         warnings.warn(f"{path}: {message}", StructureWarning, stacklevel=2)
     return complex_
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """Where structures come from and how each is read: built once, passed to every batch step.
+
+    Attributes
+    ----------
+    mirrors : tuple of str
+        Mirror folders, absolute (see :meth:`resolve`); searched before the RCSB.
+    cache : str or None
+        Download and result cache (default ``STRUCTKIT_CACHE``).
+    offline : bool
+        Never download.
+    ligand, chain, ligand_file, pose, reference
+        Per-structure choices, as for :func:`load` (for a batch of one structure, or when every
+        structure of the batch shares them).
+    """
+
+    mirrors: tuple[str, ...] = ()
+    cache: str | None = None
+    offline: bool = False
+    ligand: str | None = None
+    chain: str | None = None
+    ligand_file: str | None = None
+    pose: int = 1
+    reference: str | None = None
+
+    @classmethod
+    def resolve(cls, mirrors: Iterable[str | os.PathLike] | None = None, **fields) -> LoadOptions:
+        """Options with the given mirrors and those of ``STRUCTKIT_MIRROR`` checked (a missing
+        folder is an error naming it) and made absolute, so that tasks in other processes or on
+        other hosts, with another working folder or environment, read the same folders."""
+        folders = tuple(dict.fromkeys(os.path.abspath(folder) for folder in mirror_dirs(mirrors)))
+        cache = fields.pop("cache", None)
+        return cls(mirrors=folders, cache=os.fspath(cache) if cache else None, **fields)
+
+    def load(self, id_or_path: str | os.PathLike, **overrides) -> Complex:
+        """:func:`load` with these options (``overrides`` win, for example ``keep_hydrogens``)."""
+        return load(id_or_path, **{**self.keywords(), **overrides})
+
+    def keywords(self) -> dict:
+        """The options as keyword arguments of :func:`load`."""
+        return {"mirrors": list(self.mirrors), "cache": self.cache, "offline": self.offline,
+                "ligand": self.ligand, "chain": self.chain, "ligand_file": self.ligand_file,
+                "pose": self.pose, "reference": self.reference}
