@@ -236,6 +236,7 @@ def join(
     crystals = _mutant_crystals()
     options = options or LoadOptions.resolve()
     complexes = drug_complexes(options) if complexes is None else complexes
+    loaded: dict = {}  # mutant crystals, each read once
     rows = []
     for k, dc in enumerate(complexes, start=1):
         for mutation in mutations:
@@ -255,7 +256,7 @@ def join(
                 row["note"] = "; ".join(x for x in (row["note"], f"not modelled: {exc}") if x)
             crystal = crystals.get((dc.drug, mutation), "")
             row["mutant_crystal"] = crystal
-            row["crystal_min_distance_A"] = _crystal_distance(crystal, mutation, options)
+            row["crystal_min_distance_A"] = _crystal_distance(crystal, mutation, options, loaded)
             rows.append(row)
         if progress:
             progress(k, len(complexes), dc.drug)
@@ -265,10 +266,14 @@ def join(
     return pd.DataFrame(rows, columns=columns)
 
 
-def _crystal_distance(structure: str, mutation: str, options: LoadOptions) -> float:
+def _crystal_distance(structure: str, mutation: str, options: LoadOptions, loaded: dict) -> float:
+    """Closest heavy-atom distance of the mutated sites to the inhibitor in a mutant crystal
+    (each crystal loaded once per join, kept in ``loaded``)."""
     if not structure:
         return float("nan")
-    complex_ = options.load(structure)
+    if structure not in loaded:
+        loaded[structure] = options.load(structure)
+    complex_ = loaded[structure]
     sites = parse_mutations(mutation).mutations[0].positions
     lig = complex_.inhibitor.heavy.coords
     return min(float(distance_matrix(complex_.protein.coords[_residue_heavy(complex_, s)], lig).min())

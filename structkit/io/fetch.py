@@ -139,8 +139,12 @@ def mirror_label(folder: str | os.PathLike) -> str:
     The same folder gets the same label whether it was given absolute or relative, on the command
     line or in ``STRUCTKIT_MIRROR``, so the same inputs give the same manifest.
     """
-    # abspath, not resolve: a symlinked folder keeps the name it was given
-    return Path(os.path.relpath(os.path.abspath(Path(folder).expanduser()), os.getcwd())).as_posix()
+    # relative to the current folder as given (a symlinked folder keeps its name) or as resolved
+    # (the current folder itself may sit behind a symlink): the shorter of the two
+    folder = Path(folder).expanduser()
+    given = os.path.relpath(os.path.abspath(folder), os.getcwd())
+    resolved = os.path.relpath(folder.resolve(), Path.cwd().resolve())
+    return Path(min(given, resolved, key=lambda label: (len(label), label))).as_posix()
 
 
 def find_in_mirrors(pdb_id: str, mirrors: Sequence[Path]) -> Path | None:
