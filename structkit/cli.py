@@ -380,14 +380,10 @@ def _cmd_sites(args: argparse.Namespace) -> int:
     return _finish(failed)
 
 
-def _site_features(complex_: Complex, sites: list[int] | None) -> pd.DataFrame:
-    return site_features(complex_, sites)
-
-
 def _cmd_features(args: argparse.Namespace) -> int:
     sites = _parse_site_list(args.sites)
     _check_output(args.output)
-    frames, failed = _batch(args, partial(_site_features, sites=sites), progress=_progress_line(),
+    frames, failed = _batch(args, partial(site_features, sites=sites), progress=_progress_line(),
                             engine=_engine(args))
     if frames:
         _emit_table(pd.concat(frames, ignore_index=True), args.output)

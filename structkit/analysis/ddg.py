@@ -145,7 +145,7 @@ def ddg(
     Parameters
     ----------
     structure : str, path or Complex
-        A PDB ID, a structure file (a receptor with ``ligand_file``), or a loaded complex.
+        A PDB ID, a structure file (a receptor with ``options.ligand_file``), or a loaded complex.
     mutations : str or sequence of str
         ``"G1202R,L1196M"`` or a list; compound mutations with ``+``.
     options : LoadOptions, optional

@@ -358,10 +358,6 @@ def site_features(complex_: Complex, sites: Sequence[int] | None = None) -> pd.D
     return frame[FEATURE_COLUMNS]
 
 
-def _site_features(complex_: Complex, sites) -> pd.DataFrame:
-    return site_features(complex_, sites)
-
-
 def feature_table(
     ids: Iterable[str],
     sites: Sequence[int] | None = None,
@@ -394,7 +390,7 @@ def feature_table(
     DataFrame
         Columns :data:`FEATURE_COLUMNS`.
     """
-    frames = map_structures(ids, partial(_site_features, sites=sites), progress=progress, failures=failures,
+    frames = map_structures(ids, partial(site_features, sites=sites), progress=progress, failures=failures,
                             engine=engine, options=options)
     if not frames:
         return pd.DataFrame(columns=FEATURE_COLUMNS)

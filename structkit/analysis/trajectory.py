@@ -133,23 +133,23 @@ def _aggregate(frame: pd.DataFrame) -> pd.DataFrame:
     return stats.reset_index()
 
 
-_UNIVERSES: dict[tuple[str, str], object] = {}
+_OPENED: dict[tuple, tuple] = {}  # per worker: the open Universe, its atom matches and the context
 
 
 def _block_rows(frames: list[int], topology: str, trajectory: str, complex_: Complex,
                 sites: list[int] | None) -> list[dict]:
-    """One task: the rows of a block of frames; the worker opens the files itself (once)."""
+    """One task: the rows of a block of frames; the worker opens the files, matches the atoms and
+    builds the feature context once, for all the blocks it gets."""
     import MDAnalysis as mda
 
-    key = (topology, trajectory)
-    if key not in _UNIVERSES:
-        _UNIVERSES.clear()
+    key = (topology, trajectory, tuple(sites) if sites is not None else None)
+    if key not in _OPENED:
+        _OPENED.clear()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            _UNIVERSES[key] = mda.Universe(topology, trajectory)
-    universe = _UNIVERSES[key]
-    prot_idx, lig_idx = _match(complex_, universe)
-    ctx = FeatureContext.build(complex_, sites)
+            universe = mda.Universe(topology, trajectory)
+        _OPENED[key] = (universe, *_match(complex_, universe), FeatureContext.build(complex_, sites))
+    universe, prot_idx, lig_idx, ctx = _OPENED[key]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # MDAnalysis's notes on its own readers
         return _frame_rows(universe, ctx, prot_idx, lig_idx, universe.trajectory[frames])

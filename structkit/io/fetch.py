@@ -216,10 +216,6 @@ def _verify(data: bytes, pdb_id: str, label: str) -> None:
         raise StructureFileError(f"{label}: the file is entry {parsed.id_code}, not {pdb_id}")
 
 
-def _get(url: str, timeout: float) -> bytes:
-    return request(url, timeout).body
-
-
 def _download(
     pdb_id: str, folder: Path, base_url: str, timeout: float, retries: int, backoff: float
 ) -> FetchResult:
@@ -230,7 +226,7 @@ def _download(
             if attempt:
                 time.sleep(backoff * 2 ** (attempt - 1))
             try:
-                data = _get(url, timeout)
+                data = request(url, timeout).body
                 _verify(data, pdb_id, url)
             except NotFound:
                 last_problem = "not found"
