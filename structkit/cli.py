@@ -300,6 +300,15 @@ def _cmd_discover(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def _format_state(c: dict) -> str:
+    def number(value) -> str:
+        return f"{value:.1f}" if isinstance(value, float) and value == value else "-"
+
+    return (f"DFG-{c['dfg']} (D1 {number(c['dfg_d1_A'])} A, D2 {number(c['dfg_d2_A'])} A), "
+            f"aC-{c['alpha_c']} (Lys-Glu CB {number(c['lys_glu_cb_A'])} A, "
+            f"salt bridge {number(c['lys_glu_salt_bridge_A'])} A)")
+
+
 def _format_info(s: dict) -> str:
     res = f", {s['resolution']:.2f} Å" if s.get("resolution") else ""
     drug = f" ({s['drug']})" if s.get("drug") else ""
@@ -330,6 +339,7 @@ def _format_info(s: dict) -> str:
         + ("lacks" if s['n_residues_missing_atoms'] == 1 else "lack") + " template atoms"
         + (f" ({missing_text})" if missing_text else ""),
         f"  waters      {s['n_waters']}; additives: {', '.join(s['additives']) or 'none'}",
+        f"  state       {_format_state(s['conformation'])}",
     ]
     lines += [f"  warning     {w}" for w in s.get("warnings", [])]
     return "\n".join(lines)
@@ -388,6 +398,34 @@ def _cmd_features(args: argparse.Namespace) -> int:
     if frames:
         _emit_table(pd.concat(frames, ignore_index=True), args.output)
     return _finish(failed)
+
+
+def _cmd_interactions(args: argparse.Namespace) -> int:
+    from structkit.analysis.interactions import fingerprint, interactions
+
+    _check_output(args.output)
+    targets = _ids(args, "targets")
+    failures: dict[str, str] | None = None if args.strict or len(targets) == 1 else {}
+    table = interactions(targets, options=_load_options(args, len(targets)), progress=_progress_line(),
+                         failures=failures, engine=_engine(args))
+    if failures:
+        _end_progress_line()
+    for message in (failures or {}).values():
+        print(f"structkit: error: {message}", file=sys.stderr)
+    if args.fingerprint:
+        table = fingerprint(table)
+    if args.output:
+        _emit_table(table, args.output)
+    elif args.json:
+        print(json.dumps(json.loads(table.to_json(orient="records")), indent=2))
+    elif args.csv:
+        print(table.to_csv(index=False, lineterminator="\n"), end="")
+    else:
+        for structure, rows in table.groupby("structure", sort=False):
+            print(structure)
+            print(rows.drop(columns="structure").to_string(index=False, na_rep="-"))
+            print(flush=True)
+    return _finish(_failure_summary(failures, len(targets)))
 
 
 def _cmd_mutate(args: argparse.Namespace) -> int:
@@ -683,6 +721,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write FILE.csv or FILE.parquet (default: CSV to stdout)")
     _add_engine_options(p)
     p.set_defaults(func=_cmd_features)
+
+    p = sub.add_parser("interactions", help="typed inhibitor interactions per residue (hydrogen bonds, "
+                       "π-stacking, salt bridges ...) and fingerprints")
+    _add_structure_options(p)
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print a JSON list, one object per interaction")
+    out.add_argument("--csv", action="store_true", help="print CSV")
+    out.add_argument("-o", "--output", metavar="FILE", help="write FILE.csv or FILE.parquet")
+    p.add_argument("--fingerprint", action="store_true",
+                   help="one row per residue, one true/false column per interaction type")
+    _add_engine_options(p)
+    p.set_defaults(func=_cmd_interactions)
 
     p = sub.add_parser("mutate", help="model a mutant side chain and score its clashes")
     _add_target_options(p)

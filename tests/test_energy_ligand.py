@@ -9,7 +9,8 @@ import pytest
 from rdkit import Chem
 
 import structkit
-from structkit.energy.ligand_parameters import ligand_model, protonate_basic_amines
+from structkit.energy.ligand_parameters import ligand_model
+from structkit.model.protonation import protonate_basic_amines
 from tests.conftest import abl_files
 
 

@@ -17,8 +17,11 @@ __all__ = ["STRUCTURE_COLUMNS", "structure_row", "structure_table"]
 STRUCTURE_COLUMNS = [
     "pdb_id", "chain", "ligand", "drug", "mutations", "first_residue", "last_residue",
     "n_residues", "gaps", "resolution_A", "n_altloc_atoms", "n_residues_missing_atoms",
-    "n_waters", "additives", "numbering",
+    "n_waters", "additives", "numbering", "dfg", "alpha_c", "dfg_d1_A", "dfg_d2_A", "lys_glu_cb_A",
+    "lys_glu_salt_bridge_A", "dfg_phe_chi1",
 ]
+# table column -> key of the summary's "conformation" (see structkit.model.conformation)
+_CONFORMATION_COLUMNS = {name: name for name in STRUCTURE_COLUMNS[STRUCTURE_COLUMNS.index("dfg"):]}
 
 
 def structure_row(complex_: Complex) -> dict:
@@ -33,6 +36,7 @@ def structure_row(complex_: Complex) -> dict:
         "resolution_A": s["resolution"], "n_altloc_atoms": s["n_altloc_atoms"],
         "n_residues_missing_atoms": s["n_residues_missing_atoms"], "n_waters": s["n_waters"],
         "additives": ";".join(s["additives"]), "numbering": s["numbering"],
+        **{name: s["conformation"][key] for name, key in _CONFORMATION_COLUMNS.items()},
     }
 
 

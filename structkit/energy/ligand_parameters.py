@@ -7,11 +7,12 @@ MMFF94 gives the partial charges and, per atom, the van der Waals minimum distan
 depth, used as a Lennard-Jones sigma = R* / 2^(1/6) and epsilon; OBC2 radii follow the same mbondi2
 rules as the protein. The ligand is held rigid, so no bonded terms are needed. A ligand whose chemistry
 comes from the CCD (neutral as deposited) gets its basic aliphatic amines charged as at pH 7
-(:func:`protonate_basic_amines`); a ligand file's own charges are kept. Coordinates are
-rounded to 1e-4 Å (an SDF file's precision) on the way in and out, so a molecule that travelled
-through a pickle (RDKit stores conformers in single precision) gives exactly the same model: the
-relaxation is sensitive enough to 1e-6 Å for that to matter. Protonation states
-are those of the file, or for a CCD ligand the pH 7 rule of :func:`protonate_basic_amines`.
+(:func:`structkit.model.protonation.protonate_basic_amines`); a ligand file's own charges are kept.
+Coordinates are rounded to 1e-4 Å (an SDF file's precision) on the way in and out, so a molecule
+that travelled through a pickle (RDKit stores conformers in single precision) gives exactly the
+same model: the relaxation is sensitive enough to 1e-6 Å for that to matter. Protonation states
+are those of the file, or for a CCD ligand the pH 7 rule of
+:func:`structkit.model.protonation.protonate_basic_amines`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import numpy as np
 from structkit.energy.forcefield import AtomParameters
 from structkit.errors import StructkitError
 
-__all__ = ["LigandModel", "ligand_model", "protonate_basic_amines"]
+__all__ = ["LigandModel", "ligand_model"]
 
 
 @dataclass(frozen=True)
@@ -74,46 +75,6 @@ def _place_hydrogens(with_h, hydrogens: np.ndarray | None) -> None:
         if atom.GetSymbol() != "H":
             field.AddFixedPoint(atom.GetIdx())
     field.Minimize(maxIts=500)
-
-
-def protonate_basic_amines(mol):
-    """Charge the basic aliphatic amines of a neutral molecule as at pH 7 (a copy is returned).
-
-    An amine nitrogen qualifies when it is sp3, uncharged, not aromatic and bonded only to sp3 carbons
-    and hydrogens (so not an amide, sulfonamide, aniline, amidine, hydrazine or N-oxide). They are
-    protonated from the most remote from any aromatic ring inwards, skipping a nitrogen within three
-    bonds of one already charged (the second nitrogen of a piperazine or an ethylenediamine stays
-    neutral). Returns the molecule and the number of nitrogens charged.
-    """
-    from rdkit import Chem
-
-    out = Chem.RWMol(mol)
-    distance = Chem.GetDistanceMatrix(out)
-    aromatic = [a.GetIdx() for a in out.GetAtoms() if a.GetIsAromatic()]
-    candidates = []
-    for atom in out.GetAtoms():
-        if atom.GetSymbol() != "N" or atom.GetFormalCharge() != 0 or atom.GetIsAromatic():
-            continue
-        if atom.GetHybridization() != Chem.HybridizationType.SP3:
-            continue
-        neighbours = [n for n in atom.GetNeighbors() if n.GetSymbol() != "H"]
-        if not neighbours or any(n.GetSymbol() != "C" or n.GetHybridization() != Chem.HybridizationType.SP3
-                                 or n.GetIsAromatic() for n in neighbours):
-            continue
-        remote = min((distance[atom.GetIdx(), k] for k in aromatic), default=99.0)
-        candidates.append((-remote, atom.GetIdx()))
-    charged: list[int] = []
-    for _, index in sorted(candidates):
-        if any(distance[index, k] <= 3 for k in charged):
-            continue
-        atom = out.GetAtomWithIdx(index)
-        atom.SetFormalCharge(1)
-        atom.SetNumExplicitHs(atom.GetTotalNumHs() + 1)
-        atom.SetNoImplicit(True)
-        charged.append(index)
-    result = out.GetMol()
-    Chem.SanitizeMol(result)
-    return result, len(charged)
 
 
 def ligand_model(mol, label: str, hydrogens: np.ndarray | None = None) -> LigandModel:

@@ -25,13 +25,14 @@ from pathlib import Path
 import numpy as np
 
 from structkit.energy.forcefield import FORCE_FIELD, AtomParameters, atom_parameters, forcefield
-from structkit.energy.ligand_parameters import LigandModel, ligand_model, protonate_basic_amines
+from structkit.energy.ligand_parameters import LigandModel, ligand_model
 from structkit.errors import StructkitError
 from structkit.io.fetch import cache_dir
 from structkit.io.write import pdb_text, write_text_atomic
 from structkit.model.atoms import Atoms
 from structkit.model.complex import Complex
 from structkit.model.ligand import inhibitor_chemistry
+from structkit.model.protonation import protonate_basic_amines
 from structkit.version import __version__
 
 __all__ = ["PreparedComplex", "prepare"]

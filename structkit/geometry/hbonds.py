@@ -17,17 +17,30 @@ import numpy as np
 
 from structkit.geometry.neighbors import neighbor_pairs
 
-__all__ = ["MAX_DISTANCE", "MIN_ANGLE", "MIN_DISTANCE", "hbond_pairs"]
+__all__ = [
+    "MAX_DISTANCE", "MIN_ANGLE", "MIN_DISTANCE", "hbond_pairs", "hbond_pairs_with_hydrogens",
+    "min_antecedent_angle",
+]
 
 MIN_DISTANCE = 2.5
 MAX_DISTANCE = 3.5
 MIN_ANGLE = 90.0
 
 
-def _min_angle(
+def min_antecedent_angle(
     center: np.ndarray, partner: np.ndarray, antecedents: np.ndarray, counts: np.ndarray
 ) -> np.ndarray:
-    """Smallest angle antecedent-center-partner over each center's antecedents (180 if none)."""
+    """Smallest angle antecedent-center-partner over each center's antecedents (180 if none).
+
+    Parameters
+    ----------
+    center, partner : ndarray, shape (n, 3)
+        Paired points: the polar atom and its partner.
+    antecedents : ndarray, shape (sum(counts), 3)
+        The bonded heavy atoms of every center, concatenated in center order.
+    counts : ndarray of int64, shape (n,)
+        How many antecedents each center has.
+    """
     out = np.full(len(center), 180.0)
     if antecedents.size == 0:
         return out
@@ -83,7 +96,65 @@ def hbond_pairs(
 
     da, dc = gather(donor_antecedents, i)
     aa, ac = gather(acceptor_antecedents, j)
-    ok = (_min_angle(donors[i], acceptors[j], da, dc) >= min_angle) & (
-        _min_angle(acceptors[j], donors[i], aa, ac) >= min_angle
+    ok = (min_antecedent_angle(donors[i], acceptors[j], da, dc) >= min_angle) & (
+        min_antecedent_angle(acceptors[j], donors[i], aa, ac) >= min_angle
     )
     return i[ok], j[ok], d[ok]
+
+
+def hbond_pairs_with_hydrogens(
+    donors: np.ndarray,
+    hydrogens: np.ndarray,
+    hydrogen_owner: np.ndarray,
+    acceptors: np.ndarray,
+    *,
+    max_distance: float = MAX_DISTANCE,
+    min_dha_angle: float = 130.0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Donor-acceptor pairs judged by the hydrogen's position (for files with hydrogens).
+
+    A pair forms a hydrogen bond when the donor-acceptor distance is at most ``max_distance``
+    (3.5 Å) and, for at least one hydrogen on the donor, the angle D-H...A is at least
+    ``min_dha_angle`` (130°), the defaults of ProLIF 2 (Bouysset and Fiorucci, J. Cheminform.
+    2021, 13, 72).
+
+    Parameters
+    ----------
+    donors : ndarray, shape (n, 3)
+    hydrogens : ndarray, shape (k, 3)
+        Hydrogens bonded to the donors.
+    hydrogen_owner : ndarray of int64, shape (k,)
+        Donor index of each hydrogen.
+    acceptors : ndarray, shape (m, 3)
+
+    Returns
+    -------
+    i, j : ndarray of int64
+        Donor and acceptor indices (one entry per pair, its best hydrogen).
+    d : ndarray
+        D...A distance (Å).
+    angle : ndarray
+        The best D-H...A angle (degrees).
+    """
+    donors = np.asarray(donors, dtype=np.float64).reshape(-1, 3)
+    hydrogens = np.asarray(hydrogens, dtype=np.float64).reshape(-1, 3)
+    acceptors = np.asarray(acceptors, dtype=np.float64).reshape(-1, 3)
+    empty = np.zeros(0, dtype=np.int64)
+    if len(hydrogens) == 0 or len(acceptors) == 0:
+        return empty, empty.copy(), np.zeros(0), np.zeros(0)
+    # every hydrogen within reach of an acceptor (H...A is shorter than D...A + 1.1 Å)
+    h, j, _ = neighbor_pairs(hydrogens, acceptors, max_distance + 1.1)
+    i = np.asarray(hydrogen_owner, dtype=np.int64)[h]
+    d = np.linalg.norm(donors[i] - acceptors[j], axis=1)
+    u = donors[i] - hydrogens[h]
+    v = acceptors[j] - hydrogens[h]
+    cos = np.einsum("ij,ij->i", u, v) / (np.linalg.norm(u, axis=1) * np.linalg.norm(v, axis=1))
+    angle = np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
+    ok = (d <= max_distance) & (angle >= min_dha_angle)
+    i, j, d, angle = i[ok], j[ok], d[ok], angle[ok]
+    if len(i) == 0:
+        return i, j, d, angle
+    order = np.lexsort((-angle, j, i))  # best hydrogen first within each (donor, acceptor)
+    i, j, d, angle = i[order], j[order], d[order], angle[order]
+    first = np.r_[True, (i[1:] != i[:-1]) | (j[1:] != j[:-1])]
+    return i[first], j[first], d[first], angle[first]

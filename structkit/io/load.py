@@ -133,6 +133,8 @@ class LoadOptions:
     ligand, chain, ligand_file, pose, reference
         Per-structure choices, as for :func:`load` (for a batch of one structure, or when every
         structure of the batch shares them).
+    keep_hydrogens : bool
+        Keep the files' hydrogens (interaction typing uses them).
     """
 
     mirrors: tuple[str, ...] = ()
@@ -143,6 +145,7 @@ class LoadOptions:
     ligand_file: str | None = None
     pose: int = 1
     reference: str | None = None
+    keep_hydrogens: bool = False
 
     @classmethod
     def resolve(cls, mirrors: Iterable[str | os.PathLike] | None = None, **fields) -> LoadOptions:
@@ -161,4 +164,4 @@ class LoadOptions:
         """The options as keyword arguments of :func:`load`."""
         return {"mirrors": list(self.mirrors), "cache": self.cache, "offline": self.offline,
                 "ligand": self.ligand, "chain": self.chain, "ligand_file": self.ligand_file,
-                "pose": self.pose, "reference": self.reference}
+                "pose": self.pose, "reference": self.reference, "keep_hydrogens": self.keep_hydrogens}

@@ -49,6 +49,7 @@ import pandas as pd
 
 from structkit.errors import StructkitError
 from structkit.model.atoms import Atoms, atom_per_residue, residue_starts
+from structkit.model.conformation import conformational_state
 from structkit.model.klifs import KlifsAssignment, assign_klifs
 from structkit.model.numbering import (
     ChainNumbering,
@@ -372,6 +373,7 @@ class Complex:
             "numbering": self.numbering.method,
             "reference": self.reference.source,
             "gatekeeper": self._gatekeeper(),
+            "conformation": conformational_state(self).as_dict(),
             "warnings": list(self.metadata.get("warnings", [])),
         }
 

@@ -19,7 +19,7 @@ import numpy as np
 from structkit.errors import StructkitError
 from structkit.model.atoms import Atoms
 
-__all__ = ["LigandChemistry", "chemistry_from_mol", "inhibitor_chemistry", "ligand_chemistry"]
+__all__ = ["LigandChemistry", "ccd_molecule", "chemistry_from_mol", "inhibitor_chemistry", "ligand_chemistry"]
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class LigandChemistry:
 
 
 @lru_cache(maxsize=64)
-def _ccd_mol(code: str):
+def ccd_molecule(code: str):
     from biotite.interface import rdkit as biotite_rdkit
     from biotite.structure import info
     from rdkit import Chem
@@ -102,7 +102,7 @@ def ligand_chemistry(inhibitor: Atoms, code: str) -> LigandChemistry:
     from rdkit.Geometry import Point3D
 
     heavy = inhibitor.heavy
-    template = _ccd_mol(code.upper())
+    template = ccd_molecule(code.upper())
     by_name = {a.GetProp("_ccd_name"): a.GetIdx() for a in template.GetAtoms()}
     missing = [n for n in heavy.name.tolist() if n not in by_name]
     if missing:
