@@ -14,7 +14,12 @@ The public API, re-exported here:
 - :func:`coverage` / :func:`coverage_table`: the review's reported resistance and coverage;
 - :func:`site_features` / :func:`feature_table`: steric and distance features of the sites;
 - :func:`mutate` / :func:`scan`: mutant side chains and their clashes; :func:`write_pdb`;
-- :func:`trajectory_features`: the same features over an MDAnalysis trajectory;
+- :func:`interaction_table` / :func:`interactions` / :func:`fingerprint`: typed inhibitor
+  interactions (PLIP/ProLIF kinds, KLIFS classes) and residue fingerprints;
+  :func:`interaction_changes` between two structures (a mutant model and its template);
+  :func:`conformational_state`: DFG and αC-helix calls;
+- :func:`trajectory_features` / :func:`trajectory_interactions`: features and interaction
+  fingerprints over an MDAnalysis trajectory;
 - :func:`ddg`: the change in the inhibitor's binding free energy for mutations (relaxed models,
   cached, in parallel); :func:`abl_benchmark` validates it on 144 measured ABL1 pairs;
 - :class:`StructkitError`, the one error type for bad input.
@@ -25,8 +30,14 @@ from structkit.analysis.coverage import coverage, coverage_table
 from structkit.analysis.ddg import ddg
 from structkit.analysis.discover import discover, verify_rows
 from structkit.analysis.features import feature_table, site_features
+from structkit.analysis.interactions import (
+    fingerprint,
+    interaction_changes,
+    interaction_table,
+    interactions,
+)
 from structkit.analysis.scan import review_mutations, scan
-from structkit.analysis.trajectory import trajectory_features
+from structkit.analysis.trajectory import trajectory_features, trajectory_interactions
 from structkit.catalogue import catalogue, catalogue_ids, drug_name
 from structkit.errors import FetchError, StructkitError, StructureFileError, StructureWarning
 from structkit.io.fetch import FetchResult, fetch, fetch_many
@@ -36,6 +47,7 @@ from structkit.io.read import read_structure
 from structkit.io.write import write_pdb
 from structkit.model.atoms import Atoms
 from structkit.model.complex import Complex, ResidueTable
+from structkit.model.conformation import conformational_state
 from structkit.model.klifs import assign_klifs
 from structkit.model.mutate import mutate
 from structkit.model.mutations import Change, Mutation, parse_mutation, parse_mutations
@@ -67,6 +79,7 @@ __all__ = [
     "assign_klifs",
     "catalogue",
     "catalogue_ids",
+    "conformational_state",
     "coverage",
     "coverage_table",
     "ddg",
@@ -75,6 +88,10 @@ __all__ = [
     "feature_table",
     "fetch",
     "fetch_many",
+    "fingerprint",
+    "interaction_changes",
+    "interaction_table",
+    "interactions",
     "klifs_map",
     "load",
     "mutate",
@@ -94,6 +111,7 @@ __all__ = [
     "site_features",
     "site_table",
     "trajectory_features",
+    "trajectory_interactions",
     "verify_rows",
     "write_pdb",
 ]

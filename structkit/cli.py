@@ -428,12 +428,34 @@ def _cmd_interactions(args: argparse.Namespace) -> int:
     return _finish(_failure_summary(failures, len(targets)))
 
 
+def _interaction_changes(complex_: Complex, model) -> pd.DataFrame | None:
+    """Interactions the mutation removes or adds at its sites (None for an apo structure)."""
+    from structkit.analysis.interactions import interaction_changes, interaction_table
+
+    if len(complex_.inhibitor) == 0:
+        return None
+    sites = [site.site for site in model.sites]
+    return interaction_changes(interaction_table(complex_), interaction_table(model.complex_), sites)
+
+
+def _changed(changes: pd.DataFrame | None, kind: str, site: int) -> str:
+    """``type (protein atoms-ligand atoms d Å)`` of one site's removed or added interactions."""
+    if changes is None:
+        return ""
+    rows = changes[(changes["change"] == kind) & (changes["uniprot"] == site)]
+    return "; ".join(f"{r.type} ({r.protein_atoms}-{r.ligand_atoms} {r.distance:.1f} A)"
+                     for r in rows.itertuples())
+
+
 def _cmd_mutate(args: argparse.Namespace) -> int:
     if args.output:
         check_output_file(args.output, (".pdb",))
     complex_ = _load_target(args)
     model = mutate(complex_, _mutation_argument(args.mutation))
     report = model.to_frame()
+    changes = _interaction_changes(complex_, model)
+    report["interactions_removed"] = [_changed(changes, "removed", site) for site in report["site"]]
+    report["interactions_added"] = [_changed(changes, "added", site) for site in report["site"]]
     for note in model.notes:
         print(f"structkit: note: {note}", file=sys.stderr)
     if args.output:
@@ -461,6 +483,9 @@ def _cmd_mutate(args: argparse.Namespace) -> int:
                   f"{row.sidechain_volume_mut_A3:.0f} A^3 ({row.volume_change_A3:+.0f})")
             if row.clashing_atom_pairs:
                 print(f"  clashing pairs    {row.clashing_atom_pairs}")
+            if len(complex_.inhibitor):
+                print(f"  interactions lost {row.interactions_removed or 'none'}")
+                print(f"  interactions new  {row.interactions_added or 'none'}")
     if args.output:
         print(f"wrote {args.output}")
     return 0
@@ -498,6 +523,7 @@ def _cmd_trajectory(args: argparse.Namespace) -> int:
         warnings.filterwarnings("ignore", message="DCDReader currently makes independent timesteps")
         table = trajectory_table(args.topology, args.trajectory, _parse_site_list(args.sites),
                                  ligand=args.ligand, step=args.step, aggregate=args.aggregate,
+                                 interactions=args.interactions,
                                  engine=_engine(args))
     _emit_table(table, args.output)
     return 0
@@ -760,6 +786,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ligand", metavar="CCD", help="the inhibitor's residue name")
     p.add_argument("--step", type=int, default=None, help="use every STEP-th frame")
     p.add_argument("--aggregate", action="store_true", help="mean, sd, min and max per site")
+    p.add_argument("--interactions", action="store_true",
+                   help="the interaction fingerprint of every frame instead of site features")
     p.add_argument("-o", "--output", metavar="FILE", help="write FILE.csv or FILE.parquet")
     _add_engine_options(p)
     p.set_defaults(func=_cmd_trajectory)

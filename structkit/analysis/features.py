@@ -27,6 +27,9 @@ Columns (units in their names; Å for distances, Å² for areas)
     Whole-complex buried area: SASA(protein) + SASA(inhibitor) - SASA(complex) (per structure).
 ``hbonds_to_inhibitor``, ``hbond_partners``
     Heavy-atom hydrogen bonds (:mod:`structkit.geometry.hbonds`) between residue and inhibitor.
+``interaction_types``
+    The typed interactions the residue makes with the inhibitor (``;``-joined, e.g.
+    ``hydrophobic;hbond_donor``; see :mod:`structkit.analysis.interactions`).
 ``sidechain_to_pocket_centre_A``, ``sidechain_orientation_cos``
     Side-chain centroid (heavy atoms beyond CA) to the pocket centre, and the cosine between
     CA->centroid and CA->pocket centre (1: pointing into the pocket).
@@ -48,6 +51,7 @@ import pandas as pd
 
 from structkit.analysis.batch import map_structures
 from structkit.analysis.engine import Engine
+from structkit.analysis.interactions import INTERACTION_TYPES, interaction_table
 from structkit.errors import StructkitError
 from structkit.geometry.distances import count_within_by_group, min_distance_by_group
 from structkit.geometry.hbonds import hbond_pairs
@@ -89,7 +93,7 @@ _NUMERIC = [
 FEATURE_COLUMNS = [
     "pdb_id", "chain", "ligand", "drug", "uniprot", "wild_type", "residue", "mutated",
     "review_regions", "klifs_position", "klifs_region", *_NUMERIC, "hbond_partners",
-    "n_missing_atoms", "missing_atoms", "n_altloc_atoms", "reason",
+    "interaction_types", "n_missing_atoms", "missing_atoms", "n_altloc_atoms", "reason",
 ]
 
 
@@ -313,6 +317,18 @@ def _reasons(ctx: FeatureContext, values: dict) -> list[str]:
     return out
 
 
+def _interaction_types(complex_: Complex, sites: Sequence[int]) -> list[str]:
+    """The typed interactions each site makes with the inhibitor, ``;``-joined in type order."""
+    if len(complex_.inhibitor) == 0:
+        return [""] * len(sites)
+    table = interaction_table(complex_)
+    made: dict[int, set[str]] = {}
+    for number, kind in zip(table["uniprot"], table["type"]):
+        if number is not pd.NA:
+            made.setdefault(int(number), set()).add(kind)
+    return [";".join(t for t in INTERACTION_TYPES if t in made.get(int(s), ())) for s in sites]
+
+
 def site_features(complex_: Complex, sites: Sequence[int] | None = None) -> pd.DataFrame:
     """Feature table of one structure: one row per site (default: every review site).
 
@@ -351,6 +367,7 @@ def site_features(complex_: Complex, sites: Sequence[int] | None = None) -> pd.D
     for name in _NUMERIC:
         frame[name] = values[name]
     frame["hbond_partners"] = values["hbond_partners"]
+    frame["interaction_types"] = _interaction_types(complex_, ctx.sites)
     frame["n_missing_atoms"] = [len(res.missing_atoms[r]) if p else 0 for r, p in zip(rows, present)]
     frame["missing_atoms"] = [" ".join(res.missing_atoms[r]) if p else "" for r, p in zip(rows, present)]
     frame["n_altloc_atoms"] = [int(res.n_altloc_atoms[r]) if p else 0 for r, p in zip(rows, present)]

@@ -483,9 +483,11 @@ def klifs_fingerprint(table: pd.DataFrame) -> np.ndarray:
 
 def interaction_changes(before: pd.DataFrame, after: pd.DataFrame,
                         residues: Iterable[int] | None = None) -> pd.DataFrame:
-    """Interactions a change of structure removes and adds (for example a mutation).
+    """Interactions a change of structure (a mutation, a frame) removes and adds.
 
-    Interactions are compared by (residue number, type, protein atoms, ligand atoms).
+    Interactions are compared as the fingerprint sees them, by (residue, type): a hydrophobic
+    contact kept through other atoms is no change. Each removed (added) interaction is shown by
+    its closest row before (after).
 
     Parameters
     ----------
@@ -497,20 +499,22 @@ def interaction_changes(before: pd.DataFrame, after: pd.DataFrame,
     Returns
     -------
     pandas.DataFrame
-        Columns ``change`` (``removed`` or ``added``) and the interaction columns.
+        ``change`` (``removed`` or ``added``) and the interaction columns.
     """
-    key = ["chain", "resnum", "icode", "type", "protein_atoms", "ligand_atoms"]
+    key = ["chain", "resnum", "icode", "type"]
     frames = {"before": before, "after": after}
     if residues is not None:
         wanted = {int(r) for r in residues}
         frames = {k: f[f["uniprot"].isin(wanted)] for k, f in frames.items()}
-    b = frames["before"].drop_duplicates(key).set_index(key)
-    a = frames["after"].drop_duplicates(key).set_index(key)
-    removed = b.loc[b.index.difference(a.index)].reset_index().assign(change="removed")
-    added = a.loc[a.index.difference(b.index)].reset_index().assign(change="added")
-    out = pd.concat([removed, added], ignore_index=True) if len(removed) + len(added) else pd.DataFrame(
-        columns=["change", *INTERACTION_COLUMNS])
-    return out[["change", *INTERACTION_COLUMNS]].reset_index(drop=True)
+    closest = {k: f.sort_values("distance", kind="mergesort").drop_duplicates(key).set_index(key)
+               for k, f in frames.items()}
+    b, a = closest["before"], closest["after"]
+    parts = [b.loc[b.index.difference(a.index)].reset_index().assign(change="removed"),
+             a.loc[a.index.difference(b.index)].reset_index().assign(change="added")]
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame(columns=["change", *INTERACTION_COLUMNS])
+    return pd.concat(parts, ignore_index=True)[["change", *INTERACTION_COLUMNS]]
 
 
 def _one(complex_: Complex, criteria: InteractionCriteria | None) -> pd.DataFrame:

@@ -19,12 +19,29 @@ import pandas as pd
 
 from structkit.analysis.engine import Engine
 from structkit.analysis.features import _NUMERIC, FeatureContext, _pocket_columns, frame_features
+from structkit.analysis.interactions import (
+    INTERACTION_TYPES,
+    KLIFS_TYPES,
+    InteractionContext,
+    InteractionCriteria,
+    detect,
+)
 from structkit.errors import StructkitError
 from structkit.io.read import parse_structure_text
 from structkit.model.complex import Complex, build_complex
 from structkit.model.sites import as_site_list
 
-__all__ = ["complex_from_universe", "trajectory_features", "trajectory_table"]
+__all__ = [
+    "INTERACTION_FRAME_COLUMNS",
+    "complex_from_universe",
+    "trajectory_features",
+    "trajectory_interactions",
+    "trajectory_table",
+]
+
+#: Columns of :func:`trajectory_interactions`: one row per frame, residue and interaction type.
+INTERACTION_FRAME_COLUMNS = ["frame", "time_ps", "chain", "resnum", "resname", "uniprot", "klifs", "type",
+                             "klifs_type", "count", "distance"]
 
 
 def complex_from_universe(universe, *, ligand: str | None = None, chain: str | None = None) -> Complex:
@@ -41,8 +58,9 @@ def complex_from_universe(universe, *, ligand: str | None = None, chain: str | N
     return build_complex(parsed, ligand=ligand, chain=chain)
 
 
-def _match(complex_: Complex, universe) -> tuple[np.ndarray, np.ndarray]:
-    """Universe atom index of every protein and inhibitor atom of the complex."""
+def _match(complex_: Complex, universe, *extra) -> tuple[np.ndarray, ...]:
+    """Universe atom index of every protein and inhibitor atom of the complex (and of each further
+    :class:`~structkit.model.atoms.Atoms` given, such as its waters)."""
     atoms = universe.atoms
     key_to_index = {}
     for k, (resid, resname, name) in enumerate(zip(atoms.resids, atoms.resnames, atoms.names)):
@@ -59,7 +77,7 @@ def _match(complex_: Complex, universe) -> tuple[np.ndarray, np.ndarray]:
             out[k] = hit
         return out
 
-    return lookup(complex_.protein), lookup(complex_.inhibitor)
+    return (lookup(complex_.protein), lookup(complex_.inhibitor), *(lookup(part) for part in extra))
 
 
 def trajectory_features(
@@ -109,6 +127,86 @@ def trajectory_features(
     return _aggregate(frame) if aggregate else frame
 
 
+def trajectory_interactions(
+    universe,
+    *,
+    complex_: Complex | None = None,
+    ligand: str | None = None,
+    start: int | None = None,
+    stop: int | None = None,
+    step: int | None = None,
+    criteria: InteractionCriteria | None = None,
+) -> pd.DataFrame:
+    """The interaction fingerprint of every frame of a trajectory.
+
+    The atoms are typed once (:class:`~structkit.analysis.interactions.InteractionContext`);
+    each frame then goes through :func:`~structkit.analysis.interactions.detect` alone. Waters
+    and metal ions of the topology take part with their own coordinates in each frame.
+
+    Parameters
+    ----------
+    universe : MDAnalysis.Universe
+    complex_ : Complex, optional
+        The complex the Universe's atoms correspond to; by default built from the first frame.
+    ligand : str, optional
+        CCD code of the inhibitor.
+    start, stop, step : int, optional
+        Frame slice.
+    criteria : InteractionCriteria, optional
+
+    Returns
+    -------
+    DataFrame
+        :data:`INTERACTION_FRAME_COLUMNS`: per frame, residue and type, how many interactions of
+        that type the residue makes and the shortest distance.
+    """
+    if complex_ is None:
+        universe.trajectory[start or 0]
+        complex_ = complex_from_universe(universe, ligand=ligand)
+    ctx = InteractionContext.build(complex_, criteria)
+    indices = _interaction_indices(complex_, ctx, universe)
+    return pd.DataFrame(_interaction_rows(universe, ctx, indices, universe.trajectory[start:stop:step]),
+                        columns=INTERACTION_FRAME_COLUMNS)
+
+
+def _interaction_indices(complex_: Complex, ctx: InteractionContext, universe) -> tuple[np.ndarray, ...]:
+    return _match(complex_, universe, complex_.waters[ctx.waters], complex_.additives[ctx.metals])
+
+
+def _interaction_rows(universe, ctx: InteractionContext, indices: tuple[np.ndarray, ...],
+                      frames) -> list[dict]:
+    prot_idx, lig_idx, water_idx, metal_idx = indices
+    res = ctx.complex_.residues
+    additives = ctx.complex_.additives
+    rows = []
+    for ts in frames:
+        positions = universe.atoms.positions.astype(np.float64)
+        found = detect(ctx, positions[prot_idx], positions[lig_idx], positions[water_idx],
+                       positions[metal_idx])
+        if len(found.kind) == 0:
+            continue
+        order = np.lexsort((found.distance, found.kind, found.residue))
+        kind, residue, distance = found.kind[order], found.residue[order], found.distance[order]
+        first = np.r_[True, (kind[1:] != kind[:-1]) | (residue[1:] != residue[:-1])]
+        counts = np.diff(np.r_[np.flatnonzero(first), len(kind)])
+        for k, r, d, n in zip(kind[first], residue[first], distance[first], counts):
+            name = INTERACTION_TYPES[int(k)]
+            if r >= 0:
+                chain, resnum, resname = str(res.chain[r]), int(res.resnum[r]), str(res.resname[r])
+                uniprot = int(res.uniprot[r]) if res.uniprot[r] >= 0 else None
+                klifs = int(res.klifs_position[r]) or None
+            else:
+                ion = ctx.metals[-1 - r]
+                chain, resnum, resname = (str(additives.chain[ion]), int(additives.resnum[ion]),
+                                          str(additives.resname[ion]))
+                uniprot = klifs = None
+            rows.append({"frame": int(ts.frame), "time_ps": float(ts.time), "chain": chain, "resnum": resnum,
+                         "resname": resname, "uniprot": uniprot, "klifs": klifs, "type": name,
+                         "klifs_type": name if name in KLIFS_TYPES else None, "count": int(n),
+                         "distance": round(float(d), 3)})
+    return rows
+
+
 def _frame_rows(universe, ctx: FeatureContext, prot_idx: np.ndarray, lig_idx: np.ndarray,
                 frames) -> list[dict]:
     """One row per frame and site for the frames (an iterable of timesteps) of a Universe."""
@@ -137,22 +235,28 @@ _OPENED: dict[tuple, tuple] = {}  # per worker: the open Universe, its atom matc
 
 
 def _block_rows(frames: list[int], topology: str, trajectory: str, complex_: Complex,
-                sites: list[int] | None) -> list[dict]:
+                sites: list[int] | None, interactions: bool = False) -> list[dict]:
     """One task: the rows of a block of frames; the worker opens the files, matches the atoms and
-    builds the feature context once, for all the blocks it gets."""
+    builds the feature (or interaction) context once, for all the blocks it gets."""
     import MDAnalysis as mda
 
-    key = (topology, trajectory, tuple(sites) if sites is not None else None)
+    key = (topology, trajectory, tuple(sites) if sites is not None else None, interactions)
     if key not in _OPENED:
         _OPENED.clear()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             universe = mda.Universe(topology, trajectory)
-        _OPENED[key] = (universe, *_match(complex_, universe), FeatureContext.build(complex_, sites))
-    universe, prot_idx, lig_idx, ctx = _OPENED[key]
+        if interactions:
+            ctx = InteractionContext.build(complex_)
+            _OPENED[key] = (universe, ctx, _interaction_indices(complex_, ctx, universe))
+        else:
+            _OPENED[key] = (universe, FeatureContext.build(complex_, sites), _match(complex_, universe))
+    universe, ctx, indices = _OPENED[key]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # MDAnalysis's notes on its own readers
-        return _frame_rows(universe, ctx, prot_idx, lig_idx, universe.trajectory[frames])
+        if interactions:
+            return _interaction_rows(universe, ctx, indices, universe.trajectory[frames])
+        return _frame_rows(universe, ctx, *indices, universe.trajectory[frames])
 
 
 def trajectory_table(
@@ -167,12 +271,15 @@ def trajectory_table(
     aggregate: bool = False,
     engine: Engine | None = None,
     block: int = 100,
+    interactions: bool = False,
 ) -> pd.DataFrame:
     """:func:`trajectory_features` of a topology and trajectory file, in blocks of frames on an engine.
 
     The complex is built here from the first frame (so a bad topology fails at once); each task
     opens the files in its worker and computes ``block`` frames. The table is the same as
-    :func:`trajectory_features` gives, whatever the engine.
+    :func:`trajectory_features` gives, whatever the engine; with ``interactions=True`` it is
+    :func:`trajectory_interactions`' per-frame fingerprint instead (``sites`` and ``aggregate``
+    then do not apply).
 
     Raises
     ------
@@ -195,8 +302,12 @@ def trajectory_table(
     blocks = [frames[k:k + block] for k in range(0, len(frames), block)]
     engine = engine or Engine(workers=1)
     sites = as_site_list(sites)
+    if interactions:
+        InteractionContext.build(complex_)  # an apo topology fails here, not in every task
     with engine, engine.shared(complex_) as shared_complex:
-        parts = engine.map(_block_rows, blocks, topology, trajectory, shared_complex, sites)
+        parts = engine.map(_block_rows, blocks, topology, trajectory, shared_complex, sites, interactions)
+    if interactions:
+        return pd.DataFrame([row for part in parts for row in part], columns=INTERACTION_FRAME_COLUMNS)
     frame = pd.DataFrame([row for part in parts for row in part],
                          columns=["frame", "time_ps", "uniprot", *_NUMERIC])
     return _aggregate(frame) if aggregate else frame
