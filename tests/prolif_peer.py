@@ -56,7 +56,7 @@ def _protein_mol(protein_pdb: str):
 def prolif_pairs(protein_pdb: str, ligand_mol) -> set[tuple[int, str]]:
     """(residue number, our type) pairs ProLIF finds between a protein PDB block and a ligand."""
     import prolif
-    from rdkit import Chem, RDLogger
+    from rdkit import RDLogger
 
     RDLogger.DisableLog("rdApp.*")
     protein = prolif.Molecule.from_rdkit(_protein_mol(protein_pdb))
@@ -116,14 +116,12 @@ def prolif_like_context(ctx):
     no sp3 ring methylenes (ProLIF lists ``X4H2R0``, ``X4H1`` and ``X4H0`` but not ``X4H3`` or a
     ring ``X4H2``) and no chlorine (its list has Br and I): the systematic difference from our
     (PLIP's) rule."""
-    from rdkit import Chem
+    from structkit.model.ligand import inhibitor_chemistry
 
     protein = ctx.complex_.protein
     keep = np.array([protein.name[k] not in PROLIF_EXCLUDED_PROTEIN.get(protein.resname[k], ())
                      for k in ctx.protein.hydrophobic], dtype=bool)
     heavy = np.flatnonzero(~ctx.complex_.inhibitor.is_hydrogen)
-    mol = ctx.complex_.ligand_mol if ctx.complex_.ligand_mol is not None else None
-    from structkit.model.ligand import inhibitor_chemistry
     mol = inhibitor_chemistry(ctx.complex_).mol
     dropped = set()
     for atom in mol.GetAtoms():
@@ -139,7 +137,6 @@ def prolif_like_context(ctx):
         if not allowed:
             dropped.add(int(heavy[atom.GetIdx()]))
     lig_keep = np.array([int(k) not in dropped for k in ctx.ligand.hydrophobic], dtype=bool)
-    del Chem
     return dataclasses.replace(
         ctx, protein=dataclasses.replace(ctx.protein, hydrophobic=ctx.protein.hydrophobic[keep]),
         ligand=dataclasses.replace(ctx.ligand, hydrophobic=ctx.ligand.hydrophobic[lig_keep]))

@@ -458,10 +458,12 @@ def fingerprint(table: pd.DataFrame) -> pd.DataFrame:
     keys = ["structure", "chain", "resnum", "icode", "resname", "uniprot", "klifs"]
     if len(table) == 0:
         return pd.DataFrame(columns=[*keys, *INTERACTION_TYPES])
-    wide = pd.crosstab([table[k].astype(object).where(table[k].notna(), None) for k in keys],
-                       table["type"], dropna=False) > 0
-    wide = wide.reindex(columns=list(INTERACTION_TYPES), fill_value=False).reset_index()
-    wide.columns.name = None
+    rows: dict[tuple, set[str]] = {}
+    keyed = zip(*(table[k].astype(object).where(table[k].notna(), None) for k in keys))
+    for key, kind in zip(keyed, table["type"]):
+        rows.setdefault(key, set()).add(kind)
+    wide = pd.DataFrame([[*key, *(t in kinds for t in INTERACTION_TYPES)] for key, kinds in rows.items()],
+                        columns=[*keys, *INTERACTION_TYPES])
     for name in ("uniprot", "klifs"):
         wide[name] = pd.array(wide[name], dtype="Int64")
     return wide
