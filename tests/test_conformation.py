@@ -17,9 +17,10 @@ KLIFS = SHARED_ROOT / "klifs"
 def _klifs_rows():
     table = pd.read_csv(KLIFS / "KLIFS_export.csv")
     for r in table.itertuples():
-        folder = KLIFS / "HUMAN" / r.NAME / f"{r.PDB}_alt{r.ALTERNATE_MODEL}_chain{r.CHAIN}"
+        kinase = r.NAME.split("(")[-1].rstrip(")")  # "CHEK1 (CHK1)": the download's folder is CHK1
+        folder = KLIFS / "HUMAN" / kinase / f"{r.PDB}_alt{r.ALTERNATE_MODEL}_chain{r.CHAIN}"
         if not folder.is_dir():
-            folder = KLIFS / "HUMAN" / r.NAME / f"{r.PDB}_chain{r.CHAIN}"
+            folder = KLIFS / "HUMAN" / kinase / f"{r.PDB}_chain{r.CHAIN}"
         if (folder / "complex.pdb").is_file():
             yield folder, r.DFG, r.AC_HELIX
 
@@ -29,8 +30,9 @@ CASES = list(_klifs_rows())
 
 @pytest.mark.parametrize(("folder", "dfg", "alpha_c"), CASES, ids=[c[0].name for c in CASES])
 def test_dfg_matches_klifs(folder, dfg, alpha_c):
-    """Every KLIFS structure with a complex file: DFG in (ABL2 2XYN, AAK1, CHK1, ADCK3, ALK 2YJR),
-    out (ABL2-imatinib 3GVU) and out-like (ABL2 3HMI; Modi-Dunbrack's DFG-inter) all agree."""
+    """Every KLIFS structure with a complex file (13; 3GVU altA has only its pocket file): DFG in
+    (ABL2 2XYN, AAK1, CHK1, ADCK3, ALK 2YJR), out (ABL2-imatinib 3GVU) and out-like (ABL2 3HMI;
+    Modi-Dunbrack's DFG-inter) all agree."""
     state = conformational_state(structkit.load(folder / "complex.pdb"))
     assert state.dfg == dfg
 

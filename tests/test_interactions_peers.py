@@ -154,7 +154,7 @@ def test_klifs_files_we_cannot_type_fail_clearly():
 
 def test_klifs_hydrophobic_bit_is_any_carbon_contact_and_ours_is_its_subset(klifs_pairs):
     """KLIFS sets the hydrophobic bit exactly when any C or S of the residue is within 4.5 Å of a
-    ligand C, S or halogen (all 932 positions of the 12 typed structures); we exclude carbons
+    ligand C, S or halogen (all 932 positions of the 11 typed structures); we exclude carbons
     bonded to N or O (backbone CA and C among them), so ours is a strict subset: 101 of 176."""
     both = only_klifs = 0
     for _, complex_, ours, theirs in klifs_pairs:

@@ -23,9 +23,8 @@ from structkit.model.sites import review_regions, review_sites
 
 DDG_COLOUR_CAP = 5.0  # kcal/mol: larger estimates share the darkest colour
 
-__all__ = ["abl_scatter_figure", "distance_figure", "heatmap_figure", "pocket_map_figure", "roc_figure",
-           "saturation_figure",
-           "save_figure"]
+__all__ = ["abl_scatter_figure", "distance_figure", "heatmap_figure", "interaction_heatmap_figure",
+           "pocket_map_figure", "roc_figure", "saturation_figure", "save_figure"]
 
 REGION_COLOURS = {
     "solvent front": "#d62728", "gatekeeper": "#ff7f0e", "hinge": "#8c564b", "DFG": "#9467bd",
@@ -225,4 +224,72 @@ def abl_scatter_figure(table: pd.DataFrame, metrics: pd.DataFrame):
     ax.set_title(f"ABL1 benchmark, n = {len(ok)}: r {row.pearson:.2f}, Kendall {row.kendall:.2f}, "
                  f"AUC {row.auc:.2f}", fontsize=10)
     ax.legend(fontsize=7, loc="upper left", ncol=2)
+    return fig
+
+
+#: Interaction classes of the fingerprint heatmap, strongest first: (label, types, colour, code).
+_INTERACTION_CLASSES = [
+    ("hydrogen bond", ("hbond_donor", "hbond_acceptor"), "#1f77b4", "H"),
+    ("ionic", ("ionic_positive", "ionic_negative"), "#d62728", "±"),
+    ("π-stacking / cation-π", ("face_to_face", "edge_to_face", "cation_pi", "pi_cation"), "#9467bd", "π"),
+    ("halogen bond", ("halogen_bond",), "#2ca02c", "X"),
+    ("water bridge", ("water_bridge",), "#17becf", "W"),
+    ("metal", ("metal",), "#8c564b", "M"),
+    ("hydrophobic only", ("hydrophobic",), "#d9d9d9", ""),
+]
+
+
+def interaction_heatmap_figure(table: pd.DataFrame, review_sites: set[int] = frozenset()):
+    """Drug × residue map of the typed interactions of each drug complex.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Interaction rows (:func:`structkit.analysis.interactions.interaction_table`) with a
+        ``drug`` column.
+    review_sites : set of int
+        Residues the review names as resistance sites (their labels are bold).
+
+    A cell's colour is the residue's strongest class of interaction with that drug (hydrogen bond,
+    ionic, stacking, halogen bond, water bridge, metal, hydrophobic only); its letters list every
+    class present. Residues are in sequence order (N-lobe, hinge, solvent front, C-lobe, DFG).
+    """
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    drugs = list(dict.fromkeys(table["drug"]))
+    residues = (table[table["uniprot"].notna()][["uniprot", "resname", "klifs"]]
+                .drop_duplicates("uniprot").sort_values("uniprot"))
+    numbers = residues["uniprot"].astype(int).tolist()
+    names = [f"{r.resname.title()}{int(r.uniprot)}" for r in residues.itertuples()]
+    grid = np.full((len(drugs), len(numbers)), np.nan)
+    codes = [["" for _ in numbers] for _ in drugs]
+    for drug, rows in table[table["uniprot"].notna()].groupby("drug", sort=False):
+        i = drugs.index(drug)
+        for number, group in rows.groupby("uniprot"):
+            j = numbers.index(int(number))
+            kinds = set(group["type"])
+            present = [k for k, (_, types, _, _) in enumerate(_INTERACTION_CLASSES) if kinds & set(types)]
+            grid[i, j] = present[0]
+            codes[i][j] = "".join(_INTERACTION_CLASSES[k][3] for k in present)
+    fig, ax = plt.subplots(figsize=(0.34 * len(numbers) + 2.5, 0.42 * len(drugs) + 2.6))
+    colours = ListedColormap([c for _, _, c, _ in _INTERACTION_CLASSES])
+    ax.imshow(grid, cmap=colours, vmin=-0.5, vmax=len(_INTERACTION_CLASSES) - 0.5, aspect="auto")
+    for i in range(len(drugs)):
+        for j in range(len(numbers)):
+            if codes[i][j]:
+                ax.text(j, i, codes[i][j], ha="center", va="center", fontsize=6.5,
+                        color="white" if grid[i, j] < 4 else "black")
+    ax.set_xticks(range(len(numbers)), names, rotation=90, fontsize=7)
+    for label, number in zip(ax.get_xticklabels(), numbers):
+        if number in review_sites:
+            label.set_fontweight("bold")
+    ax.set_yticks(range(len(drugs)), drugs, fontsize=8)
+    ax.set_title("Typed interactions of each drug complex (review sites in bold)", fontsize=10)
+    shown = {int(v) for v in grid[np.isfinite(grid)]}
+    handles = [Patch(facecolor=c, edgecolor="grey", label=f"{label} ({code})" if code else label)
+               for k, (label, _, c, code) in enumerate(_INTERACTION_CLASSES) if k in shown]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.32), ncol=4, fontsize=7,
+              frameon=False)
+    fig.tight_layout()
     return fig

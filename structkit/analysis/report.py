@@ -52,6 +52,7 @@ def report_markdown(
     ddg_alk: pd.DataFrame,
     ddg_atp: pd.DataFrame,
     mirrors: list[str] = (),
+    interactions: pd.DataFrame | None = None,
 ) -> str:
     """The report as Markdown (deterministic: no dates, fixed ordering).
 
@@ -207,6 +208,7 @@ def report_markdown(
         f"substitutions (every KLIFS position x 19 amino acids on each drug complex; "
         f"{int((saturation['status'] != 'ok').sum())} at positions without coordinates).",
         "",
+        *([] if interactions is None else _interaction_section(structures, interactions, joined, complexes)),
         "## Figures",
         "",
         *[f"![{name}](figures/{name})" for name in figures],
@@ -246,6 +248,78 @@ def report_markdown(
         "",
     ]
     return "\n".join(lines)
+
+
+_POLAR = ("hbond_donor", "hbond_acceptor", "ionic_positive", "ionic_negative", "face_to_face",
+          "edge_to_face", "cation_pi", "pi_cation", "halogen_bond", "water_bridge", "metal")
+
+
+def _interaction_section(structures: pd.DataFrame, interactions: pd.DataFrame, joined: pd.DataFrame,
+                         complexes: list[DrugComplex]) -> list[str]:
+    """Conformational states, the drugs' typed interactions and how they sit with the labels."""
+    held = structures[structures["ligand"].astype(str) != ""]
+    dfg = held["dfg"].value_counts()
+    alpha = held["alpha_c"].value_counts()
+    out_entries = ", ".join(held.loc[held["dfg"] == "out", "pdb_id"]) or "none"
+    by_id = held.set_index("pdb_id")
+    drug_states = {(by_id.loc[dc.structure, "dfg"], by_id.loc[dc.structure, "alpha_c"])
+                   for dc in complexes if dc.structure in by_id.index}
+    if drug_states == {("in", "in")}:
+        drugs = "Every drug complex is DFG-in and αC-in: the ALK drugs bind as type I inhibitors, so the " \
+                "state does not tell them apart."
+    else:
+        drugs = "The drug complexes' states: " + ", ".join(
+            f"{dc.drug} DFG-{by_id.loc[dc.structure, 'dfg']}/αC-{by_id.loc[dc.structure, 'alpha_c']}"
+            for dc in complexes if dc.structure in by_id.index) + "."
+    lines = [
+        "## Interactions and conformational state",
+        "",
+        f"Conformation of the {len(held)} structures with an inhibitor (`structures.csv`; DFG by Modi and "
+        "Dunbrack's D1/D2 distances, αC-helix by the β3-Lys/αC-Glu Cβ distance, both on KLIFS "
+        f"positions): DFG-in {int(dfg.get('in', 0))}, DFG-out {int(dfg.get('out', 0))} ({out_entries}), "
+        f"DFG-out-like {int(dfg.get('out-like', 0))}; αC-in {int(alpha.get('in', 0))}, "
+        f"αC-out {int(alpha.get('out', 0))}. {drugs}",
+        "",
+        "Typed interactions of each drug complex (`interactions.csv`, `figures/interactions.png`; "
+        "criteria of PLIP and ProLIF, checked against ProLIF and KLIFS in the test suite): every "
+        "interaction other than hydrophobic contact, by residue.",
+        "",
+        "| drug | structure | polar, ionic, stacking and halogen contacts |",
+        "| --- | --- | --- |",
+    ]
+    for drug, rows in interactions.groupby("drug", sort=False):
+        typed = rows[rows["type"].isin(_POLAR) & rows["uniprot"].notna()]
+        parts = []
+        for (number, resname), group in typed.groupby(["uniprot", "resname"], sort=True):
+            kinds = ", ".join(dict.fromkeys(group["type"]))
+            parts.append(f"{resname.title()}{int(number)} ({kinds})")
+        lines.append(f"| {drug} | {rows['structure'].iloc[0]} | {'; '.join(parts) or 'none'} |")
+    lines += ["", *_contact_versus_label(interactions, joined), ""]
+    return lines
+
+
+def _contact_versus_label(interactions: pd.DataFrame, joined: pd.DataFrame) -> list[str]:
+    """Reported resistance of single substitutions by the kind of contact the drug makes with the site."""
+    made: dict[tuple[str, int], set[str]] = {}
+    for drug, number, kind in zip(interactions["drug"], interactions["uniprot"], interactions["type"]):
+        if number is not pd.NA and number == number:
+            made.setdefault((drug, int(number)), set()).add(kind)
+    labelled = joined[joined["reported"].isin(["resistant", "covered"])
+                      & ~joined["class_only"].astype(bool) & ~joined["mutation"].str.contains(r"\+")]
+    groups: dict[str, list[bool]] = {"typed (polar, ionic, stacking, halogen)": [], "hydrophobic only": [],
+                                     "no contact": []}
+    for row in labelled.itertuples(index=False):
+        kinds = made.get((row.drug, int("".join(c for c in row.mutation[1:] if c.isdigit()))), set())
+        key = ("typed (polar, ionic, stacking, halogen)" if kinds & set(_POLAR)
+               else "hydrophobic only" if kinds else "no contact")
+        groups[key].append(row.reported == "resistant")
+    lines = ["Reported resistance of the labelled single substitutions by the contact the drug makes "
+             "with the mutated residue in its complex (descriptive; nothing fitted):", "",
+             "| contact at the site | pairs | resistant | fraction resistant |", "| --- | --- | --- | --- |"]
+    for key, values in groups.items():
+        n, k = len(values), int(sum(values))
+        lines.append(f"| {key} | {n} | {k} | {_fmt(k / n) if n else '-'} |")
+    return lines
 
 
 def _ddg_sections(abl: pd.DataFrame, abl_metrics: pd.DataFrame, crystal: pd.DataFrame, metrics: pd.DataFrame,

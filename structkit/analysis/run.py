@@ -1,6 +1,7 @@
 """``structkit run``: regenerate ``results/`` from scratch, deterministically.
 
-Tables (CSV): ``structures``, ``features``, ``scan``, ``coverage``, ``join``, ``evaluation``,
+Tables (CSV): ``structures`` (with the DFG and αC-helix state), ``features``, ``scan``,
+``interactions`` (typed interactions of every drug complex), ``coverage``, ``join``, ``evaluation``,
 ``out_of_fold``, ``predictions``, ``saturation``, ``abl_benchmark`` and ``abl_metrics`` (the ddG
 estimate on the measured ABL1 set), ``crystal_check`` (relaxed mutant side chains against mutant
 crystals), ``ddg_alk`` (the ddG estimate for every drug complex x every substitution at the
@@ -37,11 +38,13 @@ from structkit.analysis.figures import (
     abl_scatter_figure,
     distance_figure,
     heatmap_figure,
+    interaction_heatmap_figure,
     pocket_map_figure,
     roc_figure,
     saturation_figure,
     save_figure,
 )
+from structkit.analysis.interactions import INTERACTION_COLUMNS, InteractionCriteria, interaction_table
 from structkit.analysis.predictions import ddg_predictions, saturation_scan
 from structkit.analysis.predictions import predictions as make_predictions
 from structkit.analysis.relate import drug_complexes, join
@@ -55,13 +58,15 @@ from structkit.io.fetch import fetch, mirror_label
 from structkit.io.load import LoadOptions
 from structkit.io.write import write_table, write_text_atomic
 from structkit.model.complex import Complex
+from structkit.model.conformation import ALPHA_C_CB_IN, DFG_D1_IN, DFG_D2_IN, DFG_D2_OUT
+from structkit.model.sites import review_sites
 
 __all__ = ["RESULT_TABLES", "run", "write_table"]
 
 #: The tables ``structkit run`` writes, in order.
-RESULT_TABLES = ["structures", "features", "scan", "coverage", "join", "evaluation", "out_of_fold",
-                 "predictions", "saturation", "abl_benchmark", "abl_metrics", "crystal_check", "ddg_alk",
-                 "ddg_atp"]
+RESULT_TABLES = ["structures", "features", "scan", "interactions", "coverage", "join", "evaluation",
+                 "out_of_fold", "predictions", "saturation", "abl_benchmark", "abl_metrics", "crystal_check",
+                 "ddg_alk", "ddg_atp"]
 #: The ALK complex with a nucleotide in the ATP site (ADP), for ddG of the natural ligand.
 ATP_COMPLEX = "3LCT"
 #: Where the ABL1 benchmark is read from by default.
@@ -106,6 +111,11 @@ def _manifest(out: Path, options: LoadOptions, tables: dict[str, Path]) -> dict:
         "packages": versions,
         "inputs": {"structures": inputs, "package_data": data},
         "force_field": force_field_record(),
+        "interaction_criteria": InteractionCriteria().as_dict(),
+        "conformation_rule": {"dfg": "Modi & Dunbrack 2019 spatial classes on KLIFS 17/28/82",
+                              "dfg_d1_in_A": DFG_D1_IN, "dfg_d2_in_A": DFG_D2_IN, "dfg_d2_out_A": DFG_D2_OUT,
+                              "alpha_c": "Lys(KLIFS 17)-Glu(KLIFS 24) CB distance",
+                              "alpha_c_cb_in_A": ALPHA_C_CB_IN},
         "outputs": {name: _sha256(path) for name, path in tables.items()},
     }
 
@@ -133,6 +143,14 @@ def alk_mutations(complexes) -> list[str]:
     review = review_mutations()
     sites = sorted({p for m in review for p in parse_mutations(m).mutations[0].positions})
     return substitutions_at(sites, complexes[0].complex_.reference) + [m for m in review if "+" in m]
+
+
+def drug_interactions(complexes) -> pd.DataFrame:
+    """The typed interactions of every drug complex, with a leading ``drug`` column."""
+    frames = [interaction_table(dc.complex_).assign(structure=dc.structure).assign(drug=dc.drug)
+              for dc in complexes]
+    table = pd.concat(frames, ignore_index=True)
+    return table[["drug", *INTERACTION_COLUMNS]]
 
 
 def _catalogue_entry(complex_: Complex, liganded: frozenset[str], mutations: list[str]) -> tuple:
@@ -211,6 +229,7 @@ def _run(out: Path, progress, abl, reuse_energies, engine: Engine, options: Load
     cov = coverage_table()
     tables["coverage"] = cov
     complexes = drug_complexes(options)
+    tables["interactions"] = drug_interactions(complexes)
     joined = join(complexes=complexes, progress=step("join"), options=options)
     _, model = make_predictions(joined)
     tables["saturation"] = saturation_scan(complexes, model, progress=step("saturation"))
@@ -252,6 +271,7 @@ def _run(out: Path, progress, abl, reuse_energies, engine: Engine, options: Load
 
     figures = {
         "coverage_heatmap.png": heatmap_figure(pred[pred["mutation"].isin(set(joined["mutation"]))]),
+        "interactions.png": interaction_heatmap_figure(tables["interactions"], set(review_sites())),
         "roc_curves.png": roc_figure(oof, metrics),
         "distance_by_region.png": distance_figure(tables["features"]),
         "pocket_map.png": pocket_map_figure(next(dc.complex_ for dc in complexes if dc.drug == "lorlatinib")),
@@ -268,7 +288,7 @@ def _run(out: Path, progress, abl, reuse_energies, engine: Engine, options: Load
         structures=tables["structures"], coverage=cov, joined=joined, metrics=metrics, model=model,
         predictions=pred, saturation=tables["saturation"], complexes=complexes, figures=list(figures),
         abl=abl_table, abl_metrics=tables["abl_metrics"], crystal=tables["crystal_check"], ddg_alk=ddg_alk,
-        ddg_atp=ddg_atp, mirrors=manifest["mirrors"],
+        ddg_atp=ddg_atp, mirrors=manifest["mirrors"], interactions=tables["interactions"],
     )
     say("manifest", 1, 1)
     report_path = write_text_atomic(out / "REPORT.md", report)
