@@ -93,3 +93,32 @@ def test_blocks_of_frames_on_two_workers_give_the_same_table(trajectory, aggrega
     serial = trajectory_features(mda.Universe(topology, path), SITES, aggregate=aggregate)
     parallel = trajectory_table(topology, path, SITES, aggregate=aggregate, engine=Engine(workers=2), block=1)
     assert serial.equals(parallel)
+
+
+def test_interaction_fingerprint_per_frame(trajectory):
+    """Frame 0 is the crystal: its fingerprint is the crystal's; a rigid motion keeps it."""
+    from structkit.analysis.interactions import interaction_table
+    from structkit.analysis.trajectory import trajectory_interactions
+
+    universe, crystal = trajectory
+    table = trajectory_interactions(universe)
+    static = interaction_table(crystal)
+    expected = set(zip(static["resnum"].astype(int), static["type"]))
+    for frame in (0, 1):
+        rows = table[table["frame"] == frame]
+        assert set(zip(rows["resnum"].astype(int), rows["type"])) == expected
+    hinge = table[(table["frame"] == 0) & (table["resnum"] == 1199) & (table["type"] == "hbond_donor")]
+    assert hinge["klifs"].tolist() == [48] and hinge["count"].tolist() == [1]
+    assert set(table["frame"]) <= {0, 1, 2, 3}
+
+
+def test_interactions_on_two_workers_give_the_same_table(trajectory):
+    from structkit.analysis.engine import Engine
+    from structkit.analysis.trajectory import trajectory_table
+
+    universe, _ = trajectory
+    topology, path = universe.filename, universe.trajectory.filename
+    serial = trajectory_table(topology, path, interactions=True, engine=Engine(workers=1), block=2)
+    parallel = trajectory_table(topology, path, interactions=True, engine=Engine(workers=2), block=2)
+    assert serial.to_csv(index=False) == parallel.to_csv(index=False)
+    assert len(serial) > 0
