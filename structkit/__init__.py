@@ -18,6 +18,7 @@ The public API, re-exported here:
   interactions (PLIP/ProLIF kinds, KLIFS classes) and residue fingerprints;
   :func:`interaction_changes` between two structures (a mutant model and its template);
   :func:`conformational_state`: DFG and αC-helix calls;
+- :func:`show`: an interactive 3D view of a complex or mutant model, inline in Jupyter (offline);
 - :func:`trajectory_features` / :func:`trajectory_interactions`: features and interaction
   fingerprints over an MDAnalysis trajectory;
 - :func:`ddg`: the change in the inhibitor's binding free energy for mutations (relaxed models,
@@ -38,6 +39,7 @@ from structkit.analysis.interactions import (
 )
 from structkit.analysis.scan import review_mutations, scan
 from structkit.analysis.trajectory import trajectory_features, trajectory_interactions
+from structkit.analysis.views import show
 from structkit.catalogue import catalogue, catalogue_ids, drug_name
 from structkit.errors import FetchError, StructkitError, StructureFileError, StructureWarning
 from structkit.io.fetch import FetchResult, fetch, fetch_many
@@ -108,6 +110,7 @@ __all__ = [
     "review_regions",
     "review_sites",
     "scan",
+    "show",
     "site_features",
     "site_table",
     "trajectory_features",

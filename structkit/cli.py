@@ -33,7 +33,13 @@ from structkit.io.fetch import (
 )
 from structkit.io.load import LoadOptions
 from structkit.io.pymol import pymol_script
-from structkit.io.write import check_output_file, check_output_folder, write_pdb, write_table
+from structkit.io.write import (
+    check_output_file,
+    check_output_folder,
+    write_pdb,
+    write_table,
+    write_text_atomic,
+)
 from structkit.model.complex import Complex
 from structkit.model.mutate import mutate
 from structkit.model.mutations import ambiguous_slash
@@ -529,6 +535,31 @@ def _cmd_trajectory(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_view(args: argparse.Namespace) -> int:
+    from structkit.analysis.ddg import ddg
+    from structkit.analysis.views import ddg_numbers, view_html
+    from structkit.io.viewer_library import viewer_library
+
+    check_output_file(args.output, (".html",))
+    mutations = [_mutation_argument(m.strip()) for text in args.mutation or [] for m in text.split(",")
+                 if m.strip()]
+    if args.ddg and not mutations:
+        raise StructkitError("--ddg needs at least one --mutation")
+    library = viewer_library(cache=args.cache, offline=args.offline)  # fails before any work
+    complex_ = _load_target(args)
+    models = [mutate(complex_, m) for m in mutations]
+    for model in models:
+        for note in model.notes:
+            print(f"structkit: note: {note}", file=sys.stderr)
+    numbers = None
+    if args.ddg:
+        table = ddg(complex_, mutations, engine=_engine(args))
+        numbers = {row["mutation"]: ddg_numbers(row) for row in table.to_dict("records")}
+    write_text_atomic(args.output, view_html(complex_, models, ddg=numbers, library=library))
+    print(f"wrote {args.output} ({_count(len(models), 'mutant model')}; opens in a browser without network)")
+    return 0
+
+
 def _cmd_pymol(args: argparse.Namespace) -> int:
     check_output_file(args.output, (".pml",))
     complex_ = _load_target(args)
@@ -791,6 +822,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", help="write FILE.csv or FILE.parquet")
     _add_engine_options(p)
     p.set_defaults(func=_cmd_trajectory)
+
+    p = sub.add_parser("view", help="write an interactive 3D view (one self-contained HTML file)")
+    _add_target_options(p)
+    p.add_argument("--mutation", nargs="+", metavar="M", help="mutant models to offer (e.g. G1202R L1196M)")
+    p.add_argument("--ddg", action="store_true", help="also estimate each mutation's ddG and show it")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.html", help="the page to write")
+    _add_engine_options(p)
+    p.set_defaults(func=_cmd_view)
 
     p = sub.add_parser("pymol", help="write a PyMOL script of the sites, the inhibitor and a mutant")
     _add_target_options(p)

@@ -72,3 +72,13 @@ def abl_files(drug: str) -> tuple[Path, Path]:
     """(complex PDB, ligand SDF) of a drug of the ABL1 benchmark."""
     complex_path = next(ABL.glob(f"{drug}_*_complex.pdb"))
     return complex_path, complex_path.with_name(complex_path.name.replace("_complex.pdb", "_ligand.sdf"))
+
+
+@pytest.fixture(scope="session")
+def viewer_js(tmp_path_factory) -> Path:
+    """The pinned 3Dmol.js build, fetched once per session from the npm registry (integrity-checked)."""
+    from structkit.io.viewer_library import viewer_library
+
+    folder = tmp_path_factory.mktemp("viewer-cache")
+    viewer_library(cache=folder)
+    return next(folder.rglob("3Dmol-min.js"))

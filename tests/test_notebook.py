@@ -23,3 +23,6 @@ def test_walkthrough_notebook_executes(monkeypatch):
     assert not [o for o in outputs if o.get("output_type") == "error"]
     text = "".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", "")) for o in outputs)
     assert "NVL-655" in text and "lorlatinib" in text
+    views = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})
+             and "structkit-data" in o["data"]["text/html"]]
+    assert len(views) == 1 and "<iframe srcdoc=" in views[0] and "3Dmol" in views[0]

@@ -24,7 +24,7 @@ def fresh_results(tmp_path_factory):
     return out
 
 
-@pytest.mark.parametrize("name", [f"{t}.csv" for t in RESULT_TABLES] + ["REPORT.md"])
+@pytest.mark.parametrize("name", [f"{t}.csv" for t in RESULT_TABLES] + ["REPORT.md", "index.html"])
 def test_fresh_run_equals_tracked_results(fresh_results, name):
     assert (fresh_results / name).read_bytes() == (REPO / "results" / name).read_bytes(), name
 
@@ -32,14 +32,34 @@ def test_fresh_run_equals_tracked_results(fresh_results, name):
 def test_figures_and_manifest(fresh_results):
     figures = sorted(p.name for p in (fresh_results / "figures").iterdir())
     assert figures == ["abl_benchmark.png", "coverage_heatmap.png", "distance_by_region.png",
-                       "pocket_map.png", "roc_curves.png", "saturation.png"]
+                       "interactions.png", "pocket_map.png", "roc_curves.png", "saturation.png"]
     manifest = json.loads((fresh_results / "manifest.json").read_text())
     assert manifest["inputs"]["structures"]["2XP2"]["file"] == "2xp2.pdb"
     assert len(manifest["inputs"]["structures"]) == 60
     assert set(manifest["outputs"]) == set(RESULT_TABLES)
     assert manifest["packages"]["numpy"] and manifest["packages"]["openmm"]
     assert manifest["force_field"]["protein_force_field"] == "amber14/protein.ff14SB.xml"
+    assert manifest["interaction_criteria"]["hbond_distance"] == 3.5
+    assert manifest["conformation_rule"]["dfg_d1_in_A"] == 11.0
     assert not [p for p in fresh_results.rglob(".*.part")]
+
+
+def test_views_behind_every_prediction_row(fresh_results):
+    """index.html links every drug x mutation row to views/<drug>.html#<mutation>; each view offers
+    those mutations (the browser tests open them)."""
+    import re
+
+    from structkit.analysis.html_report import view_file_name
+
+    pred = pd.read_csv(fresh_results / "predictions.csv", keep_default_na=False)
+    index = (fresh_results / "index.html").read_text()
+    for drug, rows in pred.groupby("drug"):
+        page = (fresh_results / "views" / view_file_name(drug)).read_text()
+        data = json.loads(re.search(r'id="structkit-data">(.*?)</script>', page, re.S).group(1)
+                          .replace("<\\/", "</"))
+        assert set(rows["mutation"]) - set(data["mutants"]) <= {m for m in rows["mutation"] if "+" in m}
+        assert data["default"] == "G1202R"
+        assert f'href="views/{view_file_name(drug)}#G1202R"' in index
 
 
 def test_report_holds_the_evaluation_numbers(fresh_results):

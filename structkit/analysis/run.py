@@ -7,7 +7,10 @@ estimate on the measured ABL1 set), ``crystal_check`` (relaxed mutant side chain
 crystals), ``ddg_alk`` (the ddG estimate for every drug complex x every substitution at the
 review's sites and the review's compound mutations) and ``ddg_atp`` (the same mutations against ADP
 in 3LCT); figures (PNG) in ``figures/``; ``REPORT.md``;
-``manifest.json`` (input checksums, package versions, command). Every file is written through a
+``index.html`` (the report as a web page with sortable tables and a link from every drug x
+mutation row to ``views/<drug>.html``, the drug complex's 3D view with that mutant model; the views
+embed the 3Dmol.js library and are left out of version control); ``manifest.json`` (input
+checksums, package versions, command). Every file is written through a
 temporary file and a rename, so an interrupted run never leaves a half-written file; tables hold no
 timestamps and have a fixed row order, and every random step has a fixed seed, so two runs on the
 same inputs give byte-identical tables.
@@ -44,6 +47,7 @@ from structkit.analysis.figures import (
     saturation_figure,
     save_figure,
 )
+from structkit.analysis.html_report import index_html, view_file_name
 from structkit.analysis.interactions import INTERACTION_COLUMNS, InteractionCriteria, interaction_table
 from structkit.analysis.predictions import ddg_predictions, saturation_scan
 from structkit.analysis.predictions import predictions as make_predictions
@@ -51,14 +55,17 @@ from structkit.analysis.relate import drug_complexes, join
 from structkit.analysis.report import report_markdown
 from structkit.analysis.scan import SCAN_COLUMNS, review_mutations, scan_complex
 from structkit.analysis.structures import STRUCTURE_COLUMNS, structure_row
+from structkit.analysis.views import ddg_numbers, view_html
 from structkit.catalogue import catalogue, catalogue_ids
 from structkit.energy.forcefield import record as force_field_record
 from structkit.errors import StructkitError
 from structkit.io.fetch import fetch, mirror_label
 from structkit.io.load import LoadOptions
+from structkit.io.viewer_library import viewer_library
 from structkit.io.write import write_table, write_text_atomic
 from structkit.model.complex import Complex
 from structkit.model.conformation import ALPHA_C_CB_IN, DFG_D1_IN, DFG_D2_IN, DFG_D2_OUT
+from structkit.model.mutate import mutate
 from structkit.model.sites import review_sites
 
 __all__ = ["RESULT_TABLES", "run", "write_table"]
@@ -151,6 +158,41 @@ def drug_interactions(complexes) -> pd.DataFrame:
               for dc in complexes]
     table = pd.concat(frames, ignore_index=True)
     return table[["drug", *INTERACTION_COLUMNS]]
+
+
+def _drug_view(complex_: Complex, drug: str, structure: str, mutations: list[str],
+               numbers: dict[str, dict], library) -> str:
+    """One task: the 3D view page of a drug complex with a model of each mutation."""
+    models = []
+    for mutation in mutations:
+        try:
+            models.append(mutate(complex_, mutation))
+        except StructkitError:
+            continue  # a site without coordinates: the row's link opens the wild type
+    default = "G1202R" if "G1202R" in mutations else None
+    return view_html(complex_, models, ddg=numbers, library=library, default=default,
+                     title=f"{drug} ({structure}): mutant models")
+
+
+def _write_views(folder: Path, complexes, predictions: pd.DataFrame, ddg_alk: pd.DataFrame, engine: Engine,
+                 say, options: LoadOptions) -> list[Path]:
+    """``views/<drug>.html`` for every drug complex, each offering every mutation of its predictions."""
+    library = viewer_library(cache=options.cache, offline=options.offline)
+    by_drug = {drug: rows for drug, rows in ddg_alk.groupby("drug", sort=False)}
+    tasks = []
+    for dc in complexes:
+        mutations = predictions.loc[predictions["drug"] == dc.drug, "mutation"].tolist()
+        rows = by_drug.get(dc.drug, ddg_alk.iloc[:0])
+        numbers = {row["mutation"]: ddg_numbers(row) for row in rows.to_dict("records")}
+        tasks.append((dc.complex_, dc.drug, dc.structure, mutations, numbers))
+    say("views", 0, len(tasks))
+    pages = engine.map(_view_task, tasks, library,
+                       progress=lambda done, total, _item: say("views", done, total))
+    return [write_text_atomic(folder / view_file_name(task[1]), page) for task, page in zip(tasks, pages)]
+
+
+def _view_task(task: tuple, library) -> str:
+    return _drug_view(*task, library)
 
 
 def _catalogue_entry(complex_: Complex, liganded: frozenset[str], mutations: list[str]) -> tuple:
@@ -292,5 +334,7 @@ def _run(out: Path, progress, abl, reuse_energies, engine: Engine, options: Load
     )
     say("manifest", 1, 1)
     report_path = write_text_atomic(out / "REPORT.md", report)
+    view_paths = _write_views(out / "views", complexes, pred, ddg_alk, engine, say, options)
+    index_path = write_text_atomic(out / "index.html", index_html(report, pred, abl_table))
     manifest_path = write_text_atomic(out / "manifest.json", json.dumps(manifest, indent=2) + "\n")
-    return [*written.values(), *figure_paths, report_path, manifest_path]
+    return [*written.values(), *figure_paths, report_path, index_path, *view_paths, manifest_path]

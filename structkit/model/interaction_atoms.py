@@ -257,10 +257,17 @@ class LigandInteractionAtoms:
 def _ionisable(mol) -> tuple[np.ndarray, np.ndarray]:
     """Atoms charged at pH 7 in a neutral drawing: basic amines (the rule of
     :func:`~structkit.model.protonation.protonate_basic_amines`) and the oxygens of carboxylic,
-    phosphoric/phosphonic and sulfonic acids."""
+    phosphoric/phosphonic and sulfonic acids. An inhibitor RDKit cannot sanitise (atoms missing
+    from a ring in the file) gets no inferred amine charges."""
+    from rdkit import rdBase
+
     n = mol.GetNumAtoms()
-    charged, _ = protonate_basic_amines(mol)
-    positive = np.array([a.GetFormalCharge() > 0 for a in charged.GetAtoms()], dtype=bool)[:n]
+    try:
+        with rdBase.BlockLogs():
+            charged, _ = protonate_basic_amines(mol)
+        positive = np.array([a.GetFormalCharge() > 0 for a in charged.GetAtoms()], dtype=bool)[:n]
+    except Exception:  # RDKit cannot sanitise an inhibitor with atoms missing from a ring
+        positive = np.zeros(n, dtype=bool)
     positive &= np.array([a.GetFormalCharge() == 0 for a in mol.GetAtoms()], dtype=bool)
     negative = np.zeros(n, dtype=bool)
     for atom in mol.GetAtoms():
