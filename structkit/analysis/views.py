@@ -303,8 +303,9 @@ def show(obj: Complex | MutantModel, mutations: Iterable[str] = (), *, height: i
 #: ddG table columns shown in a view's side panel, with their labels (kcal/mol).
 DDG_FIELDS = {
     "ddg": "ddG estimate (kcal/mol)", "ddg_sd": "spread over near-optimal conformers (sd)",
-    "vdw": "  van der Waals", "electrostatics": "  electrostatics", "nonpolar": "  nonpolar solvation",
-    "strain": "  strain", "entropy": "  side-chain entropy",
+    "ddg_raw": "raw sum of the terms (before the fitted scale)", "vdw": "term: van der Waals",
+    "electrostatics": "term: electrostatics", "nonpolar": "term: nonpolar solvation",
+    "strain": "term: strain", "entropy": "term: side-chain entropy",
 }
 
 
