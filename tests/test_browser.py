@@ -106,6 +106,10 @@ def test_view_draws_offline_and_switches_mutants(browser, site, tmp_path):
     page.select_option("#mutation", "")
     page.wait_for_function("document.body.dataset.rendered === 'wild type'")
     page.screenshot(path=str(tmp_path / "view.png"))
+    # a row without a model (a class statement such as F1174) opens the wild type, not another mutant
+    other, _, _ = _watched(browser)
+    other.goto((site / "views" / "lorlatinib.html").as_uri() + "#F1174")
+    other.wait_for_function("document.body.dataset.rendered === 'wild type'", timeout=60000)
     assert outside == [] and errors == []
 
 

@@ -57,7 +57,10 @@ def test_views_behind_every_prediction_row(fresh_results):
         page = (fresh_results / "views" / view_file_name(drug)).read_text()
         data = json.loads(re.search(r'id="structkit-data">(.*?)</script>', page, re.S).group(1)
                           .replace("<\\/", "</"))
-        assert set(rows["mutation"]) - set(data["mutants"]) <= {m for m in rows["mutation"] if "+" in m}
+        # every single substitution has its model; class statements (F1174), insertions and
+        # compounds with a site the complex lacks cannot be modelled: their rows open the wild type
+        missing = set(rows["mutation"]) - set(data["mutants"])
+        assert not {m for m in missing if re.fullmatch(r"[A-Z]\d+[A-Z]", m)}, missing
         assert data["default"] == "G1202R"
         assert f'href="views/{view_file_name(drug)}#G1202R"' in index
 

@@ -5,7 +5,8 @@ PyMOL script), the inhibitor, its typed interactions as dashed lines coloured by
 each mutant model the mutant side chain (the wild-type one can be toggled), its clashes as red
 dashed lines labelled with their overlaps, the interactions the mutation removes and adds, and a
 side panel with the numbers (clash, distance, volume, and the ddG with its components where they
-are given). A mutation is chosen from the list or by the page's address (``view.html#G1202R``).
+are given). A mutation is chosen from the list or by the page's address (``view.html#G1202R``; an
+address naming a mutation without a model, such as a class statement, opens the wild type).
 
 The page embeds the pinned 3Dmol.js build (:mod:`structkit.io.viewer_library`) and its data as
 JSON, so it opens from disk with no network request. Output is deterministic: the same complex

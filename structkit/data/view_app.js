@@ -115,8 +115,9 @@
     option.textContent = key;
     select.appendChild(option);
   }
+  // an address naming a mutation the view has no model of opens the wild type, not another mutant
   const wanted = decodeURIComponent(location.hash.slice(1));
-  select.value = (wanted in D.mutants) ? wanted : (D.default || '');
+  select.value = wanted ? (wanted in D.mutants ? wanted : '') : (D.default || '');
   select.addEventListener('change', draw);
   showWild.addEventListener('change', draw);
   showLines.addEventListener('change', draw);
