@@ -412,12 +412,16 @@ def _cmd_interactions(args: argparse.Namespace) -> int:
     _check_output(args.output)
     targets = _ids(args, "targets")
     failures: dict[str, str] | None = None if args.strict or len(targets) == 1 else {}
+    apo: list[str] | None = None if len(targets) == 1 else []  # one apo target is an error
     table = interactions(targets, options=_load_options(args, len(targets)), progress=_progress_line(),
-                         failures=failures, engine=_engine(args))
+                         failures=failures, engine=_engine(args), apo=apo)
     if failures:
         _end_progress_line()
     for message in (failures or {}).values():
         print(f"structkit: error: {message}", file=sys.stderr)
+    if apo:
+        print(f"structkit: note: {_count(len(apo), 'structure')} without an inhibitor left out: "
+              f"{', '.join(apo)}", file=sys.stderr)
     if args.fingerprint:
         table = fingerprint(table)
     if args.output:

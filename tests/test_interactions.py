@@ -198,6 +198,16 @@ def test_cli_interactions_apo_is_one_line(capsys):
     assert len(err) == 1 and "no inhibitor" in err[0] and "2YJR" in err[0]
 
 
+def test_cli_interactions_batch_leaves_apo_entries_out(tmp_path, capsys):
+    """Over several structures (--all holds apo entries) an apo one is a note, not a failure."""
+    out = tmp_path / "two.csv"
+    args = ["interactions", "--mirror", str(SHARED), "2YJR", "3LCS", "-o", str(out), "--workers", "1"]
+    assert main(args) == 0
+    assert set(pd.read_csv(out)["structure"]) == {"3LCS"}
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["structkit: note: 1 structure without an inhibitor left out: 2YJR"]
+
+
 def test_features_gain_interaction_types():
     frame = structkit.site_features(structkit.load("2XP2", mirrors=[SHARED]), [1196, 1269, 1202])
     types = dict(zip(frame["uniprot"], frame["interaction_types"]))

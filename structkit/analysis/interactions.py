@@ -519,7 +519,10 @@ def interaction_changes(before: pd.DataFrame, after: pd.DataFrame,
     return pd.concat(parts, ignore_index=True)[["change", *INTERACTION_COLUMNS]]
 
 
-def _one(complex_: Complex, criteria: InteractionCriteria | None) -> pd.DataFrame:
+def _one(complex_: Complex, criteria: InteractionCriteria | None, skip_apo: bool) -> pd.DataFrame | str:
+    """One task: the table, or (``skip_apo``) the label of a structure without an inhibitor."""
+    if skip_apo and len(complex_.inhibitor) == 0:
+        return _structure_label(complex_)
     return interaction_table(complex_, criteria)
 
 
@@ -531,6 +534,7 @@ def interactions(
     progress: Callable[[int, int, str], None] | None = None,
     failures: dict[str, str] | None = None,
     engine: Engine | None = None,
+    apo: list[str] | None = None,
 ) -> pd.DataFrame:
     """Interaction tables of many structures, concatenated (hydrogens kept where files have them).
 
@@ -543,9 +547,14 @@ def interactions(
         Where structures come from and how each is read.
     progress, failures, engine
         As for :func:`structkit.analysis.batch.map_structures`.
+    apo : list, optional
+        Where given, structures without an inhibitor are left out and named here (a batch over
+        the catalogue holds apo entries); by default such a structure is an error.
     """
     options = replace(options or LoadOptions.resolve(), keep_hydrogens=True)
-    frames = map_structures(list(ids), partial(_one, criteria=criteria), progress=progress,
-                            failures=failures, engine=engine, options=options)
-    frames = [f for f in frames if len(f)]
+    results = map_structures(list(ids), partial(_one, criteria=criteria, skip_apo=apo is not None),
+                             progress=progress, failures=failures, engine=engine, options=options)
+    if apo is not None:
+        apo.extend(r for r in results if isinstance(r, str))
+    frames = [f for f in results if not isinstance(f, str) and len(f)]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=INTERACTION_COLUMNS)
