@@ -159,11 +159,16 @@ def _batch(args: argparse.Namespace, fn, progress=None,
     failures: dict[str, str] | None = None if args.strict or len(targets) == 1 else {}
     results = map_structures(targets, fn, progress=progress, failures=failures, engine=engine,
                              options=options)
+    _print_failures(failures)
+    return results, _failure_summary(failures, len(targets))
+
+
+def _print_failures(failures: dict[str, str] | None) -> None:
+    """One ``structkit: error:`` line per failed structure of a batch (after the progress line)."""
     if failures:
         _end_progress_line()
     for message in (failures or {}).values():
         print(f"structkit: error: {message}", file=sys.stderr)
-    return results, _failure_summary(failures, len(targets))
 
 
 def _failure_summary(failures: dict[str, str] | None, n_targets: int) -> str | None:
@@ -415,10 +420,7 @@ def _cmd_interactions(args: argparse.Namespace) -> int:
     apo: list[str] | None = None if len(targets) == 1 else []  # one apo target is an error
     table = interactions(targets, options=_load_options(args, len(targets)), progress=_progress_line(),
                          failures=failures, engine=_engine(args), apo=apo)
-    if failures:
-        _end_progress_line()
-    for message in (failures or {}).values():
-        print(f"structkit: error: {message}", file=sys.stderr)
+    _print_failures(failures)
     if apo:
         print(f"structkit: note: {_count(len(apo), 'structure')} without an inhibitor left out: "
               f"{', '.join(apo)}", file=sys.stderr)
@@ -515,8 +517,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     unit = "mutant models" if engine.serial else "structures"
     table = scan(targets, mutations, progress=_timed_progress(unit), failures=failures, engine=engine,
                  options=_load_options(args, len(targets)))
-    for message in (failures or {}).values():
-        print(f"structkit: error: {message}", file=sys.stderr)
+    _print_failures(failures)
     if len(table):
         _emit_table(table, args.output)
     return _finish(_failure_summary(failures, len(targets)))

@@ -109,7 +109,7 @@ def test_interaction_fingerprint_per_frame(trajectory):
         assert set(zip(rows["resnum"].astype(int), rows["type"])) == expected
     hinge = table[(table["frame"] == 0) & (table["resnum"] == 1199) & (table["type"] == "hbond_donor")]
     assert hinge["klifs"].tolist() == [48] and hinge["count"].tolist() == [1]
-    assert set(table["frame"]) <= {0, 1, 2, 3}
+    assert set(table["frame"]) == {0, 1, 2, 3}  # the jittered frames keep contacts too
 
 
 def test_interactions_on_two_workers_give_the_same_table(trajectory):

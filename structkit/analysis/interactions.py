@@ -83,6 +83,7 @@ __all__ = [
     "interaction_table",
     "interactions",
     "klifs_fingerprint",
+    "residue_fields",
 ]
 
 #: Our interaction types, in the order of fingerprint columns.
@@ -257,14 +258,11 @@ def _rings(ctx: InteractionContext, xyz: np.ndarray, lig: np.ndarray, out: _Coll
             max_normal_to_centroid=c.face_to_face_normal)
         out.add("face_to_face", ring_residue[i], d, plane, [members(p.rings, k) for k in i],
                 [members(q.rings, k) for k in j])
+        face_to_face = i * len(lc) + j
         i, j, d, plane, _ = stacking_pairs(
             pc, pn, lc, ln, max_distance=c.edge_to_face_distance, plane_angle=c.edge_to_face_plane,
             max_normal_to_centroid=c.edge_to_face_normal, intersect_radius=c.edge_to_face_intersect)
-        # a pair that passes both tests is face-to-face only
-        ftf = set(zip(*stacking_pairs(pc, pn, lc, ln, max_distance=c.face_to_face_distance,
-                                      plane_angle=c.face_to_face_plane,
-                                      max_normal_to_centroid=c.face_to_face_normal)[:2]))
-        keep = np.array([(a, b) not in ftf for a, b in zip(i.tolist(), j.tolist())], dtype=bool)
+        keep = ~np.isin(i * len(lc) + j, face_to_face)  # a pair that passes both is face-to-face only
         i, j, d, plane = i[keep], j[keep], d[keep], plane[keep]
         out.add("edge_to_face", ring_residue[i], d, plane, [members(p.rings, k) for k in i],
                 [members(q.rings, k) for k in j])
@@ -403,31 +401,34 @@ def interaction_table(complex_: Complex, criteria: InteractionCriteria | None = 
     return _frame(ctx, found)
 
 
+def residue_fields(ctx: InteractionContext, row: int) -> dict:
+    """chain, resnum, icode, resname, uniprot and klifs of a :class:`Detected` residue (a residue
+    row, or ``-1 - k`` for metal ion ``k``; ions have no reference number or KLIFS position)."""
+    if row >= 0:
+        res = ctx.complex_.residues
+        return {"chain": str(res.chain[row]), "resnum": int(res.resnum[row]), "icode": str(res.icode[row]),
+                "resname": str(res.resname[row]),
+                "uniprot": int(res.uniprot[row]) if res.uniprot[row] >= 0 else None,
+                "klifs": int(res.klifs_position[row]) or None}
+    additives, ion = ctx.complex_.additives, ctx.metals[-1 - row]
+    return {"chain": str(additives.chain[ion]), "resnum": int(additives.resnum[ion]),
+            "icode": str(additives.icode[ion]), "resname": str(additives.resname[ion]),
+            "uniprot": None, "klifs": None}
+
+
 def _frame(ctx: InteractionContext, found: Detected) -> pd.DataFrame:
     complex_ = ctx.complex_
-    res = complex_.residues
     protein, inhibitor, waters = complex_.protein, complex_.inhibitor, complex_.waters
-    additives = complex_.additives
     rows = []
     for k in range(len(found.kind)):
         kind = INTERACTION_TYPES[int(found.kind[k])]
-        r = int(found.residue[k])
-        if r >= 0:
-            chain, resnum, icode, resname = res.chain[r], int(res.resnum[r]), res.icode[r], res.resname[r]
-            uniprot = int(res.uniprot[r]) if res.uniprot[r] >= 0 else None
-            klifs = int(res.klifs_position[r]) or None
-        else:
-            ion = ctx.metals[-1 - r]
-            chain, resnum, icode, resname = (additives.chain[ion], int(additives.resnum[ion]),
-                                             additives.icode[ion], additives.resname[ion])
-            uniprot = klifs = None
+        residue = residue_fields(ctx, int(found.residue[k]))
         w = int(found.water[k])
         rows.append({
-            "structure": _structure_label(complex_), "chain": str(chain), "resnum": resnum,
-            "icode": str(icode), "resname": str(resname), "uniprot": uniprot, "klifs": klifs,
-            "type": kind, "klifs_type": _KLIFS_OF[kind], "distance": round(float(found.distance[k]), 3),
+            "structure": _structure_label(complex_), **residue, "type": kind, "klifs_type": _KLIFS_OF[kind],
+            "distance": round(float(found.distance[k]), 3),
             "angle": round(float(found.angle[k]), 1) if np.isfinite(found.angle[k]) else np.nan,
-            "protein_atoms": ",".join(protein.name[found.protein_atoms[k]].tolist()) or str(resname),
+            "protein_atoms": ",".join(protein.name[found.protein_atoms[k]].tolist()) or residue["resname"],
             "ligand_atoms": ",".join(inhibitor.name[found.ligand_atoms[k]].tolist()),
             "water": f"{waters.resname[w]} {waters.chain[w]}{int(waters.resnum[w])}" if w >= 0 else "",
         })

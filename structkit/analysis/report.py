@@ -17,6 +17,7 @@ from structkit.analysis.evaluation import (
     WITH_CLASS_LABELS,
 )
 from structkit.analysis.relate import DrugComplex
+from structkit.model.mutations import parse_mutations
 
 __all__ = ["report_markdown"]
 
@@ -309,7 +310,8 @@ def _contact_versus_label(interactions: pd.DataFrame, joined: pd.DataFrame) -> l
     groups: dict[str, list[bool]] = {"typed (polar, ionic, stacking, halogen)": [], "hydrophobic only": [],
                                      "no contact": []}
     for row in labelled.itertuples(index=False):
-        kinds = made.get((row.drug, int("".join(c for c in row.mutation[1:] if c.isdigit()))), set())
+        site = parse_mutations(row.mutation).mutations[0].positions[0]
+        kinds = made.get((row.drug, int(site)), set())
         key = ("typed (polar, ionic, stacking, halogen)" if kinds & set(_POLAR)
                else "hydrophobic only" if kinds else "no contact")
         groups[key].append(row.reported == "resistant")

@@ -25,6 +25,7 @@ from structkit.analysis.interactions import (
     InteractionContext,
     InteractionCriteria,
     detect,
+    residue_fields,
 )
 from structkit.errors import StructkitError
 from structkit.io.read import parse_structure_text
@@ -176,8 +177,6 @@ def _interaction_indices(complex_: Complex, ctx: InteractionContext, universe) -
 def _interaction_rows(universe, ctx: InteractionContext, indices: tuple[np.ndarray, ...],
                       frames) -> list[dict]:
     prot_idx, lig_idx, water_idx, metal_idx = indices
-    res = ctx.complex_.residues
-    additives = ctx.complex_.additives
     rows = []
     for ts in frames:
         positions = universe.atoms.positions.astype(np.float64)
@@ -191,17 +190,9 @@ def _interaction_rows(universe, ctx: InteractionContext, indices: tuple[np.ndarr
         counts = np.diff(np.r_[np.flatnonzero(first), len(kind)])
         for k, r, d, n in zip(kind[first], residue[first], distance[first], counts):
             name = INTERACTION_TYPES[int(k)]
-            if r >= 0:
-                chain, resnum, resname = str(res.chain[r]), int(res.resnum[r]), str(res.resname[r])
-                uniprot = int(res.uniprot[r]) if res.uniprot[r] >= 0 else None
-                klifs = int(res.klifs_position[r]) or None
-            else:
-                ion = ctx.metals[-1 - r]
-                chain, resnum, resname = (str(additives.chain[ion]), int(additives.resnum[ion]),
-                                          str(additives.resname[ion]))
-                uniprot = klifs = None
-            rows.append({"frame": int(ts.frame), "time_ps": float(ts.time), "chain": chain, "resnum": resnum,
-                         "resname": resname, "uniprot": uniprot, "klifs": klifs, "type": name,
+            fields = residue_fields(ctx, int(r))
+            del fields["icode"]
+            rows.append({"frame": int(ts.frame), "time_ps": float(ts.time), **fields, "type": name,
                          "klifs_type": name if name in KLIFS_TYPES else None, "count": int(n),
                          "distance": round(float(d), 3)})
     return rows

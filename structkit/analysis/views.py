@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from structkit.analysis.interactions import INTERACTION_TYPES, interaction_changes, interaction_table
+from structkit.geometry.neighbors import nearest_distance
 from structkit.io.pymol import REGION_RGB
 from structkit.io.viewer_library import ViewerLibrary, viewer_library
 from structkit.io.write import pdb_text
@@ -79,9 +80,8 @@ class _Locator:
         return additives.coords[hit][0] if hit.any() else None
 
 
-def _lines(table: pd.DataFrame, complex_: Complex) -> list[dict]:
+def _lines(table: pd.DataFrame, where: _Locator) -> list[dict]:
     """Interaction rows as line segments (ring ends at the ring centre), skipping hydrophobic ones."""
-    where = _Locator(complex_)
     out = []
     for row in table.itertuples(index=False):
         if row.type == "hydrophobic":
@@ -99,8 +99,7 @@ def _lines(table: pd.DataFrame, complex_: Complex) -> list[dict]:
     return out
 
 
-def _clashes(model: MutantModel) -> list[dict]:
-    where = _Locator(model.complex_)
+def _clashes(model: MutantModel, where: _Locator) -> list[dict]:
     ligand = str(model.complex_.ligand)
     out = []
     for site in model.sites:
@@ -128,16 +127,16 @@ def _mutant_pdb(model: MutantModel) -> str:
     return "\n".join(lines) + "\nEND\n"
 
 
-def _min_distance(model: MutantModel, site: int) -> float | None:
-    complex_ = model.complex_
-    row = _Locator(complex_).rows.get(site)
+def _min_distance(where: _Locator, site: int) -> str:
+    """Closest heavy-atom approach of a residue to the inhibitor (Å, as text; ``-`` if unknown)."""
+    complex_ = where.complex_
+    row = where.rows.get(site)
     if row is None or not len(complex_.inhibitor):
-        return None
-    res = complex_.residues
-    xyz = complex_.protein.coords[res.start[row]:res.stop[row]]
-    heavy = ~complex_.protein.is_hydrogen[res.start[row]:res.stop[row]]
-    lig = complex_.inhibitor.coords[~complex_.inhibitor.is_hydrogen]
-    return round(float(np.linalg.norm(xyz[heavy][:, None] - lig[None], axis=2).min()), 2)
+        return "-"
+    res, protein, inhibitor = complex_.residues, complex_.protein, complex_.inhibitor
+    a, b = res.start[row], res.stop[row]
+    residue = protein.coords[a:b][~protein.is_hydrogen[a:b]]
+    return f"{nearest_distance(residue, inhibitor.coords[~inhibitor.is_hydrogen]).min():.2f}"
 
 
 def _describe(row) -> str:
@@ -148,6 +147,7 @@ def _describe(row) -> str:
 def _mutant_entry(complex_: Complex, wild_table: pd.DataFrame | None, model: MutantModel,
                   ddg: Mapping[str, float] | None) -> dict:
     frame = model.to_frame()
+    where = _Locator(model.complex_)
     numbers: list[list] = []
     for row in frame.itertuples(index=False):
         numbers += [
@@ -157,20 +157,19 @@ def _mutant_entry(complex_: Complex, wild_table: pd.DataFrame | None, model: Mut
             ["inhibitor clash pairs over 0.4 Å", str(int(row.inhibitor_clash_pairs))],
             ["protein strain, max overlap (Å)", f"{row.protein_max_overlap_A:.2f}"],
             ["side-chain volume change (Å³)", f"{row.volume_change_A3:+.0f}"],
-            ["closest approach to the inhibitor (Å)", f"{_min_distance(model, int(row.site)):.2f}"
-             if _min_distance(model, int(row.site)) is not None else "-"],
+            ["closest approach to the inhibitor (Å)", _min_distance(where, int(row.site))],
         ]
     for key, value in (ddg or {}).items():
         numbers.append([key, "-" if value is None or value != value else f"{value:.2f}"])
     entry = {"sites": [s.site for s in model.sites], "pdb": _mutant_pdb(model),
-             "clashes": _clashes(model), "numbers": numbers, "removed": [], "added": [], "lines": []}
+             "clashes": _clashes(model, where), "numbers": numbers, "removed": [], "added": [], "lines": []}
     if wild_table is not None:
         mutant_table = interaction_table(model.complex_)
         sites = entry["sites"]
         changes = interaction_changes(wild_table, mutant_table, sites)
         entry["removed"] = [_describe(r) for r in changes[changes["change"] == "removed"].itertuples()]
         entry["added"] = [_describe(r) for r in changes[changes["change"] == "added"].itertuples()]
-        entry["lines"] = _lines(mutant_table[mutant_table["uniprot"].isin(sites)], model.complex_)
+        entry["lines"] = _lines(mutant_table[mutant_table["uniprot"].isin(sites)], where)
     return entry
 
 
@@ -200,7 +199,7 @@ def view_data(complex_: Complex, models: Iterable[MutantModel] = (), *,
         "structure": name, "chain": complex_.chain, "ligand": complex_.ligand or "",
         "drug": complex_.drug or "", "pdb": pdb_text(complex_),
         "sites": sites, "regions": {r: _hex(c) for r, c in REGION_RGB.items()},
-        "interactions": _lines(wild_table, complex_) if wild_table is not None else [],
+        "interactions": _lines(wild_table, _Locator(complex_)) if wild_table is not None else [],
         "interaction_colours": {t: INTERACTION_COLOURS[t] for t in INTERACTION_TYPES},
         "mutants": mutants, "default": default if default in mutants else (next(iter(mutants), None)),
     }

@@ -117,10 +117,14 @@ def halogen_bond_pairs(
         return i, j, d, np.zeros(0)
     cxa = vector_angle(halogen_carbons[i] - halogens[i], acceptors[j] - halogens[i])
     ok = (cxa >= cxa_angle[0]) & (cxa <= cxa_angle[1])
-    for k in np.flatnonzero(ok):
-        ante = np.asarray(acceptor_antecedents[j[k]], dtype=np.float64).reshape(-1, 3)
-        if len(ante):
-            xar = vector_angle(np.repeat(halogens[i[k]][None] - acceptors[j[k]], len(ante), axis=0),
-                               ante - acceptors[j[k]])
-            ok[k] = bool(((xar >= xar_angle[0]) & (xar <= xar_angle[1])).any())
+    # X...A-R: one bonded heavy atom R of the acceptor within the range suffices
+    parts = [np.asarray(acceptor_antecedents[k], dtype=np.float64).reshape(-1, 3) for k in j]
+    counts = np.array([len(x) for x in parts], dtype=np.int64)
+    if counts.sum():
+        owner = np.repeat(np.arange(len(j)), counts)
+        at = acceptors[j][owner]
+        xar = vector_angle(halogens[i][owner] - at, np.concatenate(parts) - at)
+        within = np.zeros(len(j), dtype=bool)
+        np.logical_or.at(within, owner, (xar >= xar_angle[0]) & (xar <= xar_angle[1]))
+        ok &= within | (counts == 0)
     return i[ok], j[ok], d[ok], cxa[ok]

@@ -59,10 +59,10 @@ class ConformationalState:
 
 def _atom(complex_, position: int, name: str) -> np.ndarray | None:
     res = complex_.residues
-    rows = np.flatnonzero(res.klifs_position == position)
-    if rows.size == 0:
+    row = res.index_of_klifs(position)
+    if row < 0:
         return None
-    a, b = res.start[rows[0]], res.stop[rows[0]]
+    a, b = res.start[row], res.stop[row]
     hit = np.flatnonzero(complex_.protein.name[a:b] == name)
     return complex_.protein.coords[a + hit[0]] if hit.size else None
 

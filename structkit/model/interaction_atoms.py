@@ -298,8 +298,9 @@ def ligand_interaction_atoms(inhibitor: Atoms, chemistry: LigandChemistry) -> Li
     atoms = list(mol.GetAtoms())
     hydrophobic = np.array([_is_hydrophobic(a) for a in atoms], dtype=bool)
     charge = chemistry.formal_charge
-    opposite = np.array([any(np.sign(n.GetFormalCharge()) == -np.sign(a.GetFormalCharge()) != 0
-                             for n in a.GetNeighbors()) for a in atoms], dtype=bool)
+    # a charge paired with an opposite one on a bonded atom (a nitro group) is no ion
+    opposite = np.array([any(n.GetFormalCharge() * a.GetFormalCharge() < 0 for n in a.GetNeighbors())
+                         for a in atoms], dtype=bool)
     positive = (charge > 0) & ~opposite
     negative = (charge < 0) & ~opposite
     owner = _hydrogen_owners(inhibitor)
