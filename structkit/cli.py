@@ -344,7 +344,7 @@ def _format_info(s: dict) -> str:
         f"  residues    {s['first_residue']}-{s['last_residue']} "
         f"({s['n_residues']} with coordinates, {numbering})",
         f"  gaps        {gaps}",
-        f"  mutations   {', '.join(s['mutations']) or 'none (wild type)'}",
+        f"  mutations   {_mutations_line(s)}",
         f"  altlocs     {_count(s['n_altloc_atoms'], 'atom record')} with alternate locations",
         f"  missing     {_count(s['n_residues_missing_atoms'], 'residue')} "
         + ("lacks" if s['n_residues_missing_atoms'] == 1 else "lack") + " template atoms"
@@ -354,6 +354,15 @@ def _format_info(s: dict) -> str:
     ]
     lines += [f"  warning     {w}" for w in s.get("warnings", [])]
     return "\n".join(lines)
+
+
+def _mutations_line(summary: dict) -> str:
+    """The mutations of an info summary; without a reference none can be read, and it says so."""
+    if summary["mutations"] is None:
+        engineered = summary["declared_mutations"]
+        declared = f"; the file declares {', '.join(engineered)}" if engineered else ""
+        return f"not read (no reference sequence: give --reference FASTA){declared}"
+    return ", ".join(summary["mutations"]) or "none (wild type)"
 
 
 def _cmd_info(args: argparse.Namespace) -> int:
@@ -558,7 +567,8 @@ def _cmd_view(args: argparse.Namespace) -> int:
             print(f"structkit: note: {note}", file=sys.stderr)
     numbers = None
     if args.ddg:
-        table = ddg(complex_, mutations, engine=_engine(args))
+        # loaded as structkit ddg loads it (its hydrogens, the command's cache and mirrors)
+        table = ddg(args.target, mutations, engine=_engine(args), options=_load_options(args))
         numbers = {row["mutation"]: ddg_numbers(row) for row in table.to_dict("records")}
     write_text_atomic(args.output, view_html(complex_, models, ddg=numbers, library=library))
     print(f"wrote {args.output} ({_count(len(models), 'mutant model')}; opens in a browser without network)")

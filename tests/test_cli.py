@@ -264,3 +264,42 @@ def test_benchmark_subset(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "6 of 6 pairs" in proc.stdout and "ddG = 0 for every pair" in proc.stdout
     assert len(out.read_text().splitlines()) == 7
+
+
+def test_info_without_reference_does_not_claim_wild_type():
+    """EGFR L858R (2ITZ) has no reference here: the mutations are not read, and the line says so
+    (with the file's own SEQADV declaration) instead of 'none (wild type)'."""
+    path = SHARED.parent / "benchmarks" / "egfr_robichaux2021" / "2itz.pdb"
+    proc = run("info", str(path))
+    assert proc.returncode == 0, proc.stderr
+    line = next(x for x in proc.stdout.splitlines() if x.strip().startswith("mutations"))
+    assert "wild type" not in line and "not read" in line and "L858R" in line
+    data = json.loads(run("info", str(path), "--json").stdout)[0]
+    assert data["mutations"] is None and data["declared_mutations"] == ["L858R"]
+
+
+def test_unresolved_residue_is_named_unresolved():
+    """4WKQ leaves 747-751 unresolved: L747P is inside the file's numbering, not outside it."""
+    path = SHARED.parent / "benchmarks" / "egfr_robichaux2021" / "4wkq.cif"
+    proc = run("ddg", str(path), "--mutations", "L747P")
+    assert_one_line_error(proc, "747", "not resolved")
+    assert "outside" not in proc.stderr
+
+
+def test_view_ddg_uses_the_commands_load_options(tmp_path, viewer_js):
+    """structkit view --ddg loads the complex as structkit ddg does: its cache (the estimate is
+    stored there) and the file's own hydrogens (the same number as structkit ddg prints)."""
+    from tests.conftest import abl_files
+
+    complex_path, sdf = abl_files("erlotinib")
+    env = {"STRUCTKIT_3DMOL": str(viewer_js)}
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    proc = run("view", str(complex_path), "--ligand-file", str(sdf), "--mutation", "T315I", "--ddg",
+               "--cache", str(cache), "--workers", "1", "-o", str(tmp_path / "v.html"), env_extra=env)
+    assert proc.returncode == 0, proc.stderr
+    assert list((cache / "results" / "ddg").glob("*")), "the estimate went to another cache"
+    direct = run("ddg", str(complex_path), "--ligand-file", str(sdf), "--mutations", "T315I", "--json",
+                 "--cache", str(cache), "--workers", "1")
+    value = json.loads(direct.stdout)[0]["ddg"]
+    assert json.dumps(value) in (tmp_path / "v.html").read_text()

@@ -76,3 +76,35 @@ def test_receptor_plus_docked_pose(tmp_path):
     crystal = ddg(complex_path, ["T315I"], options=with_pose, use_cache=False, workers=1)
     assert docked["status"].iloc[0] == "ok"
     assert docked["ddg"].iloc[0] == pytest.approx(crystal["ddg"].iloc[0], abs=0.05)
+
+
+def _shifted_sdf(sdf, shift: float, out) -> None:
+    """A copy of an SDF pose moved by ``shift`` Å along x (coordinates edited in the atom block)."""
+    lines = sdf.read_text().splitlines()
+    n_atoms = int(lines[3][:3])
+    for k in range(4, 4 + n_atoms):
+        x = float(lines[k][:10]) + shift
+        lines[k] = f"{x:10.4f}" + lines[k][10:]
+    out.write_text("\n".join(lines) + "\n")
+
+
+def test_two_poses_in_one_session_give_their_own_answers(tmp_path):
+    """The per-process estimator is keyed by the whole complex: pose B after pose A gives B's answer,
+    the same as B alone in an empty process state (this failed when the key left the ligand out)."""
+    import structkit.analysis.ddg as ddg_module
+
+    complex_path, sdf = abl_files("erlotinib")
+    receptor = tmp_path / "receptor.pdb"  # the complex without its ligand: a docking receptor
+    receptor.write_text("".join(line for line in complex_path.read_text().splitlines(keepends=True)
+                                if not line.startswith("HETATM")))
+    complex_path = receptor
+    moved = tmp_path / "moved.sdf"
+    _shifted_sdf(sdf, 0.6, moved)
+    options_a = LoadOptions.resolve(ligand_file=sdf, cache=tmp_path)
+    options_b = LoadOptions.resolve(ligand_file=moved, cache=tmp_path)
+    first_a = ddg(complex_path, ["T315I"], options=options_a, workers=1, use_cache=False)
+    after_a = ddg(complex_path, ["T315I"], options=options_b, workers=1, use_cache=False)
+    ddg_module._PREPARED.clear()
+    alone = ddg(complex_path, ["T315I"], options=options_b, workers=1, use_cache=False)
+    pd.testing.assert_frame_equal(after_a, alone)
+    assert abs(first_a["dg_wild"].iloc[0] - alone["dg_wild"].iloc[0]) > 0.5

@@ -122,3 +122,41 @@ def test_interactions_on_two_workers_give_the_same_table(trajectory):
     parallel = trajectory_table(topology, path, interactions=True, engine=Engine(workers=2), block=2)
     assert serial.to_csv(index=False) == parallel.to_csv(index=False)
     assert len(serial) > 0
+
+
+def test_worker_state_follows_every_input(trajectory, tmp_path):
+    """The per-worker open files and context are keyed by everything they depend on: a later call
+    with another start frame, or with the trajectory rewritten in place, gives its own answer, the
+    same as in a fresh process state (the key held only the two paths before)."""
+    import os
+
+    import structkit.analysis.trajectory as module
+    from structkit.analysis.engine import Engine
+    from structkit.analysis.trajectory import trajectory_table
+
+    universe, _ = trajectory
+    topology, path = universe.filename, universe.trajectory.filename
+
+    def table(start: int | None, traj: str = path):
+        return trajectory_table(topology, traj, SITES, start=start, engine=Engine(workers=1))
+
+    table(None)
+    later = table(2)
+    module._OPENED.clear()
+    assert later.equals(table(2))
+
+    copy = tmp_path / "copy.dcd"
+    copy.write_bytes(open(path, "rb").read())
+    before = table(None, str(copy))
+    # the same path, replaced (as an atomic writer does) by a file holding one jittered frame
+    moved = mda.Universe(topology, path)
+    moved.trajectory[3]
+    fresh = tmp_path / "fresh.dcd"
+    with mda.Writer(str(fresh), n_atoms=len(moved.atoms)) as writer:
+        writer.write(moved.atoms)
+    os.replace(fresh, copy)
+    after = table(None, str(copy))
+    module._OPENED.clear()
+    assert after.equals(table(None, str(copy)))
+    assert len(after) == len(SITES) and len(before) == 4 * len(SITES)
+    assert not after.equals(before[before["frame"] == 0].reset_index(drop=True))

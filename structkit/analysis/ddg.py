@@ -31,12 +31,14 @@ DDG_COLUMNS = ["mutation", "ddg", "ddg_sd", "ddg_raw", *COMPONENTS, "dg_wild", "
                "n_region_atoms", "status"]
 
 
-_PREPARED: dict[tuple, object] = {}
+#: Per process (per worker): the estimator of the last complex, keyed by the complex's full
+#: fingerprint (chain, pose, chemistry) and the cache settings, so that it is never reused for a
+#: complex that differs in anything.
+_PREPARED: dict[tuple, DdgEstimator] = {}
 
 
 def _estimator(complex_: Complex, cache: str | None, use_cache: bool) -> DdgEstimator:
-    key = (complex_.pdb_id, str(complex_.source), len(complex_.protein),
-           hash(complex_.protein.coords.tobytes()), cache, use_cache)
+    key = (complex_.fingerprint(), cache, use_cache)
     if key not in _PREPARED:
         _PREPARED.clear()
         prep = prepare(complex_, cache=cache)

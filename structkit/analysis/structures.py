@@ -29,7 +29,8 @@ def structure_row(complex_: Complex) -> dict:
     s = complex_.summary()
     return {
         "pdb_id": s["pdb_id"], "chain": s["chain"], "ligand": s["ligand"] or "",
-        "drug": s["drug"] or "", "mutations": "+".join(s["mutations"]) or "WT",
+        "drug": s["drug"] or "",
+        "mutations": ("+".join(s["mutations"]) or "WT") if s["mutations"] is not None else "not read",
         "first_residue": s["first_residue"], "last_residue": s["last_residue"],
         "n_residues": s["n_residues"],
         "gaps": ";".join(f"{a}-{b}" for a, b in s["gaps"]),

@@ -222,7 +222,15 @@ def _aggregate(frame: pd.DataFrame) -> pd.DataFrame:
     return stats.reset_index()
 
 
-_OPENED: dict[tuple, tuple] = {}  # per worker: the open Universe, its atom matches and the context
+#: Per worker: the open Universe, its atom matches and the context, keyed by both files (path, size
+#: and modification time), the complex's full fingerprint (the ligand and the frame it was built
+#: from), the sites and the mode, so that nothing is reused for a call that differs in any of them.
+_OPENED: dict[tuple, tuple] = {}
+
+
+def _file_state(path: str) -> tuple[str, int, int]:
+    stat = os.stat(path)
+    return path, stat.st_size, stat.st_mtime_ns
 
 
 def _block_rows(frames: list[int], topology: str, trajectory: str, complex_: Complex,
@@ -231,7 +239,8 @@ def _block_rows(frames: list[int], topology: str, trajectory: str, complex_: Com
     builds the feature (or interaction) context once, for all the blocks it gets."""
     import MDAnalysis as mda
 
-    key = (topology, trajectory, tuple(sites) if sites is not None else None, interactions)
+    key = (_file_state(topology), _file_state(trajectory), complex_.fingerprint(),
+           tuple(sites) if sites is not None else None, interactions)
     if key not in _OPENED:
         _OPENED.clear()
         with warnings.catch_warnings():

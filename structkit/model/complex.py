@@ -288,6 +288,46 @@ class Complex:
 
         return drug_name(self.ligand) if self.ligand else None
 
+    def fingerprint(self) -> str:
+        """A SHA-256 of everything a computation on this complex can depend on.
+
+        The chain's and the inhibitor's atoms (names, residues, elements, coordinates), the
+        inhibitor's chemistry (ligand code, its source and the ligand file's molecule), the waters
+        and additives, the reference sequence and the KLIFS positions. Two complexes with the same
+        fingerprint give the same answer to every structkit computation, so it keys every cache
+        that outlives a call (a pose moved by 0.001 Å is another complex).
+
+        Returns
+        -------
+        str
+            64 hexadecimal digits.
+        """
+        import hashlib
+
+        digest = hashlib.sha256()
+
+        def add(*parts: object) -> None:
+            for part in parts:
+                if isinstance(part, np.ndarray):
+                    digest.update(str(part.dtype).encode())
+                    digest.update(np.ascontiguousarray(part).tobytes())
+                else:
+                    digest.update(repr(part).encode())
+                digest.update(b"\x00")
+
+        for atoms in (self.protein, self.inhibitor, self.waters, self.additives):
+            add(len(atoms), atoms.coords, atoms.name.astype("U"), atoms.element.astype("U"),
+                atoms.resname.astype("U"), atoms.chain.astype("U"), atoms.resnum, atoms.icode.astype("U"))
+        mol_block = None
+        if self.ligand_mol is not None:
+            from rdkit import Chem
+
+            mol_block = Chem.MolToMolBlock(self.ligand_mol)
+        add(self.pdb_id, str(self.source), self.chain, self.ligand, self.ligand_source, mol_block,
+            self.kinase, self.reference.first, self.reference.sequence, self.reference.from_structure,
+            self.residues.uniprot, self.residues.klifs_position)
+        return digest.hexdigest()
+
     def with_protein(self, protein: Atoms, one_letter: str) -> Complex:
         """A copy with a new protein chain of the same residues (e.g. a mutant model).
 
@@ -359,7 +399,9 @@ class Complex:
             "drug": self.drug,
             "ligand_source": self.ligand_source,
             "n_ligand_atoms": int((~self.inhibitor.is_hydrogen).sum()),
-            "mutations": self.mutations,
+            # None where nothing can be read: a chain numbered by its own file has no reference
+            "mutations": None if self.reference.from_structure else self.mutations,
+            "declared_mutations": self.declared_mutations,
             "first_residue": self.first_residue,
             "last_residue": self.last_residue,
             "n_residues": int((self.residues.uniprot >= 0).sum()),
@@ -376,6 +418,19 @@ class Complex:
             "conformation": conformational_state(self).as_dict(),
             "warnings": list(self.metadata.get("warnings", [])),
         }
+
+    @property
+    def declared_mutations(self) -> list[str]:
+        """Engineered substitutions the file's own SEQADV records declare for the kinase chain
+        (``L858R``), in the file's numbering; empty where the file declares none."""
+        from structkit.model.residues import ONE_LETTER
+
+        out = []
+        for chain, number, database, found in self.metadata.get("engineered", []):
+            wild, new = ONE_LETTER.get(database, ""), ONE_LETTER.get(found, "")
+            if chain == self.chain and wild and new and wild != new:
+                out.append(f"{wild}{number}{new}")
+        return out
 
     def _gatekeeper(self) -> str | None:
         row = self.residues.index_of_klifs(45)

@@ -174,6 +174,10 @@ def _token(item: str, text: str, strict: bool, notes: list[str], ref: Reference)
     actual = ref.residue(pos)
     if not actual:
         where = f"the {ref.name} reference" if ref.name else "the reference sequence"
+        if ref.first <= pos <= ref.last:  # a gap of a reference read off the structure
+            raise _error(text, f"residue {pos} is not resolved in the structure (inside {where}, "
+                               f"{ref.first}-{ref.last}, but without coordinates; give a reference "
+                               "sequence to name its wild type)")
         raise _error(text, f"residue {pos} is outside {where} ({ref.first}-{ref.last})")
     written = m.group("wt")
     if written and written != actual:
