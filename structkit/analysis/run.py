@@ -62,7 +62,7 @@ from structkit.errors import StructkitError
 from structkit.io.fetch import fetch, mirror_label
 from structkit.io.load import LoadOptions
 from structkit.io.viewer_library import viewer_library
-from structkit.io.write import write_table, write_text_atomic
+from structkit.io.write import table_text, write_table, write_text_atomic
 from structkit.model.complex import Complex
 from structkit.model.conformation import ALPHA_C_CB_IN, DFG_D1_IN, DFG_D2_IN, DFG_D2_OUT
 from structkit.model.mutate import mutate
@@ -136,11 +136,27 @@ def _read_table(path: Path) -> pd.DataFrame:
     """A results table as written by :func:`write_table` (empty text stays empty)."""
     if not path.is_file():
         raise StructkitError(f"{path}: no such results table to reuse")
-    table = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    return _parse_table(path)
+
+
+def _parse_table(source) -> pd.DataFrame:
+    table = pd.read_csv(source, keep_default_na=False, na_values=[""])
     for column in table.columns:
         if table[column].dtype == object:
             table[column] = table[column].fillna("")
     return table
+
+
+def as_written(table: pd.DataFrame) -> pd.DataFrame:
+    """The table as it reads back from its CSV file (floats at the written precision).
+
+    Everything derived from a computed table (predictions, the report, index.html) is derived
+    from this, so a run that computes the table and a run that reuses the written file produce the
+    same bytes.
+    """
+    import io
+
+    return _parse_table(io.StringIO(table_text(table)))
 
 
 def alk_mutations(complexes) -> list[str]:
@@ -290,6 +306,8 @@ def _run(out: Path, progress, abl, reuse_energies, engine: Engine, options: Load
                                 engine=engine, cache=cache, progress=step("ddg"))
         ddg_atp = complexes_ddg([("ADP", ATP_COMPLEX, atp)], mutations, engine=engine, cache=cache,
                                 progress=step("ddg ATP site"))
+        tables["crystal_check"], abl_table, ddg_alk, ddg_atp = (
+            as_written(t) for t in (tables["crystal_check"], abl_table, ddg_alk, ddg_atp))
     tables["abl_benchmark"] = abl_table
     tables["abl_metrics"] = benchmark_metrics(abl_table)
     tables["ddg_alk"] = ddg_alk

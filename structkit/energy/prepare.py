@@ -5,12 +5,10 @@ otherwise missing heavy atoms are added and the chain is protonated at pH 7 by P
 ``Modeller.addHydrogens`` with ff14SB (non-standard residues are replaced by their parents). That
 takes 10-20 s for a kinase domain, so the protonated chain is cached under ``STRUCTKIT_CACHE``
 (``prepared/<checksum>.pdb``) keyed by the input chain, the force field and the package version.
-Known limitation: PDBFixer and ``Modeller.addHydrogens`` start the atoms they add from random
-positions (not controllable through their API: even seeded, two calls differ by about 0.05 Å per
-hydrogen, and rebuilt side chains can take other positions), so a crystal structure prepared afresh
-is not the same chain, and single ddG values near the rebuilt atoms change by up to about
-1 kcal/mol. Within one cache the results are reproducible; prepared files with their own hydrogens
-(the ABL1 set) always are.
+The preparation is deterministic: every random choice PDBFixer and ``Modeller.addHydrogens`` make
+is seeded (:data:`PREPARATION_SEED`) and their minimisations run on OpenMM's Reference platform, so
+the same input chain gives the same prepared chain, byte for byte, in any process (tested in two
+fresh processes with empty caches); :data:`PREPARATION` names this protocol in the cache key.
 Waters and additives are left out: the solvent is implicit.
 """
 
@@ -35,7 +33,7 @@ from structkit.model.ligand import inhibitor_chemistry
 from structkit.model.protonation import protonate_basic_amines
 from structkit.version import __version__
 
-__all__ = ["PreparedComplex", "prepare"]
+__all__ = ["PREPARATION", "PREPARATION_SEED", "PreparedComplex", "prepare"]
 
 
 @dataclass
@@ -92,22 +90,46 @@ def _chain_text(complex_: Complex) -> str:
     return "\n".join(lines) + "\nEND\n"
 
 
+#: Seed of every random choice of the preparation (PDBFixer's integrator, the starting positions
+#: ``Modeller.addHydrogens`` draws from Python's ``random``).
+PREPARATION_SEED = 20240101
+#: The preparation protocol, part of the prepared chain's cache key.
+PREPARATION = f"pdbfixer-addhydrogens/seeded-reference-platform/{PREPARATION_SEED}"
+
+
 def _protonate(text: str, label: str) -> str:
+    """Missing heavy atoms and pH 7 hydrogens, the same bytes in every process.
+
+    PDBFixer and ``Modeller.addHydrogens`` start the atoms they add from random positions drawn
+    from Python's global ``random`` and minimise them. Here the generator is seeded (its state is
+    restored afterwards, so a caller's random sequence is untouched), PDBFixer's integrator is
+    seeded, and both minimisations run on OpenMM's Reference platform (double precision, one
+    thread, a fixed order of summation), so the same chain gives the same prepared chain. The
+    PDB text rounds coordinates to 0.001 Å.
+    """
+    import random
+
+    import openmm
     from openmm import app
     from pdbfixer import PDBFixer
 
+    state = random.getstate()
+    random.seed(PREPARATION_SEED)
+    reference = openmm.Platform.getPlatformByName("Reference")
     try:
-        fixer = PDBFixer(pdbfile=io.StringIO(text))
+        fixer = PDBFixer(pdbfile=io.StringIO(text), platform=reference)
         fixer.findMissingResidues()
         fixer.missingResidues = {}
         fixer.findNonstandardResidues()
         fixer.replaceNonstandardResidues()
         fixer.findMissingAtoms()
-        fixer.addMissingAtoms()
+        fixer.addMissingAtoms(seed=PREPARATION_SEED)
         modeller = app.Modeller(fixer.topology, fixer.positions)
-        modeller.addHydrogens(forcefield(), pH=7.0)
+        modeller.addHydrogens(forcefield(), pH=7.0, platform=reference)
     except Exception as exc:  # OpenMM and PDBFixer raise plain exceptions
         raise StructkitError(f"{label}: the chain cannot be protonated ({exc})") from None
+    finally:
+        random.setstate(state)
     out = io.StringIO()
     app.PDBFile.writeFile(modeller.topology, modeller.positions, out, keepIds=True)
     return out.getvalue()
@@ -148,7 +170,8 @@ def prepare(complex_: Complex, *, cache: str | Path | None = None) -> PreparedCo
     text = _chain_text(complex_)
     if not _usable(text):
         heavy = complex_.with_protein(complex_.protein.heavy, complex_.numbering.one_letter)
-        key = hashlib.sha256(f"{__version__}\n{FORCE_FIELD}\n{_chain_text(heavy)}".encode()).hexdigest()
+        key = hashlib.sha256(
+            f"{__version__}\n{FORCE_FIELD}\n{PREPARATION}\n{_chain_text(heavy)}".encode()).hexdigest()
         path = cache_dir(cache) / "prepared" / f"{key[:32]}.pdb"
         if path.is_file():
             text = path.read_text()

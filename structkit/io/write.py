@@ -131,7 +131,12 @@ def write_table(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
     path = Path(path)
     if path.suffix == ".parquet":
         return write_atomic(path, lambda tmp: frame.to_parquet(tmp, index=False))
-    return write_text_atomic(path, frame.to_csv(index=False, lineterminator="\n", float_format="%.4g"))
+    return write_text_atomic(path, table_text(frame))
+
+
+def table_text(frame: pd.DataFrame) -> str:
+    """The CSV text :func:`write_table` writes (floats to 4 significant digits)."""
+    return frame.to_csv(index=False, lineterminator="\n", float_format="%.4g")
 
 
 def check_output_file(path: str | os.PathLike, suffixes: tuple[str, ...] = ()) -> Path:
