@@ -26,10 +26,12 @@ The public API, re-exported here:
 - :class:`StructkitError`, the one error type for bad input.
 """
 
+from structkit.analysis.advise import advise
 from structkit.analysis.benchmark import abl_benchmark
 from structkit.analysis.coverage import coverage, coverage_table
 from structkit.analysis.ddg import ddg
 from structkit.analysis.discover import discover, verify_rows
+from structkit.analysis.egfr_benchmark import egfr_benchmark
 from structkit.analysis.features import feature_table, site_features
 from structkit.analysis.interactions import (
     fingerprint,
@@ -78,6 +80,7 @@ __all__ = [
     "StructureWarning",
     "__version__",
     "abl_benchmark",
+    "advise",
     "assign_klifs",
     "catalogue",
     "catalogue_ids",
@@ -87,6 +90,7 @@ __all__ = [
     "ddg",
     "discover",
     "drug_name",
+    "egfr_benchmark",
     "feature_table",
     "fetch",
     "fetch_many",

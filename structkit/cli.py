@@ -660,26 +660,29 @@ def _timed_progress(unit: str):
 
 def _cmd_ddg(args: argparse.Namespace) -> int:
     from structkit.analysis.ddg import ddg
-    from structkit.model.mutations import parse_mutations
 
     if args.models:
         check_output_folder(args.models)
     texts = [_mutation_argument(m.strip()) for text in args.mutations for m in text.split(",") if m.strip()]
     if not texts:
         raise StructkitError("give --mutations M1,M2,...")
-    options = _load_options(args)
-    complex_ = options.load(args.target, keep_hydrogens=True)
-    if not len(complex_.inhibitor):
-        raise StructkitError(f"{args.target}: no inhibitor in the structure (give its pose with "
-                             "--ligand-file)")
-    mutations = [str(m) for text in texts
-                 for m in parse_mutations(text, strict=True, reference=complex_.reference).mutations]
+    if args.atp_reference and not args.potency:
+        raise StructkitError("--atp-reference goes with --potency")
+    if args.potency and args.models:
+        raise StructkitError("-o/--models writes the drug's relaxed models; leave out --potency for it")
     engine = _engine(args)
-    print(f"structkit ddg: {_count(len(mutations), 'mutation')} on {engine.describe()}: about 1-2 s "
-          "per mutation and core for a kinase domain, plus 10-20 s once to protonate a crystal structure",
+    sides = "twice (drug and ATP) " if args.potency else ""
+    print(f"structkit ddg: {_count(len(texts), 'mutation')} {sides}on {engine.describe()}: about 1-2 s per "
+          "estimate and core for a kinase domain, plus 10-20 s once to protonate a crystal structure",
           file=sys.stderr)
-    table = ddg(complex_, mutations, engine=engine, models=args.models, use_cache=not args.no_cache,
-                progress=_timed_progress("mutations"), options=options)
+    try:
+        table = ddg(args.target, texts, engine=engine, models=args.models, use_cache=not args.no_cache,
+                    progress=_timed_progress("estimates" if args.potency else "mutations"),
+                    options=_load_options(args), potency=args.potency, atp_reference=args.atp_reference)
+    except StructkitError as exc:
+        if "no inhibitor in the structure" in str(exc) and not args.ligand_file:
+            raise StructkitError(f"{exc} (give its pose with --ligand-file)") from None
+        raise
     failed = table[table["status"] != "ok"]
     if args.json:
         print(json.dumps(json.loads(table.to_json(orient="records")), indent=2))
@@ -687,6 +690,9 @@ def _cmd_ddg(args: argparse.Namespace) -> int:
         print(table.drop(columns=["status"]).to_string(index=False, float_format=lambda v: f"{v:.2f}"))
         print("ddg, ddg_sd: kcal/mol, positive = the inhibitor binds more weakly to the mutant; the "
               "components are the raw mutant-minus-wild-type terms (ddg = scale x their sum)")
+        if args.potency:
+            print("ddg_atp: the same for the nucleotide (Mg-ATP analogue); potency = ddg - ddg_atp, "
+                  "positive = the drug is less potent on the mutant (ATP competition)")
     for row in failed.itertuples(index=False):
         print(f"structkit: error: {row.mutation}: {row.status}", file=sys.stderr)
     if args.models:
@@ -698,7 +704,10 @@ def _cmd_benchmark(args: argparse.Namespace) -> int:
     from structkit.analysis.benchmark import abl_benchmark, benchmark_metrics, per_drug_metrics
 
     _check_output(args.output)
-    table = abl_benchmark(args.data, engine=_engine(args), use_cache=not args.no_cache, drugs=args.drugs,
+    if args.set == "egfr":
+        return _benchmark_egfr(args)
+    table = abl_benchmark(args.data or "../shared/benchmarks/abl_hauser2018", engine=_engine(args),
+                          use_cache=not args.no_cache, drugs=args.drugs,
                           progress=_timed_progress("pairs"))
     if args.output:
         write_table(table, args.output)
@@ -715,6 +724,51 @@ def _cmd_benchmark(args: argparse.Namespace) -> int:
     return 0
 
 
+def _benchmark_egfr(args: argparse.Namespace) -> int:
+    from structkit.analysis.egfr_benchmark import davis_check, egfr_benchmark, egfr_metrics
+
+    folder = args.data or "../shared/benchmarks/egfr_robichaux2021"
+    if args.drugs and [d.lower() for d in args.drugs] != ["gefitinib"]:
+        raise StructkitError("the EGFR benchmark has complexes for gefitinib only")
+    options = LoadOptions.resolve(cache=args.cache) if getattr(args, "cache", None) else LoadOptions.resolve()
+    engine = _engine(args)
+    table = egfr_benchmark(folder, options=options, engine=engine, use_cache=not args.no_cache,
+                           progress=_timed_progress("estimates"))
+    if args.output:
+        write_table(table, args.output)
+        print(f"wrote {_count(len(table), 'row')} to {args.output}")
+    modelled = table[table["status"] == "ok"]
+    print(f"EGFR potency benchmark (Robichaux 2021, gefitinib, Ba/F3): {len(modelled)} of {len(table)} "
+          "variants estimated (the rest hold insertions or deletions); kcal/mol, + = less potent")
+    cols = ["method", "n", "pearson", "spearman", "rmse", "auc_resistant", "auc_sensitised",
+            "sensitised_below_zero"]
+    print(egfr_metrics(table)[cols].to_string(index=False, float_format=lambda v: f"{v:.2f}", na_rep="-"))
+    davis = davis_check(folder, options=options, engine=engine, use_cache=not args.no_cache)
+    print("Davis 2011 binding (Kd) of gefitinib, binding ddG only:")
+    print(davis.to_string(index=False, float_format=lambda v: f"{v:.2f}", na_rep="-"))
+    return 0
+
+
+def _cmd_advise(args: argparse.Namespace) -> int:
+    from structkit.analysis.advise import VERDICT_RULE, advise
+
+    texts = [_mutation_argument(m) for m in args.mutations]
+    table = advise(texts, kinase=args.kinase, options=_load_options(args), engine=_engine(args),
+                   use_cache=not args.no_cache, progress=_timed_progress("estimates"))
+    if args.json:
+        print(json.dumps(json.loads(table.to_json(orient="records")), indent=2, ensure_ascii=False))
+    elif args.csv:
+        print(table.to_csv(index=False, lineterminator="\n", float_format="%.3f"), end="")
+    else:
+        for mutation, rows in table.groupby("mutation", sort=False):
+            print(f"{mutation} ({args.kinase}): drugs ranked from most to least likely to cover it")
+            show = rows[["rank", "drug", "verdict", "potency", "potency_sd", "ddg", "ddg_atp", "mechanism",
+                         "reported", "agreement"]]
+            print(show.to_string(index=False, float_format=lambda v: f"{v:.2f}", na_rep="-"))
+        print(f"verdict: {VERDICT_RULE}; potency = drug ddG - ATP ddG (kcal/mol, + = less potent)")
+    return 0
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     interactive = sys.stderr.isatty()
     last = {}
@@ -728,7 +782,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             print(f"{step:<12} {done}/{total}", file=sys.stderr, flush=True)
 
     check_output_folder(args.output)
-    written = run(args.output, progress=progress, abl=args.abl, engine=_engine(args),
+    written = run(args.output, progress=progress, abl=args.abl, egfr=args.egfr, engine=_engine(args),
                   reuse_energies=args.reuse_energies, options=_load_options(args))
     print(f"wrote {_count(len(written), 'file')} to {args.output}")
     return 0
@@ -868,28 +922,50 @@ def build_parser() -> argparse.ArgumentParser:
                    help="print a JSON list (mutation, ddg, ddg_sd, components ...)")
     p.add_argument("-o", "--models", metavar="DIR",
                    help="write the relaxed wild-type and mutant regions as PDB files to DIR")
+    p.add_argument("--potency", action="store_true",
+                   help="also the ATP side (ddg_atp) and the potency shift: potency = ddg - ddg_atp")
+    p.add_argument("--atp-reference", metavar="FILE_OR_ID",
+                   help="the nucleotide complex for --potency (default: the kinase's, e.g. ALK 3LCT, "
+                        "EGFR 2ITX)")
     _add_engine_options(p)
     p.add_argument("--no-cache", action="store_true", help="recompute instead of reading the result cache")
     p.set_defaults(func=_cmd_ddg)
 
     p = sub.add_parser("benchmark", help="validate the ddG estimate on measured data")
-    p.add_argument("set", choices=["abl"], help="abl: 144 ABL1 mutation x drug pairs (Hauser 2018)")
-    p.add_argument("--data", default="../shared/benchmarks/abl_hauser2018", metavar="DIR",
-                   help="the benchmark folder (default ../shared/benchmarks/abl_hauser2018)")
+    p.add_argument("set", choices=["abl", "egfr"],
+                   help="abl: 144 ABL1 mutation x drug pairs (Hauser 2018); egfr: the gefitinib potency "
+                        "shifts of 52 EGFR substitution variants (Robichaux 2021) and Davis 2011 Kd")
+    p.add_argument("--data", metavar="DIR",
+                   help="the benchmark folder (default ../shared/benchmarks/abl_hauser2018 or "
+                        "../shared/benchmarks/egfr_robichaux2021)")
     p.add_argument("--drugs", nargs="+", metavar="NAME", help="only these drugs")
     p.add_argument("-o", "--output", metavar="FILE", help="write the per-pair table (.csv or .parquet)")
     _add_engine_options(p)
     p.add_argument("--no-cache", action="store_true", help="recompute instead of reading the result cache")
     p.set_defaults(func=_cmd_benchmark)
 
+    p = sub.add_parser("advise", help="which drugs still cover a mutation: review and predicted potency")
+    p.add_argument("mutations", nargs="+", metavar="MUTATION",
+                   help="single or compound substitutions (G1202R, G1202R+L1196M), each answered")
+    p.add_argument("--kinase", default="ALK", help="the kinase (drug complexes exist for ALK)")
+    form = p.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print JSON records")
+    form.add_argument("--csv", action="store_true", help="print CSV")
+    _add_engine_options(p)
+    _add_source_options(p)
+    p.add_argument("--no-cache", action="store_true", help="recompute instead of reading the result cache")
+    p.set_defaults(func=_cmd_advise)
+
     p = sub.add_parser("run", help="regenerate results/: tables, figures, REPORT.md, manifest")
     p.add_argument("-o", "--output", default="results", metavar="DIR", help="results folder")
     p.add_argument("--abl", default="../shared/benchmarks/abl_hauser2018", metavar="DIR",
                    help="the ABL1 benchmark folder (default ../shared/benchmarks/abl_hauser2018)")
+    p.add_argument("--egfr", default="../shared/benchmarks/egfr_robichaux2021", metavar="DIR",
+                   help="the EGFR potency benchmark folder (default ../shared/benchmarks/egfr_robichaux2021)")
     _add_engine_options(p)
     p.add_argument("--reuse-energies", metavar="DIR",
-                   help="read abl_benchmark, crystal_check and ddg_alk from this results folder "
-                        "instead of computing them (everything else is recomputed)")
+                   help="read the force-field tables (abl_benchmark, crystal_check, ddg_alk, ddg_atp, "
+                        "egfr_*) from this results folder instead of computing them")
     _add_source_options(p)
     p.set_defaults(func=_cmd_run)
     return parser

@@ -22,6 +22,7 @@ import pandas as pd
 
 from structkit.analysis.ddg import ddg_table
 from structkit.analysis.engine import Engine
+from structkit.analysis.thresholds import RESISTANT_KCAL, is_resistant
 from structkit.energy.ddg import COMPONENTS
 from structkit.errors import StructkitError
 from structkit.geometry.distances import distance_matrix
@@ -32,7 +33,6 @@ __all__ = ["ABL_COLUMNS", "PUBLISHED", "RESISTANT_KCAL", "abl_benchmark", "abl_c
            "benchmark_metrics", "loo_scale", "per_drug_metrics"]
 
 #: A 10-fold loss of affinity at 300 K.
-RESISTANT_KCAL = 1.36
 ABL_COLUMNS = ["drug", "mutation", "ddg_exp", "resistant", "ddg_pred", "ddg_sd", "ddg_raw", *COMPONENTS,
                "min_distance_A", "clash_excess_A", "status"]
 
@@ -133,7 +133,7 @@ def abl_benchmark(
                                           done_before, total))
             done_before += len(rows)
     out = pd.concat(frames, ignore_index=True)
-    out["resistant"] = out["ddg_exp"] > RESISTANT_KCAL
+    out["resistant"] = is_resistant(out["ddg_exp"])
     raw = out["ddg_raw"].to_numpy(dtype=float)
     pred = loo_scale(raw, out["ddg_exp"].to_numpy(dtype=float), out["drug"].to_numpy())
     out["ddg_pred"] = np.round(pred, 3)
@@ -177,7 +177,7 @@ def _rmse(y: np.ndarray, p: np.ndarray) -> float:
 def _auc(y: np.ndarray, p: np.ndarray) -> float:
     from structkit.analysis.metrics import roc_auc
 
-    return roc_auc(y > RESISTANT_KCAL, p)
+    return roc_auc(is_resistant(y), p)
 
 
 def baselines(table: pd.DataFrame) -> dict[str, tuple[np.ndarray, bool, bool]]:
@@ -234,7 +234,7 @@ def per_drug_metrics(table: pd.DataFrame) -> pd.DataFrame:
     for drug, g in table[table["status"] == "ok"].groupby("drug", sort=True):
         y = g["ddg_exp"].to_numpy(dtype=float)
         p = g["ddg_pred"].to_numpy(dtype=float)
-        rows.append({"drug": drug, "n": len(g), "n_resistant": int((y > RESISTANT_KCAL).sum()),
+        rows.append({"drug": drug, "n": len(g), "n_resistant": int(is_resistant(y).sum()),
                      "rmse": round(_rmse(y, p), 3), "pearson": round(_pearson(y, p), 3),
                      "kendall": round(_kendall(y, p), 3), "auc": round(_auc(y, p), 3)})
     return pd.DataFrame(rows)

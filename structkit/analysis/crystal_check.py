@@ -23,7 +23,7 @@ from structkit.geometry.superpose import superpose
 from structkit.io.load import LoadOptions
 from structkit.model.mutate import mutate
 
-__all__ = ["CRYSTAL_COLUMNS", "CRYSTAL_PAIRS", "crystal_check"]
+__all__ = ["CRYSTAL_COLUMNS", "CRYSTAL_PAIRS", "crystal_check", "pair_rows"]
 
 #: (wild-type entry, mutant entry) pairs of the same inhibitor in the catalogue.
 CRYSTAL_PAIRS = [("2XP2", "2YFX"), ("2XP2", "4ANQ"), ("2XP2", "4ANS"), ("2XP2", "5AAA"), ("2XP2", "5AAB"),
@@ -74,33 +74,41 @@ def crystal_check(*, progress: Callable[[int, int, str], None] | None = None,
         if wild_id not in estimators:
             estimators[wild_id] = DdgEstimator(prepare(wild, cache=options.cache))
         estimator = estimators[wild_id]
-        try:
-            estimate = estimator.estimate(mutation, keep_models=True)
-            fixed = mutate(wild, mutation)
-        except StructkitError as exc:
-            rows.append({"wild_type_entry": wild_id, "mutant_entry": mutant_id, "mutation": mutation,
-                         "note": str(exc)})
-            continue
-        model = estimate.mutant
-        for site_model in fixed.sites:
-            row = estimator.prep.row_of(site_model.site)
-            relaxed = _heavy_atoms(model.names[model.row == row], model.coords[model.row == row])
-            res = crystal.residue_atoms(site_model.site)
-            observed = _heavy_atoms(res.name, res.coords)
-            w = wild.residue_atoms(site_model.site)
-            fixed_atoms = {**_heavy_atoms(w.name, w.coords), **dict(zip(site_model.atoms, site_model.coords))}
-            resname = str(res.resname[0]) if len(res) else ""
-            r_relaxed = sidechain_rmsd(resname, relaxed, observed)
-            r_fixed = sidechain_rmsd(resname, fixed_atoms, observed)
-            rows.append({
-                "wild_type_entry": wild_id, "mutant_entry": mutant_id, "mutation": mutation,
-                "site": site_model.site, "residue": resname, "rmsd_relaxed_A": round(r_relaxed, 3),
-                "rmsd_fixed_pocket_A": round(r_fixed, 3), "within_1A": bool(r_relaxed <= 1.0),
-                "note": "" if r_relaxed <= 1.0 else _why(resname, r_relaxed, relaxed, observed),
-            })
+        rows.extend(pair_rows(wild, crystal, mutation, estimator, wild_id, mutant_id))
         if progress:
             progress(k, len(CRYSTAL_PAIRS), f"{wild_id}->{mutant_id}")
     return pd.DataFrame(rows, columns=CRYSTAL_COLUMNS)
+
+
+def pair_rows(wild, crystal, mutation: str, estimator: DdgEstimator, wild_id: str,
+              mutant_id: str) -> list[dict]:
+    """The :data:`CRYSTAL_COLUMNS` rows of one (wild-type complex, mutant crystal) pair: each
+    substituted side chain of the relaxed and of the fixed-pocket model against the crystal's."""
+    try:
+        estimate = estimator.estimate(mutation, keep_models=True)
+        fixed = mutate(wild, mutation)
+    except StructkitError as exc:
+        return [{"wild_type_entry": wild_id, "mutant_entry": mutant_id, "mutation": mutation,
+                 "note": str(exc)}]
+    model = estimate.mutant
+    rows = []
+    for site_model in fixed.sites:
+        row = estimator.prep.row_of(site_model.site)
+        relaxed = _heavy_atoms(model.names[model.row == row], model.coords[model.row == row])
+        res = crystal.residue_atoms(site_model.site)
+        observed = _heavy_atoms(res.name, res.coords)
+        w = wild.residue_atoms(site_model.site)
+        fixed_atoms = {**_heavy_atoms(w.name, w.coords), **dict(zip(site_model.atoms, site_model.coords))}
+        resname = str(res.resname[0]) if len(res) else ""
+        r_relaxed = sidechain_rmsd(resname, relaxed, observed)
+        r_fixed = sidechain_rmsd(resname, fixed_atoms, observed)
+        rows.append({
+            "wild_type_entry": wild_id, "mutant_entry": mutant_id, "mutation": mutation,
+            "site": site_model.site, "residue": resname, "rmsd_relaxed_A": round(r_relaxed, 3),
+            "rmsd_fixed_pocket_A": round(r_fixed, 3), "within_1A": bool(r_relaxed <= 1.0),
+            "note": "" if r_relaxed <= 1.0 else _why(resname, r_relaxed, relaxed, observed),
+        })
+    return rows
 
 
 def _chi1(atoms: dict[str, np.ndarray]) -> float:

@@ -141,6 +141,8 @@ def ddg(
     use_cache: bool = True,
     progress: Callable[[int, int, str], None] | None = None,
     engine: Engine | None = None,
+    potency: bool = False,
+    atp_reference: str | os.PathLike | Complex | None = None,
 ) -> pd.DataFrame:
     """The change in the inhibitor's binding free energy for each mutation (kcal/mol, + = weaker).
 
@@ -158,11 +160,18 @@ def ddg(
         not from the cache).
     workers, use_cache, progress, engine
         As for :func:`ddg_table`.
+    potency : bool
+        Also estimate the ATP side and the potency shift (:mod:`structkit.analysis.potency`):
+        columns ``ddg_atp``, ``ddg_atp_sd``, ``potency``, ``potency_sd`` (kcal/mol, + = less potent).
+    atp_reference : str, path or Complex, optional
+        The nucleotide complex for the ATP side (default: the kinase's entry of
+        :data:`~structkit.analysis.potency.ATP_REFERENCES`).
 
     Returns
     -------
     DataFrame
-        Columns :data:`DDG_COLUMNS` (see :mod:`structkit.energy.ddg` for their meaning).
+        Columns :data:`DDG_COLUMNS` (see :mod:`structkit.energy.ddg` for their meaning), with
+        ``potency``: and the potency columns.
     """
     if isinstance(structure, Complex):
         complex_ = structure
@@ -171,12 +180,20 @@ def ddg(
         complex_ = options.load(structure, keep_hydrogens=True)
     if not len(complex_.inhibitor):
         label = complex_.pdb_id or str(structure)
-        raise StructkitError(f"{label}: no inhibitor in the structure (give its pose with --ligand-file)")
+        raise StructkitError(f"{label}: no inhibitor in the structure")
     if isinstance(mutations, str):
         mutations = [m.strip() for m in mutations.split(",") if m.strip()]
     canonical = [str(m) for text in mutations
                  for m in parse_mutations(text, strict=True, reference=complex_.reference).mutations]
     cache = options.cache if options is not None else None
+    if potency:
+        from structkit.analysis.potency import atp_complex, potency_table
+
+        if models is not None:
+            raise StructkitError("relaxed models are written for the drug's ddG only, not with the potency")
+        atp = atp_complex(complex_, atp_reference, options)
+        return potency_table(complex_, canonical, atp, workers=workers, cache=cache, use_cache=use_cache,
+                             progress=progress, engine=engine)
     if models is not None:
         return _with_models(complex_, canonical, Path(models), cache, progress)
     return ddg_table(complex_, canonical, workers=workers, cache=cache, use_cache=use_cache,

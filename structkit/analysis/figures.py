@@ -15,7 +15,7 @@ import pandas as pd
 
 from structkit.analysis.evaluation import DDG_METHOD
 from structkit.analysis.metrics import roc_curve
-from structkit.analysis.predictions import RESISTANT_KCAL
+from structkit.analysis.thresholds import RESISTANT_KCAL
 from structkit.io.write import write_atomic
 from structkit.model.complex import Complex
 from structkit.model.numbering import klifs_map

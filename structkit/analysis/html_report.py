@@ -164,8 +164,9 @@ def index_html(report_markdown: str, predictions: pd.DataFrame, abl: pd.DataFram
     abl : DataFrame
         ``abl_benchmark.csv``.
     """
-    shown = [c for c in ("drug", "structure", "mutation", "reported", "predicted", "risk", "ddg", "ddg_sd",
-                         "regions", "min_distance_A", "clash_excess_A", "note") if c in predictions.columns]
+    shown = [c for c in ("drug", "structure", "mutation", "reported", "verdict", "agreement", "potency",
+                         "potency_sd", "ddg", "ddg_atp", "mechanism", "risk", "regions", "min_distance_A",
+                         "clash_excess_A", "note") if c in predictions.columns]
     table = predictions[shown].reset_index(drop=True)
     links = pd.Series([f"views/{view_file_name(d)}#{m}" for d, m in zip(table["drug"], table["mutation"])])
     abl_shown = [c for c in abl.columns if c in ("drug", "mutation", "ddg_exp", "resistant", "ddg_pred",
@@ -178,9 +179,12 @@ def index_html(report_markdown: str, predictions: pd.DataFrame, abl: pd.DataFram
         f"<title>structkit results</title><style>{_STYLE}</style></head><body>\n"
         f"{markdown_html(report_markdown)}\n"
         "<h2 id=\"tables\">Tables</h2>\n"
-        "<h3 id=\"predictions-table\">Drug × mutation: reported labels, predictions and ddG</h3>\n"
-        "<p>Click a column header to sort, type in the box to filter; click a row (or its mutation) to "
-        "open the drug complex's 3D view with that mutant model.</p>\n"
+        "<h3 id=\"predictions-table\">Drug × mutation: what the review reports and the advice "
+        "(<code>structkit advise</code>)</h3>\n"
+        "<p>verdict: resistant if the potency shift (drug ddG minus ATP ddG, kcal/mol) is at least 1.36, "
+        "reduced from 0.68, covered below, unknown where the mutation cannot be modelled. Click a column "
+        "header to sort, type in the box to filter; click a row (or its mutation) to open the drug "
+        "complex's 3D view with that mutant model.</p>\n"
         f"{_interactive_table('table-predictions', table, links)}\n"
         "<h3 id=\"abl-table\">ABL1 benchmark: measured and estimated ddG (kcal/mol)</h3>\n"
         f"{_interactive_table('table-abl', abl[abl_shown].reset_index(drop=True))}\n"

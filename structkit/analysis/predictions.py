@@ -11,6 +11,7 @@ import pandas as pd
 
 from structkit.analysis.evaluation import fit_model, labelled_samples, predict_risk
 from structkit.analysis.relate import SCORE_COLUMNS, DrugComplex, score_mutation
+from structkit.analysis.thresholds import RESISTANT_KCAL
 from structkit.errors import StructkitError
 from structkit.model.mutations import Change, Mutation
 from structkit.model.numbering import klifs_map, reference_residue
@@ -20,9 +21,8 @@ __all__ = ["PREDICTION_COLUMNS", "RISK_WIDTH_KCAL", "SATURATION_COLUMNS", "ddg_p
            "predictions", "saturation_scan"]
 
 PREDICTION_COLUMNS = ["drug", "structure", "mutation", "risk", "predicted", "reported", "n_statements",
-                      "flags", *SCORE_COLUMNS, "regions", "mutant_crystal", "note", "ddg", "ddg_sd"]
-#: Resistant above a 10-fold affinity loss at 300 K (kcal/mol), as on the ABL1 benchmark.
-RESISTANT_KCAL = 1.36
+                      "flags", *SCORE_COLUMNS, "regions", "mutant_crystal", "note", "ddg", "ddg_sd",
+                      "ddg_atp", "potency", "potency_sd"]
 #: Width of the logistic map from ddG to risk (kcal/mol), fixed in advance.
 RISK_WIDTH_KCAL = 0.5
 
@@ -36,7 +36,8 @@ def ddg_risk(ddg: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-(ddg - RESISTANT_KCAL) / RISK_WIDTH_KCAL))
 
 
-def ddg_predictions(ddg_table: pd.DataFrame, joined: pd.DataFrame, saturation: pd.DataFrame) -> pd.DataFrame:
+def ddg_predictions(ddg_table: pd.DataFrame, joined: pd.DataFrame, saturation: pd.DataFrame,
+                    ddg_atp: pd.DataFrame | None = None) -> pd.DataFrame:
     """The prediction table: one row per (drug complex, estimated mutation), then the review's entries
     that cannot be modelled.
 
@@ -48,19 +49,26 @@ def ddg_predictions(ddg_table: pd.DataFrame, joined: pd.DataFrame, saturation: p
         From :func:`structkit.analysis.relate.join`: labels and steric scores of review mutations.
     saturation : DataFrame
         From :func:`saturation_scan`: steric scores of pocket substitutions.
+    ddg_atp : DataFrame, optional
+        The same mutations on the nucleotide complex (``mutation``, ``ddg``, ``ddg_sd``, ``status``):
+        the ATP side of the potency shift (:mod:`structkit.analysis.potency`).
 
     Returns
     -------
     DataFrame
-        Columns :data:`PREDICTION_COLUMNS`; ``risk`` = :func:`ddg_risk` of ``ddg``, ``predicted`` is
-        ``resistant`` when ddG >= 1.36 kcal/mol. Steric scores come from ``joined`` or ``saturation``
-        where those hold the pair (NaN otherwise).
+        Columns :data:`PREDICTION_COLUMNS`; ``potency`` = ``ddg - ddg_atp`` (``ddg`` itself where no
+        ATP side is given or it failed, then ``ddg_atp`` is NaN); ``risk`` = :func:`ddg_risk` of the
+        potency, ``predicted`` is ``resistant`` when it is >= 1.36 kcal/mol. Steric scores come
+        from ``joined`` or ``saturation`` where those hold the pair (NaN otherwise).
     """
     from structkit.model.sites import primary_region_of
 
     review = {(d, m): r for d, m, r in zip(joined["drug"], joined["mutation"], joined.to_dict("records"))}
     steric = {(d, m): r for d, m, r in zip(saturation["drug"], saturation["mutation"],
                                            saturation.to_dict("records")) if r["status"] == "ok"}
+    atp_side = ({} if ddg_atp is None else
+                {m: (d, sd) for m, d, sd, st in zip(ddg_atp["mutation"], ddg_atp["ddg"], ddg_atp["ddg_sd"],
+                                                    ddg_atp["status"]) if st == "ok"})
     rows = []
     for r in ddg_table.to_dict("records"):
         key = (r["drug"], r["mutation"])
@@ -80,14 +88,19 @@ def ddg_predictions(ddg_table: pd.DataFrame, joined: pd.DataFrame, saturation: p
                                           "" if ok else f"not modelled: {r['status']}") if x),
             "ddg": r["ddg"] if ok else np.nan, "ddg_sd": r["ddg_sd"] if ok else np.nan,
         }
+        atp = atp_side.get(r["mutation"])
+        row["ddg_atp"] = atp[0] if atp and ok else np.nan
+        row["potency"] = round(row["ddg"] - atp[0], 3) if atp and ok else row["ddg"]
+        row["potency_sd"] = round(float(np.hypot(row["ddg_sd"], atp[1])), 3) if atp and ok else row["ddg_sd"]
         rows.append(row)
     done = {(r["drug"], r["mutation"]) for r in rows}
     for r in joined.to_dict("records"):
         if (r["drug"], r["mutation"]) not in done:
             rows.append({**{c: r.get(c, np.nan) for c in PREDICTION_COLUMNS if c in r},
-                         "note": r["note"] or "not modelled", "ddg": np.nan, "ddg_sd": np.nan})
+                         "note": r["note"] or "not modelled", "ddg": np.nan, "ddg_sd": np.nan,
+                         "ddg_atp": np.nan, "potency": np.nan, "potency_sd": np.nan})
     table = pd.DataFrame(rows)
-    risk = ddg_risk(table["ddg"].to_numpy(dtype=float))
+    risk = ddg_risk(table["potency"].to_numpy(dtype=float))
     table["risk"] = np.round(risk, 4)
     table["predicted"] = np.where(np.isnan(risk), "", np.where(risk >= 0.5, "resistant", "covered"))
     return table[PREDICTION_COLUMNS]

@@ -27,13 +27,16 @@ from functools import partial
 from importlib import metadata, resources
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from structkit.analysis.advise import agreement, mechanism_class, verdict
 from structkit.analysis.batch import map_structures
 from structkit.analysis.benchmark import abl_benchmark, benchmark_metrics
 from structkit.analysis.coverage import coverage_table
 from structkit.analysis.crystal_check import crystal_check
 from structkit.analysis.ddg import complexes_ddg, substitutions_at
+from structkit.analysis.egfr_benchmark import davis_check, egfr_benchmark, egfr_crystal_check, egfr_metrics
 from structkit.analysis.engine import Engine
 from structkit.analysis.evaluation import evaluate
 from structkit.analysis.features import site_features
@@ -49,7 +52,7 @@ from structkit.analysis.figures import (
 )
 from structkit.analysis.html_report import index_html, view_file_name
 from structkit.analysis.interactions import INTERACTION_COLUMNS, InteractionCriteria, interaction_table
-from structkit.analysis.predictions import ddg_predictions, saturation_scan
+from structkit.analysis.predictions import ddg_predictions, parse_mutation_positions, saturation_scan
 from structkit.analysis.predictions import predictions as make_predictions
 from structkit.analysis.relate import drug_complexes, join
 from structkit.analysis.report import report_markdown
@@ -73,11 +76,16 @@ __all__ = ["RESULT_TABLES", "run", "write_table"]
 #: The tables ``structkit run`` writes, in order.
 RESULT_TABLES = ["structures", "features", "scan", "interactions", "coverage", "join", "evaluation",
                  "out_of_fold", "predictions", "saturation", "abl_benchmark", "abl_metrics", "crystal_check",
-                 "ddg_alk", "ddg_atp"]
+                 "ddg_alk", "ddg_atp", "egfr_benchmark", "egfr_metrics", "egfr_crystal_check", "egfr_davis"]
+#: The force-field tables (read from ``reuse_energies`` instead of computed, when given).
+ENERGY_TABLES = ["crystal_check", "abl_benchmark", "ddg_alk", "ddg_atp", "egfr_benchmark",
+                 "egfr_crystal_check", "egfr_davis"]
 #: The ALK complex with a nucleotide in the ATP site (ADP), for ddG of the natural ligand.
 ATP_COMPLEX = "3LCT"
 #: Where the ABL1 benchmark is read from by default.
 DEFAULT_ABL = "../shared/benchmarks/abl_hauser2018"
+#: Where the EGFR potency benchmark is read from by default.
+DEFAULT_EGFR = "../shared/benchmarks/egfr_robichaux2021"
 _PACKAGES = ["structkit", "numpy", "scipy", "pandas", "biopython", "rdkit", "biotite", "MDAnalysis",
              "matplotlib", "pyarrow", "openmm", "pdbfixer"]
 
@@ -130,6 +138,22 @@ def _manifest(out: Path, options: LoadOptions, tables: dict[str, Path]) -> dict:
 def mirror_labels(mirrors: list[Path]) -> list[str]:
     """The mirror folders as manifests and reports name them (see :func:`mirror_label`), once each."""
     return list(dict.fromkeys(mirror_label(m) for m in mirrors))
+
+
+def mechanism_classes(pred: pd.DataFrame, complexes, atp: Complex) -> list[str]:
+    """The mechanism class (:func:`~structkit.analysis.advise.mechanism_class`) of every prediction row,
+    per site of a compound joined by ``;`` (empty where the mutation names no site)."""
+    by_drug = {dc.drug: dc.complex_ for dc in complexes}
+    memo: dict[tuple[str, int], str] = {}
+    out = []
+    for drug, mutation in zip(pred["drug"], pred["mutation"]):
+        classes = []
+        for site in parse_mutation_positions(mutation):
+            if (drug, site) not in memo:
+                memo[(drug, site)] = mechanism_class(by_drug[drug], atp, site)
+            classes.append(memo[(drug, site)])
+        out.append("; ".join(dict.fromkeys(classes)))
+    return out
 
 
 def _read_table(path: Path) -> pd.DataFrame:
@@ -235,6 +259,7 @@ def run(
     *,
     progress: Callable[[str, int, int], None] | None = None,
     abl: str | os.PathLike = DEFAULT_ABL,
+    egfr: str | os.PathLike = DEFAULT_EGFR,
     workers: int | None = None,
     reuse_energies: str | os.PathLike | None = None,
     engine: Engine | None = None,
@@ -250,16 +275,17 @@ def run(
         ``progress(step, done, total)`` during long steps.
     abl : path
         The ABL1 benchmark folder.
+    egfr : path
+        The EGFR potency benchmark folder.
     workers : int, optional
         Local worker processes when no ``engine`` is given (default: all cores).
     engine : Engine, optional
         Where the per-structure tasks and the ddG estimates run (this process, a local Dask
         cluster or a Dask scheduler); the results do not depend on it.
     reuse_energies : path, optional
-        A results folder whose force-field tables (``abl_benchmark.csv``, ``crystal_check.csv``,
-        ``ddg_alk.csv``, ``ddg_atp.csv``) are read instead of computed again (about 25 minutes on
-        two cores without a warm cache; OpenMM's CPU platform may also differ in the last digits
-        between processors); everything else is recomputed from them.
+        A results folder whose force-field tables (:data:`ENERGY_TABLES`) are read instead of
+        computed again (about 25 minutes on two cores without a warm cache); everything else is
+        recomputed from them.
     options : LoadOptions, optional
         Where the structures come from (mirrors, cache, offline; default: the environment's);
         the manifest records its mirrors.
@@ -272,10 +298,10 @@ def run(
     options = options or LoadOptions.resolve()  # a missing mirror folder fails before any work
     engine = engine or Engine(workers=workers)
     with engine:  # one engine (one local cluster) for the whole run; shut down however it ends
-        return _run(Path(output), progress, abl, reuse_energies, engine, options)
+        return _run(Path(output), progress, abl, egfr, reuse_energies, engine, options)
 
 
-def _run(out: Path, progress, abl, reuse_energies, engine: Engine, options: LoadOptions) -> list[Path]:
+def _run(out: Path, progress, abl, egfr, reuse_energies, engine: Engine, options: LoadOptions) -> list[Path]:
     say = progress or (lambda step, done, total: None)
 
     def step(name: str):
@@ -292,26 +318,26 @@ def _run(out: Path, progress, abl, reuse_energies, engine: Engine, options: Load
     _, model = make_predictions(joined)
     tables["saturation"] = saturation_scan(complexes, model, progress=step("saturation"))
     if reuse_energies is not None:
-        tables["crystal_check"] = _read_table(Path(reuse_energies) / "crystal_check.csv")
-        abl_table = _read_table(Path(reuse_energies) / "abl_benchmark.csv")
-        ddg_alk = _read_table(Path(reuse_energies) / "ddg_alk.csv")
-        ddg_atp = _read_table(Path(reuse_energies) / "ddg_atp.csv")
+        for name in ENERGY_TABLES:
+            tables[name] = _read_table(Path(reuse_energies) / f"{name}.csv")
     else:
         tables["crystal_check"] = crystal_check(progress=step("crystals"), options=options)
         cache = options.cache
         mutations = alk_mutations(complexes)
         atp = options.load(ATP_COMPLEX)
-        abl_table = abl_benchmark(abl, engine=engine, cache=cache, progress=step("abl"))
-        ddg_alk = complexes_ddg([(dc.drug, dc.structure, dc.complex_) for dc in complexes], mutations,
-                                engine=engine, cache=cache, progress=step("ddg"))
-        ddg_atp = complexes_ddg([("ADP", ATP_COMPLEX, atp)], mutations, engine=engine, cache=cache,
-                                progress=step("ddg ATP site"))
-        tables["crystal_check"], abl_table, ddg_alk, ddg_atp = (
-            as_written(t) for t in (tables["crystal_check"], abl_table, ddg_alk, ddg_atp))
-    tables["abl_benchmark"] = abl_table
+        tables["abl_benchmark"] = abl_benchmark(abl, engine=engine, cache=cache, progress=step("abl"))
+        tables["ddg_alk"] = complexes_ddg([(dc.drug, dc.structure, dc.complex_) for dc in complexes],
+                                          mutations, engine=engine, cache=cache, progress=step("ddg"))
+        tables["ddg_atp"] = complexes_ddg([("ADP", ATP_COMPLEX, atp)], mutations, engine=engine, cache=cache,
+                                          progress=step("ddg ATP site"))
+        tables["egfr_benchmark"] = egfr_benchmark(egfr, options=options, engine=engine, progress=step("egfr"))
+        tables["egfr_crystal_check"] = egfr_crystal_check(egfr, options=options)
+        tables["egfr_davis"] = davis_check(egfr, options=options, engine=engine)
+        for name in ENERGY_TABLES:
+            tables[name] = as_written(tables[name])
+    abl_table, ddg_alk, ddg_atp = tables["abl_benchmark"], tables["ddg_alk"], tables["ddg_atp"]
+    tables["egfr_metrics"] = egfr_metrics(tables["egfr_benchmark"])
     tables["abl_metrics"] = benchmark_metrics(abl_table)
-    tables["ddg_alk"] = ddg_alk
-    tables["ddg_atp"] = ddg_atp
     joined = joined.merge(ddg_alk[["drug", "mutation", "ddg", "ddg_sd"]], on=["drug", "mutation"], how="left")
     joined = joined.merge(ddg_atp[["mutation", "ddg"]].rename(columns={"ddg": "ddg_atp"}), on="mutation",
                           how="left")
@@ -320,7 +346,12 @@ def _run(out: Path, progress, abl, reuse_energies, engine: Engine, options: Load
     metrics, oof = evaluate(joined, progress=lambda done, total: say("evaluation", done, total))
     tables["evaluation"] = metrics
     tables["out_of_fold"] = oof
-    pred = ddg_predictions(ddg_alk, joined, tables["saturation"])
+    pred = ddg_predictions(ddg_alk, joined, tables["saturation"], ddg_atp)
+    pred["mechanism"] = mechanism_classes(pred, complexes, options.load(ATP_COMPLEX))
+    calls = [verdict(p, "ok" if np.isfinite(p) else "no estimate", m)
+             for p, m in zip(pred["potency"].to_numpy(dtype=float), pred["mechanism"])]
+    pred["verdict"] = [c for c, _ in calls]
+    pred["agreement"] = [agreement(r, c) for r, (c, _) in zip(pred["reported"], calls)]
     tables["predictions"] = pred
 
     written: dict[str, Path] = {}
@@ -349,6 +380,8 @@ def _run(out: Path, progress, abl, reuse_energies, engine: Engine, options: Load
         predictions=pred, saturation=tables["saturation"], complexes=complexes, figures=list(figures),
         abl=abl_table, abl_metrics=tables["abl_metrics"], crystal=tables["crystal_check"], ddg_alk=ddg_alk,
         ddg_atp=ddg_atp, mirrors=manifest["mirrors"], interactions=tables["interactions"],
+        potency={name: tables[name] for name in ("egfr_benchmark", "egfr_metrics", "egfr_crystal_check",
+                                                 "egfr_davis", "predictions")},
     )
     say("manifest", 1, 1)
     report_path = write_text_atomic(out / "REPORT.md", report)

@@ -13,11 +13,14 @@ from functools import lru_cache
 
 import numpy as np
 
-__all__ = ["FORCE_FIELD", "IMPLICIT_SOLVENT", "SOLVENT_DIELECTRIC", "AtomParameters", "atom_parameters",
-           "forcefield", "record"]
+__all__ = ["FORCE_FIELD", "IMPLICIT_SOLVENT", "ION_FORCE_FIELD", "SOLVENT_DIELECTRIC", "AtomParameters",
+           "atom_parameters", "forcefield", "magnesium_parameters", "record"]
 
 FORCE_FIELD = "amber14/protein.ff14SB.xml"
 IMPLICIT_SOLVENT = "implicit/obc2.xml"
+#: Where the Mg²⁺ parameters come from: OpenMM's ``amber14/tip3p.xml``, which carries AmberTools'
+#: ``frcmod.ions234lm_126_tip3p`` (Li, Roberts, Chakravorty & Merz 2013, JCTC 9:2733, 12-6 set).
+ION_FORCE_FIELD = "amber14/tip3p.xml"
 SOLVENT_DIELECTRIC = 78.5
 SOLUTE_DIELECTRIC = 1.0
 _NM = 10.0
@@ -98,6 +101,25 @@ def atom_parameters(topology) -> AtomParameters:
     return AtomParameters(charge, sigma, epsilon, gb[:, 0] * _NM, gb[:, 1])
 
 
+@lru_cache(maxsize=1)
+def magnesium_parameters() -> AtomParameters:
+    """Mg²⁺: charge +2 and Lennard-Jones from :data:`ION_FORCE_FIELD`, OBC2 radius and scale by the
+    same mbondi2 rules as every other atom (one atom)."""
+    import openmm as mm
+    from openmm import app
+    from openmm.app.element import Element
+    from openmm.app.internal.customgbforces import GBSAOBC2Force
+
+    topology = app.Topology()
+    residue = topology.addResidue("MG", topology.addChain())
+    topology.addAtom("MG", Element.getBySymbol("Mg"), residue)
+    system = app.ForceField(ION_FORCE_FIELD).createSystem(topology, nonbondedMethod=app.NoCutoff)
+    nonbonded = next(f for f in system.getForces() if isinstance(f, mm.NonbondedForce))
+    q, s, e = nonbonded.getParticleParameters(0)
+    gb = np.array(GBSAOBC2Force.getStandardParameters(topology), dtype=np.float64).reshape(1, 2)
+    return AtomParameters([q._value], [s._value * _NM], [e._value * _KJ], gb[:, 0] * _NM, gb[:, 1])
+
+
 def record() -> dict:
     """The force-field choices, for the results manifest."""
     import openmm
@@ -109,7 +131,9 @@ def record() -> dict:
                             f"{SOLVENT_DIELECTRIC}, no salt",
         "ligand_parameters": "RDKit MMFF94 partial charges and van der Waals (R*, epsilon) as "
                              "Lennard-Jones; ligand held rigid; CCD ligands with basic aliphatic amines "
-                             "charged (pH 7 rule), ligand files' own charges kept",
+                             "charged (pH 7 rule), ligand files' own charges kept; nucleotides with "
+                             "their phosphates ionised and two Mg2+ ions modelled (structkit.model."
+                             f"nucleotide; ion Lennard-Jones from {ION_FORCE_FIELD}, Li/Merz 2013 12-6)",
         "minimisation": "OpenMM LocalEnergyMinimizer, ff14SB, reaction-field electrostatics "
                         "(cutoff 10 Å, solvent dielectric 78.5), repacked side chains free with harmonic "
                         "restraints, everything else fixed",

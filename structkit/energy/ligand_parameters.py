@@ -24,7 +24,7 @@ import numpy as np
 from structkit.energy.forcefield import AtomParameters
 from structkit.errors import StructkitError
 
-__all__ = ["LigandModel", "ligand_model"]
+__all__ = ["LigandModel", "ligand_model", "with_magnesium"]
 
 
 @dataclass(frozen=True)
@@ -126,3 +126,19 @@ def ligand_model(mol, label: str, hydrogens: np.ndarray | None = None) -> Ligand
     params = AtomParameters(charge, sigma, epsilon, gb[:, 0] * 10.0, gb[:, 1])
     return LigandModel(coords=coords, element=element, params=params,
                        smiles=Chem.MolToSmiles(Chem.RemoveHs(with_h)))
+
+
+def with_magnesium(ligand: LigandModel, positions: np.ndarray) -> LigandModel:
+    """The ligand with Mg²⁺ ions at ``positions`` (k, 3) as further rigid atoms (charge +2, the
+    Lennard-Jones and OBC2 parameters of :func:`~structkit.energy.forcefield.magnesium_parameters`).
+    """
+    from structkit.energy.forcefield import magnesium_parameters
+
+    positions = np.round(np.asarray(positions, dtype=np.float64).reshape(-1, 3), 4)
+    if not len(positions):
+        return ligand
+    ion = magnesium_parameters()
+    params = AtomParameters.concatenate([ligand.params, *[ion] * len(positions)])
+    return LigandModel(coords=np.vstack([ligand.coords, positions]),
+                       element=np.concatenate([ligand.element, ["Mg"] * len(positions)]),
+                       params=params, smiles=ligand.smiles + ".[Mg+2]" * len(positions))

@@ -23,13 +23,14 @@ from pathlib import Path
 import numpy as np
 
 from structkit.energy.forcefield import FORCE_FIELD, AtomParameters, atom_parameters, forcefield
-from structkit.energy.ligand_parameters import LigandModel, ligand_model
+from structkit.energy.ligand_parameters import LigandModel, ligand_model, with_magnesium
 from structkit.errors import StructkitError
 from structkit.io.fetch import cache_dir
 from structkit.io.write import pdb_text, write_text_atomic
 from structkit.model.atoms import Atoms
 from structkit.model.complex import Complex
 from structkit.model.ligand import inhibitor_chemistry
+from structkit.model.nucleotide import MagnesiumSite, ionise_phosphates, is_nucleotide, place_magnesium
 from structkit.model.protonation import protonate_basic_amines
 from structkit.version import __version__
 
@@ -62,6 +63,8 @@ class PreparedComplex:
         The inhibitor (None for an apo structure).
     checksum : str
         SHA-256 of the protonated chain and the ligand, for cache keys.
+    magnesium : tuple of MagnesiumSite
+        The Mg²⁺ ions of a nucleotide ligand (part of ``ligand``; empty for a drug).
     """
 
     label: str
@@ -77,6 +80,7 @@ class PreparedComplex:
     params: AtomParameters
     ligand: LigandModel | None
     checksum: str
+    magnesium: tuple[MagnesiumSite, ...] = ()
 
     def row_of(self, number: int) -> int:
         """Residue row of a reference number (-1 if absent)."""
@@ -195,16 +199,24 @@ def prepare(complex_: Complex, *, cache: str | Path | None = None) -> PreparedCo
     number = np.array([int(r.id) if r.id.lstrip("-").isdigit() else -10**6 for r in residues])
     params = atom_parameters(topology)
     ligand = None
+    magnesium: tuple[MagnesiumSite, ...] = ()
     if len(complex_.inhibitor):
         inhibitor = complex_.inhibitor
         mol = inhibitor_chemistry(complex_).mol
-        if complex_.ligand_mol is None:  # CCD chemistry: neutral as deposited
+        nucleotide = is_nucleotide(complex_.ligand)
+        if nucleotide:  # ATP and its analogues: ionised phosphates and their Mg2+ ions
+            mol = ionise_phosphates(mol)
+        elif complex_.ligand_mol is None:  # CCD chemistry: neutral as deposited
             mol, _ = protonate_basic_amines(mol)
         ligand = ligand_model(mol, label, hydrogens=inhibitor.coords[inhibitor.is_hydrogen])
+        if nucleotide:
+            magnesium = tuple(place_magnesium(complex_))
+            ligand = with_magnesium(ligand, np.array([site.coords for site in magnesium]))
     digest = hashlib.sha256(text.encode())
     if ligand is not None:
         digest.update(ligand.coords.tobytes())
         digest.update(ligand.smiles.encode())
     return PreparedComplex(label=label, complex_=complex_, name=name, resname=resname, element=element,
                            coords=coords, residue=residue, residue_number=number, residue_start=start,
-                           residue_stop=stop, params=params, ligand=ligand, checksum=digest.hexdigest())
+                           residue_stop=stop, params=params, ligand=ligand, checksum=digest.hexdigest(),
+                           magnesium=magnesium)

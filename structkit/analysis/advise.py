@@ -1,0 +1,183 @@
+"""Which drugs still cover a patient's mutation: the review's word and the predicted potency shift.
+
+For a single or compound substitution, every drug with a reference complex (ALK: the seven of
+``structkit/data/drugs.csv``) gets one row, ranked from the most to the least likely to cover it:
+
+- ``reported``: what the review says of this drug and this mutation (``resistant``, ``covered``,
+  ``reduced_potency`` or empty where it says nothing), with its quote and line;
+- ``potency`` and ``potency_sd``: the predicted potency shift (:mod:`structkit.analysis.potency`:
+  the drug's ddG minus ATP's, kcal/mol, + = less potent) and the terms ``ddg`` and ``ddg_atp``;
+- ``mechanism``: where the mutation acts (:func:`mechanism_class`);
+- ``verdict`` by a rule fixed in advance (:data:`VERDICT_RULE`): ``resistant`` when the shift is at
+  least 1.36 kcal/mol (10-fold, the project's resistance threshold), ``reduced`` from 0.68 (about
+  3-fold), ``covered`` below, ``unknown`` where the mutation cannot be modelled on the drug's
+  complex; ``basis`` says which rule gave it and ``agreement`` whether the review agrees.
+
+The potency model cannot see activation (the αC mutations act that way), so a ``covered``
+verdict for a mutation of the αC class is marked as such in ``basis``; no per-drug exposure margin
+is modelled (no source of the drugs' free plasma levels against their wild-type IC50 is at hand).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from structkit.analysis.coverage import coverage_table
+from structkit.analysis.engine import Engine
+from structkit.analysis.potency import atp_complex, potency_table
+from structkit.analysis.thresholds import REDUCED_KCAL, RESISTANT_KCAL
+from structkit.errors import StructkitError
+from structkit.geometry.neighbors import nearest_distance
+from structkit.io.load import LoadOptions
+from structkit.model.complex import Complex
+from structkit.model.mutations import parse_mutations
+
+__all__ = ["ADVICE_COLUMNS", "VERDICT_RULE", "advise", "agreement", "mechanism_class", "verdict"]
+
+#: How a verdict is reached, in words.
+VERDICT_RULE = (f"resistant if potency >= {RESISTANT_KCAL} kcal/mol (10-fold), reduced if >= {REDUCED_KCAL} "
+                "(3-fold), covered below; unknown where the mutation cannot be modelled")
+#: Contact distance (Å) of the mechanism classes.
+CONTACT_A = 4.5
+#: KLIFS positions of the αC helix (20-28) and of the activation segment (DFG and beyond, 81-85).
+ALPHA_C_POSITIONS = frozenset(range(20, 29)) | frozenset(range(81, 86))
+
+ADVICE_COLUMNS = ["rank", "drug", "structure", "mutation", "verdict", "basis", "reported", "agreement",
+                  "potency", "potency_sd", "ddg", "ddg_sd", "ddg_atp", "mechanism", "quote", "line", "status"]
+
+
+def mechanism_class(drug: Complex, atp: Complex, site: int) -> str:
+    """Where a site acts: ``touches the drug`` (a heavy atom within 4.5 Å of the drug), ``ATP site``
+    (within 4.5 Å of the nucleotide), ``αC and activation`` (KLIFS αC helix or activation segment),
+    else ``remote``."""
+    for complex_, name in ((drug, "touches the drug"), (atp, "ATP site")):
+        row = complex_.residues.index_of(site)
+        if row < 0 or not len(complex_.inhibitor):
+            continue
+        atoms = complex_.protein[complex_.residues.start[row]:complex_.residues.stop[row]].heavy
+        if len(atoms) and nearest_distance(atoms.coords, complex_.inhibitor.heavy.coords).min() <= CONTACT_A:
+            return name
+    row = drug.residues.index_of(site)
+    if row >= 0 and int(drug.residues.klifs_position[row]) in ALPHA_C_POSITIONS:
+        return "αC and activation"
+    return "remote"
+
+
+def verdict(potency: float, status: str = "ok", mechanism: str = "") -> tuple[str, str]:
+    """The verdict of :data:`VERDICT_RULE` for one potency shift, and the rule that gave it."""
+    if status != "ok" or not np.isfinite(potency):
+        return "unknown", f"not modelled: {status}"
+    if potency >= RESISTANT_KCAL:
+        return "resistant", f"potency {potency:.2f} >= {RESISTANT_KCAL} kcal/mol"
+    if potency >= REDUCED_KCAL:
+        return "reduced", f"potency {potency:.2f} >= {REDUCED_KCAL} kcal/mol"
+    basis = f"potency {potency:.2f} < {REDUCED_KCAL} kcal/mol"
+    if "αC" in mechanism:
+        basis += " (an αC/activation site: activation is not modelled)"
+    return "covered", basis
+
+
+def agreement(reported: str, verdict: str) -> str:
+    """Whether the review's relation and a verdict agree (empty where either says nothing)."""
+    if not reported or verdict == "unknown" or reported in ("conflict",):
+        return ""
+    if "/" in reported:
+        return f"the review is split ({reported.replace('/', ' and ')})"
+    said_resistant = reported == "resistant"
+    if said_resistant == (verdict in ("resistant", "reduced")):
+        return "agrees"
+    return f"disagrees: the review says {reported.replace('_', ' ')}, the model {verdict}"
+
+
+def _reported(drug: str, mutation: str) -> tuple[str, str, str]:
+    table = coverage_table()
+    rows = table[(table["drug"] == drug) & (table["mutation"] == mutation)]
+    if rows.empty:
+        return "", "", ""
+    relations = sorted(set(rows["relation"]))
+    first = rows.iloc[0]
+    return "/".join(relations), str(first["quote"]), str(first["line"])
+
+
+def advise(
+    mutations: str | Sequence[str],
+    kinase: str = "ALK",
+    *,
+    options: LoadOptions | None = None,
+    engine: Engine | None = None,
+    workers: int | None = None,
+    use_cache: bool = True,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> pd.DataFrame:
+    """Every drug with a complex for a patient's mutation(s), ranked (columns :data:`ADVICE_COLUMNS`).
+
+    Parameters
+    ----------
+    mutations : str or sequence of str
+        One mutation (``G1202R``, ``G1202R+L1196M``) or several, each answered in turn.
+    kinase : str
+        Only ``ALK`` has drug complexes here.
+    options : LoadOptions, optional
+        Mirrors and cache.
+
+    Raises
+    ------
+    StructkitError
+        Another kinase, or a mutation that cannot be parsed against the reference.
+    """
+    from structkit.analysis.relate import drug_complexes
+    from structkit.model.numbering import reference_sequence
+
+    if kinase.upper() != "ALK":
+        raise StructkitError(f"kinase {kinase}: drug complexes are known for ALK only")
+    if isinstance(mutations, str):
+        mutations = [m.strip() for m in mutations.split(",") if m.strip()]
+    canonical = []
+    for text in mutations:
+        parsed = parse_mutations(text, strict=True, reference=reference_sequence()).mutations
+        if len(parsed) != 1:
+            raise StructkitError(f"{text}: give one mutation at a time (alternatives: list them)")
+        canonical.append(str(parsed[0]))
+    options = options or LoadOptions.resolve()
+    complexes = drug_complexes(options)
+    atp = atp_complex(complexes[0].complex_, None, options)
+    engine = engine or Engine(workers=workers)
+    frames = []
+    per_drug = 2 * len(canonical)
+    total = len(complexes) * per_drug
+    with engine:
+        for k, dc in enumerate(complexes):
+            def say(done: int, _total: int, item: str, offset: int = k * per_drug) -> None:
+                if progress:
+                    progress(offset + done, total, item)
+
+            table = potency_table(dc.complex_, canonical, atp, cache=options.cache, use_cache=use_cache,
+                                  engine=engine, progress=say)
+            table.insert(0, "structure", dc.structure)
+            table.insert(0, "drug", dc.drug)
+            table["complex"] = [dc.complex_] * len(table)
+            frames.append(table)
+    rows = []
+    for table in frames:
+        for r in table.to_dict("records"):
+            sites = parse_mutations(r["mutation"], reference=reference_sequence()).mutations[0].positions
+            classes = [mechanism_class(r["complex"], atp, s) for s in sites]
+            mechanism = "; ".join(dict.fromkeys(classes))
+            call, basis = verdict(float(r["potency"]), str(r["status"]), mechanism)
+            reported, quote, line = _reported(r["drug"], r["mutation"])
+            rows.append({"drug": r["drug"], "structure": r["structure"], "mutation": r["mutation"],
+                         "verdict": call, "basis": basis, "reported": reported,
+                         "agreement": agreement(reported, call), "potency": r["potency"],
+                         "potency_sd": r["potency_sd"], "ddg": r["ddg"], "ddg_sd": r["ddg_sd"],
+                         "ddg_atp": r["ddg_atp"], "mechanism": mechanism, "quote": quote, "line": line,
+                         "status": r["status"]})
+    out = pd.DataFrame(rows)
+    order = {"covered": 0, "reduced": 1, "resistant": 2, "unknown": 3}
+    out["_order"] = out["verdict"].map(order)
+    out["_input"] = out["mutation"].map({m: i for i, m in enumerate(canonical)})
+    out = out.sort_values(["_input", "_order", "potency", "drug"], kind="stable", na_position="last")
+    out["rank"] = out.groupby("mutation", sort=False).cumcount() + 1
+    return out[ADVICE_COLUMNS].reset_index(drop=True)

@@ -1,0 +1,60 @@
+"""structkit advise: every ALK drug with a complex for a patient's mutation, with the review's word."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import structkit
+from structkit.io.load import LoadOptions
+from tests.conftest import SHARED
+from tests.test_cli import assert_one_line_error, run
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    """One cache for the module: the seven complexes are prepared once."""
+    return tmp_path_factory.mktemp("advise")
+
+
+@pytest.fixture(scope="module")
+def g1202r(cache):
+    return structkit.advise("G1202R", options=LoadOptions.resolve([SHARED], cache=cache), workers=2)
+
+
+def test_solvent_front_g1202r_as_the_review_reports(g1202r):
+    """Table 2 of the review: crizotinib resisted by G1202R, lorlatinib covers it; the model agrees
+    on both and ranks lorlatinib above crizotinib."""
+    table = g1202r.set_index("drug")
+    assert len(table) == 7 and set(table["mutation"]) == {"G1202R"}
+    assert table.loc["crizotinib", "reported"] == "resistant"
+    assert table.loc["crizotinib", "verdict"] == "resistant"
+    assert table.loc["crizotinib", "agreement"] == "agrees"
+    assert table.loc["lorlatinib", "reported"] == "covered"
+    assert table.loc["lorlatinib", "verdict"] == "covered"
+    assert table.loc["lorlatinib", "rank"] < table.loc["crizotinib", "rank"]
+    assert table.loc["crizotinib", "quote"] and int(table.loc["crizotinib", "line"]) > 0
+    assert set(table["mechanism"]) == {"touches the drug"}
+    for r in g1202r.itertuples():
+        assert r.potency == pytest.approx(r.ddg - r.ddg_atp, abs=1e-3)
+        assert r.basis.startswith("potency")
+    order = {"covered": 0, "reduced": 1, "resistant": 2, "unknown": 3}
+    assert [order[v] for v in g1202r["verdict"]] == sorted(order[v] for v in g1202r["verdict"])
+
+
+def test_bad_input_is_one_line():
+    assert_one_line_error(run("advise", "G1202R", "--kinase", "EGFR"), "ALK only")
+    assert_one_line_error(run("advise", "G1202Q7"), "cannot parse")
+    assert_one_line_error(run("advise", "A1202R"), "1202")
+
+
+def test_json_objects(cache, g1202r):
+    """The CLI's JSON holds the fields a program reads (the complexes prepared by the API call)."""
+    proc = run("advise", "L1196M", "--json", "--mirror", str(SHARED), "--cache", str(cache),
+               "--workers", "2")
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    assert len(rows) == 7
+    assert {"drug", "verdict", "reported", "potency", "potency_sd", "basis", "mechanism"} <= set(rows[0])
+    assert {r["drug"]: r["reported"] for r in rows}["crizotinib"] == "resistant"
