@@ -88,10 +88,25 @@ def test_predictions_table_contract(fresh_results):
     risks = pd.to_numeric(pred["risk"], errors="coerce").dropna()
     assert ((risks >= 0) & (risks <= 1)).all()
     ddg = pd.to_numeric(pred["ddg"], errors="coerce")
-    # the risk is a fixed monotone map of ddG: 0.5 at 1.36 kcal/mol
+    atp = pd.to_numeric(pred["ddg_atp"], errors="coerce")
+    potency = pd.to_numeric(pred["potency"], errors="coerce")
     ok = ddg.notna()
-    expected = 1 / (1 + np.exp(-(ddg[ok] - 1.36) / 0.5))
+    # the potency is the drug's ddG minus ATP's (ADP with Mg in 3LCT), from the two energy tables
+    both = ok & atp.notna()
+    assert both.sum() > 0.9 * ok.sum()
+    np.testing.assert_allclose(potency[both], ddg[both] - atp[both], atol=2e-3)
+    ddg_atp = pd.read_csv(fresh_results / "ddg_atp.csv").set_index("mutation")["ddg"]
+    np.testing.assert_allclose(atp[both], ddg_atp.reindex(pred["mutation"][both]).to_numpy(), atol=1e-9)
+    # the risk is a fixed monotone map of the potency: 0.5 at 1.36 kcal/mol
+    expected = 1 / (1 + np.exp(-(potency[ok] - 1.36) / 0.5))
     np.testing.assert_allclose(pd.to_numeric(pred["risk"][ok]), expected, atol=6e-4)
+    # the advice of structkit advise, by its rule
+    verdict = pred["verdict"][ok]
+    assert (verdict[potency[ok] >= 1.36] == "resistant").all()
+    assert (verdict[(potency[ok] >= 0.68) & (potency[ok] < 1.36)] == "reduced").all()
+    assert (verdict[potency[ok] < 0.68] == "covered").all()
+    assert set(pred["mechanism"][ok]) <= {"touches the drug", "ATP site", "αC and activation", "remote"} | {
+        m for m in pred["mechanism"] if ";" in m}
     # every substitution at every review site on every drug complex
     singles = pred[~pred["mutation"].str.contains(r"\+") & ok]
     assert singles.groupby("drug")["mutation"].nunique().min() == 15 * 19

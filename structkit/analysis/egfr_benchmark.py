@@ -139,13 +139,13 @@ def egfr_metrics(table: pd.DataFrame, *, n_resamples: int = 1000, seed: int = 0)
     ok = table[table["status"] == "ok"].reset_index(drop=True)
     y = ok["measured"].to_numpy(dtype=float)
     log10 = ok["measured_log10"].to_numpy(dtype=float)
-    bound = ok["bound"].to_numpy(dtype=str)
+    bound = ok["bound"].fillna("").astype(str).to_numpy()  # a table read back holds NaN for ""
     point = bound == ""
     methods = {
         "structkit potency (ddg - ddg_atp)": (ok["potency"].to_numpy(dtype=float), True),
         "drug ddG alone": (ok["ddg"].to_numpy(dtype=float), True),
         "zero everywhere": (np.zeros(len(ok)), True),
-        "contains T790M (one bit)": (ok["contains_t790m"].to_numpy(dtype=float), False),
+        "contains T790M (one bit)": (ok["contains_t790m"].astype(bool).to_numpy(dtype=float), False),
     }
     rng = np.random.default_rng(seed)
     draws = [rng.integers(0, len(ok), len(ok)) for _ in range(n_resamples)]

@@ -465,8 +465,8 @@ def _potency_sections(potency: dict) -> list[str]:
         "",
         f"{len(ok)} of {len(egfr)} variants estimated on 2ITY (gefitinib) and 2ITX (AMP-PNP); "
         f"{len(egfr) - len(ok)} hold insertions or deletions and are not modelled; "
-        f"{int((ok['bound'] != '').sum())} measured cells are pinned at the assay limit and count as "
-        "lower bounds (in RMSE; left out of the correlations). 95 % bootstrap intervals "
+        f"{int((ok['bound'].fillna('') != '').sum())} measured cells are pinned at the assay limit and "
+        "count as lower bounds (in RMSE; left out of the correlations). 95 % bootstrap intervals "
         "(`egfr_benchmark.csv`, `egfr_metrics.csv`):",
         "",
         "| prediction | Pearson r | Spearman rho | RMSE (kcal/mol) | AUC resistant | AUC sensitised | "
