@@ -43,6 +43,7 @@ from structkit.io.write import (
 from structkit.model.complex import Complex
 from structkit.model.mutate import mutate
 from structkit.model.mutations import ambiguous_slash
+from structkit.model.numbering import N_KLIFS_POSITIONS
 from structkit.model.sites import site_table
 from structkit.version import __version__
 
@@ -600,8 +601,9 @@ def _cmd_pocket(args: argparse.Namespace) -> int:
                 records.append({"structure": name, **row})
             continue
         found = int((table["status"] != "missing").sum())
-        print(f"{name}  {complex_.kinase or 'kinase'} chain {complex_.chain}: {found} of 85 KLIFS "
-              f"positions found" + (f" (TM-score {complex_.klifs.tm_score:.2f} to the ALK template)"
+        print(f"{name}  {complex_.kinase or 'kinase'} chain {complex_.chain}: {found} of "
+              f"{N_KLIFS_POSITIONS} KLIFS positions found"
+              + (f" (TM-score {complex_.klifs.tm_score:.2f} to the ALK template)"
                                     if complex_.klifs is not None else " (ALK: curated map)"))
         for row in table.itertuples(index=False):
             where = "-" if pd.isna(row.resnum) else f"{row.resname} {row.resnum}{row.icode or ''}"

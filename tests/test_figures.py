@@ -11,14 +11,13 @@ import pytest
 import structkit
 from structkit.analysis.figures import (
     DDG_COLOUR_CAP,
-    _primary_region,
     heatmap_figure,
     pocket_map_figure,
     roc_figure,
     saturation_figure,
 )
-from structkit.analysis.predictions import RESISTANT_KCAL
-from structkit.model.sites import review_sites
+from structkit.analysis.thresholds import RESISTANT_KCAL
+from structkit.model.sites import primary_region_of, review_sites
 from tests.conftest import REPO, SHARED
 
 matplotlib.use("Agg")
@@ -71,8 +70,24 @@ def test_pocket_map_legend_lists_exactly_the_drawn_regions():
     complex_ = structkit.load("4CLI", mirrors=[SHARED])
     fig = pocket_map_figure(complex_)
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
-    drawn = {_primary_region(site) for site in review_sites()
+    # the statistics' rule (primary_region_of), not a figure's own: 1174, 1203 and 1256 differed
+    drawn = {primary_region_of(site) for site in review_sites()
              if complex_.residues.index_of(site) >= 0}
     assert labels[0].startswith("5P8")
     assert set(labels[1:]) == drawn and len(labels[1:]) == len(drawn)
     assert "αC-helix" in drawn  # I1171 and F1174: drawn black and missing from the legend before
+
+
+def test_one_colour_per_region_everywhere():
+    """Figures, PyMOL scripts and 3D views take a region's colour from one table (the αC helix was
+    dark blue in the figures and green in PyMOL and the views)."""
+    from structkit.analysis.views import view_data
+    from structkit.io.pymol import REGION_RGB
+    from structkit.model.sites import REGION_COLOURS
+
+    for region, colour in REGION_COLOURS.items():
+        rgb = tuple(int(colour[k:k + 2], 16) / 255 for k in (1, 3, 5))
+        assert REGION_RGB[region] == pytest.approx(rgb, abs=1e-3)
+    data = view_data(structkit.load("4CLI", mirrors=[SHARED]), [])
+    assert data["regions"] == REGION_COLOURS
+    assert all(s["colour"] == REGION_COLOURS.get(s["region"], "#999999") for s in data["sites"])

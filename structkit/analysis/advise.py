@@ -33,7 +33,8 @@ from structkit.errors import StructkitError
 from structkit.geometry.neighbors import nearest_distance
 from structkit.io.load import LoadOptions
 from structkit.model.complex import Complex
-from structkit.model.mutations import parse_mutations
+from structkit.model.mutations import mutation_positions, parse_mutations
+from structkit.model.numbering import N_KLIFS_POSITIONS
 
 __all__ = ["ADVICE_COLUMNS", "VERDICT_RULE", "advise", "agreement", "mechanism_class", "verdict"]
 
@@ -43,7 +44,7 @@ VERDICT_RULE = (f"resistant if potency >= {RESISTANT_KCAL} kcal/mol (10-fold), r
 #: Contact distance (Å) of the mechanism classes.
 CONTACT_A = 4.5
 #: KLIFS positions of the αC helix (20-28) and of the activation segment (DFG and beyond, 81-85).
-ALPHA_C_POSITIONS = frozenset(range(20, 29)) | frozenset(range(81, 86))
+ALPHA_C_POSITIONS = frozenset(range(20, 29)) | frozenset(range(81, N_KLIFS_POSITIONS + 1))
 
 ADVICE_COLUMNS = ["rank", "drug", "structure", "mutation", "verdict", "basis", "reported", "agreement",
                   "potency", "potency_sd", "ddg", "ddg_sd", "ddg_atp", "mechanism", "quote", "line", "status"]
@@ -163,7 +164,7 @@ def advise(
     rows = []
     for table in frames:
         for r in table.to_dict("records"):
-            sites = parse_mutations(r["mutation"], reference=reference_sequence()).mutations[0].positions
+            sites = mutation_positions(r["mutation"], reference=reference_sequence())
             classes = [mechanism_class(r["complex"], atp, s) for s in sites]
             mechanism = "; ".join(dict.fromkeys(classes))
             call, basis = verdict(float(r["potency"]), str(r["status"]), mechanism)

@@ -22,7 +22,7 @@ from structkit.errors import StructkitError
 from structkit.io.load import LoadOptions
 from structkit.io.result_cache import ResultCache
 from structkit.model.complex import Complex
-from structkit.model.mutations import parse_mutations
+from structkit.model.mutations import mutation_positions, parse_mutations
 
 __all__ = ["DDG_COLUMNS", "ddg", "ddg_table"]
 
@@ -70,7 +70,7 @@ def _groups(mutations: Sequence[str]) -> list[list[int]]:
     by_site: dict[tuple[int, ...], list[int]] = {}
     for k, text in enumerate(mutations):
         try:
-            positions = parse_mutations(text).mutations[0].positions
+            positions = mutation_positions(text)
         except (StructkitError, IndexError):
             positions = (-k - 1,)
         by_site.setdefault(positions, []).append(k)

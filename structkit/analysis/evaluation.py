@@ -39,7 +39,7 @@ from structkit.analysis.metrics import (
     predict_logistic,
     roc_auc,
 )
-from structkit.model.mutations import parse_mutations
+from structkit.model.mutations import mutation_positions
 
 __all__ = ["DDG_ATP_METHOD", "DDG_METHOD", "L2_PENALTY", "MEAN_OVER_DRUGS", "METRIC_COLUMNS",
            "MODEL_FEATURES", "cross_validate", "evaluate", "fit_model", "labelled_samples", "predict_risk"]
@@ -83,7 +83,7 @@ def labelled_samples(joined: pd.DataFrame, include_class_only: bool = False) -> 
         keep &= ~joined["class_only"].astype(bool)
     out = joined[keep].copy().reset_index(drop=True)
     out["y"] = (out["reported"] == "resistant").astype(int)
-    out["sites"] = [frozenset(parse_mutations(m).mutations[0].positions) for m in out["mutation"]]
+    out["sites"] = [frozenset(mutation_positions(m)) for m in out["mutation"]]
     return out
 
 

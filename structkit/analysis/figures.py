@@ -14,31 +14,18 @@ import numpy as np
 import pandas as pd
 
 from structkit.analysis.evaluation import DDG_METHOD
+from structkit.analysis.interactions import INTERACTION_COLOURS
 from structkit.analysis.metrics import roc_curve
 from structkit.analysis.thresholds import RESISTANT_KCAL
 from structkit.io.write import write_atomic
 from structkit.model.complex import Complex
-from structkit.model.numbering import klifs_map
-from structkit.model.sites import review_regions, review_sites
+from structkit.model.numbering import N_KLIFS_POSITIONS, klifs_map
+from structkit.model.sites import REGION_COLOURS, primary_region_of, review_sites
 
 DDG_COLOUR_CAP = 5.0  # kcal/mol: larger estimates share the darkest colour
 
 __all__ = ["abl_scatter_figure", "distance_figure", "heatmap_figure", "interaction_heatmap_figure",
            "pocket_map_figure", "roc_figure", "saturation_figure", "save_figure"]
-
-REGION_COLOURS = {
-    "solvent front": "#d62728", "gatekeeper": "#ff7f0e", "hinge": "#8c564b", "DFG": "#9467bd",
-    "N-terminal to αC-helix": "#2ca02c", "αC-helix": "#393b79", "C-terminal to αC-helix": "#17becf",
-    "glycine-rich loop": "#bcbd22", "ribose-binding pocket": "#e377c2", "ATP-binding pocket": "#1f77b4",
-}
-
-
-def _primary_region(site: int) -> str:
-    """The most specific review region of a site (the generic ATP-binding pocket last)."""
-    regions = [r for r, members in review_regions().items() if site in members]
-    specific = [r for r in regions if r != "ATP-binding pocket"]
-    return (specific or regions or [""])[0]
-
 
 def save_figure(fig, path: str | os.PathLike) -> Path:
     """Save a figure as PNG atomically, with no timestamp or software metadata."""
@@ -114,7 +101,7 @@ def roc_figure(oof: pd.DataFrame, metrics: pd.DataFrame):
 def distance_figure(features: pd.DataFrame):
     """Distributions of the sites' minimum distance to the inhibitor, per review region."""
     liganded = features[features["ligand"] != ""].copy()
-    liganded["region"] = [_primary_region(int(s)) for s in liganded["uniprot"]]
+    liganded["region"] = [primary_region_of(int(s)) for s in liganded["uniprot"]]
     regions = [r for r in REGION_COLOURS if r in set(liganded["region"])]
     data = [liganded.loc[liganded["region"] == r, "min_heavy_distance_A"].dropna().to_numpy()
             for r in regions]
@@ -155,7 +142,7 @@ def pocket_map_figure(complex_: Complex):
         if site not in ca:
             continue
         x, y = project(ca[site])
-        region = _primary_region(site)
+        region = primary_region_of(site)
         drawn.add(region)
         ax.scatter([x], [y], s=70, color=REGION_COLOURS.get(region, "black"), edgecolor="black", zorder=3)
         ax.annotate(str(site), (x, y), textcoords="offset points", xytext=(5, 4), fontsize=8)
@@ -191,13 +178,14 @@ def saturation_figure(sat: pd.DataFrame):
     positions = klifs_map().uniprot
     for ax, drug in zip(axes[:, 0], drugs):
         part = sat[sat["drug"] == drug]
-        grid = np.full((len(amino), 85), np.nan)
+        grid = np.full((len(amino), N_KLIFS_POSITIONS), np.nan)
         for row in part.itertuples(index=False):
             grid[amino.index(row.to_residue), row.klifs_position - 1] = row.risk
         image = ax.imshow(grid, cmap="RdBu_r", norm=norm, aspect="auto", interpolation="nearest")
         ax.set_yticks(range(len(amino)), amino, fontsize=8)
         ax.set_ylabel(f"{drug} ({part['structure'].iloc[0]})\nsubstitution", fontsize=10)
-        ax.set_xticks(range(85), [str(positions[k]) for k in range(85)], fontsize=7, rotation=90)
+        ticks = range(N_KLIFS_POSITIONS)
+        ax.set_xticks(ticks, [str(positions[k]) for k in ticks], fontsize=7, rotation=90)
         ax.tick_params(axis="x", length=2, pad=1)
     axes[-1, 0].set_xlabel("KLIFS pocket position 1-85 (ALK UniProt number); white: not modelled",
                            fontsize=10)
@@ -229,13 +217,15 @@ def abl_scatter_figure(table: pd.DataFrame, metrics: pd.DataFrame):
 
 #: Interaction classes of the fingerprint heatmap, strongest first: (label, types, colour, code).
 _INTERACTION_CLASSES = [
-    ("hydrogen bond", ("hbond_donor", "hbond_acceptor"), "#1f77b4", "H"),
-    ("ionic", ("ionic_positive", "ionic_negative"), "#d62728", "±"),
-    ("π-stacking / cation-π", ("face_to_face", "edge_to_face", "cation_pi", "pi_cation"), "#9467bd", "π"),
-    ("halogen bond", ("halogen_bond",), "#2ca02c", "X"),
-    ("water bridge", ("water_bridge",), "#17becf", "W"),
-    ("metal", ("metal",), "#8c564b", "M"),
-    ("hydrophobic only", ("hydrophobic",), "#d9d9d9", ""),
+    (label, types, INTERACTION_COLOURS[types[0]], code) for label, types, code in (
+        ("hydrogen bond", ("hbond_donor", "hbond_acceptor"), "H"),
+        ("ionic", ("ionic_positive", "ionic_negative"), "±"),
+        ("π-stacking / cation-π", ("face_to_face", "edge_to_face", "cation_pi", "pi_cation"), "π"),
+        ("halogen bond", ("halogen_bond",), "X"),
+        ("water bridge", ("water_bridge",), "W"),
+        ("metal", ("metal",), "M"),
+        ("hydrophobic only", ("hydrophobic",), ""),
+    )
 ]
 
 

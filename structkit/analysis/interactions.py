@@ -70,8 +70,10 @@ from structkit.model.interaction_atoms import (
     protein_interaction_atoms,
 )
 from structkit.model.ligand import inhibitor_chemistry
+from structkit.model.numbering import N_KLIFS_POSITIONS
 
 __all__ = [
+    "INTERACTION_COLOURS",
     "INTERACTION_COLUMNS",
     "INTERACTION_TYPES",
     "KLIFS_TYPES",
@@ -85,6 +87,15 @@ __all__ = [
     "klifs_fingerprint",
     "residue_fields",
 ]
+
+#: One colour per interaction type (3D views draw lines in it; the fingerprint figure colours each
+#: class by its first type).
+INTERACTION_COLOURS = {
+    "hydrophobic": "#9e9e9e", "hbond_donor": "#1f77b4", "hbond_acceptor": "#17becf",
+    "face_to_face": "#9467bd", "edge_to_face": "#c5b0d5", "ionic_positive": "#d62728",
+    "ionic_negative": "#ff7f0e", "cation_pi": "#e377c2", "pi_cation": "#e377c2",
+    "halogen_bond": "#2ca02c", "water_bridge": "#8c564b", "metal": "#7f7f7f",
+}
 
 #: Our interaction types, in the order of fingerprint columns.
 INTERACTION_TYPES = (
@@ -477,7 +488,7 @@ def klifs_fingerprint(table: pd.DataFrame) -> np.ndarray:
     edge-to-face, H-bond donor, H-bond acceptor, ionic positive, ionic negative (the protein's
     role, as in KLIFS).
     """
-    bits = np.zeros((85, 7), dtype=bool)
+    bits = np.zeros((N_KLIFS_POSITIONS, 7), dtype=bool)
     typed = table[table["klifs"].notna() & table["klifs_type"].notna()]
     for position, kind in zip(typed["klifs"].astype(int), typed["klifs_type"]):
         bits[position - 1, KLIFS_TYPES.index(kind)] = True

@@ -108,12 +108,13 @@ def ddg_predictions(ddg_table: pd.DataFrame, joined: pd.DataFrame, saturation: p
 
 def parse_mutation_positions(text: str) -> tuple[int, ...]:
     """Residue numbers a mutation changes (empty if it cannot be parsed)."""
-    from structkit.model.mutations import parse_mutations
+    from structkit.model.mutations import mutation_positions
 
     try:
-        return parse_mutations(text).mutations[0].positions
-    except (StructkitError, IndexError):
+        return mutation_positions(text)
+    except StructkitError:
         return ()
+
 SATURATION_COLUMNS = ["drug", "structure", "position", "klifs_position", "klifs_region", "wild_type",
                       "to_residue", "mutation", "risk", *SCORE_COLUMNS, "status"]
 

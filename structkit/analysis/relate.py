@@ -39,7 +39,7 @@ from structkit.geometry.sasa import sasa_of_atoms
 from structkit.io.load import LoadOptions
 from structkit.model.complex import Complex
 from structkit.model.mutate import mutate
-from structkit.model.mutations import Change, Mutation, parse_mutations
+from structkit.model.mutations import Change, Mutation, mutation_positions, parse_mutations
 from structkit.model.numbering import reference_residue
 from structkit.model.sites import primary_region_of, regions_of
 
@@ -231,7 +231,7 @@ def join(
     labels = reported_labels()
     if mutations is None:
         mutations = sorted(set(labels["mutation"]),
-                           key=lambda m: (parse_mutations(m).mutations[0].positions, m))
+                           key=lambda m: (mutation_positions(m), m))
     lookup = {(d, m): r for d, m, r in zip(labels["drug"], labels["mutation"], labels.itertuples())}
     crystals = _mutant_crystals()
     options = options or LoadOptions.resolve()
@@ -274,7 +274,7 @@ def _crystal_distance(structure: str, mutation: str, options: LoadOptions, loade
     if structure not in loaded:
         loaded[structure] = options.load(structure)
     complex_ = loaded[structure]
-    sites = parse_mutations(mutation).mutations[0].positions
+    sites = mutation_positions(mutation)
     lig = complex_.inhibitor.heavy.coords
     return min(float(distance_matrix(complex_.protein.coords[_residue_heavy(complex_, s)], lig).min())
                for s in sites)

@@ -17,7 +17,7 @@ from structkit.analysis.evaluation import (
     WITH_CLASS_LABELS,
 )
 from structkit.analysis.relate import DrugComplex
-from structkit.model.mutations import parse_mutations
+from structkit.model.mutations import mutation_positions
 
 __all__ = ["report_markdown"]
 
@@ -309,7 +309,7 @@ def _contact_versus_label(interactions: pd.DataFrame, joined: pd.DataFrame) -> l
     groups: dict[str, list[bool]] = {"typed (polar, ionic, stacking, halogen)": [], "hydrophobic only": [],
                                      "no contact": []}
     for row in labelled.itertuples(index=False):
-        site = parse_mutations(row.mutation).mutations[0].positions[0]
+        site = mutation_positions(row.mutation)[0]
         kinds = made.get((row.drug, int(site)), set())
         key = ("typed (polar, ionic, stacking, halogen)" if kinds & set(_POLAR)
                else "hydrophobic only" if kinds else "no contact")

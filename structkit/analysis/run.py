@@ -185,10 +185,10 @@ def as_written(table: pd.DataFrame) -> pd.DataFrame:
 
 def alk_mutations(complexes) -> list[str]:
     """Every substitution at the review's sites (19 per site), then the review's compound mutations."""
-    from structkit.model.mutations import parse_mutations
+    from structkit.model.mutations import mutation_positions
 
     review = review_mutations()
-    sites = sorted({p for m in review for p in parse_mutations(m).mutations[0].positions})
+    sites = sorted({p for m in review for p in mutation_positions(m)})
     return substitutions_at(sites, complexes[0].complex_.reference) + [m for m in review if "+" in m]
 
 

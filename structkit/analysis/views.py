@@ -23,28 +23,21 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from structkit.analysis.interactions import INTERACTION_TYPES, interaction_changes, interaction_table
+from structkit.analysis.interactions import (
+    INTERACTION_COLOURS,
+    INTERACTION_TYPES,
+    interaction_changes,
+    interaction_table,
+)
 from structkit.geometry.neighbors import nearest_distance
-from structkit.io.pymol import REGION_RGB
 from structkit.io.viewer_library import ViewerLibrary, viewer_library
 from structkit.io.write import pdb_text
 from structkit.model.complex import Complex
 from structkit.model.mutate import MutantModel, mutate
-from structkit.model.sites import primary_region_of, site_numbers
+from structkit.model.sites import REGION_COLOURS, primary_region_of, site_numbers
 
-__all__ = ["DDG_FIELDS", "INTERACTION_COLOURS", "View", "ddg_numbers", "show", "view_data", "view_html"]
+__all__ = ["DDG_FIELDS", "View", "ddg_numbers", "show", "view_data", "view_html"]
 
-#: Line colour of each interaction type in the views.
-INTERACTION_COLOURS = {
-    "hydrophobic": "#9e9e9e", "hbond_donor": "#1f77b4", "hbond_acceptor": "#17becf",
-    "face_to_face": "#9467bd", "edge_to_face": "#c5b0d5", "ionic_positive": "#d62728",
-    "ionic_negative": "#ff7f0e", "cation_pi": "#e377c2", "pi_cation": "#e377c2",
-    "halogen_bond": "#2ca02c", "water_bridge": "#8c564b", "metal": "#7f7f7f",
-}
-
-
-def _hex(rgb: tuple[float, float, float]) -> str:
-    return "#" + "".join(f"{round(c * 255):02x}" for c in rgb)
 
 
 def _point(xyz) -> list[float]:
@@ -189,7 +182,7 @@ def view_data(complex_: Complex, models: Iterable[MutantModel] = (), *,
         region = primary_region_of(alk_number) if alk_number is not None else ""
         row = complex_.residues.index_of(number)
         sites.append({"resnum": int(number), "label": f"{complex_.residues.one_letter[row]}{number}",
-                      "region": region, "colour": _hex(REGION_RGB.get(region, (0.6, 0.6, 0.6)))})
+                      "region": region, "colour": REGION_COLOURS.get(region, "#999999")})
     mutants = {}
     for model in models:
         key = str(model.mutation)
@@ -198,7 +191,7 @@ def view_data(complex_: Complex, models: Iterable[MutantModel] = (), *,
         "title": title or f"{name}{' - ' + complex_.drug if complex_.drug else ''}",
         "structure": name, "chain": complex_.chain, "ligand": complex_.ligand or "",
         "drug": complex_.drug or "", "pdb": pdb_text(complex_),
-        "sites": sites, "regions": {r: _hex(c) for r, c in REGION_RGB.items()},
+        "sites": sites, "regions": dict(REGION_COLOURS),
         "interactions": _lines(wild_table, _Locator(complex_)) if wild_table is not None else [],
         "interaction_colours": {t: INTERACTION_COLOURS[t] for t in INTERACTION_TYPES},
         "mutants": mutants, "default": default if default in mutants else (next(iter(mutants), None)),

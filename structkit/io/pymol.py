@@ -9,17 +9,12 @@ from pathlib import Path
 from structkit.io.write import write_pdb, write_text_atomic
 from structkit.model.complex import Complex
 from structkit.model.mutate import MutantModel
-from structkit.model.sites import primary_region_of, site_numbers
+from structkit.model.sites import REGION_COLOURS, primary_region_of, region_rgb, site_numbers
 
 __all__ = ["REGION_RGB", "pymol_script"]
 
-REGION_RGB = {
-    "solvent front": (0.84, 0.15, 0.16), "gatekeeper": (1.0, 0.5, 0.05), "hinge": (0.55, 0.34, 0.29),
-    "DFG": (0.58, 0.4, 0.74), "N-terminal to αC-helix": (0.17, 0.63, 0.17),
-    "C-terminal to αC-helix": (0.09, 0.75, 0.81), "glycine-rich loop": (0.74, 0.74, 0.13),
-    "ribose-binding pocket": (0.89, 0.47, 0.76), "ATP-binding pocket": (0.12, 0.47, 0.71),
-    "αC-helix": (0.5, 0.8, 0.3),
-}
+#: Each review region's colour as RGB fractions (from :data:`structkit.model.sites.REGION_COLOURS`).
+REGION_RGB = {region: region_rgb(region) for region in REGION_COLOURS}
 
 
 def _safe(name: str) -> str:

@@ -52,6 +52,7 @@ from structkit.model.atoms import Atoms, atom_per_residue, residue_starts
 from structkit.model.conformation import conformational_state
 from structkit.model.klifs import KlifsAssignment, assign_klifs
 from structkit.model.numbering import (
+    N_KLIFS_POSITIONS,
     ChainNumbering,
     Reference,
     author_reference,
@@ -367,7 +368,7 @@ class Complex:
         """
         res = self.residues
         rows = []
-        for k in range(1, 86):
+        for k in range(1, N_KLIFS_POSITIONS + 1):
             row = res.index_of_klifs(k)
             if row < 0:
                 status, dist = "missing", float("nan")

@@ -39,6 +39,7 @@ from structkit.data import read_table
 from structkit.geometry.distances import distance_matrix
 from structkit.geometry.dynprog import align_scores
 from structkit.geometry.superpose import apply_transform, superpose
+from structkit.model.numbering import N_KLIFS_POSITIONS
 
 __all__ = [
     "MIN_TM_SCORE",
@@ -72,7 +73,7 @@ class KinaseTemplate:
     @property
     def residue_of_position(self) -> np.ndarray:
         """Template residue index of each KLIFS position 1-85 (index 0 of the array = position 1)."""
-        out = np.full(85, -1, dtype=np.int64)
+        out = np.full(N_KLIFS_POSITIONS, -1, dtype=np.int64)
         has = self.klifs > 0
         out[self.klifs[has] - 1] = np.flatnonzero(has)
         return out
@@ -253,11 +254,11 @@ def assign_klifs(ca: np.ndarray, sequence: str, resnums: np.ndarray | None = Non
     if resnums is not None and not has_ca.all():
         resnums = np.asarray(resnums)
         contiguous = np.diff(template.residue_of_position) == 1
-        for k in range(85):  # a CA-less residue right after / before an assigned neighbour
+        for k in range(N_KLIFS_POSITIONS):  # a CA-less residue right after / before an assigned neighbour
             if residue_index[k] >= 0:
                 continue
             for nb, step in ((k - 1, 1), (k + 1, -1)):
-                if not 0 <= nb < 85 or residue_index[nb] < 0 or not contiguous[min(k, nb)]:
+                if not 0 <= nb < N_KLIFS_POSITIONS or residue_index[nb] < 0 or not contiguous[min(k, nb)]:
                     continue
                 cand = residue_index[nb] + step
                 consecutive = 0 <= cand < n_all and resnums[cand] - resnums[residue_index[nb]] == step
@@ -276,8 +277,9 @@ def _assign(ca: np.ndarray, sequence: str, template: KinaseTemplate) -> KlifsAss
     """:func:`assign_klifs` on residues that all have a C-alpha."""
     n = len(ca)
     empty = KlifsAssignment(
-        np.zeros(n, dtype=np.int64), np.full(85, -1, dtype=np.int64),
-        np.full(85, "missing", dtype=object).astype(str), np.full(85, np.nan), 0.0, float("nan"), 0,
+        np.zeros(n, dtype=np.int64), np.full(N_KLIFS_POSITIONS, -1, dtype=np.int64),
+        np.full(N_KLIFS_POSITIONS, "missing", dtype=object).astype(str), np.full(N_KLIFS_POSITIONS, np.nan),
+        0.0, float("nan"), 0,
     )
     if n < 20:
         return empty
@@ -305,7 +307,7 @@ def _assign(ca: np.ndarray, sequence: str, template: KinaseTemplate) -> KlifsAss
     position = np.zeros(n, dtype=np.int64)
     found = residue_index >= 0
     position[residue_index[found]] = np.flatnonzero(found) + 1
-    distance = np.full(85, np.nan)
+    distance = np.full(N_KLIFS_POSITIONS, np.nan)
     distance[found] = np.linalg.norm(
         moved[residue_index[found]] - template.ca[template.residue_of_position[found]], axis=1
     )

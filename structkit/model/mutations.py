@@ -42,6 +42,7 @@ __all__ = [
     "MutationParse",
     "ambiguous_slash",
     "check_mutation_syntax",
+    "mutation_positions",
     "parse_mutation",
     "parse_mutations",
 ]
@@ -101,15 +102,6 @@ class Mutation:
         """UniProt numbers of the sites."""
         return tuple(c.position for c in self.changes)
 
-    @property
-    def is_compound(self) -> bool:
-        """Whether more than one site changes."""
-        return len(self.changes) > 1
-
-    @property
-    def is_site_only(self) -> bool:
-        """Whether some change names a site but no substitution."""
-        return any(c.kind == "site" for c in self.changes)
 
 
 @dataclass(frozen=True)
@@ -235,6 +227,21 @@ def _component(part: str, text: str, strict: bool, notes: list[str], compound_co
             notes.append(f"{part}: '/' between different sites read as a compound mutation")
             return [[o[0] for o in options]]
     return options
+
+
+def mutation_positions(text: str, reference: Reference | None = None) -> tuple[int, ...]:
+    """Residue numbers the first mutation of a written string changes (``"G1202R+L1196M"`` ->
+    ``(1202, 1196)``): the one way the package reads sites off a mutation.
+
+    Raises
+    ------
+    StructkitError
+        A string that does not parse (see :func:`parse_mutations`), or that names no mutation.
+    """
+    parsed = parse_mutations(text, reference=reference).mutations
+    if not parsed:
+        raise StructkitError(f"{text!r} names no mutation")
+    return parsed[0].positions
 
 
 def parse_mutations(text: str, *, strict: bool = True, reference: Reference | None = None) -> MutationParse:

@@ -40,6 +40,7 @@ from structkit.model.residues import one_letter
 
 __all__ = [
     "KLIFS_REGIONS",
+    "N_KLIFS_POSITIONS",
     "ChainNumbering",
     "KlifsMap",
     "Reference",
@@ -51,6 +52,9 @@ __all__ = [
     "reference_residue",
     "reference_sequence",
 ]
+
+#: The number of KLIFS pocket positions (van Linden et al. 2014): the one place it is written.
+N_KLIFS_POSITIONS = 85
 
 #: KLIFS regions in pocket order with their first and last position.
 KLIFS_REGIONS: tuple[tuple[str, int, int], ...] = (
@@ -221,11 +225,6 @@ class KlifsMap:
             numbers.shape
         )
 
-    def region_of(self, positions: np.ndarray) -> np.ndarray:
-        """KLIFS region name of each position (``""`` for 0)."""
-        positions = np.asarray(positions)
-        table = np.concatenate([[""], self.region])
-        return table[positions]
 
 
 @lru_cache(maxsize=1)
@@ -233,8 +232,8 @@ def klifs_map() -> KlifsMap:
     """Return the 85 KLIFS pocket positions of ALK (see ``structkit/data/klifs_alk.csv``)."""
     rows = read_table("klifs_alk.csv")
     rows.sort(key=lambda r: int(r["klifs_position"]))
-    if [int(r["klifs_position"]) for r in rows] != list(range(1, 86)):
-        raise RuntimeError("klifs_alk.csv must list positions 1 to 85 exactly once")
+    if [int(r["klifs_position"]) for r in rows] != list(range(1, N_KLIFS_POSITIONS + 1)):
+        raise RuntimeError(f"klifs_alk.csv must list positions 1 to {N_KLIFS_POSITIONS} exactly once")
     return KlifsMap(
         uniprot=np.array([int(r["uniprot_number"]) for r in rows], dtype=np.int64),
         region=np.array([r["klifs_region"] for r in rows]),

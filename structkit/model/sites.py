@@ -25,11 +25,13 @@ from structkit.model.mutations import parse_mutations
 from structkit.model.numbering import klifs_map, klifs_region_of
 
 __all__ = [
+    "REGION_COLOURS",
     "SITE_COLUMNS",
     "as_site_list",
     "klifs_column",
     "primary_region_of",
     "region_klifs_positions",
+    "region_rgb",
     "regions_of",
     "review_mentions",
     "review_regions",
@@ -38,6 +40,19 @@ __all__ = [
     "site_numbers",
     "site_table",
 ]
+
+#: One colour per review region (figures, PyMOL scripts and 3D views all take it from here).
+REGION_COLOURS = {
+    "solvent front": "#d62728", "gatekeeper": "#ff7f0e", "hinge": "#8c564b", "DFG": "#9467bd",
+    "N-terminal to αC-helix": "#2ca02c", "αC-helix": "#393b79", "C-terminal to αC-helix": "#17becf",
+    "glycine-rich loop": "#bcbd22", "ribose-binding pocket": "#e377c2", "ATP-binding pocket": "#1f77b4",
+}
+
+
+def region_rgb(region: str) -> tuple[float, float, float]:
+    """A region's colour as RGB fractions (grey for a residue in no region)."""
+    colour = REGION_COLOURS.get(region, "#999999")
+    return tuple(round(int(colour[k:k + 2], 16) / 255, 3) for k in (1, 3, 5))
 
 #: Columns of :func:`site_table`.
 SITE_COLUMNS = [
