@@ -673,13 +673,22 @@ def _cmd_ddg(args: argparse.Namespace) -> int:
     if args.potency and args.models:
         raise StructkitError("-o/--models writes the drug's relaxed models; leave out --potency for it")
     engine = _engine(args)
-    sides = "twice (drug and ATP) " if args.potency else ""
-    print(f"structkit ddg: {_count(len(texts), 'mutation')} {sides}on {engine.describe()}: about 1-2 s per "
-          "estimate and core for a kinase domain, plus 10-20 s once to protonate a crystal structure",
-          file=sys.stderr)
+    timed = _timed_progress("estimates" if args.potency else "mutations")
+
+    def progress(done: int, total: int, label: str) -> None:
+        if done == 0:  # the API has checked the inputs: say what comes before the work starts
+            if not started:
+                started.append(True)
+                print(f"structkit ddg: {_count(total, 'estimate')} on {engine.describe()}: about 1-2 s "
+                      "per estimate and core for a kinase domain, plus 10-20 s once to protonate a "
+                      "crystal structure", file=sys.stderr)
+            return
+        timed(done, total, label)
+
+    started: list[bool] = []
     try:
         table = ddg(args.target, texts, engine=engine, models=args.models, use_cache=not args.no_cache,
-                    progress=_timed_progress("estimates" if args.potency else "mutations"),
+                    progress=progress,
                     options=_load_options(args), potency=args.potency, atp_reference=args.atp_reference)
     except StructkitError as exc:
         if "no inhibitor in the structure" in str(exc) and not args.ligand_file:

@@ -103,7 +103,8 @@ def ddg_table(
     use_cache : bool
         Look up and store results in the cache.
     progress : callable, optional
-        ``progress(done, total, mutation)`` after each finished group.
+        ``progress(0, total, "")`` once when the work starts, then ``progress(done, total,
+        mutation)`` after each finished group.
     engine : Engine, optional
         Where the tasks (one per site) run (:class:`~structkit.analysis.engine.Engine`: this
         process, a local Dask cluster or a Dask scheduler); the table does not depend on it.
@@ -124,6 +125,8 @@ def ddg_table(
         if progress:
             progress(done[0], len(mutations), group[-1])
 
+    if progress:
+        progress(0, len(mutations), "")  # the inputs are checked: the work starts
     with engine, engine.shared(complex_) as shared_complex:
         results = engine.map(_run_group, [[mutations[k] for k in group] for group in groups], shared_complex,
                              cache, use_cache, progress=say)
@@ -205,6 +208,8 @@ def _with_models(complex_: Complex, mutations: list[str], folder: Path, cache, p
 
     estimator = DdgEstimator(prepare(complex_, cache=cache))
     label = (complex_.pdb_id or Path(str(complex_.source)).stem).lower()
+    if progress:
+        progress(0, len(mutations), "")
     rows = []
     for k, mutation in enumerate(mutations, start=1):
         try:
