@@ -50,3 +50,30 @@ def test_preparation_leaves_the_callers_random_sequence_alone(tmp_path):
     random.seed(5)
     _protonate(_chain_text(complex_), "2XP2")
     assert [random.random() for _ in range(3)] == expected
+
+
+def test_another_thread_drawing_random_numbers_changes_nothing(tmp_path):
+    """A Dask worker's event loop (or any thread) may draw from Python's global generator while a
+    chain is protonated: the preparation does not depend on it (it failed when the modeller drew
+    from the global generator, which made the tracked ALK chains differ from a fresh run's)."""
+    import threading
+
+    import structkit
+    from structkit.energy.prepare import _chain_text, _protonate
+
+    text = _chain_text(structkit.load(SHARED / "2xp2.pdb"))
+    quiet = _protonate(text, "2XP2")
+    stop = threading.Event()
+
+    def draw() -> None:
+        while not stop.is_set():
+            random.random()
+
+    thread = threading.Thread(target=draw, daemon=True)
+    thread.start()
+    try:
+        noisy = _protonate(text, "2XP2")
+    finally:
+        stop.set()
+        thread.join()
+    assert noisy == quiet

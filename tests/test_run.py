@@ -7,6 +7,7 @@ reused from the tracked results here; tests/test_run_energies.py recomputes a su
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 import pandas as pd
@@ -18,9 +19,19 @@ from tests.conftest import REPO, SHARED
 
 
 @pytest.fixture(scope="module")
-def fresh_results(tmp_path_factory):
+def fresh_results(tmp_path_factory, viewer_js):
+    """A run offline, whatever the user's cache holds: the viewer library comes from the session's
+    integrity-checked copy (STRUCTKIT_3DMOL), set for the run and restored after it."""
     out = tmp_path_factory.mktemp("results")
-    run(out, options=LoadOptions.resolve([SHARED], offline=True), reuse_energies=REPO / "results")
+    before = os.environ.get("STRUCTKIT_3DMOL")
+    os.environ["STRUCTKIT_3DMOL"] = str(viewer_js)
+    try:
+        run(out, options=LoadOptions.resolve([SHARED], offline=True), reuse_energies=REPO / "results")
+    finally:
+        if before is None:
+            os.environ.pop("STRUCTKIT_3DMOL", None)
+        else:
+            os.environ["STRUCTKIT_3DMOL"] = before
     return out
 
 

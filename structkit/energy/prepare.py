@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import io
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,28 +99,33 @@ def _chain_text(complex_: Complex) -> str:
 #: ``Modeller.addHydrogens`` draws from Python's ``random``).
 PREPARATION_SEED = 20240101
 #: The preparation protocol, part of the prepared chain's cache key.
-PREPARATION = f"pdbfixer-addhydrogens/seeded-reference-platform/{PREPARATION_SEED}"
+PREPARATION = f"pdbfixer-addhydrogens/private-seeded-generator-reference-platform/{PREPARATION_SEED}"
+_PROTONATION = threading.Lock()
 
 
 def _protonate(text: str, label: str) -> str:
     """Missing heavy atoms and pH 7 hydrogens, the same bytes in every process.
 
-    PDBFixer and ``Modeller.addHydrogens`` start the atoms they add from random positions drawn
-    from Python's global ``random`` and minimise them. Here the generator is seeded (its state is
-    restored afterwards, so a caller's random sequence is untouched), PDBFixer's integrator is
-    seeded, and both minimisations run on OpenMM's Reference platform (double precision, one
-    thread, a fixed order of summation), so the same chain gives the same prepared chain. The
-    PDB text rounds coordinates to 0.001 Å.
+    ``Modeller.addHydrogens`` starts the hydrogens it adds from random positions drawn from the
+    module-level ``random`` of ``openmm.app.modeller`` (Python's global generator, which any other
+    thread of the process, a Dask worker's event loop for one, may draw from at the same time), and
+    PDBFixer runs short dynamics. Here the modeller's ``random`` is replaced, for the call and under
+    a lock, by a private generator seeded with :data:`PREPARATION_SEED` (the global generator is
+    never touched), PDBFixer's integrator is seeded, and both minimisations run on OpenMM's
+    Reference platform (double precision, one thread, a fixed order of summation), so the same
+    chain gives the same prepared chain. The PDB text rounds coordinates to 0.001 Å.
     """
     import random
 
     import openmm
+    import openmm.app.modeller as modeller_module
     from openmm import app
     from pdbfixer import PDBFixer
 
-    state = random.getstate()
-    random.seed(PREPARATION_SEED)
     reference = openmm.Platform.getPlatformByName("Reference")
+    _PROTONATION.acquire()
+    shared_generator = modeller_module.random
+    modeller_module.random = random.Random(PREPARATION_SEED)
     try:
         fixer = PDBFixer(pdbfile=io.StringIO(text), platform=reference)
         fixer.findMissingResidues()
@@ -133,7 +139,8 @@ def _protonate(text: str, label: str) -> str:
     except Exception as exc:  # OpenMM and PDBFixer raise plain exceptions
         raise StructkitError(f"{label}: the chain cannot be protonated ({exc})") from None
     finally:
-        random.setstate(state)
+        modeller_module.random = shared_generator
+        _PROTONATION.release()
     out = io.StringIO()
     app.PDBFile.writeFile(modeller.topology, modeller.positions, out, keepIds=True)
     return out.getvalue()
