@@ -105,7 +105,8 @@ def test_predictions_table_contract(fresh_results):
     # the potency is the drug's ddG minus ATP's (ADP with Mg in 3LCT), from the two energy tables
     both = ok & atp.notna()
     assert both.sum() > 0.9 * ok.sum()
-    np.testing.assert_allclose(potency[both], ddg[both] - atp[both], atol=2e-3)
+    # (the CSV keeps 4 significant digits: 10.77 for 10.766)
+    np.testing.assert_allclose(potency[both], ddg[both] - atp[both], atol=2e-3, rtol=1e-3)
     ddg_atp = pd.read_csv(fresh_results / "ddg_atp.csv").set_index("mutation")["ddg"]
     np.testing.assert_allclose(atp[both], ddg_atp.reindex(pred["mutation"][both]).to_numpy(), atol=1e-9)
     # the risk is a fixed monotone map of the potency: 0.5 at 1.36 kcal/mol
