@@ -26,8 +26,9 @@ import numpy as np
 import pandas as pd
 
 from structkit.analysis.coverage import coverage_table
+from structkit.analysis.ddg import ddg_table
 from structkit.analysis.engine import Engine
-from structkit.analysis.potency import atp_complex, potency_table
+from structkit.analysis.potency import atp_complex, with_atp_side
 from structkit.analysis.thresholds import REDUCED_KCAL, RESISTANT_KCAL
 from structkit.errors import StructkitError
 from structkit.geometry.neighbors import nearest_distance
@@ -146,26 +147,28 @@ def advise(
     complexes = drug_complexes(options)
     atp = atp_complex(complexes[0].complex_, None, options)
     engine = engine or Engine(workers=workers)
-    frames = []
-    per_drug = 2 * len(canonical)
-    total = len(complexes) * per_drug
-    with engine:
-        for k, dc in enumerate(complexes):
-            def say(done: int, _total: int, item: str, offset: int = k * per_drug) -> None:
-                if progress:
-                    progress(offset + done, total, item)
+    n = len(canonical)
+    total = (len(complexes) + 1) * n  # the ATP side once, then each drug
 
-            table = potency_table(dc.complex_, canonical, atp, cache=options.cache, use_cache=use_cache,
-                                  engine=engine, progress=say)
-            table.insert(0, "structure", dc.structure)
-            table.insert(0, "drug", dc.drug)
-            table["complex"] = [dc.complex_] * len(table)
-            frames.append(table)
+    def counted(offset: int):
+        def say(done: int, _total: int, item: str) -> None:
+            if progress:
+                progress(offset + done, total, item)
+        return say
+
+    with engine:  # the ATP side is the same for every drug: estimated once
+        nucleotide = ddg_table(atp, canonical, cache=options.cache, use_cache=use_cache, engine=engine,
+                               progress=counted(0))
+        tables = [with_atp_side(ddg_table(dc.complex_, canonical, cache=options.cache, use_cache=use_cache,
+                                          engine=engine, progress=counted((k + 1) * n)),
+                                nucleotide, atp.pdb_id or str(atp.source))
+                  for k, dc in enumerate(complexes)]
     rows = []
-    for table in frames:
+    for dc, table in zip(complexes, tables):
         for r in table.to_dict("records"):
+            r.update(drug=dc.drug, structure=dc.structure)
             sites = mutation_positions(r["mutation"], reference=reference_sequence())
-            classes = [mechanism_class(r["complex"], atp, s) for s in sites]
+            classes = [mechanism_class(dc.complex_, atp, s) for s in sites]
             mechanism = "; ".join(dict.fromkeys(classes))
             call, basis = verdict(float(r["potency"]), str(r["status"]), mechanism)
             reported, quote, line = _reported(r["drug"], r["mutation"])

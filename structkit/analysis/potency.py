@@ -41,7 +41,8 @@ from structkit.io.load import LoadOptions
 from structkit.model.complex import Complex
 from structkit.model.nucleotide import is_nucleotide
 
-__all__ = ["ATP_REFERENCES", "POTENCY_COLUMNS", "atp_complex", "atp_reference_for", "potency_table"]
+__all__ = ["ATP_REFERENCES", "POTENCY_COLUMNS", "atp_complex", "atp_reference_for", "potency_table",
+           "with_atp_side"]
 
 #: Columns a potency table adds to a ddG table.
 POTENCY_COLUMNS = ["ddg_atp", "ddg_atp_sd", "potency", "potency_sd"]
@@ -168,12 +169,17 @@ def potency_table(
                          engine=engine)
         nucleotide = ddg_table(atp, mutations, cache=cache, use_cache=use_cache, progress=side(n),
                                engine=engine)
+    return with_atp_side(drug, nucleotide, atp.pdb_id or str(atp.source))
+
+
+def with_atp_side(drug: pd.DataFrame, nucleotide: pd.DataFrame, atp_label: str) -> pd.DataFrame:
+    """A drug's ddG table with the ATP side (the same mutations, in the same order, on the
+    nucleotide complex ``atp_label``) and the potency columns beside it (see :func:`potency_table`)."""
     out = drug[DDG_COLUMNS].copy()
     out["ddg_atp"] = nucleotide["ddg"].to_numpy()
     out["ddg_atp_sd"] = nucleotide["ddg_sd"].to_numpy()
     out["potency"] = (out["ddg"] - out["ddg_atp"]).round(3)
     out["potency_sd"] = np.hypot(out["ddg_sd"], out["ddg_atp_sd"]).round(3)
-    atp_label = atp.pdb_id or str(atp.source)
     failed = (nucleotide["status"] != "ok") & (out["status"] == "ok")
     out.loc[failed, "status"] = [f"ATP side ({atp_label}): {s}" for s in nucleotide.loc[failed, "status"]]
     return out
