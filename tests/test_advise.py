@@ -8,8 +8,7 @@ import pytest
 
 import structkit
 from structkit.io.load import LoadOptions
-from tests.conftest import SHARED
-from tests.test_cli import assert_one_line_error, run
+from tests.util import SHARED, assert_one_line_error, run
 
 
 @pytest.fixture(scope="module")

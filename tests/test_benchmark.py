@@ -15,7 +15,7 @@ from structkit.analysis.benchmark import (
     per_drug_metrics,
 )
 from structkit.errors import StructkitError
-from tests.conftest import ABL
+from tests.util import ABL
 
 
 def test_loo_scale_by_hand():

@@ -11,11 +11,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import REPO, SHARED
 
 import structkit
 from structkit.analysis.html_report import index_html, view_file_name
 from structkit.analysis.views import view_html
+from tests.util import REPO, SHARED
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 if not Path(CHROMIUM).is_file():

@@ -9,7 +9,7 @@ import pytest
 import structkit
 from structkit.catalogue import catalogue, catalogue_ids, catalogue_path, drug_name, drugs
 from structkit.io.fetch import find_in_mirrors
-from tests.conftest import REPO, SHARED
+from tests.util import REPO, SHARED
 
 ROWS = {row["pdb_id"]: row for row in catalogue()}
 

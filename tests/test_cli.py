@@ -3,28 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
-from tests.conftest import REPO, SHARED
-
-
-def run(*args, env_extra=None):
-    env = dict(os.environ, **(env_extra or {}))
-    return subprocess.run([sys.executable, "-m", "structkit", *args], capture_output=True,
-                          text=True, env=env, cwd=REPO)
-
-
-def assert_one_line_error(proc, *fragments):
-    assert proc.returncode == 1
-    assert "Traceback" not in proc.stderr
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("structkit: error:"), proc.stderr
-    for fragment in fragments:
-        assert fragment in lines[0]
+from tests.util import SHARED, assert_one_line_error, run
 
 
 def test_info_json():
@@ -236,7 +218,7 @@ def test_ligand_file_with_several_targets_is_refused():
 
 
 def test_ddg_json_on_a_receptor_and_pose():
-    from tests.conftest import abl_files
+    from tests.util import abl_files
 
     complex_path, sdf = abl_files("gefitinib")
     proc = run("ddg", str(complex_path), "--ligand-file", str(sdf), "--mutations", "T315I,F317L", "--json",
@@ -289,7 +271,7 @@ def test_unresolved_residue_is_named_unresolved():
 def test_view_ddg_uses_the_commands_load_options(tmp_path, viewer_js):
     """structkit view --ddg loads the complex as structkit ddg does: its cache (the estimate is
     stored there) and the file's own hydrogens (the same number as structkit ddg prints)."""
-    from tests.conftest import abl_files
+    from tests.util import abl_files
 
     complex_path, sdf = abl_files("erlotinib")
     env = {"STRUCTKIT_3DMOL": str(viewer_js)}

@@ -13,8 +13,7 @@ import structkit
 from structkit.analysis.features import site_features
 from structkit.errors import StructkitError
 from structkit.model.mutations import ambiguous_slash, parse_mutations
-from tests.conftest import SHARED
-from tests.test_cli import assert_one_line_error, run
+from tests.util import SHARED, assert_one_line_error, run
 
 
 @pytest.fixture

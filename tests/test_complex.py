@@ -11,7 +11,7 @@ import pytest
 
 import structkit
 from structkit.errors import StructkitError
-from tests.conftest import SHARED
+from tests.util import SHARED
 
 
 def _edit_pdb(src, dst, edit):

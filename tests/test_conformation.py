@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import SHARED, SHARED_ROOT
 
 import structkit
 from structkit.cli import main
 from structkit.model.conformation import conformational_state
+from tests.util import SHARED, SHARED_ROOT
 
 KLIFS = SHARED_ROOT / "klifs"
 

@@ -11,7 +11,7 @@ import pytest
 from structkit.analysis.coverage import COVERAGE_COLUMNS, coverage, coverage_statements, coverage_table
 from structkit.errors import StructkitError
 from structkit.model.sites import review_mentions
-from tests.conftest import SHARED_ROOT
+from tests.util import SHARED_ROOT
 
 REVIEW_PATH = SHARED_ROOT / "review" / "alk_tki_resistance_review.txt"
 REVIEW_LINES = REVIEW_PATH.read_text().splitlines() if REVIEW_PATH.is_file() else []

@@ -7,7 +7,7 @@ import pytest
 
 import structkit.analysis.crystal_check as check
 from structkit.io.load import LoadOptions
-from tests.conftest import SHARED
+from tests.util import SHARED
 
 
 def test_rmsd_allows_ring_flips_and_superposes_the_backbone():

@@ -12,7 +12,7 @@ from structkit.analysis.ddg import DDG_COLUMNS, ddg, ddg_table, substitutions_at
 from structkit.errors import StructkitError
 from structkit.io.load import LoadOptions
 from structkit.model.numbering import reference_sequence
-from tests.conftest import abl_files
+from tests.util import abl_files
 
 MUTATIONS = ["F317L", "T315I", "E255K", "T315A", "X999Z"]
 

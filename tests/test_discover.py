@@ -25,8 +25,7 @@ from structkit.analysis.features import site_features
 from structkit.catalogue import catalogue, catalogue_path
 from structkit.errors import FetchError, StructkitError
 from structkit.io.rcsb import ENTRY_QUERY, RcsbClient
-from tests.conftest import SHARED
-from tests.test_cli import assert_one_line_error, run
+from tests.util import SHARED, assert_one_line_error, run
 
 REPORT = SHARED / "rcsb_alk_entries_report.csv"
 ACCESSION_FIELD = ("rcsb_polymer_entity_container_identifiers.reference_sequence_identifiers."

@@ -11,7 +11,7 @@ from scipy import stats
 
 from structkit.analysis.egfr_benchmark import KCAL_PER_LOG10, egfr_benchmark, egfr_metrics, egfr_variants
 from structkit.io.load import LoadOptions
-from tests.conftest import SHARED_ROOT
+from tests.util import SHARED_ROOT
 
 EGFR = SHARED_ROOT / "benchmarks" / "egfr_robichaux2021"
 

@@ -12,7 +12,7 @@ import structkit
 from structkit.energy.binding import BindingScorer, binding_terms
 from structkit.energy.prepare import prepare
 from structkit.energy.relax import relax, select_region
-from tests.conftest import abl_files
+from tests.util import abl_files
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from structkit.energy.prepare import prepare
 from structkit.errors import StructkitError
 from structkit.io.result_cache import ResultCache
 from structkit.model.mutations import Change, Mutation
-from tests.conftest import abl_files
+from tests.util import abl_files
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import structkit
 from structkit.energy.forcefield import forcefield
 from structkit.energy.hydrogens import build_hydrogens, hydrogen_names, residue_parameters
 from structkit.model.rotamers import template
-from tests.conftest import abl_files
+from tests.util import abl_files
 
 #: Hydrogens whose position the heavy atoms fix (no free rotor).
 FIXED = {"HA", "HB2", "HB3", "HG2", "HG3", "HD1", "HD2", "HE1", "HE2", "HZ", "HB", "HG", "HD21", "HD22"}

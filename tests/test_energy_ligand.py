@@ -11,7 +11,7 @@ from rdkit import Chem
 import structkit
 from structkit.energy.ligand_parameters import ligand_model
 from structkit.model.protonation import protonate_basic_amines
-from tests.conftest import abl_files
+from tests.util import abl_files
 
 
 @pytest.mark.parametrize(("smiles", "charged"), [

@@ -7,7 +7,7 @@ import random
 import subprocess
 import sys
 
-from tests.conftest import REPO, SHARED
+from tests.util import REPO, SHARED
 
 _PREPARE = """
 import sys

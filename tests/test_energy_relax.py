@@ -11,7 +11,7 @@ from structkit.energy.hydrogens import hydrogen_names
 from structkit.energy.prepare import prepare
 from structkit.energy.relax import relax, select_region
 from structkit.model.rotamers import template
-from tests.conftest import abl_files
+from tests.util import abl_files
 
 
 @pytest.fixture(scope="module")

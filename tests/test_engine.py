@@ -18,7 +18,7 @@ import structkit
 from structkit.analysis.ddg import ddg_table
 from structkit.analysis.engine import Engine
 from structkit.errors import StructkitError
-from tests.conftest import REPO, SHARED, abl_files
+from tests.util import REPO, SHARED, abl_files
 
 
 def _square(x: int) -> int:

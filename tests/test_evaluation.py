@@ -8,7 +8,7 @@ import pandas as pd
 from structkit.analysis.evaluation import _folds, cross_validate, labelled_samples
 from structkit.analysis.relate import reported_labels, score_mutation
 from structkit.io.load import load
-from tests.conftest import REPO, SHARED
+from tests.util import REPO, SHARED
 
 
 def test_reported_labels_merge_statements_and_mark_conflicts():

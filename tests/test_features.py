@@ -21,7 +21,7 @@ from structkit.catalogue import catalogue_ids
 from structkit.geometry.radii import atom_radii
 from structkit.io.load import LoadOptions
 from structkit.model.sites import review_sites
-from tests.conftest import SHARED
+from tests.util import SHARED
 
 HINGE = [1197, 1198, 1199]
 

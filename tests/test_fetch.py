@@ -19,7 +19,7 @@ import pytest
 
 from structkit.errors import FetchError, StructkitError
 from structkit.io.fetch import fetch, fetch_many, find_in_mirrors
-from tests.conftest import REPO, SHARED
+from tests.util import REPO, SHARED
 
 FAST = {"timeout": 1.0, "retries": 2, "backoff": 0.01}
 
@@ -253,7 +253,7 @@ def test_relative_mirror_in_the_environment_is_taken_from_the_current_folder(mon
 
 
 def test_cli_names_the_missing_mirror():
-    from tests.test_cli import assert_one_line_error, run
+    from tests.util import assert_one_line_error, run
 
     proc = run("info", "2XP2", "--mirror", "/does/not/exist")
     assert_one_line_error(proc, "mirror folder /does/not/exist does not exist")

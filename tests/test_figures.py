@@ -18,7 +18,7 @@ from structkit.analysis.figures import (
 )
 from structkit.analysis.thresholds import RESISTANT_KCAL
 from structkit.model.sites import primary_region_of, review_sites
-from tests.conftest import REPO, SHARED
+from tests.util import REPO, SHARED
 
 matplotlib.use("Agg")
 RESULTS = REPO / "results"

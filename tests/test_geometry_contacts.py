@@ -9,7 +9,6 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import SHARED
 
 import structkit
 from structkit.analysis.interactions import INTERACTION_TYPES, InteractionContext, detect, interaction_table
@@ -17,6 +16,7 @@ from structkit.geometry.contacts import cation_pi_pairs, halogen_bond_pairs, sta
 from structkit.geometry.hbonds import hbond_pairs_with_hydrogens
 from structkit.geometry.rings import pad_rings, ring_centroids_normals
 from structkit.model.atoms import Atoms
+from tests.util import SHARED
 
 
 def hexagon(center, normal_axis: int = 2, radius: float = 1.39) -> np.ndarray:

@@ -16,7 +16,7 @@ from structkit.geometry.distances import (
     min_distance_by_group,
 )
 from structkit.geometry.neighbors import neighbor_pairs, self_pairs
-from tests.conftest import SHARED
+from tests.util import SHARED
 
 
 @pytest.fixture(scope="module")

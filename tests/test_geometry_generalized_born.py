@@ -10,7 +10,7 @@ from openmm.app.internal.customgbforces import GBSAOBC2Force
 import structkit
 from structkit.energy.prepare import prepare
 from structkit.geometry.generalized_born import born_radii, descreening, solvation
-from tests.conftest import abl_files
+from tests.util import abl_files
 
 
 @pytest.fixture(scope="module")

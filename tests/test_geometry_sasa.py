@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import structkit
 from structkit.geometry.radii import atom_radii
 from structkit.geometry.sasa import group_sum, shrake_rupley, sphere_points
-from tests.conftest import SHARED
+from tests.util import SHARED
 
 
 @pytest.fixture(scope="module")

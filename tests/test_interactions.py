@@ -8,7 +8,6 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import SHARED, SHARED_ROOT
 
 import structkit
 from structkit.analysis.interactions import (
@@ -21,6 +20,7 @@ from structkit.analysis.interactions import (
     klifs_fingerprint,
 )
 from structkit.cli import main
+from tests.util import SHARED, SHARED_ROOT
 
 ABL = SHARED_ROOT / "benchmarks" / "abl_hauser2018"
 KLIFS = SHARED_ROOT / "klifs" / "HUMAN"

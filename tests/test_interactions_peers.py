@@ -16,16 +16,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import SHARED, SHARED_ROOT
+
+from tests.util import SHARED, SHARED_ROOT
 
 pytest.importorskip("prolif")
 
-from prolif_peer import (
-    prolif_like_context,
-    prolif_pairs,
-    protein_block,
-    protonated_alk_files,
-)
 from rdkit import Chem
 
 import structkit
@@ -36,6 +31,12 @@ from structkit.analysis.interactions import (
     klifs_fingerprint,
 )
 from structkit.geometry.rings import fold_angle, ring_centroids_normals, vector_angle
+from tests.prolif_peer import (
+    prolif_like_context,
+    prolif_pairs,
+    protein_block,
+    protonated_alk_files,
+)
 
 ABL = SHARED_ROOT / "benchmarks" / "abl_hauser2018"
 KLIFS = SHARED_ROOT / "klifs"

@@ -16,7 +16,7 @@ import structkit
 from structkit.io.read import read_structure
 from structkit.model.atoms import atom_per_residue, residue_starts
 from structkit.model.klifs import assign_klifs, kinase_template
-from tests.conftest import REPO
+from tests.util import REPO
 
 KLIFS = REPO.parent / "shared" / "klifs"
 FOLDERS = sorted(p for p in (KLIFS / "HUMAN").glob("*/*") if (p / "complex.pdb").is_file())

@@ -16,7 +16,7 @@ import pytest
 import structkit
 from structkit.analysis.features import site_features
 from structkit.errors import StructkitError
-from tests.conftest import ABL, SHARED
+from tests.util import ABL, SHARED
 
 SOURCES = [SHARED / "2xp2.pdb", SHARED / "2xb7.cif", SHARED / "9gbe.cif", ABL / "imatinib_2hyy_complex.pdb"]
 KINDS = ("characters", "drop", "duplicate", "swap", "repeat_block", "non_finite")

@@ -13,7 +13,7 @@ import structkit
 from structkit.errors import StructkitError
 from structkit.io.write import write_pdb
 from structkit.model.mutate import MUTANT_COLUMNS, mutate
-from tests.conftest import SHARED
+from tests.util import SHARED
 
 
 def _kabsch(p, q):

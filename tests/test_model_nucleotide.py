@@ -10,7 +10,7 @@ import pytest
 import structkit
 from structkit.model.ligand import ccd_molecule
 from structkit.model.nucleotide import MG_O_DISTANCE, ionise_phosphates, is_nucleotide, place_magnesium
-from tests.conftest import SHARED, SHARED_ROOT
+from tests.util import SHARED, SHARED_ROOT
 
 EGFR = SHARED_ROOT / "benchmarks" / "egfr_robichaux2021"
 

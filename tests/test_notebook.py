@@ -5,7 +5,7 @@ from __future__ import annotations
 import nbformat
 from nbclient import NotebookClient
 
-from tests.conftest import REPO, SHARED
+from tests.util import REPO, SHARED
 
 
 def test_walkthrough_notebook_executes(monkeypatch):

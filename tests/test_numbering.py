@@ -12,7 +12,7 @@ import structkit
 from structkit.io.read import read_structure
 from structkit.model.numbering import klifs_map, reference_residue, reference_sequence
 from structkit.model.residues import one_letter
-from tests.conftest import SHARED
+from tests.util import SHARED
 
 
 def _seqres_by_uniprot(path, first):

@@ -8,7 +8,7 @@ from rdkit import Chem
 
 import structkit
 from structkit.errors import StructkitError
-from tests.conftest import REPO
+from tests.util import REPO
 
 ABL = REPO.parent / "shared" / "benchmarks" / "abl_hauser2018"
 COMPLEXES = sorted(p.name.rsplit("_", 1)[0] for p in ABL.glob("*_complex.pdb"))

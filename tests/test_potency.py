@@ -12,8 +12,7 @@ from structkit.analysis.potency import POTENCY_COLUMNS, atp_complex, potency_tab
 from structkit.energy.ddg import DdgEstimator
 from structkit.energy.prepare import prepare
 from structkit.errors import StructkitError
-from tests.conftest import SHARED, SHARED_ROOT
-from tests.test_cli import assert_one_line_error, run
+from tests.util import SHARED, SHARED_ROOT, assert_one_line_error, run
 
 EGFR = SHARED_ROOT / "benchmarks" / "egfr_robichaux2021"
 

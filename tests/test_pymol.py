@@ -10,7 +10,7 @@ import pytest
 import structkit
 from structkit.io.pymol import pymol_script
 from structkit.model.mutate import mutate
-from tests.conftest import SHARED
+from tests.util import SHARED
 
 
 def _run_in_pymol(script):

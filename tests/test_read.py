@@ -11,7 +11,7 @@ from Bio.PDB import MMCIFParser, PDBParser
 
 from structkit.errors import StructureFileError
 from structkit.io.read import read_structure
-from tests.conftest import SHARED, shared_file
+from tests.util import SHARED, shared_file
 
 
 def _biopython_atoms(path):

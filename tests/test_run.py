@@ -15,7 +15,7 @@ import pytest
 
 from structkit.analysis.run import RESULT_TABLES, run, write_table
 from structkit.io.load import LoadOptions
-from tests.conftest import REPO, SHARED
+from tests.util import REPO, SHARED
 
 
 @pytest.fixture(scope="module")

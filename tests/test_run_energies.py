@@ -16,7 +16,7 @@ import pandas as pd
 
 from structkit.analysis.benchmark import abl_benchmark
 from structkit.energy.ddg import ddg_scale
-from tests.conftest import ABL, REPO
+from tests.util import ABL, REPO
 
 TOLERANCE = 0.1
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from structkit.analysis.scan import SCAN_COLUMNS, review_mutations, scan
 from structkit.io.load import LoadOptions
-from tests.conftest import SHARED
+from tests.util import SHARED
 
 
 def test_review_mutations_are_the_modellable_substitutions():

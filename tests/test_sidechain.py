@@ -16,7 +16,7 @@ from Bio.SeqUtils import seq1
 import structkit
 from structkit.geometry.sidechain import dihedral, place_atom
 from structkit.model.rotamers import build_sidechains, rotamers, template
-from tests.conftest import SHARED
+from tests.util import SHARED
 
 
 def _rows(name):

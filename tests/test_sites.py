@@ -17,7 +17,7 @@ from structkit.model.sites import (
     review_sites,
     site_table,
 )
-from tests.conftest import SHARED
+from tests.util import SHARED
 
 RIBOSE = ["C1'", "C2'", "C3'", "C4'", "C5'", "O2'", "O3'", "O4'"]
 

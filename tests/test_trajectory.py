@@ -10,7 +10,7 @@ import structkit
 from structkit.analysis.features import site_features
 from structkit.analysis.trajectory import trajectory_features
 from structkit.io.write import write_pdb
-from tests.conftest import SHARED
+from tests.util import SHARED
 
 SITES = [1196, 1198, 1202, 1256]
 
@@ -68,7 +68,7 @@ def test_trajectory_command(trajectory, tmp_path):
     import subprocess
     import sys
 
-    from tests.conftest import REPO
+    from tests.util import REPO
 
     universe, _ = trajectory
     out = tmp_path / "t.csv"

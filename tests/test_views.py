@@ -6,11 +6,11 @@ import json
 import re
 
 import pytest
-from conftest import SHARED
 
 import structkit
 from structkit.analysis.views import View, view_data, view_html
 from structkit.cli import main
+from tests.util import SHARED
 
 
 @pytest.fixture(autouse=True)
