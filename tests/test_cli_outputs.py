@@ -8,8 +8,7 @@ import stat
 import pytest
 
 from structkit.io.write import check_output_file, check_output_folder, write_table, write_text_atomic
-from tests.conftest import ABL, SHARED
-from tests.test_cli import assert_one_line_error, run
+from tests.util import ABL, SHARED, assert_one_line_error, run
 
 # every command that writes a file or a folder, with a structure that does not exist: if the output
 # were checked after loading, the error would name the structure instead of the output
@@ -18,7 +17,8 @@ WRITERS = {
     "scan": lambda out: ["scan", "0ZZZ", "--offline", "--mutations", "G1202R", "-o", f"{out}.csv"],
     "mutate": lambda out: ["mutate", "0ZZZ", "G1202R", "--offline", "-o", f"{out}.pdb"],
     "pymol": lambda out: ["pymol", "0ZZZ", "--offline", "-o", f"{out}.pml"],
-    "ddg": lambda out: ["ddg", "0ZZZ", "--offline", "--mutations", "G1202R", "-o", out],
+    "ddg": lambda out: ["ddg", "0ZZZ", "--offline", "--mutations", "G1202R", "-o", f"{out}.csv"],
+    "ddg-models": lambda out: ["ddg", "0ZZZ", "--offline", "--mutations", "G1202R", "--models", out],
     "benchmark": lambda out: ["benchmark", "abl", "--data", str(ABL), "-o", f"{out}.csv"],
     "trajectory": lambda out: ["trajectory", "missing.pdb", "missing.dcd", "-o", f"{out}.csv"],
     "run": lambda out: ["run", "--offline", "-o", out],

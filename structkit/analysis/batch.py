@@ -4,7 +4,7 @@ progress, one error policy for every batch command, and any :class:`~structkit.a
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from structkit.analysis.engine import Engine
 from structkit.errors import StructkitError
@@ -68,10 +68,10 @@ def map_structures(
     with engine:
         results = engine.map(_load_and_apply, ids, fn, options, failures is not None,
                              progress=progress)
-    out = []
+    out: list[T] = []
     for entry, (state, value) in zip(ids, results):
         if state == "ok":
-            out.append(value)
-        else:
+            out.append(cast(T, value))
+        elif failures is not None:
             failures[entry] = value
     return out

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -143,7 +144,7 @@ def abl_benchmark(
 
 
 #: Published figures on the same 144 pairs (``../shared/benchmarks/abl_hauser2018/SOURCES.md``).
-PUBLISHED = [
+PUBLISHED: list[dict[str, Any]] = [
     {"method": "FEP+ (Hauser 2018; GPU-hours per mutation)", "rmse": 1.05, "pearson": 0.39, "auc": 0.76},
     {"method": "Prime MM-GBSA (Hauser 2018)", "rmse": 1.73, "pearson": 0.41, "auc": 0.66},
     {"method": "Amber99sb*-ILDN non-equilibrium alchemy (Aldeghi 2019)", "rmse": 0.85, "pearson": 0.44,

@@ -10,6 +10,7 @@ reported both resistant to and covering the same mutation. Nothing is dropped.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 import pandas as pd
@@ -71,7 +72,7 @@ def _table() -> pd.DataFrame:
     return frame
 
 
-def is_class_statement(flags) -> bool:
+def is_class_statement(flags: str | Iterable[str]) -> bool:
     """Whether a row rests on a statement about a class of drugs (flag ``class_statement``)."""
     items = flags.split(";") if isinstance(flags, str) else flags
     return "class_statement" in items

@@ -21,6 +21,7 @@ from structkit.errors import StructkitError
 from structkit.geometry.sidechain import dihedral
 from structkit.geometry.superpose import superpose
 from structkit.io.load import LoadOptions
+from structkit.model.complex import Complex
 from structkit.model.mutate import mutate
 
 __all__ = ["CRYSTAL_COLUMNS", "CRYSTAL_PAIRS", "crystal_check", "pair_rows"]
@@ -80,7 +81,7 @@ def crystal_check(*, progress: Callable[[int, int, str], None] | None = None,
     return pd.DataFrame(rows, columns=CRYSTAL_COLUMNS)
 
 
-def pair_rows(wild, crystal, mutation: str, estimator: DdgEstimator, wild_id: str,
+def pair_rows(wild: Complex, crystal: Complex, mutation: str, estimator: DdgEstimator, wild_id: str,
               mutant_id: str) -> list[dict]:
     """The :data:`CRYSTAL_COLUMNS` rows of one (wild-type complex, mutant crystal) pair: each
     substituted side chain of the relaxed and of the fixed-pocket model against the crystal's."""
@@ -91,6 +92,7 @@ def pair_rows(wild, crystal, mutation: str, estimator: DdgEstimator, wild_id: st
         return [{"wild_type_entry": wild_id, "mutant_entry": mutant_id, "mutation": mutation,
                  "note": str(exc)}]
     model = estimate.mutant
+    assert model is not None  # keep_models=True
     rows = []
     for site_model in fixed.sites:
         row = estimator.prep.row_of(site_model.site)
@@ -98,6 +100,7 @@ def pair_rows(wild, crystal, mutation: str, estimator: DdgEstimator, wild_id: st
         res = crystal.residue_atoms(site_model.site)
         observed = _heavy_atoms(res.name, res.coords)
         w = wild.residue_atoms(site_model.site)
+        assert site_model.coords is not None  # mutate() builds every substituted side chain
         fixed_atoms = {**_heavy_atoms(w.name, w.coords), **dict(zip(site_model.atoms, site_model.coords))}
         resname = str(res.resname[0]) if len(res) else ""
         r_relaxed = sidechain_rmsd(resname, relaxed, observed)

@@ -23,6 +23,7 @@ from structkit.io.load import LoadOptions
 from structkit.io.result_cache import ResultCache
 from structkit.model.complex import Complex
 from structkit.model.mutations import mutation_positions, parse_mutations
+from structkit.model.numbering import Reference
 
 __all__ = ["DDG_COLUMNS", "ddg", "ddg_table"]
 
@@ -215,6 +216,7 @@ def _with_models(complex_: Complex, mutations: list[str], folder: Path, cache, p
         try:
             estimate = estimator.estimate(mutation, keep_models=True)
             stem = f"{label}_{mutation.replace('+', '_')}"
+            assert estimate.wild is not None and estimate.mutant is not None  # keep_models=True
             write_model(estimator.prep, estimate.wild, folder / f"{stem}_wt.pdb")
             write_model(estimator.prep, estimate.mutant, folder / f"{stem}.pdb")
             rows.append({**estimate.row(), "status": "ok"})
@@ -227,7 +229,7 @@ def _with_models(complex_: Complex, mutations: list[str], folder: Path, cache, p
 
 
 
-def substitutions_at(sites: Sequence[int], reference) -> list[str]:
+def substitutions_at(sites: Sequence[int], reference: Reference) -> list[str]:
     """Every single amino-acid substitution at each site (19 per site), in site then letter order.
 
     Parameters
@@ -240,7 +242,7 @@ def substitutions_at(sites: Sequence[int], reference) -> list[str]:
     from structkit.model.residues import ONE_LETTER
 
     letters = sorted(set(ONE_LETTER.values()))
-    out = []
+    out: list[str] = []
     for site in sites:
         wild = reference.residue(site)
         out.extend(f"{wild}{site}{aa}" for aa in letters if aa != wild)

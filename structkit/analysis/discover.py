@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from collections.abc import Callable, Iterable
 
@@ -129,8 +130,8 @@ def discover(accession: str = ALK_ACCESSION, since: str | None = None, *,
     FetchError
         The RCSB cannot be reached or answers with something malformed (one line).
     """
-    if since is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
-        raise StructkitError(f"--since {since!r}: give a date as YYYY-MM-DD")
+    if since is not None and not is_release_date(since):
+        raise StructkitError(f"release date {since!r}: give a date as YYYY-MM-DD")
     client = client or RcsbClient()
     ids = client.search(accession, since)
     shipped = {row["pdb_id"]: row for row in catalogue()} if accession == ALK_ACCESSION else {}
@@ -202,6 +203,11 @@ def catalogue_text(rows: Iterable[dict[str, str]]) -> str:
     return buffer.getvalue()
 
 
-def write_catalogue(rows: Iterable[dict[str, str]], path) -> None:
+def is_release_date(text: str) -> bool:
+    """Whether ``text`` is a date as the RCSB's release-date filter takes it (``YYYY-MM-DD``)."""
+    return re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) is not None
+
+
+def write_catalogue(rows: Iterable[dict[str, str]], path: str | os.PathLike) -> None:
     """Write rows as a catalogue CSV, atomically (never half a catalogue)."""
     write_text_atomic(path, catalogue_text(rows))

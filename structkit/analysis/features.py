@@ -45,6 +45,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -178,7 +179,7 @@ def frame_features(ctx: FeatureContext, protein_xyz: np.ndarray, inhibitor_xyz: 
         Column name to ndarray (one value per site), plus ``hbond_partners`` (list of str).
     """
     n_sites = len(ctx.sites)
-    out = {name: np.full(n_sites, np.nan) for name in _NUMERIC}
+    out: dict[str, Any] = {name: np.full(n_sites, np.nan) for name in _NUMERIC}
     out["hbond_partners"] = [""] * n_sites
     xyz = np.asarray(protein_xyz, dtype=np.float64)[ctx.heavy]
     lig = np.asarray(inhibitor_xyz, dtype=np.float64).reshape(-1, 3)[ctx.ligand_heavy]

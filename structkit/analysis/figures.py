@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 import matplotlib
@@ -12,6 +13,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from structkit.analysis.evaluation import DDG_METHOD
 from structkit.analysis.interactions import INTERACTION_COLOURS
@@ -27,7 +29,7 @@ DDG_COLOUR_CAP = 5.0  # kcal/mol: larger estimates share the darkest colour
 __all__ = ["abl_scatter_figure", "distance_figure", "heatmap_figure", "interaction_heatmap_figure",
            "pocket_map_figure", "roc_figure", "saturation_figure", "save_figure"]
 
-def save_figure(fig, path: str | os.PathLike) -> Path:
+def save_figure(fig: Figure, path: str | os.PathLike) -> Path:
     """Save a figure as PNG atomically, with no timestamp or software metadata."""
     try:
         return write_atomic(path, lambda tmp: fig.savefig(tmp, format="png", dpi=110,
@@ -37,7 +39,7 @@ def save_figure(fig, path: str | os.PathLike) -> Path:
         plt.close(fig)
 
 
-def heatmap_figure(pred: pd.DataFrame):
+def heatmap_figure(pred: pd.DataFrame) -> Figure:
     """Mutation x drug heatmap of the ddG estimate for single substitutions, with the reported coverage.
 
     The colour is the ddG itself (kcal/mol), diverging at the 1.36 kcal/mol resistance threshold
@@ -73,7 +75,7 @@ def heatmap_figure(pred: pd.DataFrame):
     return fig
 
 
-def roc_figure(oof: pd.DataFrame, metrics: pd.DataFrame):
+def roc_figure(oof: pd.DataFrame, metrics: pd.DataFrame) -> Figure:
     """ROC curves of the cross-validated model and the baselines (all labelled pairs)."""
     fig, ax = plt.subplots(figsize=(5.2, 5.0))
     y = oof["y"].to_numpy()
@@ -98,7 +100,7 @@ def roc_figure(oof: pd.DataFrame, metrics: pd.DataFrame):
     return fig
 
 
-def distance_figure(features: pd.DataFrame):
+def distance_figure(features: pd.DataFrame) -> Figure:
     """Distributions of the sites' minimum distance to the inhibitor, per review region."""
     liganded = features[features["ligand"] != ""].copy()
     liganded["region"] = [primary_region_of(int(s)) for s in liganded["uniprot"]]
@@ -119,7 +121,7 @@ def distance_figure(features: pd.DataFrame):
     return fig
 
 
-def pocket_map_figure(complex_: Complex):
+def pocket_map_figure(complex_: Complex) -> Figure:
     """The review's sites and the inhibitor, projected on the pocket's two main axes."""
     res, p = complex_.residues, complex_.protein
     ca = {}
@@ -159,7 +161,7 @@ def pocket_map_figure(complex_: Complex):
     return fig
 
 
-def saturation_figure(sat: pd.DataFrame):
+def saturation_figure(sat: pd.DataFrame) -> Figure:
     """Risk of every substitution at every KLIFS position, one panel per drug.
 
     The colour range is the data's 1st to 99th percentile (the steric model's risks sit in a
@@ -189,13 +191,14 @@ def saturation_figure(sat: pd.DataFrame):
         ax.tick_params(axis="x", length=2, pad=1)
     axes[-1, 0].set_xlabel("KLIFS pocket position 1-85 (ALK UniProt number); white: not modelled",
                            fontsize=10)
+    assert image is not None  # one panel per drug, and there is at least one drug
     bar = fig.colorbar(image, ax=axes[:, 0].tolist(), shrink=0.5, extend="both")
     bar.set_label("risk (steric model; colours span the 1st-99th percentile)", fontsize=10)
     fig.suptitle("Saturation scan: model risk of every substitution at every pocket position", fontsize=12)
     return fig
 
 
-def abl_scatter_figure(table: pd.DataFrame, metrics: pd.DataFrame):
+def abl_scatter_figure(table: pd.DataFrame, metrics: pd.DataFrame) -> Figure:
     """Estimated against measured ddG on the ABL1 benchmark, one colour per drug."""
     ok = table[table["status"] == "ok"]
     fig, ax = plt.subplots(figsize=(5.6, 5.0))
@@ -229,7 +232,7 @@ _INTERACTION_CLASSES = [
 ]
 
 
-def interaction_heatmap_figure(table: pd.DataFrame, review_sites: set[int] = frozenset()):
+def interaction_heatmap_figure(table: pd.DataFrame, review_sites: AbstractSet[int] = frozenset()) -> Figure:
     """Drug × residue map of the typed interactions of each drug complex.
 
     Parameters

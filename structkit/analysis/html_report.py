@@ -73,9 +73,9 @@ def markdown_html(text: str) -> str:
             title = stripped[level:].strip()
             anchor = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
             out.append(f'<h{level} id="{anchor}">{_inline(title)}</h{level}>')
-        elif _IMAGE.match(stripped):
+        elif (image := _IMAGE.match(stripped)) is not None:
             flush()
-            alt, src = _IMAGE.match(stripped).groups()
+            alt, src = image.groups()
             out.append(f'<figure><img src="{html.escape(src)}" alt="{html.escape(alt)}">'
                        f"<figcaption>{html.escape(alt)}</figcaption></figure>")
         elif stripped.startswith("|") and k + 1 < len(lines) and _is_rule(lines[k + 1]):

@@ -53,7 +53,7 @@ def bootstrap_ci(
     y = np.asarray(labels)
     s = np.asarray(scores, dtype=np.float64)
     rng = np.random.default_rng(seed)
-    values = []
+    values: list[float] = []
     attempts = 0
     while len(values) < n_resamples and attempts < 10 * n_resamples:
         attempts += 1

@@ -188,7 +188,7 @@ def reported_labels() -> pd.DataFrame:
 @lru_cache(maxsize=1)
 def _mutant_crystals() -> dict[tuple[str, str], str]:
     """(drug, mutation at review sites) -> PDB ID of a crystal of that drug with that mutation."""
-    out = {}
+    out: dict[tuple[str, str], str] = {}
     for row in catalogue():
         if row["verified"] != "yes" or not row["drug"] or row["mutations"] == "WT":
             continue
@@ -253,7 +253,7 @@ def join(
             except StructkitError as exc:
                 row.update({c: float("nan") for c in SCORE_COLUMNS})
                 row.update({"solvent_front": False, "regions": "", "modelled": False})
-                row["note"] = "; ".join(x for x in (row["note"], f"not modelled: {exc}") if x)
+                row["note"] = "; ".join(str(x) for x in (row["note"], f"not modelled: {exc}") if x)
             crystal = crystals.get((dc.drug, mutation), "")
             row["mutant_crystal"] = crystal
             row["crystal_min_distance_A"] = _crystal_distance(crystal, mutation, options, loaded)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -22,7 +25,7 @@ from structkit.model.mutations import mutation_positions
 __all__ = ["report_markdown"]
 
 
-def _fmt(x: float, digits: int = 2) -> str:
+def _fmt(x: Any, digits: int = 2) -> str:
     return "n/a" if x is None or (isinstance(x, float) and np.isnan(x)) else f"{x:.{digits}f}"
 
 
@@ -52,7 +55,7 @@ def report_markdown(
     crystal: pd.DataFrame,
     ddg_alk: pd.DataFrame,
     ddg_atp: pd.DataFrame,
-    mirrors: list[str] = (),
+    mirrors: Sequence[str] = (),
     interactions: pd.DataFrame | None = None,
     potency: dict | None = None,
 ) -> str:

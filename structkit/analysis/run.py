@@ -22,7 +22,7 @@ import hashlib
 import json
 import os
 import platform
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from importlib import metadata, resources
 from pathlib import Path
@@ -54,7 +54,7 @@ from structkit.analysis.html_report import index_html, view_file_name
 from structkit.analysis.interactions import INTERACTION_COLUMNS, InteractionCriteria, interaction_table
 from structkit.analysis.predictions import ddg_predictions, parse_mutation_positions, saturation_scan
 from structkit.analysis.predictions import predictions as make_predictions
-from structkit.analysis.relate import drug_complexes, join
+from structkit.analysis.relate import DrugComplex, drug_complexes, join
 from structkit.analysis.report import report_markdown
 from structkit.analysis.scan import SCAN_COLUMNS, review_mutations, scan_complex
 from structkit.analysis.structures import STRUCTURE_COLUMNS, structure_row
@@ -97,7 +97,7 @@ def _sha256(path: Path) -> str:
 def _manifest(out: Path, options: LoadOptions, tables: dict[str, Path]) -> dict:
     mirrors = [Path(m) for m in options.mirrors]
     inputs = {}
-    used = set()
+    used: set[Path] = set()
     for row in catalogue():
         if row["verified"] != "yes":
             continue
@@ -113,7 +113,7 @@ def _manifest(out: Path, options: LoadOptions, tables: dict[str, Path]) -> dict:
     for entry in sorted(resources.files("structkit.data").iterdir(), key=lambda p: p.name):
         if entry.name.endswith((".csv", ".fasta")):
             data[entry.name] = hashlib.sha256(entry.read_bytes()).hexdigest()
-    versions = {}
+    versions: dict[str, str | None] = {}
     for name in _PACKAGES:
         try:
             versions[name] = metadata.version(name)
@@ -140,7 +140,7 @@ def mirror_labels(mirrors: list[Path]) -> list[str]:
     return list(dict.fromkeys(mirror_label(m) for m in mirrors))
 
 
-def mechanism_classes(pred: pd.DataFrame, complexes, atp: Complex) -> list[str]:
+def mechanism_classes(pred: pd.DataFrame, complexes: Sequence[DrugComplex], atp: Complex) -> list[str]:
     """The mechanism class (:func:`~structkit.analysis.advise.mechanism_class`) of every prediction row,
     per site of a compound joined by ``;`` (empty where the mutation names no site)."""
     by_drug = {dc.drug: dc.complex_ for dc in complexes}
@@ -183,7 +183,7 @@ def as_written(table: pd.DataFrame) -> pd.DataFrame:
     return _parse_table(io.StringIO(table_text(table)))
 
 
-def alk_mutations(complexes) -> list[str]:
+def alk_mutations(complexes: Sequence[DrugComplex]) -> list[str]:
     """Every substitution at the review's sites (19 per site), then the review's compound mutations."""
     from structkit.model.mutations import mutation_positions
 
@@ -192,7 +192,7 @@ def alk_mutations(complexes) -> list[str]:
     return substitutions_at(sites, complexes[0].complex_.reference) + [m for m in review if "+" in m]
 
 
-def drug_interactions(complexes) -> pd.DataFrame:
+def drug_interactions(complexes: Sequence[DrugComplex]) -> pd.DataFrame:
     """The typed interactions of every drug complex, with a leading ``drug`` column."""
     frames = [interaction_table(dc.complex_).assign(structure=dc.structure).assign(drug=dc.drug)
               for dc in complexes]
@@ -232,7 +232,8 @@ def _write_views(folder: Path, complexes, predictions: pd.DataFrame, ddg_alk: pd
 
 
 def _view_task(task: tuple, library) -> str:
-    return _drug_view(*task, library)
+    complex_, drug, structure, mutations, numbers = task
+    return _drug_view(complex_, drug, structure, mutations, numbers, library)
 
 
 def _catalogue_entry(complex_: Complex, liganded: frozenset[str], mutations: list[str]) -> tuple:

@@ -8,6 +8,7 @@ measured values (the ABL1 labels) and predictions alike (:func:`is_resistant`).
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["REDUCED_KCAL", "RESISTANT_KCAL", "is_resistant"]
 
@@ -17,6 +18,6 @@ RESISTANT_KCAL = 1.36
 REDUCED_KCAL = 0.68
 
 
-def is_resistant(ddg) -> np.ndarray:
+def is_resistant(ddg: ArrayLike) -> np.ndarray:
     """Whether each change is at or above :data:`RESISTANT_KCAL` (NaN counts as not resistant)."""
     return np.asarray(ddg, dtype=float) >= RESISTANT_KCAL

@@ -13,6 +13,7 @@ import tempfile
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,9 @@ from structkit.io.read import parse_structure_text
 from structkit.model.complex import Complex, build_complex
 from structkit.model.sites import as_site_list
 
+if TYPE_CHECKING:
+    import MDAnalysis as mda
+
 __all__ = [
     "INTERACTION_FRAME_COLUMNS",
     "complex_from_universe",
@@ -45,7 +49,8 @@ INTERACTION_FRAME_COLUMNS = ["frame", "time_ps", "chain", "resnum", "resname", "
                              "klifs_type", "count", "distance"]
 
 
-def complex_from_universe(universe, *, ligand: str | None = None, chain: str | None = None) -> Complex:
+def complex_from_universe(universe: mda.Universe, *, ligand: str | None = None,
+                          chain: str | None = None) -> Complex:
     """Build a Complex from the current frame of an MDAnalysis Universe (written as PDB, re-read)."""
     import MDAnalysis as mda
 
@@ -63,7 +68,7 @@ def _match(complex_: Complex, universe, *extra) -> tuple[np.ndarray, ...]:
     """Universe atom index of every protein and inhibitor atom of the complex (and of each further
     :class:`~structkit.model.atoms.Atoms` given, such as its waters)."""
     atoms = universe.atoms
-    key_to_index = {}
+    key_to_index: dict[tuple, int] = {}
     for k, (resid, resname, name) in enumerate(zip(atoms.resids, atoms.resnames, atoms.names)):
         key_to_index.setdefault((int(resid), str(resname), str(name)), k)
 
@@ -82,7 +87,7 @@ def _match(complex_: Complex, universe, *extra) -> tuple[np.ndarray, ...]:
 
 
 def trajectory_features(
-    universe,
+    universe: mda.Universe,
     sites: Sequence[int] | None = None,
     *,
     complex_: Complex | None = None,
@@ -129,7 +134,7 @@ def trajectory_features(
 
 
 def trajectory_interactions(
-    universe,
+    universe: mda.Universe,
     *,
     complex_: Complex | None = None,
     ligand: str | None = None,
@@ -256,7 +261,8 @@ def _block_rows(frames: list[int], topology: str, trajectory: str, complex_: Com
         warnings.simplefilter("ignore")  # MDAnalysis's notes on its own readers
         if interactions:
             return _interaction_rows(universe, ctx, indices, universe.trajectory[frames])
-        return _frame_rows(universe, ctx, *indices, universe.trajectory[frames])
+        prot_idx, lig_idx = indices
+        return _frame_rows(universe, ctx, prot_idx, lig_idx, universe.trajectory[frames])
 
 
 def trajectory_table(

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -138,7 +139,7 @@ def _describe(row) -> str:
 
 
 def _mutant_entry(complex_: Complex, wild_table: pd.DataFrame | None, model: MutantModel,
-                  ddg: Mapping[str, float] | None) -> dict:
+                  ddg: Mapping[str, float | None] | None) -> dict:
     frame = model.to_frame()
     where = _Locator(model.complex_)
     numbers: list[list] = []
@@ -158,7 +159,7 @@ def _mutant_entry(complex_: Complex, wild_table: pd.DataFrame | None, model: Mut
              "clashes": _clashes(model, where), "numbers": numbers, "removed": [], "added": [], "lines": []}
     if wild_table is not None:
         mutant_table = interaction_table(model.complex_)
-        sites = entry["sites"]
+        sites = [s.site for s in model.sites]
         changes = interaction_changes(wild_table, mutant_table, sites)
         entry["removed"] = [_describe(r) for r in changes[changes["change"] == "removed"].itertuples()]
         entry["added"] = [_describe(r) for r in changes[changes["change"] == "added"].itertuples()]
@@ -167,7 +168,7 @@ def _mutant_entry(complex_: Complex, wild_table: pd.DataFrame | None, model: Mut
 
 
 def view_data(complex_: Complex, models: Iterable[MutantModel] = (), *,
-              ddg: Mapping[str, Mapping[str, float]] | None = None, title: str | None = None,
+              ddg: Mapping[str, Mapping[str, float | None]] | None = None, title: str | None = None,
               default: str | None = None) -> dict:
     """The JSON payload of a view (see :func:`view_html`)."""
     name = complex_.pdb_id or (complex_.source.name if complex_.source else "structure")
@@ -205,7 +206,7 @@ def _asset(name: str) -> str:
 
 
 def view_html(complex_: Complex, models: Iterable[MutantModel] = (), *,
-              ddg: Mapping[str, Mapping[str, float]] | None = None, title: str | None = None,
+              ddg: Mapping[str, Mapping[str, float | None]] | None = None, title: str | None = None,
               default: str | None = None, library: ViewerLibrary | None = None) -> str:
     """A self-contained HTML page showing a complex and its mutant models in 3D.
 
@@ -268,7 +269,7 @@ class View:
         return (f'<iframe srcdoc="{html.escape(self.page, quote=True)}" style="width:100%;'
                 f'height:{self.height}px;border:1px solid #ddd" sandbox="allow-scripts"></iframe>')
 
-    def save(self, path) -> None:
+    def save(self, path: str | os.PathLike) -> None:
         """Write the page (a self-contained HTML file)."""
         from structkit.io.write import write_text_atomic
 
@@ -302,7 +303,7 @@ DDG_FIELDS = {
 }
 
 
-def ddg_numbers(row: Mapping) -> dict[str, float]:
+def ddg_numbers(row: Mapping) -> dict[str, float | None]:
     """The side-panel numbers of one ddG table row (see :data:`DDG_FIELDS`)."""
     return {label: (None if pd.isna(row.get(key)) else round(float(row[key]), 3))
             for key, label in DDG_FIELDS.items() if key in row}

@@ -10,8 +10,13 @@ rules as the protein. :func:`record` gives these choices for the results manifes
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike
+
+if TYPE_CHECKING:
+    from openmm import app
 
 __all__ = ["FORCE_FIELD", "IMPLICIT_SOLVENT", "ION_FORCE_FIELD", "SOLVENT_DIELECTRIC", "AtomParameters",
            "atom_parameters", "forcefield", "magnesium_parameters", "record"]
@@ -28,7 +33,7 @@ _KJ = 1.0 / 4.184
 
 
 @lru_cache(maxsize=2)
-def forcefield(implicit: bool = False):
+def forcefield(implicit: bool = False) -> app.ForceField:
     """The OpenMM ForceField (ff14SB, with OBC2 when ``implicit``)."""
     from openmm import app
 
@@ -53,7 +58,8 @@ class AtomParameters:
 
     __slots__ = ("charge", "epsilon", "radius", "scale", "sigma")
 
-    def __init__(self, charge, sigma, epsilon, radius, scale):
+    def __init__(self, charge: ArrayLike, sigma: ArrayLike, epsilon: ArrayLike, radius: ArrayLike,
+                 scale: ArrayLike) -> None:
         self.charge = np.asarray(charge, dtype=np.float64)
         self.sigma = np.asarray(sigma, dtype=np.float64)
         self.epsilon = np.asarray(epsilon, dtype=np.float64)
@@ -63,7 +69,7 @@ class AtomParameters:
     def __len__(self) -> int:
         return len(self.charge)
 
-    def take(self, index) -> AtomParameters:
+    def take(self, index: np.ndarray | slice | list[int]) -> AtomParameters:
         """The parameters of a subset of atoms."""
         return AtomParameters(self.charge[index], self.sigma[index], self.epsilon[index],
                               self.radius[index], self.scale[index])
@@ -75,7 +81,7 @@ class AtomParameters:
                      for k in ("charge", "sigma", "epsilon", "radius", "scale")))
 
 
-def atom_parameters(topology) -> AtomParameters:
+def atom_parameters(topology: app.Topology) -> AtomParameters:
     """ff14SB charges and Lennard-Jones parameters and OBC2 radii for an OpenMM protein topology.
 
     Residues are matched to ff14SB templates ignoring bonds to residues outside the topology, so a

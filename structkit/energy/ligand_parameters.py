@@ -18,11 +18,15 @@ are those of the file, or for a CCD ligand the pH 7 rule of
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from structkit.energy.forcefield import AtomParameters
 from structkit.errors import StructkitError
+
+if TYPE_CHECKING:
+    from rdkit import Chem
 
 __all__ = ["LigandModel", "ligand_model", "with_magnesium"]
 
@@ -55,7 +59,8 @@ def _place_hydrogens(with_h, hydrogens: np.ndarray | None) -> None:
     conf = with_h.GetConformer()
     xyz = conf.GetPositions()
     if hydrogens is not None and len(hydrogens):
-        plan, ok = {}, True
+        plan: dict[int, Any] = {}
+        ok = True
         for atom in with_h.GetAtoms():
             if atom.GetSymbol() == "H":
                 continue
@@ -69,15 +74,15 @@ def _place_hydrogens(with_h, hydrogens: np.ndarray | None) -> None:
             for i, k in plan.items():
                 conf.SetAtomPosition(i, Point3D(*map(float, hydrogens[k])))
             return
-    props = AllChem.MMFFGetMoleculeProperties(with_h)
-    field = AllChem.MMFFGetMoleculeForceField(with_h, props)
+    props = AllChem.MMFFGetMoleculeProperties(with_h)  # type: ignore[attr-defined]
+    field = AllChem.MMFFGetMoleculeForceField(with_h, props)  # type: ignore[attr-defined]
     for atom in with_h.GetAtoms():
         if atom.GetSymbol() != "H":
             field.AddFixedPoint(atom.GetIdx())
     field.Minimize(maxIts=500)
 
 
-def ligand_model(mol, label: str, hydrogens: np.ndarray | None = None) -> LigandModel:
+def ligand_model(mol: Chem.Mol, label: str, hydrogens: np.ndarray | None = None) -> LigandModel:
     """Parameters of a heavy-atom RDKit molecule with a conformer (hydrogens are added).
 
     ``hydrogens`` (n, 3) are the structure's own ligand hydrogens, used where they match.
@@ -101,7 +106,7 @@ def ligand_model(mol, label: str, hydrogens: np.ndarray | None = None) -> Ligand
     try:
         with_h = Chem.AddHs(mol, addCoords=True)
         Chem.SanitizeMol(with_h)
-        props = AllChem.MMFFGetMoleculeProperties(with_h)
+        props = AllChem.MMFFGetMoleculeProperties(with_h)  # type: ignore[attr-defined]
     except Exception as exc:  # RDKit raises several types
         raise StructkitError(f"{label}: the ligand cannot be parameterised ({exc})") from None
     if props is None:

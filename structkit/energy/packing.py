@@ -21,6 +21,7 @@ entropy is read from the Boltzmann weights of its conformers in the final packin
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -142,7 +143,7 @@ def interaction_tables(residues: list[Conformers]) -> dict[tuple[int, int], np.n
 
 
 def pack(singles: list[np.ndarray], pairs: dict[tuple[int, int], np.ndarray], *,
-         site: int | None = None, starts: list[list[int]] = ()) -> PackResult:
+         site: int | None = None, starts: Sequence[Sequence[int]] = ()) -> PackResult:
     """Choose one conformer per residue.
 
     Parameters

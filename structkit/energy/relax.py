@@ -256,11 +256,11 @@ def relax(prep: PreparedComplex, region: Region, changes: dict[int, str], *, min
     env_row = np.concatenate([np.full(len(r.names), r.row) for r in residues])
     env_name = np.concatenate([np.array(r.names, dtype="<U4") for r in residues])
     shell = [r for r in residues if r.conformers is not None]
-    for r in shell:
-        r.conformers.exclude = (env_row == r.row) | ((env_row == r.row - 1) & np.isin(env_name, ("C", "O"))) \
+    confs = [r.conformers for r in shell if r.conformers is not None]
+    for r, c in zip(shell, confs):
+        c.exclude = (env_row == r.row) | ((env_row == r.row - 1) & np.isin(env_name, ("C", "O"))) \
             | ((env_row == r.row + 1) & np.isin(env_name, ("N", "H")))
     site_index = next((k for k, r in enumerate(shell) if r.row in region.site), None)
-    confs = [r.conformers for r in shell]
     singles = [self_energies(c, env_xyz, env_params) for c in confs]
     pairs = interaction_tables(confs)
     apo = pack(singles, pairs, site=site_index)
@@ -282,7 +282,12 @@ def relax(prep: PreparedComplex, region: Region, changes: dict[int, str], *, min
     strain = packing_energy(singles, pairs, packing.choice) - apo.energy
 
     def assemble(choice: list[int]):
-        names, resnames, rows, coords, params, movable = [], [], [], [], [], []
+        names: list[str] = []
+        resnames: list[str] = []
+        rows: list[int] = []
+        coords: list[np.ndarray] = []
+        params: list[AtomParameters] = []
+        movable: list[np.ndarray] = []
         k = 0
         for r in residues:
             names.extend(r.names)
@@ -361,14 +366,14 @@ def _minimise(names, resnames, rows, elements, coords, movable, prep: PreparedCo
             for j in range(i + 1, n_lig):
                 nonbonded.addException(first + i, first + j, 0.0, 1.0, 0.0)
         positions = np.vstack([positions, lig.coords / 10.0])
-    for i in np.flatnonzero(~movable):
-        system.setParticleMass(int(i), 0.0)
+    for frozen in np.flatnonzero(~movable):
+        system.setParticleMass(int(frozen), 0.0)
     restraint = mm.CustomExternalForce("0.5*k*((x-x0)^2+(y-y0)^2+(z-z0)^2)")
     restraint.addGlobalParameter("k", _RESTRAINT)
     for name in ("x0", "y0", "z0"):
         restraint.addPerParticleParameter(name)
-    for i in np.flatnonzero(movable & (elements != "H")):
-        restraint.addParticle(int(i), positions[i].tolist())
+    for held in np.flatnonzero(movable & (elements != "H")):
+        restraint.addParticle(int(held), positions[held].tolist())
     system.addForce(restraint)
     platform = mm.Platform.getPlatformByName("CPU")
     context = mm.Context(system, mm.VerletIntegrator(0.001), platform, {"Threads": "1"})

@@ -63,7 +63,7 @@ def align_scores(scores: np.ndarray, gap: float) -> np.ndarray:
         choice = np.where(diag >= up, _DIAG, _UP)
         choice = np.where(best > 0.0, choice, _START).astype(np.int8)
         move[i, 1:] = np.where(left[1:], _LEFT, choice)
-    i, j = np.unravel_index(int(np.argmax(h)), h.shape)
+    i, j = (int(k) for k in np.unravel_index(int(np.argmax(h)), h.shape))
     while i > 0 and j > 0:
         step = move[i, j]
         if step == _START:

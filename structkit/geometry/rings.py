@@ -6,12 +6,14 @@ that every ring of a frame is handled by one vectorised call.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 __all__ = ["fold_angle", "pad_rings", "ring_centroids_normals", "vector_angle"]
 
 
-def pad_rings(rings: list[np.ndarray] | list[tuple[int, ...]], width: int = 6) -> np.ndarray:
+def pad_rings(rings: Sequence[Sequence[int] | np.ndarray], width: int = 6) -> np.ndarray:
     """Pack rings of different sizes into an ``(n_rings, width)`` table padded with ``-1``."""
     table = np.full((len(rings), width), -1, dtype=np.int64)
     for k, ring in enumerate(rings):

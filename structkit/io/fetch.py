@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from structkit.errors import FetchError, StructkitError, StructureFileError
 from structkit.io.http import NotFound, Transient, request
@@ -316,7 +317,7 @@ def fetch_many(
     pdb_ids: Sequence[str],
     *,
     progress: Callable[[int, int, str, FetchResult | None, str | None], None] | None = None,
-    **options,
+    **options: Any,
 ) -> tuple[list[FetchResult], dict[str, str]]:
     """Fetch several entries; a failure of one does not stop the others.
 

@@ -91,7 +91,7 @@ def request(url: str, timeout: float, data: bytes | None = None,
             host = urllib.parse.urlsplit(url).hostname
             raise FetchError(
                 f"cannot reach {host} (name resolution failed: no network?); "
-                "use --mirror DIR or STRUCTKIT_MIRROR for local files"
+                "give a local mirror folder of structure files (STRUCTKIT_MIRROR) instead"
             ) from None
         raise Transient(f"connection failed ({reason})") from None
 

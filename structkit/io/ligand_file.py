@@ -11,8 +11,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from structkit.errors import StructkitError
+
+if TYPE_CHECKING:
+    from rdkit import Chem
 
 __all__ = ["LIGAND_SUFFIXES", "LigandPose", "read_ligand_file"]
 
@@ -38,7 +42,7 @@ class LigandPose:
         The molecule's title (SDF/MOL first line, MOL2 name), ``""`` where none.
     """
 
-    mol: object
+    mol: Chem.Mol
     path: Path
     pose: int
     n_poses: int
@@ -76,10 +80,10 @@ def read_ligand_file(path: str | os.PathLike, pose: int = 1) -> LigandPose:
             f"{p}: unknown ligand file type {suffix or '(none)'!r} (use {', '.join(LIGAND_SUFFIXES)})"
         )
     if pose < 1:
-        raise StructkitError(f"{p}: --pose must be 1 or more, not {pose}")
+        raise StructkitError(f"{p}: pose {pose} does not exist (poses are numbered from 1)")
     if p.stat().st_size == 0:
         raise StructkitError(f"{p}: the ligand file is empty (holds no molecule)")
-    RDLogger.DisableLog("rdApp.*")
+    RDLogger.DisableLog("rdApp.*")  # type: ignore[attr-defined]
     try:
         if suffix in (".sdf", ".sd"):
             supplier = Chem.SDMolSupplier(str(p), removeHs=False, sanitize=True)
@@ -102,7 +106,7 @@ def read_ligand_file(path: str | os.PathLike, pose: int = 1) -> LigandPose:
     except OSError as exc:
         raise StructkitError(f"{p}: cannot read the ligand file ({exc.__class__.__name__})") from None
     finally:
-        RDLogger.EnableLog("rdApp.*")
+        RDLogger.EnableLog("rdApp.*")  # type: ignore[attr-defined]
     if mol is None or mol.GetNumAtoms() == 0:
         where = f" (pose {pose})" if n_poses > 1 else ""
         raise StructkitError(f"{p}: RDKit cannot read a molecule from this file{where}")

@@ -7,6 +7,7 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from structkit.errors import StructkitError, StructureWarning
 from structkit.io.fetch import fetch, is_pdb_id, mirror_dirs
@@ -148,7 +149,7 @@ class LoadOptions:
     keep_hydrogens: bool = False
 
     @classmethod
-    def resolve(cls, mirrors: Iterable[str | os.PathLike] | None = None, **fields) -> LoadOptions:
+    def resolve(cls, mirrors: Iterable[str | os.PathLike] | None = None, **fields: Any) -> LoadOptions:
         """Options with the given mirrors and those of ``STRUCTKIT_MIRROR`` checked (a missing
         folder is an error naming it) and made absolute, so that tasks in other processes or on
         other hosts, with another working folder or environment, read the same folders."""
@@ -156,7 +157,7 @@ class LoadOptions:
         cache = fields.pop("cache", None)
         return cls(mirrors=folders, cache=os.fspath(cache) if cache else None, **fields)
 
-    def load(self, id_or_path: str | os.PathLike, **overrides) -> Complex:
+    def load(self, id_or_path: str | os.PathLike, **overrides: Any) -> Complex:
         """:func:`load` with these options (``overrides`` win, for example ``keep_hydrogens``)."""
         return load(id_or_path, **{**self.keywords(), **overrides})
 

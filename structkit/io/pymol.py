@@ -76,11 +76,11 @@ def pymol_script(
         ]
     if model is not None:
         lig_resi = int(shown.inhibitor.resnum[0]) if len(shown.inhibitor) else None
-        for site in model.sites:
-            sel = f"mutant_{site.to_residue}{site.site}"
-            lines += [f"select {sel}, {obj} and chain {chain} and resi {site.site}",
+        for site_model in model.sites:
+            sel = f"mutant_{site_model.to_residue}{site_model.site}"
+            lines += [f"select {sel}, {obj} and chain {chain} and resi {site_model.site}",
                       f"show sticks, {sel}", f"color magenta, {sel} and elem C"]
-            for k, (atom, partner, overlap) in enumerate(site.clashes, start=1):
+            for k, (atom, partner, overlap) in enumerate(site_model.clashes, start=1):
                 a_name = atom.split(":")[1]
                 target, b_name = partner.split(":") if ":" in partner else (partner, "")
                 if target == str(model.complex_.ligand) and lig_resi is not None:
@@ -89,9 +89,9 @@ def pymol_script(
                     other = f"{obj} and chain {chain} and resi {target[3:]} and name {b_name}"
                 else:
                     continue
-                name = f"clash_{site.site}_{k}"
-                lines += [f"distance {name}, {obj} and chain {chain} and resi {site.site} and name {a_name}, "
-                          f"{other}", f"color red, {name}",
+                name = f"clash_{site_model.site}_{k}"
+                mine = f"{obj} and chain {chain} and resi {site_model.site} and name {a_name}"
+                lines += [f"distance {name}, {mine}, {other}", f"color red, {name}",
                           f"# {atom} - {partner}: overlap {overlap:.2f} A"]
     lines += ["hide labels, clash_*", "orient inhibitor" if len(shown.inhibitor) else "orient",
               "deselect", ""]

@@ -109,7 +109,8 @@ class RcsbClient:
     """
 
     def __init__(self, *, timeout: float = 30.0, retries: int = 3, backoff: float = 1.0,
-                 interval: float = 0.2, cache=None, max_age: float = 86400.0, offline: bool = False):
+                 interval: float = 0.2, cache: str | os.PathLike | None = None, max_age: float = 86400.0,
+                 offline: bool = False) -> None:
         self.timeout, self.retries, self.backoff, self.interval = timeout, retries, backoff, interval
         self.cache = ResultCache("rcsb", cache)
         self.max_age, self.offline = max_age, offline

@@ -16,6 +16,7 @@ import gzip
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -556,6 +557,10 @@ def _cif_atoms(columns: list[str], body: list[str],
         return empty
     index = {c: k for k, c in enumerate(columns)}
 
+    @overload
+    def col(*names: str, required: Literal[True]) -> np.ndarray: ...
+    @overload
+    def col(*names: str, required: bool = False) -> np.ndarray | None: ...
     def col(*names: str, required: bool = False) -> np.ndarray | None:
         for name in names:
             if name in index:

@@ -62,11 +62,19 @@ def _check_integrity(data: bytes, label: str) -> None:
                              f"(its {algorithm} differs from the npm registry's integrity hash)")
 
 
+def _member_text(tar: tarfile.TarFile, name: str) -> str:
+    """The text of one regular file of the archive (KeyError when it holds none of that name)."""
+    member = tar.extractfile(name)
+    if member is None:
+        raise KeyError(name)
+    return member.read().decode("utf-8")
+
+
 def _unpack(data: bytes, label: str) -> tuple[str, str]:
     try:
         with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
-            js = tar.extractfile(THREEDMOL["member"]).read().decode("utf-8")
-            licence = tar.extractfile("package/LICENSE").read().decode("utf-8")
+            js = _member_text(tar, THREEDMOL["member"])
+            licence = _member_text(tar, "package/LICENSE")
     except (tarfile.TarError, KeyError, AttributeError, UnicodeDecodeError) as exc:
         raise StructkitError(f"{label}: not a 3dmol package tarball ({exc})") from None
     return js, licence
@@ -113,8 +121,8 @@ def viewer_library(*, cache: str | os.PathLike | None = None, offline: bool = Fa
                              licence_path.read_text(encoding="utf-8"))
     url = _tarball_url()
     if offline:
-        raise StructkitError(f"the 3D viewer library (3dmol {version}) is not in the cache and --offline "
-                             f"forbids fetching it from {url}; set STRUCTKIT_3DMOL to a local copy")
+        raise StructkitError(f"the 3D viewer library (3dmol {version}) is not in the cache and offline "
+                             f"mode forbids fetching it from {url}; set STRUCTKIT_3DMOL to a local copy")
 
     def attempt() -> bytes:
         return request(url, timeout).body

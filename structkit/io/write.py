@@ -118,7 +118,11 @@ def write_atomic(path: str | os.PathLike, write: Callable[[Path], None], *, dura
 
 def write_bytes_atomic(path: str | os.PathLike, data: bytes, *, durable: bool = False) -> Path:
     """Write ``data`` to ``path`` atomically (see :func:`write_atomic`)."""
-    return write_atomic(path, lambda tmp: tmp.write_bytes(data), durable=durable)
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(data)
+
+    return write_atomic(path, write, durable=durable)
 
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> Path:

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -70,6 +71,9 @@ from structkit.model.residues import (
     one_letter,
 )
 from structkit.model.structure_file import StructureFile
+
+if TYPE_CHECKING:
+    from rdkit import Chem
 
 __all__ = ["CAPS", "Complex", "KinaseChain", "ResidueTable", "build_complex"]
 
@@ -233,7 +237,7 @@ class Complex:
     reference: Reference = field(default_factory=reference_sequence)
     kinase: str | None = "ALK"
     klifs: KlifsAssignment | None = None
-    ligand_mol: object | None = None
+    ligand_mol: Chem.Mol | None = None
     ligand_source: str | None = None
 
     @property
@@ -549,7 +553,7 @@ def build_complex(
     residues = _residue_table(protein, numbering, had_altloc[protein_mask], kinase_chain.reference,
                               kinase_chain.klifs_positions())
     inhibitor = atoms[inhibitor_mask]
-    metadata = {
+    metadata: dict[str, Any] = {
         "format": parsed.format,
         "title": parsed.title,
         "resolution": parsed.resolution,

@@ -24,10 +24,14 @@ DFG-Phe χ1 dihedral.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from structkit.geometry.sidechain import dihedral
+
+if TYPE_CHECKING:
+    from structkit.model.complex import Complex
 
 __all__ = ["ConformationalState", "conformational_state"]
 
@@ -71,7 +75,7 @@ def _distance(x: np.ndarray | None, y: np.ndarray | None) -> float:
     return float(np.linalg.norm(x - y)) if x is not None and y is not None else float("nan")
 
 
-def conformational_state(complex_) -> ConformationalState:
+def conformational_state(complex_: Complex) -> ConformationalState:
     """Call the DFG and αC-helix conformation of a complex's kinase chain.
 
     Parameters
@@ -100,6 +104,7 @@ def conformational_state(complex_) -> ConformationalState:
     nz = _atom(complex_, _LYS, "NZ")
     bridge = min(_distance(nz, _atom(complex_, _GLU, "OE1")), _distance(nz, _atom(complex_, _GLU, "OE2")))
     ring = [_atom(complex_, _PHE, n) for n in ("N", "CA", "CB", "CG")]
-    chi1 = float(dihedral(*ring)) if all(x is not None for x in ring) else float("nan")
+    present = [x for x in ring if x is not None]
+    chi1 = float(dihedral(*present)) if len(present) == len(ring) else float("nan")
     return ConformationalState(dfg=dfg, alpha_c=alpha_c, dfg_d1_A=d1, dfg_d2_A=d2, lys_glu_cb_A=cb,
                                lys_glu_salt_bridge_A=bridge, dfg_phe_chi1=chi1)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -294,7 +295,7 @@ def ligand_interaction_atoms(inhibitor: Atoms, chemistry: LigandChemistry) -> Li
         Its chemistry, aligned with ``inhibitor.heavy``.
     """
     heavy = np.flatnonzero(~inhibitor.is_hydrogen)
-    mol = chemistry.mol
+    mol: Any = chemistry.mol
     atoms = list(mol.GetAtoms())
     hydrophobic = np.array([_is_hydrophobic(a) for a in atoms], dtype=bool)
     charge = chemistry.formal_charge

@@ -220,7 +220,7 @@ def _refine(ca, blosum, template: KinaseTemplate, rot, trans):
         if alignment is not None and np.array_equal(new, alignment):
             break
         alignment = new
-    q, t = _pairs(alignment)
+    q, t = _pairs(new)
     d_pairs = np.linalg.norm(apply_transform(ca[q], rot, trans) - template.ca[t], axis=1)
     return _tm_score(d_pairs, len(template.ca)), alignment, rot, trans
 
@@ -253,6 +253,7 @@ def assign_klifs(ca: np.ndarray, sequence: str, resnums: np.ndarray | None = Non
     status = result.status.copy()
     if resnums is not None and not has_ca.all():
         resnums = np.asarray(resnums)
+        has_ca = np.asarray(has_ca, dtype=bool)
         contiguous = np.diff(template.residue_of_position) == 1
         for k in range(N_KLIFS_POSITIONS):  # a CA-less residue right after / before an assigned neighbour
             if residue_index[k] >= 0:

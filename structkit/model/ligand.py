@@ -13,11 +13,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from structkit.errors import StructkitError
 from structkit.model.atoms import Atoms
+
+if TYPE_CHECKING:
+    from rdkit import Chem
+
+    from structkit.model.complex import Complex
 
 __all__ = ["LigandChemistry", "ccd_molecule", "chemistry_from_mol", "inhibitor_chemistry", "ligand_chemistry"]
 
@@ -42,7 +48,7 @@ class LigandChemistry:
         Canonical SMILES of the heavy-atom molecule.
     """
 
-    mol: object
+    mol: Chem.Mol
     donor: np.ndarray
     acceptor: np.ndarray
     aromatic: np.ndarray
@@ -53,7 +59,7 @@ class LigandChemistry:
 
 
 @lru_cache(maxsize=64)
-def ccd_molecule(code: str):
+def ccd_molecule(code: str) -> Chem.Mol:
     from biotite.interface import rdkit as biotite_rdkit
     from biotite.structure import info
     from rdkit import Chem
@@ -131,7 +137,7 @@ def ligand_chemistry(inhibitor: Atoms, code: str) -> LigandChemistry:
     return chemistry_from_mol(mol)
 
 
-def inhibitor_chemistry(complex_) -> LigandChemistry:
+def inhibitor_chemistry(complex_: Complex) -> LigandChemistry:
     """The chemistry of a complex's inhibitor: from its ligand file where it has one, else the CCD.
 
     Parameters
@@ -141,10 +147,12 @@ def inhibitor_chemistry(complex_) -> LigandChemistry:
     """
     if complex_.ligand_mol is not None:
         return chemistry_from_mol(complex_.ligand_mol)
+    if complex_.ligand is None:
+        raise StructkitError("the complex has no inhibitor, so it has no ligand chemistry")
     return ligand_chemistry(complex_.inhibitor, complex_.ligand)
 
 
-def chemistry_from_mol(mol) -> LigandChemistry:
+def chemistry_from_mol(mol: Chem.Mol) -> LigandChemistry:
     """Per-atom chemistry of a heavy-atom RDKit molecule (atom order kept).
 
     Parameters

@@ -26,8 +26,14 @@ AMP-PNP stays): :func:`ionise_phosphates`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from rdkit import Chem
+
+    from structkit.model.complex import Complex
 
 __all__ = ["MG_O_DISTANCE", "NUCLEOTIDES", "MagnesiumSite", "ionise_phosphates", "is_nucleotide",
            "place_magnesium"]
@@ -46,7 +52,7 @@ _DFG_ASP, _CATALYTIC_ASN = 81, 75
 
 def is_nucleotide(code: str | None) -> bool:
     """Whether a CCD code is ATP or one of its analogues/products (:data:`NUCLEOTIDES`)."""
-    return bool(code) and code.upper() in NUCLEOTIDES
+    return code is not None and code.upper() in NUCLEOTIDES
 
 
 @dataclass(frozen=True)
@@ -83,7 +89,7 @@ class MagnesiumSite:
                 "closest_other_A": round(self.closest_other, 2), "modelled": self.modelled}
 
 
-def ionise_phosphates(mol):
+def ionise_phosphates(mol: Chem.Mol) -> Chem.Mol:
     """Ionise every non-bridging phosphate hydroxyl of a neutral drawing (a copy is returned).
 
     An oxygen qualifies when it is singly bonded to a phosphorus, has no other heavy neighbour and
@@ -146,7 +152,7 @@ def _solve(ligand_xyz: np.ndarray, avoid: np.ndarray, start: np.ndarray) -> np.n
     return least_squares(residuals, start, method="lm", xtol=1e-10, ftol=1e-10).x
 
 
-def place_magnesium(complex_) -> list[MagnesiumSite]:
+def place_magnesium(complex_: Complex) -> list[MagnesiumSite]:
     """The Mg²⁺ ions of a nucleotide complex: the file's own near the phosphates, else modelled.
 
     Parameters

@@ -27,6 +27,7 @@ Mutations are the mapped residues whose amino acid differs from the reference.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -112,7 +113,7 @@ class Reference:
         return ""
 
 
-def read_reference_fasta(path, first: int | None = None) -> Reference:
+def read_reference_fasta(path: str | os.PathLike, first: int | None = None) -> Reference:
     """Read a one-sequence FASTA file as a reference (numbered from 1, or ``first=N`` in the header).
 
     Parameters

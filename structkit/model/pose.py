@@ -18,6 +18,8 @@ Rules (``structkit.load(..., ligand_file=...)``):
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -25,6 +27,20 @@ from structkit.errors import StructkitError
 from structkit.geometry.distances import distance_matrix
 from structkit.model.atoms import Atoms, residue_starts
 from structkit.model.complex import POCKET_CONTACT_CUTOFF, Complex
+
+if TYPE_CHECKING:
+    from rdkit import Chem
+
+
+class Pose(Protocol):
+    """What :func:`attach_ligand` reads of a pose (:class:`structkit.io.ligand_file.LigandPose`)."""
+
+    @property
+    def mol(self) -> Chem.Mol: ...
+    @property
+    def path(self) -> Path: ...
+    @property
+    def name(self) -> str: ...
 
 __all__ = ["MATCH_TOLERANCE", "attach_ligand"]
 
@@ -65,7 +81,7 @@ def _groups(atoms: Atoms) -> list[slice]:
     return [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:])] if len(atoms) else []
 
 
-def attach_ligand(complex_: Complex, pose, *, keep_hydrogens: bool = False) -> Complex:
+def attach_ligand(complex_: Complex, pose: Pose, *, keep_hydrogens: bool = False) -> Complex:
     """Return a copy of the complex whose inhibitor is the pose (see the module rules).
 
     Parameters
@@ -93,7 +109,9 @@ def attach_ligand(complex_: Complex, pose, *, keep_hydrogens: bool = False) -> C
     heavy_mol = _heavy_mol(pose.mol)
     coords, elements = _mol_arrays(heavy_mol)
     # the inhibitor first (range None), then every other HETATM group of the same size
-    candidates = [(None, complex_.inhibitor)] if len(complex_.inhibitor) else []
+    candidates: list[tuple[slice | None, Atoms]] = []
+    if len(complex_.inhibitor):
+        candidates.append((None, complex_.inhibitor))
     candidates += [(r, complex_.additives[r]) for r in _groups(complex_.additives)]
     for atom_range, group in candidates:
         order = _match(group, coords, elements)

@@ -6,10 +6,15 @@ typing both need the charged form at pH 7; this is the one rule they share.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rdkit import Chem
+
 __all__ = ["protonate_basic_amines"]
 
 
-def protonate_basic_amines(mol):
+def protonate_basic_amines(mol: Chem.Mol) -> tuple[Chem.Mol, int]:
     """Charge the basic aliphatic amines of a neutral molecule as at pH 7 (a copy is returned).
 
     An amine nitrogen qualifies when it is sp3, uncharged, not aromatic and bonded only to sp3 carbons

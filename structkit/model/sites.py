@@ -13,10 +13,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from structkit.data import read_table
 from structkit.errors import StructkitError
@@ -52,7 +54,8 @@ REGION_COLOURS = {
 def region_rgb(region: str) -> tuple[float, float, float]:
     """A region's colour as RGB fractions (grey for a residue in no region)."""
     colour = REGION_COLOURS.get(region, "#999999")
-    return tuple(round(int(colour[k:k + 2], 16) / 255, 3) for k in (1, 3, 5))
+    red, green, blue = (round(int(colour[k:k + 2], 16) / 255, 3) for k in (1, 3, 5))
+    return red, green, blue
 
 #: Columns of :func:`site_table`.
 SITE_COLUMNS = [
@@ -121,7 +124,7 @@ def region_klifs_positions() -> dict[str, tuple[int, ...]]:
     return out
 
 
-def site_klifs_positions(complex_: Complex, numbers) -> np.ndarray:
+def site_klifs_positions(complex_: Complex, numbers: Iterable[int]) -> np.ndarray:
     """KLIFS position (0 outside the pocket) of residue numbers in a structure's numbering.
 
     For ALK, by UniProt number through the curated map (so a residue missing from the structure
@@ -136,12 +139,12 @@ def site_klifs_positions(complex_: Complex, numbers) -> np.ndarray:
     return np.where(rows >= 0, res.klifs_position[np.maximum(rows, 0)], 0) if len(rows) else rows
 
 
-def klifs_column(positions) -> pd.arrays.IntegerArray:
+def klifs_column(positions: ArrayLike) -> pd.arrays.IntegerArray:
     """KLIFS positions as a table column: a missing value (not 0) where a residue is off the pocket."""
     return pd.array([int(v) if v > 0 else pd.NA for v in np.asarray(positions).tolist()], dtype="Int64")
 
 
-def as_site_list(sites) -> list[int] | None:
+def as_site_list(sites: int | str | Iterable[int | str] | None) -> list[int] | None:
     """Residue numbers from what a user passes: None, one number, ``"1196"``, ``"1196,1202"``,
     ``"L1196"``, or a sequence of numbers or such strings.
 
@@ -167,7 +170,7 @@ def as_site_list(sites) -> list[int] | None:
     return numbers
 
 
-def site_numbers(complex_: Complex, sites: list[int] | None = None) -> tuple[list[int], list[int | None]]:
+def site_numbers(complex_: Complex, sites: Sequence[int] | None = None) -> tuple[list[int], list[int | None]]:
     """Sites in a structure's own numbering and their ALK equivalents (through KLIFS positions).
 
     Parameters
@@ -192,7 +195,8 @@ def site_numbers(complex_: Complex, sites: list[int] | None = None) -> tuple[lis
     kmap = klifs_map()
     res = complex_.residues
     if sites is None:
-        numbers, alk = [], []
+        numbers: list[int] = []
+        alk: list[int | None] = []
         for site in review_sites():
             position = int(kmap.position_of(np.array([site]))[0])
             row = res.index_of_klifs(position) if position else -1

@@ -1,0 +1,230 @@
+"""Commands of the energy model and the results package: ddg, benchmark, advise, run."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from structkit.cli.common import (
+    add_csv_option,
+    add_engine_options,
+    add_json_option,
+    add_no_cache_option,
+    add_source_options,
+    add_table_output_option,
+    add_target_options,
+    count,
+    engine_of,
+    load_options,
+    mutation_argument,
+    mutation_list,
+)
+from structkit.cli.output import (
+    check_output,
+    emit_table,
+    timed_progress,
+)
+from structkit.errors import StructkitError
+from structkit.io.load import LoadOptions
+from structkit.io.write import (
+    check_output_folder,
+)
+
+
+def _cmd_ddg(args: argparse.Namespace) -> int:
+    from structkit.analysis.ddg import ddg
+
+    check_output(args.output)
+    if args.models:
+        check_output_folder(args.models)
+    texts = mutation_list(args.mutations)
+    if not texts:
+        raise StructkitError("give --mutations M1,M2,...")
+    if args.atp_reference and not args.potency:
+        raise StructkitError("--atp-reference goes with --potency")
+    if args.potency and args.models:
+        raise StructkitError("--models writes the drug's relaxed models; leave out --potency for it")
+    engine = engine_of(args)
+    timed = timed_progress("estimates" if args.potency else "mutations")
+
+    def progress(done: int, total: int, label: str) -> None:
+        if done == 0:  # the API has checked the inputs: say what comes before the work starts
+            if not started:
+                started.append(True)
+                print(f"structkit ddg: {count(total, 'estimate')} on {engine.describe()}: about 1-2 s "
+                      "per estimate and core for a kinase domain, plus 10-20 s once to protonate a "
+                      "crystal structure", file=sys.stderr)
+            return
+        timed(done, total, label)
+
+    started: list[bool] = []
+    try:
+        table = ddg(args.target, texts, engine=engine, models=args.models, use_cache=not args.no_cache,
+                    progress=progress,
+                    options=load_options(args), potency=args.potency, atp_reference=args.atp_reference)
+    except StructkitError as exc:
+        if "no inhibitor in the structure" in str(exc) and not args.ligand_file:
+            raise StructkitError(f"{exc} (give its pose with --ligand-file)") from None
+        raise
+    failed = table[table["status"] != "ok"]
+    if args.json:
+        print(json.dumps(json.loads(table.to_json(orient="records")), indent=2))
+    elif args.output:
+        emit_table(table, args.output)
+    else:
+        print(table.drop(columns=["status"]).to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+        print("ddg, ddg_sd: kcal/mol, positive = the inhibitor binds more weakly to the mutant; the "
+              "components are the raw mutant-minus-wild-type terms (ddg = scale x their sum)")
+        if args.potency:
+            print("ddg_atp: the same for the nucleotide (Mg-ATP analogue); potency = ddg - ddg_atp, "
+                  "positive = the drug is less potent on the mutant (ATP competition)")
+    for row in failed.itertuples(index=False):
+        print(f"structkit: error: {row.mutation}: {row.status}", file=sys.stderr)
+    if args.models:
+        print(f"wrote the relaxed wild-type and mutant regions to {args.models}", file=sys.stderr)
+    return 1 if len(failed) else 0
+
+
+def _cmd_benchmark(args: argparse.Namespace) -> int:
+    from structkit.analysis.benchmark import abl_benchmark, benchmark_metrics, per_drug_metrics
+
+    check_output(args.output)
+    if args.set == "egfr":
+        return _benchmark_egfr(args)
+    table = abl_benchmark(args.data or "../shared/benchmarks/abl_hauser2018", engine=engine_of(args),
+                          use_cache=not args.no_cache, drugs=args.drugs,
+                          progress=timed_progress("pairs"))
+    if args.output:
+        emit_table(table, args.output)
+    metrics = benchmark_metrics(table)
+    skipped = table[table["status"] != "ok"]
+    print(f"ABL1 benchmark (Hauser 2018): {int((table['status'] == 'ok').sum())} of {len(table)} pairs "
+          f"estimated, resistant = ddG_exp > 1.36 kcal/mol")
+    for row in skipped.itertuples(index=False):
+        print(f"  not modelled: {row.drug} {row.mutation}: {row.status}")
+    cols = ["method", "rmse", "pearson", "kendall", "auc"]
+    print(metrics[cols].to_string(index=False, float_format=lambda v: f"{v:.2f}", na_rep="-"))
+    print(per_drug_metrics(table).to_string(index=False, float_format=lambda v: f"{v:.2f}", na_rep="-"))
+    return 0
+
+
+def _benchmark_egfr(args: argparse.Namespace) -> int:
+    from structkit.analysis.egfr_benchmark import davis_check, egfr_benchmark, egfr_metrics
+
+    folder = args.data or "../shared/benchmarks/egfr_robichaux2021"
+    if args.drugs and [d.lower() for d in args.drugs] != ["gefitinib"]:
+        raise StructkitError("the EGFR benchmark has complexes for gefitinib only")
+    options = LoadOptions.resolve(cache=args.cache) if getattr(args, "cache", None) else LoadOptions.resolve()
+    engine = engine_of(args)
+    table = egfr_benchmark(folder, options=options, engine=engine, use_cache=not args.no_cache,
+                           progress=timed_progress("estimates"))
+    if args.output:
+        emit_table(table, args.output)
+    modelled = table[table["status"] == "ok"]
+    print(f"EGFR potency benchmark (Robichaux 2021, gefitinib, Ba/F3): {len(modelled)} of {len(table)} "
+          "variants estimated (the rest hold insertions or deletions); kcal/mol, + = less potent")
+    cols = ["method", "n", "pearson", "spearman", "rmse", "auc_resistant", "auc_sensitised",
+            "sensitised_below_zero"]
+    print(egfr_metrics(table)[cols].to_string(index=False, float_format=lambda v: f"{v:.2f}", na_rep="-"))
+    davis = davis_check(folder, options=options, engine=engine, use_cache=not args.no_cache)
+    print("Davis 2011 binding (Kd) of gefitinib, binding ddG only:")
+    print(davis.to_string(index=False, float_format=lambda v: f"{v:.2f}", na_rep="-"))
+    return 0
+
+
+def _cmd_advise(args: argparse.Namespace) -> int:
+    from structkit.analysis.advise import VERDICT_RULE, advise
+
+    texts = [mutation_argument(m) for m in args.mutations]
+    table = advise(texts, kinase=args.kinase, options=load_options(args), engine=engine_of(args),
+                   use_cache=not args.no_cache, progress=timed_progress("estimates"))
+    if args.json:
+        print(json.dumps(json.loads(table.to_json(orient="records")), indent=2, ensure_ascii=False))
+    elif args.csv:
+        print(table.to_csv(index=False, lineterminator="\n", float_format="%.3f"), end="")
+    else:
+        for mutation, rows in table.groupby("mutation", sort=False):
+            print(f"{mutation} ({args.kinase}): drugs ranked from most to least likely to cover it")
+            show = rows[["rank", "drug", "verdict", "potency", "potency_sd", "ddg", "ddg_atp", "mechanism",
+                         "reported", "agreement"]]
+            print(show.to_string(index=False, float_format=lambda v: f"{v:.2f}", na_rep="-"))
+        print(f"verdict: {VERDICT_RULE}; potency = drug ddG - ATP ddG (kcal/mol, + = less potent)")
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from structkit.analysis.run import run  # matplotlib and the whole pipeline: only for this command
+
+    interactive = sys.stderr.isatty()
+    last: dict[str, float] = {}
+
+    def progress(step: str, done: int, total: int) -> None:
+        if interactive:
+            print(f"\r{step:<12} {done}/{total}   ", end="" if done < total else "\n", file=sys.stderr,
+                  flush=True)
+        elif done == total or done * 10 // max(total, 1) != last.get(step, -1):
+            last[step] = done * 10 // max(total, 1)
+            print(f"{step:<12} {done}/{total}", file=sys.stderr, flush=True)
+
+    check_output_folder(args.output)
+    written = run(args.output, progress=progress, abl=args.abl, egfr=args.egfr, engine=engine_of(args),
+                  reuse_energies=args.reuse_energies, options=load_options(args))
+    print(f"wrote {count(len(written), 'file')} to {args.output}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ddg, benchmark, advise, run commands."""
+    p = sub.add_parser("ddg", help="change in the inhibitor's binding free energy caused by mutations")
+    add_target_options(p)
+    p.add_argument("--mutations", nargs="+", required=True, metavar="M1,M2",
+                   help="substitutions, comma-separated (compound with +: G1202R+L1196M)")
+    out = p.add_mutually_exclusive_group()
+    add_json_option(out, "estimates (mutation, ddg, ddg_sd, components ...)")
+    add_table_output_option(out)
+    p.add_argument("--models", metavar="DIR",
+                   help="also write the relaxed wild-type and mutant regions as PDB files to DIR")
+    p.add_argument("--potency", action="store_true",
+                   help="also the ATP side (ddg_atp) and the potency shift: potency = ddg - ddg_atp")
+    p.add_argument("--atp-reference", metavar="FILE_OR_ID",
+                   help="the nucleotide complex for --potency (default: the kinase's, e.g. ALK 3LCT, "
+                        "EGFR 2ITX)")
+    add_engine_options(p)
+    add_no_cache_option(p)
+    p.set_defaults(func=_cmd_ddg)
+    p = sub.add_parser("benchmark", help="validate the ddG estimate on measured data")
+    p.add_argument("set", choices=["abl", "egfr"],
+                   help="abl: 144 ABL1 mutation x drug pairs (Hauser 2018); egfr: the gefitinib potency "
+                        "shifts of 52 EGFR substitution variants (Robichaux 2021) and Davis 2011 Kd")
+    p.add_argument("--data", metavar="DIR",
+                   help="the benchmark folder (default ../shared/benchmarks/abl_hauser2018 or "
+                        "../shared/benchmarks/egfr_robichaux2021)")
+    p.add_argument("--drugs", nargs="+", metavar="NAME", help="only these drugs")
+    add_table_output_option(p)
+    add_engine_options(p)
+    add_no_cache_option(p)
+    p.set_defaults(func=_cmd_benchmark)
+    p = sub.add_parser("advise", help="which drugs still cover a mutation: review and predicted potency")
+    p.add_argument("mutations", nargs="+", metavar="MUTATION",
+                   help="single or compound substitutions (G1202R, G1202R+L1196M), each answered")
+    p.add_argument("--kinase", default="ALK", help="the kinase (drug complexes exist for ALK)")
+    form = p.add_mutually_exclusive_group()
+    add_json_option(form, "drug answers, one per mutation and drug")
+    add_csv_option(form)
+    add_engine_options(p)
+    add_source_options(p)
+    add_no_cache_option(p)
+    p.set_defaults(func=_cmd_advise)
+    p = sub.add_parser("run", help="regenerate results/: tables, figures, REPORT.md, manifest")
+    p.add_argument("-o", "--output", default="results", metavar="DIR", help="results folder")
+    p.add_argument("--abl", default="../shared/benchmarks/abl_hauser2018", metavar="DIR",
+                   help="the ABL1 benchmark folder (default ../shared/benchmarks/abl_hauser2018)")
+    p.add_argument("--egfr", default="../shared/benchmarks/egfr_robichaux2021", metavar="DIR",
+                   help="the EGFR potency benchmark folder (default ../shared/benchmarks/egfr_robichaux2021)")
+    add_engine_options(p)
+    p.add_argument("--reuse-energies", metavar="DIR",
+                   help="read the force-field tables (abl_benchmark, crystal_check, ddg_alk, ddg_atp, "
+                        "egfr_*) from this results folder instead of computing them")
+    add_source_options(p)
+    p.set_defaults(func=_cmd_run)

@@ -1,0 +1,118 @@
+"""What the commands print and the one batch failure policy of the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import pandas as pd
+
+from structkit.analysis.batch import map_structures
+from structkit.analysis.engine import Engine
+from structkit.cli.common import (
+    count,
+    load_options,
+    target_ids,
+)
+from structkit.io.write import (
+    check_output_file,
+    write_table,
+)
+
+
+def batch(args: argparse.Namespace, fn, progress=None,
+           engine: Engine | None = None) -> tuple[list, str | None]:
+    """``fn`` over every target with the one batch policy of the command line.
+
+    The good inputs are processed; each failure is printed as one line; the command then writes
+    what succeeded and exits 1 (see :func:`finish`). ``--strict`` stops at the first failure; a
+    single target fails as itself.
+
+    Returns
+    -------
+    results : list
+        ``fn``'s results for the targets that succeeded.
+    summary : str or None
+        ``"k of n structures failed: ..."``, None when all succeeded.
+    """
+    targets = target_ids(args, "targets")
+    options = load_options(args, len(targets))
+    failures: dict[str, str] | None = None if args.strict or len(targets) == 1 else {}
+    results = map_structures(targets, fn, progress=progress, failures=failures, engine=engine,
+                             options=options)
+    print_failures(failures)
+    return results, failure_summary(failures, len(targets))
+
+
+def print_failures(failures: dict[str, str] | None) -> None:
+    """One ``structkit: error:`` line per failed structure of a batch (after the progress line)."""
+    if failures:
+        end_progress_line()
+    for message in (failures or {}).values():
+        print(f"structkit: error: {message}", file=sys.stderr)
+
+
+def failure_summary(failures: dict[str, str] | None, n_targets: int) -> str | None:
+    if not failures:
+        return None
+    return f"{len(failures)} of {count(n_targets, 'structure')} failed: {', '.join(failures)}"
+
+
+def finish(summary: str | None) -> int:
+    """Exit status of a batch command: 1 with the summary line when some structures failed."""
+    if summary is None:
+        return 0
+    print(f"structkit: error: {summary}", file=sys.stderr)
+    return 1
+
+
+def end_progress_line() -> None:
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+
+
+def check_output(path: str | None) -> None:
+    """Check a table output path before computing (see :func:`check_output_file`)."""
+    if path:
+        check_output_file(path, (".csv", ".parquet"))
+
+
+def emit_table(table: pd.DataFrame, output: str | None) -> None:
+    """Write the table to OUTPUT (CSV or Parquet), or print it as CSV."""
+    if output:
+        write_table(table, output)
+        print(f"wrote {count(len(table), 'row')} to {output}")
+    else:
+        print(table.to_csv(index=False, lineterminator="\n", float_format="%.4g"), end="")
+
+
+def progress_line():
+    """A progress callback that redraws one stderr line when stderr is a terminal."""
+    interactive = sys.stderr.isatty()
+
+    def progress(k: int, n: int, entry: str) -> None:
+        if interactive and n > 1:
+            print(f"\r[{k}/{n}] {entry}   ", end="" if k < n else "\n", file=sys.stderr, flush=True)
+
+    return progress
+
+
+def timed_progress(unit: str):
+    """Progress on stderr with the elapsed time and an estimate of the time left."""
+    import time
+
+    start = time.perf_counter()
+    interactive = sys.stderr.isatty()
+    last = [-1]
+
+    def progress(done: int, total: int, label: str) -> None:
+        elapsed = time.perf_counter() - start
+        left = elapsed / done * (total - done) if done else float("nan")
+        line = f"[{done}/{total} {unit}] {label}: {elapsed:.0f} s elapsed, about {left:.0f} s left"
+        if interactive:
+            print(f"\r{line}   ", end="" if done < total else "\n", file=sys.stderr, flush=True)
+        elif done == total or done * 10 // max(total, 1) != last[0]:
+            last[0] = done * 10 // max(total, 1)
+            print(line, file=sys.stderr, flush=True)
+
+    return progress
