@@ -25,7 +25,18 @@ def drugs() -> dict[str, dict[str, str]]:
 
 
 def drug_name(ccd: str | None) -> str | None:
-    """Return the drug name of a ligand CCD code, or None if the ligand is not a named drug."""
+    """Return the drug name of a ligand CCD code, or None if the ligand is not a named drug.
+
+    Parameters
+    ----------
+    ccd : str or None
+        A ligand's CCD code, any case.
+
+    Returns
+    -------
+    str or None
+        The drug name (``crizotinib`` for ``VGH``), None for another ligand or None.
+    """
     if not ccd:
         return None
     row = drugs().get(ccd.upper())
@@ -42,7 +53,13 @@ def catalogue_path() -> Path:
 
 @lru_cache(maxsize=1)
 def catalogue() -> list[dict[str, str]]:
-    """Rows of the catalogue, in file order, as dicts of strings."""
+    """Rows of the catalogue, in file order, as dicts of strings.
+
+    Returns
+    -------
+    list of dict
+        One dict per row of ``structures/catalogue.csv``, its columns as keys.
+    """
     return commented_rows(catalogue_path().read_text())
 
 
@@ -54,6 +71,11 @@ def catalogue_ids(verified_only: bool = True) -> list[str]:
     verified_only : bool
         Only the entries whose file was checked against the row (``verified == "yes"``); the
         others are known entries that no local mirror holds.
+
+    Returns
+    -------
+    list of str
+        Upper-case PDB IDs.
     """
     return [row["pdb_id"] for row in catalogue()
             if not verified_only or row["verified"] == "yes"]

@@ -125,6 +125,13 @@ def advise(
     options : LoadOptions, optional
         Mirrors and cache.
 
+    Returns
+    -------
+    pandas.DataFrame
+        One row per mutation and drug, ranked within each mutation from most to least likely to
+        cover it: what the review reports (with quote and line), the predicted potency shift with
+        its sd and terms, the mechanism class and the verdict.
+
     Raises
     ------
     StructkitError

@@ -117,6 +117,12 @@ def abl_benchmark(
     workers, engine
         Where the estimates run (:class:`~structkit.analysis.engine.Engine`; one local cluster
         of ``workers`` processes by default); the table does not depend on it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per measured pair: the estimate, its terms, the measured value and a ``status``
+        (``ok`` or why the pair was not modelled).
     """
     files = abl_complexes(folder)
     data = pd.read_csv(Path(folder) / "hauser2018_abl_ddg.csv")

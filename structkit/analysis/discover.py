@@ -125,6 +125,20 @@ def discover(accession: str = ALK_ACCESSION, since: str | None = None, *,
     Entries the shipped catalogue already holds (for ALK) come back as their shipped rows; the
     others as unverified rows built from the RCSB's records (:func:`row_from_record`).
 
+    Parameters
+    ----------
+    accession : str
+        UniProt accession of the kinase (default ALK, Q9UM73).
+    since : str, optional
+        Only entries released on or after this date (``YYYY-MM-DD``).
+    client : RcsbClient, optional
+        The RCSB client (timeouts, retries, answer cache); a default one otherwise.
+
+    Returns
+    -------
+    list of dict
+        Catalogue rows (strings), shipped rows first in catalogue order, then the new entries.
+
     Raises
     ------
     FetchError
@@ -155,6 +169,22 @@ def verify_rows(rows: Iterable[dict[str, str]], *, progress: Callable[[int, int,
     residue range and resolution from the coordinates (``file_class`` ``R``: a file from the
     RCSB, the cache or a mirror); where the RCSB's record said otherwise the note keeps what it
     said. A row whose file cannot be loaded stays unverified, its reason in ``failures``.
+
+    Parameters
+    ----------
+    rows : iterable of dict
+        Catalogue rows, as :func:`discover` returns them.
+    progress : callable, optional
+        Called as ``progress(done, total, pdb_id)`` after each unverified row.
+    failures : dict, optional
+        Filled with PDB ID to the reason its file could not be loaded.
+    options : LoadOptions, optional
+        Mirrors, cache and offline mode for the files.
+
+    Returns
+    -------
+    list of dict
+        The rows in the order given, the loadable ones verified.
     """
     options = options or LoadOptions.resolve()
     rows = [dict(r) for r in rows]

@@ -90,6 +90,13 @@ def egfr_benchmark(
         Its cache holds the estimates.
     variants : list of str, optional
         A subset (as the table spells them).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per variant of the shared table: the measured shift (``bound`` ``>=`` where the
+        cell is censored), the drug and ATP-side estimates, the potency shift, and a ``status``
+        (insertions and deletions are listed as not modelled).
     """
     folder = Path(folder)
     table = egfr_variants(folder)

@@ -562,6 +562,11 @@ def interactions(
     apo : list, optional
         Where given, structures without an inhibitor are left out and named here (a batch over
         the catalogue holds apo entries); by default such a structure is an error.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of :func:`interaction_table` of every structure, with a ``structure`` column.
     """
     options = replace(options or LoadOptions.resolve(), keep_hydrogens=True)
     results = map_structures(list(ids), partial(_one, criteria=criteria, skip_apo=apo is not None),

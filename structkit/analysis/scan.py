@@ -27,6 +27,11 @@ def review_mutations() -> list[str]:
 
     Site-only entries, insertions and wild-type rows of the coverage data are left out, since
     side-chain replacement cannot model them.
+
+    Returns
+    -------
+    list of str
+        Canonical mutation strings (``G1202R``, ``L1196M+G1202R``).
     """
     found = set()
     for mutation in coverage_table()["mutation"]:

@@ -287,6 +287,11 @@ def show(obj: Complex | MutantModel, mutations: Iterable[str] = (), *, height: i
         Mutations to model and offer in the view.
     height : int
         Height in pixels.
+
+    Returns
+    -------
+    View
+        Displays itself in a notebook; :meth:`View.save` writes it as a page.
     """
     if isinstance(obj, MutantModel):
         return View(view_html(obj.source, [obj]), height)

@@ -202,5 +202,21 @@ def _check_writable_folder(path: Path, folder: Path) -> None:
 
 
 def write_pdb(complex_: Complex, path: str | os.PathLike, remarks: list[str] | None = None) -> Path:
-    """Write ``complex_`` to ``path`` atomically; returns the path."""
+    """Write ``complex_`` to ``path`` atomically; returns the path.
+
+    Parameters
+    ----------
+    complex_ : Complex
+        The complex: its kinase chain (in the reference numbering where it has one) and its
+        inhibitor are written; waters and additives are left out.
+    path : path
+        The PDB file to write (its folder must exist).
+    remarks : list of str, optional
+        Lines written first, as ``REMARK 250`` records (cut at 80 columns).
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
     return write_text_atomic(path, pdb_text(complex_, remarks))

@@ -86,7 +86,13 @@ class Change:
 
 @dataclass(frozen=True)
 class Mutation:
-    """A single or compound mutation: changes at distinct sites, ordered by position."""
+    """A single or compound mutation: changes at distinct sites, ordered by position.
+
+    Parameters
+    ----------
+    changes : tuple of Change
+        One change per site, at distinct positions.
+    """
 
     changes: tuple[Change, ...]
 
@@ -324,6 +330,21 @@ def ambiguous_slash(text: str) -> bool:
 
 def parse_mutation(text: str, *, strict: bool = True, reference: Reference | None = None) -> Mutation:
     """Parse a string that denotes exactly one (single or compound) mutation (see :func:`parse_mutations`).
+
+    Parameters
+    ----------
+    text : str
+        The mutation (``G1202R``, ``L1196M+G1202R``, ``p.Gly1202Arg``).
+    strict : bool
+        A wild-type letter that disagrees with the reference is an error (default); otherwise the
+        reference residue is used and the discrepancy becomes a note.
+    reference : Reference, optional
+        Check the wild-type letters against this sequence (ALK by default).
+
+    Returns
+    -------
+    Mutation
+        Its changes, ordered by position.
 
     Raises
     ------

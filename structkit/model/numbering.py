@@ -124,6 +124,11 @@ def read_reference_fasta(path: str | os.PathLike, first: int | None = None) -> R
     first : int, optional
         Number of the first residue, overriding the header.
 
+    Returns
+    -------
+    Reference
+        The sequence, its first number and the protein's name.
+
     Raises
     ------
     StructkitError
@@ -230,7 +235,13 @@ class KlifsMap:
 
 @lru_cache(maxsize=1)
 def klifs_map() -> KlifsMap:
-    """Return the 85 KLIFS pocket positions of ALK (see ``structkit/data/klifs_alk.csv``)."""
+    """Return the 85 KLIFS pocket positions of ALK (see ``structkit/data/klifs_alk.csv``).
+
+    Returns
+    -------
+    KlifsMap
+        UniProt number and region of each of the 85 positions (cached).
+    """
     rows = read_table("klifs_alk.csv")
     rows.sort(key=lambda r: int(r["klifs_position"]))
     if [int(r["klifs_position"]) for r in rows] != list(range(1, N_KLIFS_POSITIONS + 1)):

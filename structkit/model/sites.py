@@ -78,13 +78,30 @@ def _expand(spec: str) -> list[int]:
 
 @lru_cache(maxsize=1)
 def review_regions() -> dict[str, frozenset[int]]:
-    """Review regions (in the data file's order) as sets of UniProt numbers."""
+    """Review regions (in the data file's order) as sets of UniProt numbers.
+
+    Returns
+    -------
+    dict of str to frozenset of int
+        Region name to its ALK UniProt residue numbers.
+    """
     rows = _read_commented("review_regions.csv")
     return {row["region"]: frozenset(_expand(row["residues"])) for row in rows}
 
 
 def regions_of(number: int) -> list[str]:
-    """The review regions that contain a UniProt residue number (may be several or none)."""
+    """The review regions that contain a UniProt residue number (may be several or none).
+
+    Parameters
+    ----------
+    number : int
+        ALK UniProt residue number.
+
+    Returns
+    -------
+    list of str
+        The regions, in the data file's order.
+    """
     return [name for name, members in review_regions().items() if number in members]
 
 
@@ -99,6 +116,16 @@ def primary_region_of(number: int) -> str:
 
     Sites the file does not list (not review sites) take their only region, or ``""`` when they
     are in none or in several.
+
+    Parameters
+    ----------
+    number : int
+        ALK UniProt residue number.
+
+    Returns
+    -------
+    str
+        The region's name, or ``""``.
     """
     primary = _primary_regions().get(number)
     if primary:
@@ -115,6 +142,11 @@ def region_klifs_positions() -> dict[str, tuple[int, ...]]:
     region's residues that have no KLIFS position (C1156, T1151 ... between pocket positions)
     have no equivalent in another kinase and are left out. Gatekeeper is position 45, hinge 46-48,
     solvent front 49-59, DFG 80-83, glycine-rich loop 4-9.
+
+    Returns
+    -------
+    dict of str to tuple of int
+        Region name to its KLIFS positions, ascending.
     """
     kmap = klifs_map()
     out = {}
@@ -224,6 +256,11 @@ def review_sites() -> tuple[int, ...]:
     hold every mutation of Table 2 and of the running text; residues the text names for another
     reason (M1199 and E1210 as hydrogen-bond partners of gilteritinib) are not mutation sites
     unless a mutation is named there too (E1210K is).
+
+    Returns
+    -------
+    tuple of int
+        ALK UniProt residue numbers.
     """
     sites: set[int] = set()
     for row in _read_commented("review_coverage.csv"):
