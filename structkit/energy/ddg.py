@@ -35,7 +35,7 @@ from structkit.data import read_table
 from structkit.energy.binding import BindingScorer, BindingTerms
 from structkit.energy.packing import KT
 from structkit.energy.prepare import PreparedComplex
-from structkit.energy.relax import Model, Region, relax, select_region
+from structkit.energy.relax import Model, PackingTables, Region, relax, select_region
 from structkit.errors import StructkitError
 from structkit.io.result_cache import ResultCache
 from structkit.model.mutations import Mutation, parse_mutation
@@ -116,6 +116,7 @@ class DdgEstimator:
         self.cache = cache
         self.scorer = BindingScorer(prep.ligand)
         self._wild: dict[Region, _Evaluated] = {}
+        self._tables = PackingTables()  # shared by every region and mutation of this complex
 
     def _changes(self, mutation: Mutation) -> dict[int, str]:
         changes = {}
@@ -135,7 +136,7 @@ class DdgEstimator:
         return changes
 
     def _evaluate(self, region: Region, changes: dict[int, str]) -> _Evaluated:
-        model = relax(self.prep, region, changes, minimise=self.minimise)
+        model = relax(self.prep, region, changes, minimise=self.minimise, tables=self._tables)
         return _Evaluated(model, self.scorer.terms(model.coords, model.params, model.movable))
 
     def _key(self, mutation: str) -> str:

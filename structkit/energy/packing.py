@@ -131,14 +131,42 @@ def self_energies(conf: Conformers, env_xyz: np.ndarray, env_params: AtomParamet
     return coul + lj + prior
 
 
-def interaction_tables(residues: list[Conformers]) -> dict[tuple[int, int], np.ndarray]:
-    """Pair energies (n_i, n_j) between the conformers of every two shell residues in reach."""
+#: Pair tables of one prepared complex by (row_i, row_j); None where the two residues are out of reach.
+PairTables = dict[tuple[int, int], "np.ndarray | None"]
+
+
+def interaction_tables(residues: list[Conformers], *, known: PairTables | None = None,
+                       reusable: Sequence[bool] = ()) -> dict[tuple[int, int], np.ndarray]:
+    """Pair energies (n_i, n_j) between the conformers of every two shell residues in reach.
+
+    Parameters
+    ----------
+    residues : list of Conformers
+        The shell's repacked residues.
+    known : PairTables, optional
+        Tables of earlier calls on the same prepared complex, keyed by the two residue rows; read
+        and extended for every pair whose two residues are both ``reusable``.
+    reusable : sequence of bool
+        Per residue: its conformers are a function of its row alone (it is not substituted), so a
+        table computed for two such residues once holds for every region and mutation of the
+        complex. Empty: nothing is reused.
+    """
+    def table(a: Conformers, b: Conformers) -> np.ndarray | None:
+        return _pair_energy(a, b) if _close(a, b) else None
+
     pairs: dict[tuple[int, int], np.ndarray] = {}
     for i in range(len(residues)):
         for j in range(i + 1, len(residues)):
-            if _close(residues[i], residues[j]):
-                pairs[(i, j)] = _pair_energy(residues[i], residues[j])
-                pairs[(j, i)] = pairs[(i, j)].T
+            a, b = residues[i], residues[j]
+            if known is not None and reusable and reusable[i] and reusable[j]:
+                if (a.row, b.row) not in known:
+                    known[(a.row, b.row)] = table(a, b)
+                found = known[(a.row, b.row)]
+            else:
+                found = table(a, b)
+            if found is not None:
+                pairs[(i, j)] = found
+                pairs[(j, i)] = found.T
     return pairs
 
 

@@ -15,7 +15,7 @@ goes through exactly the same steps with the same shell and region.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -24,6 +24,7 @@ from structkit.energy.hydrogens import amide_hydrogen, build_hydrogens, hydrogen
 from structkit.energy.packing import (
     Conformers,
     PackResult,
+    PairTables,
     interaction_tables,
     pack,
     packing_energy,
@@ -233,7 +234,18 @@ def _repackable(prep: PreparedComplex, row: int) -> bool:
     return rebuilt == names - set(BACKBONE)
 
 
-def relax(prep: PreparedComplex, region: Region, changes: dict[int, str], *, minimise: bool = True) -> Model:
+@dataclass
+class PackingTables:
+    """Packing energies of unsubstituted residues, reusable across the regions and mutations of
+    one prepared complex (their conformers are a function of the residue row alone): the pair
+    tables of two such residues, and each one's energy against the inhibitor."""
+
+    pairs: PairTables = field(default_factory=dict)
+    with_ligand: dict[int, np.ndarray] = field(default_factory=dict)
+
+
+def relax(prep: PreparedComplex, region: Region, changes: dict[int, str], *, minimise: bool = True,
+          tables: PackingTables | None = None) -> Model:
     """Repack the region's shell (substituting ``changes``) and minimise it.
 
     Parameters
@@ -245,6 +257,9 @@ def relax(prep: PreparedComplex, region: Region, changes: dict[int, str], *, min
         Residue row -> three-letter target (empty for the wild type).
     minimise : bool
         Run the OpenMM minimisation (the packed model otherwise).
+    tables : PackingTables, optional
+        Reuse (and extend) the tables of earlier calls on the same ``prep``; the model is the
+        same with or without them, only faster.
     """
     residues = []
     for row in region.rows:
@@ -262,13 +277,21 @@ def relax(prep: PreparedComplex, region: Region, changes: dict[int, str], *, min
             | ((env_row == r.row + 1) & np.isin(env_name, ("N", "H")))
     site_index = next((k for k, r in enumerate(shell) if r.row in region.site), None)
     singles = [self_energies(c, env_xyz, env_params) for c in confs]
-    pairs = interaction_tables(confs)
+    reusable = [r.row not in region.site and r.row not in changes for r in shell]
+    pairs = interaction_tables(confs, known=tables.pairs if tables else None, reusable=reusable)
     apo = pack(singles, pairs, site=site_index)
     spread = 0.0
     if prep.ligand is not None:
         lig = prep.ligand
         none = np.zeros(len(lig.coords), dtype=bool)
-        with_ligand = [self_energies(c, lig.coords, lig.params, none, weight=False) for c in confs]
+        with_ligand = []
+        for c, reuse in zip(confs, reusable):
+            if tables is not None and reuse:
+                if c.row not in tables.with_ligand:
+                    tables.with_ligand[c.row] = self_energies(c, lig.coords, lig.params, none, weight=False)
+                with_ligand.append(tables.with_ligand[c.row])
+            else:
+                with_ligand.append(self_energies(c, lig.coords, lig.params, none, weight=False))
         packing = pack([s + w for s, w in zip(singles, with_ligand)], pairs, site=site_index,
                        starts=[apo.choice])
         better_apo = pack(singles, pairs, site=site_index, starts=[packing.choice])

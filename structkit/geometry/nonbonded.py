@@ -70,13 +70,17 @@ def coulomb_lj(
 
 def lennard_jones(r: np.ndarray, sigma: np.ndarray, epsilon: np.ndarray, *,
                   soft_core: float | None = None) -> np.ndarray:
-    """Pairwise 4 eps ((s/r)^12 - (s/r)^6), optionally linearised below ``soft_core * sigma``."""
+    """Pairwise 4 eps ((s/r)^12 - (s/r)^6), optionally linearised below ``soft_core * sigma``.
+
+    The sixth power is taken as a cube of squares: NumPy's general ``**`` calls ``pow`` per element,
+    8-16 times slower, for the same value to the last bit or two.
+    """
     if not soft_core:
-        s6 = (sigma / r) ** 6
+        s6 = _sixth_power(sigma / r)
         return 4.0 * epsilon * (s6 * s6 - s6)
     r0 = soft_core * sigma
     rr = np.maximum(r, r0)
-    s6 = (sigma / rr) ** 6
+    s6 = _sixth_power(sigma / rr)
     energy = 4.0 * epsilon * (s6 * s6 - s6)
     inside = r < r0
     if np.any(inside):
@@ -84,3 +88,8 @@ def lennard_jones(r: np.ndarray, sigma: np.ndarray, epsilon: np.ndarray, *,
         slope = 4.0 * epsilon * (12.0 * k6 * k6 - 6.0 * k6) / r0  # -dE/dr at r0, > 0
         energy = np.where(inside, energy + slope * (r0 - r), energy)
     return energy
+
+
+def _sixth_power(x: np.ndarray) -> np.ndarray:
+    square = x * x
+    return square * square * square
