@@ -57,3 +57,16 @@ def test_json_objects(cache, g1202r):
     assert len(rows) == 7
     assert {"drug", "verdict", "reported", "potency", "potency_sd", "basis", "mechanism"} <= set(rows[0])
     assert {r["drug"]: r["reported"] for r in rows}["crizotinib"] == "resistant"
+
+
+def test_verdict_of_estimates_that_do_not_fit():
+    """A drug that does not fit the mutant while the nucleotide does is resisted, whatever the
+    bounded number says; where the nucleotide does not fit either, the model cannot tell."""
+    from structkit.analysis.advise import verdict
+    from structkit.energy.ddg import NO_FIT
+
+    assert verdict(0.2, "ok", "touches the drug", NO_FIT, "")[0] == "resistant"
+    call, basis = verdict(0.0, "ok", "touches the drug", NO_FIT, NO_FIT)
+    assert call == "unknown" and "nucleotide does not fit" in basis
+    assert verdict(0.2, "ok", "touches the drug")[0] == "covered"
+    assert verdict(2.0, "ok", "touches the drug", "", "")[0] == "resistant"

@@ -12,7 +12,7 @@ from structkit.analysis.ddg import DDG_COLUMNS, ddg, ddg_table, substitutions_at
 from structkit.errors import StructkitError
 from structkit.io.load import LoadOptions
 from structkit.model.numbering import reference_sequence
-from tests.util import abl_files
+from tests.util import SHARED, abl_files
 
 MUTATIONS = ["F317L", "T315I", "E255K", "T315A", "X999Z"]
 
@@ -108,3 +108,24 @@ def test_two_poses_in_one_session_give_their_own_answers(tmp_path):
     alone = ddg(complex_path, ["T315I"], options=options_b, workers=1, use_cache=False)
     pd.testing.assert_frame_equal(after_a, alone)
     assert abs(first_a["dg_wild"].iloc[0] - alone["dg_wild"].iloc[0]) > 0.5
+
+
+def test_a_mutant_that_cannot_fit_the_fixed_backbone_is_flagged_and_bounded(tmp_path):
+    """Crizotinib-ALK G1269W: the relaxed model's clash terms alone are tens of kcal/mol (the raw
+    estimate reads as ~40 kcal/mol); the fixed-pocket steric model, another route through the code,
+    finds no Trp rotamer clear of the inhibitor (best overlap > 2 Å). The estimate is flagged and
+    bounded; L1196M fits, and is reported as computed."""
+    from structkit.energy.ddg import NO_FIT, NO_FIT_KCAL, DdgEstimator
+    from structkit.energy.prepare import prepare
+
+    complex_ = LoadOptions.resolve([SHARED]).load("2XP2")
+    estimator = DdgEstimator(prepare(complex_, cache=tmp_path))
+    trp, met = estimator.estimate("G1269W"), estimator.estimate("L1196M")
+    clash = estimator.scale * (trp.components["vdw"] + trp.components["strain"])
+    assert clash > NO_FIT_KCAL and estimator.scale * trp.ddg_raw > NO_FIT_KCAL
+    assert trp.flag == NO_FIT and trp.ddg == NO_FIT_KCAL
+    assert trp.row()["flag"] == NO_FIT and trp.row()["ddg"] == NO_FIT_KCAL
+    steric = structkit.mutate(complex_, "G1269W").to_frame().iloc[0]
+    assert steric.n_clear_rotamers == 0 and steric.inhibitor_max_overlap_A > 2.0
+    assert met.flag == "" and met.ddg == pytest.approx(estimator.scale * met.ddg_raw, abs=1e-12)
+    assert structkit.mutate(complex_, "L1196M").to_frame().iloc[0].n_clear_rotamers > 0

@@ -30,6 +30,7 @@ from structkit.analysis.ddg import ddg_table
 from structkit.analysis.engine import Engine
 from structkit.analysis.potency import atp_complex, with_atp_side
 from structkit.analysis.thresholds import REDUCED_KCAL, RESISTANT_KCAL
+from structkit.energy.ddg import NO_FIT, NO_FIT_KCAL
 from structkit.errors import StructkitError
 from structkit.geometry.neighbors import nearest_distance
 from structkit.io.load import LoadOptions
@@ -48,7 +49,8 @@ CONTACT_A = 4.5
 ALPHA_C_POSITIONS = frozenset(range(20, 29)) | frozenset(range(81, N_KLIFS_POSITIONS + 1))
 
 ADVICE_COLUMNS = ["rank", "drug", "structure", "mutation", "verdict", "basis", "reported", "agreement",
-                  "potency", "potency_sd", "ddg", "ddg_sd", "ddg_atp", "mechanism", "quote", "line", "status"]
+                  "potency", "potency_sd", "ddg", "ddg_sd", "ddg_atp", "flag", "atp_flag", "mechanism",
+                  "quote", "line", "status"]
 
 
 def mechanism_class(drug: Complex, atp: Complex, site: int) -> str:
@@ -68,10 +70,22 @@ def mechanism_class(drug: Complex, atp: Complex, site: int) -> str:
     return "remote"
 
 
-def verdict(potency: float, status: str = "ok", mechanism: str = "") -> tuple[str, str]:
-    """The verdict of :data:`VERDICT_RULE` for one potency shift, and the rule that gave it."""
+def verdict(potency: float, status: str = "ok", mechanism: str = "", flag: str = "",
+            atp_flag: str = "") -> tuple[str, str]:
+    """The verdict of :data:`VERDICT_RULE` for one potency shift, and the rule that gave it.
+
+    ``flag`` and ``atp_flag`` are the drug's and the nucleotide's estimate flags: where the
+    nucleotide does not fit the mutant on a fixed backbone, the model cannot tell (the kinase may
+    lose activity, or its backbone move); where only the drug does not fit, the drug is resisted.
+    """
     if status != "ok" or not np.isfinite(potency):
         return "unknown", f"not modelled: {status}"
+    if atp_flag == NO_FIT:
+        return "unknown", (f"the nucleotide does not fit the mutant on a fixed backbone (clash terms > "
+                           f"{NO_FIT_KCAL:g} kcal/mol): backbone motion and activity are not modelled")
+    if flag == NO_FIT:
+        return "resistant", (f"the drug does not fit the mutant on a fixed backbone (clash terms > "
+                             f"{NO_FIT_KCAL:g} kcal/mol) while the nucleotide does")
     if potency >= RESISTANT_KCAL:
         return "resistant", f"potency {potency:.2f} >= {RESISTANT_KCAL} kcal/mol"
     if potency >= REDUCED_KCAL:
@@ -80,6 +94,11 @@ def verdict(potency: float, status: str = "ok", mechanism: str = "") -> tuple[st
     if "αC" in mechanism:
         basis += " (an αC/activation site: activation is not modelled)"
     return "covered", basis
+
+
+def _text(value: object) -> str:
+    """A flag cell as text (a missing value reads back from CSV as NaN)."""
+    return value if isinstance(value, str) else ""
 
 
 def agreement(reported: str, verdict: str) -> str:
@@ -177,14 +196,15 @@ def advise(
             sites = mutation_positions(r["mutation"], reference=reference_sequence())
             classes = [mechanism_class(dc.complex_, atp, s) for s in sites]
             mechanism = "; ".join(dict.fromkeys(classes))
-            call, basis = verdict(float(r["potency"]), str(r["status"]), mechanism)
+            call, basis = verdict(float(r["potency"]), str(r["status"]), mechanism, _text(r["flag"]),
+                                  _text(r["atp_flag"]))
             reported, quote, line = _reported(r["drug"], r["mutation"])
             rows.append({"drug": r["drug"], "structure": r["structure"], "mutation": r["mutation"],
                          "verdict": call, "basis": basis, "reported": reported,
                          "agreement": agreement(reported, call), "potency": r["potency"],
                          "potency_sd": r["potency_sd"], "ddg": r["ddg"], "ddg_sd": r["ddg_sd"],
-                         "ddg_atp": r["ddg_atp"], "mechanism": mechanism, "quote": quote, "line": line,
-                         "status": r["status"]})
+                         "ddg_atp": r["ddg_atp"], "flag": _text(r["flag"]), "atp_flag": _text(r["atp_flag"]),
+                         "mechanism": mechanism, "quote": quote, "line": line, "status": r["status"]})
     out = pd.DataFrame(rows)
     order = {"covered": 0, "reduced": 1, "resistant": 2, "unknown": 3}
     out["_order"] = out["verdict"].map(order)

@@ -44,7 +44,7 @@ CALL_LOG10 = 0.5
 _DRUG_COMPLEX, _ATP_COMPLEX, _DRUG = "2ity.pdb", "2itx.pdb", "gefitinib"
 
 EGFR_COLUMNS = ["variant", "mutation", "measured_log10", "measured", "bound", "contains_t790m", "ddg",
-                "ddg_sd", "ddg_atp", "ddg_atp_sd", "potency", "potency_sd", "status"]
+                "ddg_sd", "ddg_atp", "ddg_atp_sd", "potency", "potency_sd", "flag", "atp_flag", "status"]
 
 
 def egfr_variants(folder: str | os.PathLike, drug: str = _DRUG) -> pd.DataFrame:
@@ -114,6 +114,9 @@ def egfr_benchmark(
     for column in ("ddg", "ddg_sd", "ddg_atp", "ddg_atp_sd", "potency", "potency_sd"):
         out[column] = np.nan
         out.loc[modelled, column] = estimates[column].to_numpy()
+    for column in ("flag", "atp_flag"):
+        out[column] = ""
+        out.loc[modelled, column] = estimates[column].fillna("").to_numpy()
     out["status"] = "not modelled (insertion or deletion)"
     out.loc[modelled, "status"] = estimates["status"].to_numpy()
     return out[EGFR_COLUMNS]

@@ -45,7 +45,7 @@ __all__ = ["ATP_REFERENCES", "POTENCY_COLUMNS", "atp_complex", "atp_reference_fo
            "with_atp_side"]
 
 #: Columns a potency table adds to a ddG table.
-POTENCY_COLUMNS = ["ddg_atp", "ddg_atp_sd", "potency", "potency_sd"]
+POTENCY_COLUMNS = ["ddg_atp", "ddg_atp_sd", "atp_flag", "potency", "potency_sd"]
 
 
 def _references() -> dict[str, str]:
@@ -178,8 +178,9 @@ def with_atp_side(drug: pd.DataFrame, nucleotide: pd.DataFrame, atp_label: str) 
     out = drug[DDG_COLUMNS].copy()
     out["ddg_atp"] = nucleotide["ddg"].to_numpy()
     out["ddg_atp_sd"] = nucleotide["ddg_sd"].to_numpy()
+    out["atp_flag"] = nucleotide["flag"].fillna("").to_numpy()
     out["potency"] = (out["ddg"] - out["ddg_atp"]).round(3)
     out["potency_sd"] = np.hypot(out["ddg_sd"], out["ddg_atp_sd"]).round(3)
     failed = (nucleotide["status"] != "ok") & (out["status"] == "ok")
     out.loc[failed, "status"] = [f"ATP side ({atp_label}): {s}" for s in nucleotide.loc[failed, "status"]]
-    return out
+    return out[[*DDG_COLUMNS, *POTENCY_COLUMNS]]

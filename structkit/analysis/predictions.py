@@ -22,7 +22,7 @@ __all__ = ["PREDICTION_COLUMNS", "RISK_WIDTH_KCAL", "SATURATION_COLUMNS", "ddg_p
 
 PREDICTION_COLUMNS = ["drug", "structure", "mutation", "risk", "predicted", "reported", "n_statements",
                       "flags", *SCORE_COLUMNS, "regions", "mutant_crystal", "note", "ddg", "ddg_sd",
-                      "ddg_atp", "potency", "potency_sd"]
+                      "ddg_flag", "ddg_atp", "atp_flag", "potency", "potency_sd"]
 #: Width of the logistic map from ddG to risk (kcal/mol), fixed in advance.
 RISK_WIDTH_KCAL = 0.5
 
@@ -67,10 +67,11 @@ def ddg_predictions(ddg_table: pd.DataFrame, joined: pd.DataFrame, saturation: p
     steric = {(d, m): r for d, m, r in zip(saturation["drug"], saturation["mutation"],
                                            saturation.to_dict("records")) if r["status"] == "ok"}
     atp_side = ({} if ddg_atp is None else
-                {m: (d, sd) for m, d, sd, st in zip(ddg_atp["mutation"], ddg_atp["ddg"], ddg_atp["ddg_sd"],
-                                                    ddg_atp["status"]) if st == "ok"})
+                {m: (d, sd, _text(f)) for m, d, sd, f, st in zip(ddg_atp["mutation"], ddg_atp["ddg"],
+                                                                 ddg_atp["ddg_sd"], _flags(ddg_atp),
+                                                                 ddg_atp["status"]) if st == "ok"})
     rows = []
-    for r in ddg_table.to_dict("records"):
+    for r, flag in zip(ddg_table.to_dict("records"), _flags(ddg_table)):
         key = (r["drug"], r["mutation"])
         label = review.get(key)
         scores = label if label is not None and label.get("modelled") else steric.get(key, {})
@@ -87,9 +88,11 @@ def ddg_predictions(ddg_table: pd.DataFrame, joined: pd.DataFrame, saturation: p
             "note": "; ".join(x for x in ((label or {}).get("note", ""),
                                           "" if ok else f"not modelled: {r['status']}") if x),
             "ddg": r["ddg"] if ok else np.nan, "ddg_sd": r["ddg_sd"] if ok else np.nan,
+            "ddg_flag": _text(flag) if ok else "",
         }
         atp = atp_side.get(r["mutation"])
         row["ddg_atp"] = atp[0] if atp and ok else np.nan
+        row["atp_flag"] = atp[2] if atp and ok else ""
         row["potency"] = round(row["ddg"] - atp[0], 3) if atp and ok else row["ddg"]
         row["potency_sd"] = round(float(np.hypot(row["ddg_sd"], atp[1])), 3) if atp and ok else row["ddg_sd"]
         rows.append(row)
@@ -98,12 +101,22 @@ def ddg_predictions(ddg_table: pd.DataFrame, joined: pd.DataFrame, saturation: p
         if (r["drug"], r["mutation"]) not in done:
             rows.append({**{c: r.get(c, np.nan) for c in PREDICTION_COLUMNS if c in r},
                          "note": r["note"] or "not modelled", "ddg": np.nan, "ddg_sd": np.nan,
-                         "ddg_atp": np.nan, "potency": np.nan, "potency_sd": np.nan})
+                         "ddg_flag": "", "ddg_atp": np.nan, "atp_flag": "", "potency": np.nan,
+                         "potency_sd": np.nan})
     table = pd.DataFrame(rows)
     risk = ddg_risk(table["potency"].to_numpy(dtype=float))
     table["risk"] = np.round(risk, 4)
     table["predicted"] = np.where(np.isnan(risk), "", np.where(risk >= 0.5, "resistant", "covered"))
     return table[PREDICTION_COLUMNS]
+
+
+def _flags(table: pd.DataFrame) -> list[object]:
+    """The ``flag`` column of a ddG table (tables written before it existed have none)."""
+    return table["flag"].tolist() if "flag" in table else [""] * len(table)
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def parse_mutation_positions(text: str) -> tuple[int, ...]:

@@ -439,6 +439,36 @@ def _ddg_sections(abl: pd.DataFrame, abl_metrics: pd.DataFrame, crystal: pd.Data
               f"{n_atp} estimates): the potency shift, drug minus ADP, gives a mean per-drug AUC of "
               f"{interval(atp_mean)}, so it ranks {verdict}. ABL1 has no nucleotide complex in the "
               "benchmark set, so the ATP side is compared for ALK and EGFR only.", ""]
+    lines += _no_fit_lines(ddg_alk, ddg_atp)
+    return lines
+
+
+def _no_fit_lines(ddg_alk: pd.DataFrame, ddg_atp: pd.DataFrame) -> list[str]:
+    """How many estimates are flagged as not fitting a fixed backbone, per site."""
+    from structkit.energy.ddg import NO_FIT, NO_FIT_KCAL
+
+    def flagged(table: pd.DataFrame) -> pd.DataFrame:
+        if "flag" not in table:
+            return table.iloc[:0]
+        return table[table["flag"] == NO_FIT]
+
+    drug, atp = flagged(ddg_alk), flagged(ddg_atp)
+    lines = [f"**Mutants that do not fit a fixed backbone.** Where the clash terms alone exceed "
+             f"{NO_FIT_KCAL:g} kcal/mol the relaxed model still overlaps the inhibitor or its neighbours; "
+             f"such an estimate is flagged `{NO_FIT}` and its ddG bounded at {NO_FIT_KCAL:g} kcal/mol "
+             "instead of being reported as a free energy (a rule fixed in advance; no ABL1 benchmark pair "
+             f"reaches it). Flagged: {len(drug)} of {len(ddg_alk)} drug estimates and {len(atp)} of "
+             f"{len(ddg_atp)} ATP-site estimates. A drug estimate flagged while the nucleotide fits is "
+             "called resistant; where the nucleotide does not fit either, the verdict is unknown (the "
+             "backbone must move, or the kinase loses activity).", ""]
+    if len(drug):
+        sites = pd.Series([int(m[1:-1]) for m in drug["mutation"] if "+" not in m]).value_counts()
+        sites = sites.sort_index()
+        lines += ["| site | flagged drug estimates | flagged ATP-site estimates |", "| --- | --- | --- |"]
+        atp_sites = pd.Series([int(m[1:-1]) for m in atp["mutation"] if "+" not in m]).value_counts()
+        for site, n in sites.items():
+            lines.append(f"| {site} | {n} | {int(atp_sites.get(site, 0))} |")
+        lines.append("")
     return lines
 
 

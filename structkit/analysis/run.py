@@ -349,8 +349,9 @@ def _run(out: Path, progress, abl, egfr, reuse_energies, engine: Engine, options
     tables["out_of_fold"] = oof
     pred = ddg_predictions(ddg_alk, joined, tables["saturation"], ddg_atp)
     pred["mechanism"] = mechanism_classes(pred, complexes, options.load(ATP_COMPLEX))
-    calls = [verdict(p, "ok" if np.isfinite(p) else "no estimate", m)
-             for p, m in zip(pred["potency"].to_numpy(dtype=float), pred["mechanism"])]
+    calls = [verdict(p, "ok" if np.isfinite(p) else "no estimate", m, f, a)
+             for p, m, f, a in zip(pred["potency"].to_numpy(dtype=float), pred["mechanism"],
+                                   pred["ddg_flag"], pred["atp_flag"])]
     pred["verdict"] = [c for c, _ in calls]
     pred["agreement"] = [agreement(r, c) for r, (c, _) in zip(pred["reported"], calls)]
     tables["predictions"] = pred

@@ -34,6 +34,7 @@ from structkit.io.write import (
 
 def _cmd_ddg(args: argparse.Namespace) -> int:
     from structkit.analysis.ddg import ddg
+    from structkit.energy.ddg import NO_FIT, NO_FIT_KCAL
 
     check_output(args.output)
     if args.models:
@@ -75,7 +76,8 @@ def _cmd_ddg(args: argparse.Namespace) -> int:
     else:
         print(table.drop(columns=["status"]).to_string(index=False, float_format=lambda v: f"{v:.2f}"))
         print("ddg, ddg_sd: kcal/mol, positive = the inhibitor binds more weakly to the mutant; the "
-              "components are the raw mutant-minus-wild-type terms (ddg = scale x their sum)")
+              "components are the raw mutant-minus-wild-type terms (ddg = scale x their sum); flag "
+              f"{NO_FIT}: the mutant does not fit a fixed backbone, ddg bounded at {NO_FIT_KCAL:g}")
         if args.potency:
             print("ddg_atp: the same for the nucleotide (Mg-ATP analogue); potency = ddg - ddg_atp, "
                   "positive = the drug is less potent on the mutant (ATP competition)")

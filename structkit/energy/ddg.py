@@ -42,12 +42,19 @@ from structkit.model.mutations import Mutation, parse_mutation
 from structkit.model.residues import ONE_LETTER, THREE_LETTER
 from structkit.version import __version__
 
-__all__ = ["COMPONENTS", "METHOD", "DdgEstimate", "DdgEstimator", "ddg_scale"]
+__all__ = ["COMPONENTS", "METHOD", "NO_FIT", "NO_FIT_KCAL", "DdgEstimate", "DdgEstimator", "ddg_scale"]
 
 #: The components of the estimate, in reporting order.
 COMPONENTS = ("vdw", "electrostatics", "nonpolar", "strain", "entropy")
 #: Version of the modelling protocol; part of every cache key.
 METHOD = "repack-minimise-mmgbsa/2"
+#: Where the clash terms alone (scale x (vdw + strain)) exceed this, the mutant does not fit the
+#: fixed backbone: the estimate is flagged :data:`NO_FIT` and reported bounded at this value, not as
+#: a free energy (fixed in advance at about 4 x the 1.36 kcal/mol resistance threshold, not fitted;
+#: no pair of the ABL1 benchmark reaches it).
+NO_FIT_KCAL = 5.0
+#: The ``flag`` of such an estimate.
+NO_FIT = "no_fit"
 
 
 @cache
@@ -59,7 +66,11 @@ def ddg_scale() -> float:
 
 @dataclass
 class DdgEstimate:
-    """One mutation's estimate (kcal/mol) and the models behind it."""
+    """One mutation's estimate (kcal/mol) and the models behind it.
+
+    ``ddg`` is ``scale x ddg_raw``, bounded at :data:`NO_FIT_KCAL` where ``flag`` is :data:`NO_FIT`
+    (``ddg_raw`` and the components stay the model's own numbers).
+    """
 
     mutation: str
     ddg: float
@@ -74,14 +85,15 @@ class DdgEstimate:
     wild: Model | None = field(default=None, repr=False)
     mutant: Model | None = field(default=None, repr=False)
     cached: bool = False
+    flag: str = ""
 
     def row(self) -> dict:
-        """A flat table row (numbers rounded to 3 decimals)."""
+        """A flat table row (numbers rounded to 3 decimals, then ``flag``)."""
         out = {"mutation": self.mutation, "ddg": round(self.ddg, 3), "ddg_sd": round(self.ddg_sd, 3),
                "ddg_raw": round(self.ddg_raw, 3)}
         out.update({k: round(v, 3) for k, v in self.components.items()})
         out.update({"dg_wild": round(self.dg_wild, 3), "dg_mutant": round(self.dg_mutant, 3),
-                    "n_shell": self.n_shell, "n_region_atoms": self.n_region_atoms})
+                    "n_shell": self.n_shell, "n_region_atoms": self.n_region_atoms, "flag": self.flag})
         return out
 
 
@@ -173,8 +185,11 @@ class DdgEstimator:
             cached = True
         components = {k: float(payload["components"][k]) for k in COMPONENTS}
         ddg_raw = sum(components.values())
+        ddg = self.scale * ddg_raw
+        fits = self.scale * (components["vdw"] + components["strain"]) <= NO_FIT_KCAL
         return DdgEstimate(
-            mutation=str(mut), ddg=self.scale * ddg_raw, ddg_sd=self.scale * payload["spread"],
+            mutation=str(mut), ddg=ddg if fits else min(ddg, NO_FIT_KCAL), flag="" if fits else NO_FIT,
+            ddg_sd=self.scale * payload["spread"],
             ddg_raw=ddg_raw, components=components, dg_wild=payload["dg_wild"],
             dg_mutant=payload["dg_mutant"], n_shell=payload["n_shell"],
             n_region_atoms=payload["n_region_atoms"], seconds=time.perf_counter() - start,
