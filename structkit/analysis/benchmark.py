@@ -24,7 +24,7 @@ import pandas as pd
 from structkit.analysis.ddg import ddg_table
 from structkit.analysis.engine import Engine
 from structkit.analysis.thresholds import RESISTANT_KCAL, is_resistant
-from structkit.energy.ddg import COMPONENTS
+from structkit.energy.ddg import COMPONENTS, NO_FIT, NO_FIT_KCAL
 from structkit.errors import StructkitError
 from structkit.geometry.distances import distance_matrix
 from structkit.io.load import load
@@ -35,7 +35,7 @@ __all__ = ["ABL_COLUMNS", "PUBLISHED", "RESISTANT_KCAL", "abl_benchmark", "abl_c
 
 #: A 10-fold loss of affinity at 300 K.
 ABL_COLUMNS = ["drug", "mutation", "ddg_exp", "resistant", "ddg_pred", "ddg_sd", "ddg_raw", *COMPONENTS,
-               "min_distance_A", "clash_excess_A", "status"]
+               "min_distance_A", "clash_excess_A", "flag", "status"]
 
 
 def abl_complexes(folder: str | os.PathLike) -> dict[str, Path]:
@@ -143,8 +143,11 @@ def abl_benchmark(
     out["resistant"] = is_resistant(out["ddg_exp"])
     raw = out["ddg_raw"].to_numpy(dtype=float)
     pred = loo_scale(raw, out["ddg_exp"].to_numpy(dtype=float), out["drug"].to_numpy())
-    out["ddg_pred"] = np.round(pred, 3)
     scale = pred / np.where(raw == 0, np.nan, raw)
+    clash = scale * (out["vdw"].to_numpy(dtype=float) + out["strain"].to_numpy(dtype=float))
+    no_fit = clash > NO_FIT_KCAL  # the estimator's rule, with this drug's leave-one-out scale
+    out["ddg_pred"] = np.round(np.where(no_fit, np.minimum(pred, NO_FIT_KCAL), pred), 3)
+    out["flag"] = np.where(no_fit, NO_FIT, "")
     out["ddg_sd"] = np.round(out["ddg_sd"].to_numpy(dtype=float) * np.nan_to_num(scale, nan=0.0), 3)
     return out[ABL_COLUMNS]
 
