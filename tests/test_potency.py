@@ -47,9 +47,9 @@ def test_atp_reference_is_checked(complexes):
     with pytest.raises(StructkitError, match="not ATP or an analogue"):
         atp_complex(drug, EGFR / "2ity.pdb")
     with pytest.raises(StructkitError, match="not the drug complex's kinase"):
-        atp_complex(drug, SHARED / "3lct.cif")
+        atp_complex(drug, SHARED / "3lct.cif", transplant=False)
     with pytest.raises(StructkitError, match="no nucleotide complex is known for an unnamed kinase"):
-        atp_complex(drug)  # 2ITY's file names no kinase: the reference must be given
+        atp_complex(drug, transplant=False)  # 2ITY names no kinase: the reference must be given
 
 
 def test_ddg_command_with_potency(tmp_path):
@@ -61,3 +61,20 @@ def test_ddg_command_with_potency(tmp_path):
     assert row["potency"] == pytest.approx(row["ddg"] - row["ddg_atp"], abs=1e-3)
     assert_one_line_error(run("ddg", str(EGFR / "2ity.pdb"), "--mutations", "L858R", "--atp-reference",
                               "2ITX"), "--atp-reference goes with --potency")
+
+
+def test_another_kinases_nucleotide_is_placed_and_estimated(complexes, tmp_path):
+    """ALK's ADP (3LCT) as the ATP reference of EGFR's gefitinib complex: placed by KLIFS pocket
+    superposition with a warning that gives the fit, and estimated like a nucleotide complex of
+    the kinase itself; its ATP side of T790M has the sign and about the size of the one on EGFR's
+    own AMP-PNP complex (2ITX)."""
+    drug, native = complexes
+    with pytest.warns(structkit.StructureWarning, match=r"ADP of 3LCT placed by KLIFS pocket superposition"):
+        placed = atp_complex(drug, SHARED / "3lct.cif")
+    assert placed.ligand == "ADP" and placed.ligand_source == "transplanted from 3LCT"
+    np.testing.assert_array_equal(placed.protein.coords, drug.protein.coords)
+    carried = potency_table(drug, ["T790M"], placed, workers=1, cache=tmp_path, use_cache=False)
+    own = potency_table(drug, ["T790M"], native, workers=1, cache=tmp_path, use_cache=False)
+    assert carried["status"].tolist() == own["status"].tolist() == ["ok"]
+    assert carried["ddg_atp"].iloc[0] == pytest.approx(own["ddg_atp"].iloc[0], abs=0.2)  # 0.01 and 0.06
+    assert carried["ddg"].iloc[0] == own["ddg"].iloc[0]  # the drug side is the same estimate

@@ -11,7 +11,10 @@ Ki (1 + [ATP]/Km) ≈ Ki [ATP]/Km, so a mutation shifts it by the change in the 
 ``ddg_drug`` is :func:`structkit.ddg` on the drug's complex; ``ddg_atp`` the same estimator on a
 nucleotide complex of the same kinase (its phosphates ionised and two Mg²⁺ ions modelled,
 :mod:`structkit.model.nucleotide`), from :data:`ATP_REFERENCES` or ``atp_reference``. Both use the
-same scale; no weight is fitted. ``potency_sd`` is the two spreads in quadrature.
+same scale; no weight is fitted. ``potency_sd`` is the two spreads in quadrature. A kinase with no
+nucleotide complex of its own gets the ADP of ALK 3LCT (:data:`TRANSPLANT_DONOR`, or the reference
+given) placed into its drug complex by KLIFS pocket superposition
+(:mod:`structkit.model.transplant`), with a warning that gives the fit.
 
 Assumptions, and where the model must fail
 -------------------------------------------
@@ -41,8 +44,8 @@ from structkit.io.load import LoadOptions
 from structkit.model.complex import Complex
 from structkit.model.nucleotide import is_nucleotide
 
-__all__ = ["ATP_REFERENCES", "POTENCY_COLUMNS", "atp_complex", "atp_reference_for", "potency_table",
-           "with_atp_side"]
+__all__ = ["ATP_REFERENCES", "POTENCY_COLUMNS", "TRANSPLANT_DONOR", "atp_complex", "atp_reference_for",
+           "potency_table", "with_atp_side"]
 
 #: Columns a potency table adds to a ddG table.
 POTENCY_COLUMNS = ["ddg_atp", "ddg_atp_sd", "atp_flag", "potency", "potency_sd"]
@@ -54,6 +57,10 @@ def _references() -> dict[str, str]:
 
 #: Kinase name -> entry of its nucleotide complex (``structkit/data/atp_references.csv``).
 ATP_REFERENCES = _references()
+
+
+#: The nucleotide complex whose ADP is placed into a kinase without one (:func:`atp_complex`).
+TRANSPLANT_DONOR = "3LCT"
 
 
 def atp_reference_for(complex_: Complex) -> str:
@@ -75,7 +82,7 @@ def atp_reference_for(complex_: Complex) -> str:
 
 
 def atp_complex(complex_: Complex, reference: str | os.PathLike | Complex | None = None,
-                options: LoadOptions | None = None) -> Complex:
+                options: LoadOptions | None = None, *, transplant: bool = True) -> Complex:
     """The nucleotide complex the ATP side of ``complex_`` is estimated on, loaded and checked.
 
     Parameters
@@ -84,32 +91,60 @@ def atp_complex(complex_: Complex, reference: str | os.PathLike | Complex | None
         The drug's complex (gives the kinase and the reference numbering).
     reference : str, path or Complex, optional
         An entry, a file or a loaded complex holding ATP or an analogue; by default the kinase's
-        entry of :data:`ATP_REFERENCES`.
+        entry of :data:`ATP_REFERENCES`, or :data:`TRANSPLANT_DONOR` for a kinase without one.
     options : LoadOptions, optional
         Mirrors, cache (the drug's own ligand file and ligand choice do not apply).
+    transplant : bool
+        Where the reference is another kinase (or the kinase has no entry), place its nucleotide
+        into the drug complex by KLIFS pocket superposition
+        (:func:`~structkit.model.transplant.transplant_nucleotide`), with a
+        :class:`~structkit.errors.StructureWarning` that gives the fit; otherwise that is an error.
+
+    Returns
+    -------
+    Complex
+        The kinase with the nucleotide as its inhibitor (``ligand_source`` says where a
+        transplanted nucleotide came from).
 
     Raises
     ------
     StructkitError
-        The reference holds no nucleotide, or is another kinase.
+        The reference holds no nucleotide; or it is another kinase and ``transplant`` is False;
+        or the two pockets cannot be superposed.
     """
+    import warnings
+
+    from structkit.errors import StructureWarning
+    from structkit.model.transplant import transplant_nucleotide
+
+    known = reference is not None or (complex_.kinase or "").upper() in ATP_REFERENCES
     if isinstance(reference, Complex):
         atp = reference
     else:
         from dataclasses import replace
 
+        if not known and not transplant:
+            atp_reference_for(complex_)  # raises: no nucleotide complex for this kinase
         plain = replace(options or LoadOptions.resolve(), ligand=None, chain=None, ligand_file=None, pose=1)
-        atp = plain.load(reference or atp_reference_for(complex_), keep_hydrogens=True)
+        atp = plain.load(reference or (atp_reference_for(complex_) if known else TRANSPLANT_DONOR),
+                         keep_hydrogens=True)
     label = atp.pdb_id or str(atp.source)
     if not is_nucleotide(atp.ligand):
         raise StructkitError(f"{label}: its ligand {atp.ligand or '(none)'} is not ATP or an analogue; "
                              "the ATP reference must hold a nucleotide")
     shared, identity = sequence_agreement(complex_, atp)
-    if shared < 100 or identity < 0.9:
+    if shared >= 100 and identity >= 0.9:
+        return atp
+    if not transplant:
         raise StructkitError(
             f"{label}: the ATP reference is not the drug complex's kinase in the same numbering "
             f"({shared} residue numbers in common, {identity:.0%} of them the same residue)")
-    return atp
+    placed = transplant_nucleotide(complex_, atp)
+    target = complex_.pdb_id or str(complex_.source)
+    warnings.warn(StructureWarning(
+        f"{target}: no nucleotide complex of this kinase; the ATP side uses {placed.describe()}"),
+        stacklevel=2)
+    return placed.complex_
 
 
 def sequence_agreement(a: Complex, b: Complex) -> tuple[int, float]:
