@@ -40,6 +40,7 @@ from structkit.cli.output import (
     batch,
     check_output,
     emit_table,
+    failure_policy,
     failure_summary,
     finish,
     print_failures,
@@ -72,7 +73,7 @@ def _cmd_interactions(args: argparse.Namespace) -> int:
 
     check_output(args.output)
     targets = target_ids(args, "targets")
-    failures: dict[str, str] | None = None if args.strict or len(targets) == 1 else {}
+    failures = failure_policy(args, targets)
     apo: list[str] | None = None if len(targets) == 1 else []  # one apo target is an error
     table = interactions(targets, options=load_options(args, len(targets)), progress=progress_line(),
                          failures=failures, engine=engine_of(args), apo=apo)
@@ -167,7 +168,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         raise StructkitError("give --mutations M ... or --review")
     check_output(args.output)
     targets = target_ids(args, "targets")
-    failures: dict[str, str] | None = None if args.strict or len(targets) == 1 else {}
+    failures = failure_policy(args, targets)
     engine = engine_of(args)
     unit = "mutant models" if engine.serial else "structures"
     table = scan(targets, mutations, progress=timed_progress(unit), failures=failures, engine=engine,

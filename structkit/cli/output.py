@@ -37,11 +37,17 @@ def batch(args: argparse.Namespace, fn, progress=None,
     """
     targets = target_ids(args, "targets")
     options = load_options(args, len(targets))
-    failures: dict[str, str] | None = None if args.strict or len(targets) == 1 else {}
+    failures = failure_policy(args, targets)
     results = map_structures(targets, fn, progress=progress, failures=failures, engine=engine,
                              options=options)
     print_failures(failures)
     return results, failure_summary(failures, len(targets))
+
+
+def failure_policy(args: argparse.Namespace, targets: list[str]) -> dict[str, str] | None:
+    """The batch policy of every multi-structure command: a dict that collects each failure (the
+    others go on), or None where the first failure stops the command (``--strict``, one target)."""
+    return None if args.strict or len(targets) == 1 else {}
 
 
 def print_failures(failures: dict[str, str] | None) -> None:
