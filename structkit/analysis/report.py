@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -22,7 +23,7 @@ from structkit.analysis.evaluation import (
 from structkit.analysis.relate import DrugComplex
 from structkit.model.mutations import mutation_positions
 
-__all__ = ["report_markdown"]
+__all__ = ["RunResults", "report_markdown"]
 
 
 def _fmt(x: Any, digits: int = 2) -> str:
@@ -39,31 +40,56 @@ def _metric_table(rows: pd.DataFrame) -> list[str]:
     return out
 
 
-def report_markdown(
-    *,
-    structures: pd.DataFrame,
-    coverage: pd.DataFrame,
-    joined: pd.DataFrame,
-    metrics: pd.DataFrame,
-    model: dict,
-    predictions: pd.DataFrame,
-    saturation: pd.DataFrame,
-    complexes: list[DrugComplex],
-    figures: list[str],
-    abl: pd.DataFrame,
-    abl_metrics: pd.DataFrame,
-    crystal: pd.DataFrame,
-    ddg_alk: pd.DataFrame,
-    ddg_atp: pd.DataFrame,
-    mirrors: Sequence[str] = (),
-    interactions: pd.DataFrame | None = None,
-    potency: dict | None = None,
-) -> str:
+@dataclass(frozen=True)
+class RunResults:
+    """Everything a run computed that the report describes.
+
+    Attributes
+    ----------
+    tables : mapping of str to DataFrame
+        The run's tables by their file names without ``.csv`` (``structures``, ``coverage``,
+        ``join``, ``evaluation``, ``predictions``, ``saturation``, ``abl_benchmark``,
+        ``abl_metrics``, ``crystal_check``, ``ddg_alk``, ``ddg_atp``, ``interactions`` and the
+        ``egfr_*`` tables).
+    complexes : list of DrugComplex
+        The drug complexes the ALK estimates were made on.
+    model : dict
+        The fitted steric model (:func:`structkit.analysis.predictions.predictions`).
+    figures : list of str
+        File names of the figures, in the order they are shown.
+    mirrors : sequence of str
+        The local mirror folders the structures were read from, as labelled by
+        :func:`structkit.io.fetch.mirror_label`; none means the cache and the RCSB.
+    """
+
+    tables: Mapping[str, pd.DataFrame]
+    complexes: list[DrugComplex]
+    model: dict
+    figures: list[str]
+    mirrors: Sequence[str] = ()
+
+
+def report_markdown(results: RunResults) -> str:
     """The report as Markdown (deterministic: no dates, fixed ordering).
 
-    ``mirrors`` are the local mirror folders the structures were read from, as labelled by
-    :func:`structkit.io.fetch.mirror_label`; none means the cache and the RCSB.
+    Parameters
+    ----------
+    results : RunResults
+        The run's tables, complexes, fitted model, figures and mirrors.
+
+    Returns
+    -------
+    str
+        ``REPORT.md``.
     """
+    tables, mirrors = results.tables, results.mirrors
+    structures, coverage, joined = tables["structures"], tables["coverage"], tables["join"]
+    metrics, predictions, saturation = tables["evaluation"], tables["predictions"], tables["saturation"]
+    abl, abl_metrics, crystal = tables["abl_benchmark"], tables["abl_metrics"], tables["crystal_check"]
+    ddg_alk, ddg_atp, interactions = tables["ddg_alk"], tables["ddg_atp"], tables.get("interactions")
+    complexes, model, figures = results.complexes, results.model, results.figures
+    potency = {name: tables[name] for name in ("egfr_benchmark", "egfr_metrics", "egfr_crystal_check",
+                                               "egfr_davis", "predictions") if name in tables}
     where = "provenance in `structures/catalogue.csv`"
     if mirrors:
         where = ", ".join(f"`{m}`" for m in mirrors) + ", provenance in its SOURCES.md and in " + \
@@ -125,7 +151,7 @@ def report_markdown(
         "inhibitor clash alone.",
         "",
         *_ddg_sections(abl, abl_metrics, crystal, metrics, ddg_alk, ddg_atp),
-        *(_potency_sections(potency) if potency is not None else []),
+        *(_potency_sections(potency) if "egfr_benchmark" in potency else []),
         "## Results",
         "",
         "### Overall: mean of the per-drug AUCs (primary)",

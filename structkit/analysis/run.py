@@ -55,7 +55,7 @@ from structkit.analysis.interactions import INTERACTION_COLUMNS, InteractionCrit
 from structkit.analysis.predictions import ddg_predictions, parse_mutation_positions, saturation_scan
 from structkit.analysis.predictions import predictions as make_predictions
 from structkit.analysis.relate import DrugComplex, drug_complexes, join
-from structkit.analysis.report import report_markdown
+from structkit.analysis.report import RunResults, report_markdown
 from structkit.analysis.scan import SCAN_COLUMNS, review_mutations, scan_complex
 from structkit.analysis.structures import STRUCTURE_COLUMNS, structure_row
 from structkit.analysis.views import ddg_numbers, view_html
@@ -377,14 +377,8 @@ def _run(out: Path, progress, abl, egfr, reuse_energies, engine: Engine, options
         say("figures", k, len(figures))
     say("manifest", 0, 1)
     manifest = _manifest(out, options, written)
-    report = report_markdown(
-        structures=tables["structures"], coverage=cov, joined=joined, metrics=metrics, model=model,
-        predictions=pred, saturation=tables["saturation"], complexes=complexes, figures=list(figures),
-        abl=abl_table, abl_metrics=tables["abl_metrics"], crystal=tables["crystal_check"], ddg_alk=ddg_alk,
-        ddg_atp=ddg_atp, mirrors=manifest["mirrors"], interactions=tables["interactions"],
-        potency={name: tables[name] for name in ("egfr_benchmark", "egfr_metrics", "egfr_crystal_check",
-                                                 "egfr_davis", "predictions")},
-    )
+    report = report_markdown(RunResults(tables=tables, complexes=complexes, model=model,
+                                        figures=list(figures), mirrors=manifest["mirrors"]))
     say("manifest", 1, 1)
     report_path = write_text_atomic(out / "REPORT.md", report)
     view_paths = _write_views(out / "views", complexes, pred, ddg_alk, engine, say, options)
