@@ -10,6 +10,8 @@ import structkit
 from structkit.io.load import LoadOptions
 from tests.util import SHARED, assert_one_line_error, run
 
+pytestmark = [pytest.mark.shared_data, pytest.mark.openmm]
+
 
 @pytest.fixture(scope="module")
 def cache(tmp_path_factory):

@@ -17,6 +17,8 @@ from structkit.analysis.benchmark import (
 from structkit.errors import StructkitError
 from tests.util import ABL
 
+pytestmark = [pytest.mark.shared_data, pytest.mark.openmm]
+
 
 def test_loo_scale_by_hand():
     raw = np.array([1.0, 2.0, 3.0, 4.0])

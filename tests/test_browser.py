@@ -17,6 +17,8 @@ from structkit.analysis.html_report import index_html, view_file_name
 from structkit.analysis.views import view_html
 from tests.util import REPO, SHARED
 
+pytestmark = [pytest.mark.shared_data, pytest.mark.browser]
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 if not Path(CHROMIUM).is_file():
     if os.environ.get("STRUCTKIT_REQUIRE_BROWSER"):  # CI installs it: a skip there would hide a failure

@@ -11,6 +11,8 @@ from structkit.catalogue import catalogue, catalogue_ids, catalogue_path, drug_n
 from structkit.io.fetch import find_in_mirrors
 from tests.util import REPO, SHARED
 
+pytestmark = [pytest.mark.shared_data]
+
 ROWS = {row["pdb_id"]: row for row in catalogue()}
 
 

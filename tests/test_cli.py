@@ -8,6 +8,8 @@ import pytest
 
 from tests.util import SHARED, assert_one_line_error, run
 
+pytestmark = [pytest.mark.shared_data]
+
 
 def test_info_json():
     proc = run("info", "9GBE", "2YFX", str(SHARED / "4ans.pdb"), "--json", "--mirror", str(SHARED))
@@ -217,6 +219,7 @@ def test_ligand_file_with_several_targets_is_refused():
     assert_one_line_error(run("info", str(ABL_PDB), "2XP2", "--ligand-file", str(ABL_SDF)), "single target")
 
 
+@pytest.mark.openmm
 def test_ddg_json_on_a_receptor_and_pose():
     from tests.util import abl_files
 
@@ -240,6 +243,7 @@ def test_ddg_bad_input_is_one_line(args, fragment):
     assert_one_line_error(run(*args, "--mirror", str(SHARED)) if args[0] == "ddg" else run(*args), fragment)
 
 
+@pytest.mark.openmm
 def test_benchmark_subset(tmp_path):
     out = tmp_path / "abl.csv"
     proc = run("benchmark", "abl", "--drugs", "gefitinib", "--workers", "1", "-o", str(out))
@@ -268,6 +272,7 @@ def test_unresolved_residue_is_named_unresolved():
     assert "outside" not in proc.stderr
 
 
+@pytest.mark.openmm
 def test_view_ddg_uses_the_commands_load_options(tmp_path, viewer_js):
     """structkit view --ddg loads the complex as structkit ddg does: its cache (the estimate is
     stored there) and the file's own hydrogens (the same number as structkit ddg prints)."""

@@ -15,6 +15,8 @@ from structkit.errors import StructkitError
 from structkit.model.mutations import ambiguous_slash, parse_mutations
 from tests.util import SHARED, assert_one_line_error, run
 
+pytestmark = [pytest.mark.shared_data]
+
 
 @pytest.fixture
 def cut_file(tmp_path):

@@ -10,6 +10,8 @@ import pytest
 from structkit.io.write import check_output_file, check_output_folder, write_table, write_text_atomic
 from tests.util import ABL, SHARED, assert_one_line_error, run
 
+pytestmark = [pytest.mark.shared_data]
+
 # every command that writes a file or a folder, with a structure that does not exist: if the output
 # were checked after loading, the error would name the structure instead of the output
 WRITERS = {

@@ -13,6 +13,8 @@ import structkit
 from structkit.errors import StructkitError
 from tests.util import SHARED
 
+pytestmark = [pytest.mark.shared_data]
+
 
 def _edit_pdb(src, dst, edit):
     out = []

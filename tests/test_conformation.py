@@ -11,6 +11,8 @@ from structkit.cli import main
 from structkit.model.conformation import conformational_state
 from tests.util import SHARED, SHARED_ROOT
 
+pytestmark = [pytest.mark.shared_data]
+
 KLIFS = SHARED_ROOT / "klifs"
 
 

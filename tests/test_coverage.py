@@ -13,6 +13,8 @@ from structkit.errors import StructkitError
 from structkit.model.sites import review_mentions
 from tests.util import SHARED_ROOT
 
+pytestmark = [pytest.mark.shared_data]
+
 REVIEW_PATH = SHARED_ROOT / "review" / "alk_tki_resistance_review.txt"
 REVIEW_LINES = REVIEW_PATH.read_text().splitlines() if REVIEW_PATH.is_file() else []
 

@@ -9,6 +9,8 @@ import structkit.analysis.crystal_check as check
 from structkit.io.load import LoadOptions
 from tests.util import SHARED
 
+pytestmark = [pytest.mark.shared_data, pytest.mark.openmm]
+
 
 def test_rmsd_allows_ring_flips_and_superposes_the_backbone():
     rng = np.random.default_rng(0)

@@ -14,6 +14,8 @@ from structkit.io.load import LoadOptions
 from structkit.model.numbering import reference_sequence
 from tests.util import SHARED, abl_files
 
+pytestmark = [pytest.mark.shared_data, pytest.mark.openmm]
+
 MUTATIONS = ["F317L", "T315I", "E255K", "T315A", "X999Z"]
 
 

@@ -27,6 +27,8 @@ from structkit.errors import FetchError, StructkitError
 from structkit.io.rcsb import ENTRY_QUERY, RcsbClient
 from tests.util import SHARED, assert_one_line_error, run
 
+pytestmark = [pytest.mark.shared_data]
+
 REPORT = SHARED / "rcsb_alk_entries_report.csv"
 ACCESSION_FIELD = ("rcsb_polymer_entity_container_identifiers.reference_sequence_identifiers."
                    "database_accession")

@@ -13,6 +13,8 @@ from structkit.analysis.egfr_benchmark import KCAL_PER_LOG10, egfr_benchmark, eg
 from structkit.io.load import LoadOptions
 from tests.util import SHARED_ROOT
 
+pytestmark = [pytest.mark.shared_data, pytest.mark.openmm]
+
 EGFR = SHARED_ROOT / "benchmarks" / "egfr_robichaux2021"
 
 

@@ -14,6 +14,8 @@ from structkit.energy.prepare import prepare
 from structkit.energy.relax import relax, select_region
 from tests.util import abl_files
 
+pytestmark = [pytest.mark.shared_data, pytest.mark.openmm]
+
 
 @pytest.fixture(scope="module")
 def prep():

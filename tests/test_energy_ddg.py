@@ -12,6 +12,8 @@ from structkit.io.result_cache import ResultCache
 from structkit.model.mutations import Change, Mutation
 from tests.util import abl_files
 
+pytestmark = [pytest.mark.shared_data, pytest.mark.openmm]
+
 
 @pytest.fixture(scope="module")
 def imatinib():

@@ -11,6 +11,8 @@ from structkit.energy.hydrogens import build_hydrogens, hydrogen_names, residue_
 from structkit.model.rotamers import template
 from tests.util import abl_files
 
+pytestmark = [pytest.mark.shared_data]
+
 #: Hydrogens whose position the heavy atoms fix (no free rotor).
 FIXED = {"HA", "HB2", "HB3", "HG2", "HG3", "HD1", "HD2", "HE1", "HE2", "HZ", "HB", "HG", "HD21", "HD22"}
 

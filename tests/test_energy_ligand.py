@@ -13,6 +13,8 @@ from structkit.energy.ligand_parameters import ligand_model
 from structkit.model.protonation import protonate_basic_amines
 from tests.util import abl_files
 
+pytestmark = [pytest.mark.shared_data]
+
 
 @pytest.mark.parametrize(("smiles", "charged"), [
     ("CC(Oc1cc(-c2cnn(C3CCNCC3)c2)cnc1N)c1c(Cl)ccc(F)c1Cl", 1),  # crizotinib: the piperidine

@@ -7,7 +7,11 @@ import random
 import subprocess
 import sys
 
+import pytest
+
 from tests.util import REPO, SHARED
+
+pytestmark = [pytest.mark.shared_data, pytest.mark.openmm]
 
 _PREPARE = """
 import sys

@@ -13,6 +13,8 @@ from structkit.energy.relax import relax, select_region
 from structkit.model.rotamers import template
 from tests.util import abl_files
 
+pytestmark = [pytest.mark.shared_data, pytest.mark.openmm]
+
 
 @pytest.fixture(scope="module")
 def prep():

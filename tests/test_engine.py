@@ -20,6 +20,8 @@ from structkit.analysis.engine import Engine
 from structkit.errors import StructkitError
 from tests.util import REPO, SHARED, abl_files
 
+pytestmark = [pytest.mark.shared_data]
+
 
 def _square(x: int) -> int:
     return x * x
@@ -55,6 +57,7 @@ def test_unreachable_scheduler_is_one_line():
         Engine(scheduler="tcp://127.0.0.1:9").map(_square, [1, 2])
 
 
+@pytest.mark.openmm
 def test_ddg_table_is_the_same_on_two_workers(tmp_path):
     complex_path, ligand_path = abl_files("imatinib")
     complex_ = structkit.load(complex_path, ligand_file=ligand_path, keep_hydrogens=True)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from structkit.analysis.evaluation import _folds, cross_validate, labelled_samples
 from structkit.analysis.relate import reported_labels, score_mutation
 from structkit.io.load import load
 from tests.util import REPO, SHARED
+
+pytestmark = [pytest.mark.shared_data]
 
 
 def test_reported_labels_merge_statements_and_mark_conflicts():

@@ -23,6 +23,8 @@ from structkit.io.load import LoadOptions
 from structkit.model.sites import review_sites
 from tests.util import SHARED
 
+pytestmark = [pytest.mark.shared_data]
+
 HINGE = [1197, 1198, 1199]
 
 

@@ -21,6 +21,8 @@ from structkit.errors import FetchError, StructkitError
 from structkit.io.fetch import fetch, fetch_many, find_in_mirrors
 from tests.util import REPO, SHARED
 
+pytestmark = [pytest.mark.shared_data]
+
 FAST = {"timeout": 1.0, "retries": 2, "backoff": 0.01}
 
 

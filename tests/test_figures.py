@@ -20,6 +20,8 @@ from structkit.analysis.thresholds import RESISTANT_KCAL
 from structkit.model.sites import primary_region_of, review_sites
 from tests.util import REPO, SHARED
 
+pytestmark = [pytest.mark.shared_data]
+
 matplotlib.use("Agg")
 RESULTS = REPO / "results"
 

@@ -18,6 +18,8 @@ from structkit.geometry.rings import pad_rings, ring_centroids_normals
 from structkit.model.atoms import Atoms
 from tests.util import SHARED
 
+pytestmark = [pytest.mark.shared_data]
+
 
 def hexagon(center, normal_axis: int = 2, radius: float = 1.39) -> np.ndarray:
     angles = np.arange(6) * np.pi / 3

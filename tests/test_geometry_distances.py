@@ -18,6 +18,8 @@ from structkit.geometry.distances import (
 from structkit.geometry.neighbors import neighbor_pairs, self_pairs
 from tests.util import SHARED
 
+pytestmark = [pytest.mark.shared_data]
+
 
 @pytest.fixture(scope="module")
 def complex_():

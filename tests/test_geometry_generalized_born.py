@@ -12,6 +12,8 @@ from structkit.energy.prepare import prepare
 from structkit.geometry.generalized_born import born_radii, descreening, solvation
 from tests.util import abl_files
 
+pytestmark = [pytest.mark.shared_data, pytest.mark.openmm]
+
 
 @pytest.fixture(scope="module")
 def pocket():

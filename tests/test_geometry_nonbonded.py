@@ -12,6 +12,8 @@ import pytest
 
 from structkit.geometry.nonbonded import COULOMB, coulomb_lj, lennard_jones
 
+pytestmark = [pytest.mark.openmm]
+
 
 def _atoms(rng, n, offset):
     xyz = []

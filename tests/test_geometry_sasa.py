@@ -17,6 +17,8 @@ from structkit.geometry.radii import atom_radii
 from structkit.geometry.sasa import group_sum, shrake_rupley, sphere_points
 from tests.util import SHARED
 
+pytestmark = [pytest.mark.shared_data]
+
 
 @pytest.fixture(scope="module")
 def protein():

@@ -22,6 +22,8 @@ from structkit.analysis.interactions import (
 from structkit.cli import main
 from tests.util import SHARED, SHARED_ROOT
 
+pytestmark = [pytest.mark.shared_data]
+
 ABL = SHARED_ROOT / "benchmarks" / "abl_hauser2018"
 KLIFS = SHARED_ROOT / "klifs" / "HUMAN"
 

@@ -38,6 +38,8 @@ from tests.prolif_peer import (
     protonated_alk_files,
 )
 
+pytestmark = [pytest.mark.shared_data]
+
 ABL = SHARED_ROOT / "benchmarks" / "abl_hauser2018"
 KLIFS = SHARED_ROOT / "klifs"
 ABL_COMPLEXES = ["axitinib_4wa9", "bosutinib_3ue4", "dasatinib_2gqg", "erlotinib_2g1t", "gefitinib_2f4j",

@@ -18,6 +18,8 @@ from structkit.model.atoms import atom_per_residue, residue_starts
 from structkit.model.klifs import assign_klifs, kinase_template
 from tests.util import REPO
 
+pytestmark = [pytest.mark.shared_data]
+
 KLIFS = REPO.parent / "shared" / "klifs"
 FOLDERS = sorted(p for p in (KLIFS / "HUMAN").glob("*/*") if (p / "complex.pdb").is_file())
 

@@ -18,6 +18,8 @@ from structkit.analysis.features import site_features
 from structkit.errors import StructkitError
 from tests.util import ABL, SHARED
 
+pytestmark = [pytest.mark.shared_data]
+
 SOURCES = [SHARED / "2xp2.pdb", SHARED / "2xb7.cif", SHARED / "9gbe.cif", ABL / "imatinib_2hyy_complex.pdb"]
 KINDS = ("characters", "drop", "duplicate", "swap", "repeat_block", "non_finite")
 N_INPUTS = 2000

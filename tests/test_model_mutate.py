@@ -15,6 +15,8 @@ from structkit.io.write import write_pdb
 from structkit.model.mutate import MUTANT_COLUMNS, mutate
 from tests.util import SHARED
 
+pytestmark = [pytest.mark.shared_data]
+
 
 def _kabsch(p, q):
     pc, qc = p.mean(0), q.mean(0)

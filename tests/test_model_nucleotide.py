@@ -12,6 +12,8 @@ from structkit.model.ligand import ccd_molecule
 from structkit.model.nucleotide import MG_O_DISTANCE, ionise_phosphates, is_nucleotide, place_magnesium
 from tests.util import SHARED, SHARED_ROOT
 
+pytestmark = [pytest.mark.shared_data, pytest.mark.openmm]
+
 EGFR = SHARED_ROOT / "benchmarks" / "egfr_robichaux2021"
 
 

@@ -11,7 +11,7 @@ from structkit.geometry.superpose import rmsd
 from structkit.model.transplant import MIN_CLOSEST_A, transplant_nucleotide
 from tests.util import ABL, SHARED, SHARED_ROOT, abl_files
 
-pytestmark = pytest.mark.shared_data
+pytestmark = [pytest.mark.shared_data]
 
 EGFR = SHARED_ROOT / "benchmarks" / "egfr_robichaux2021"
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import nbformat
+import pytest
 from nbclient import NotebookClient
 
 from tests.util import REPO, SHARED
+
+pytestmark = [pytest.mark.shared_data]
 
 
 def test_walkthrough_notebook_executes(monkeypatch):

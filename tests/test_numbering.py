@@ -14,6 +14,8 @@ from structkit.model.numbering import klifs_map, reference_residue, reference_se
 from structkit.model.residues import one_letter
 from tests.util import SHARED
 
+pytestmark = [pytest.mark.shared_data]
+
 
 def _seqres_by_uniprot(path, first):
     seq = "".join(one_letter(r) for r in read_structure(path).seqres["A"])

@@ -10,6 +10,8 @@ import structkit
 from structkit.errors import StructkitError
 from tests.util import REPO
 
+pytestmark = [pytest.mark.shared_data]
+
 ABL = REPO.parent / "shared" / "benchmarks" / "abl_hauser2018"
 COMPLEXES = sorted(p.name.rsplit("_", 1)[0] for p in ABL.glob("*_complex.pdb"))
 

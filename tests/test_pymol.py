@@ -12,6 +12,8 @@ from structkit.io.pymol import pymol_script
 from structkit.model.mutate import mutate
 from tests.util import SHARED
 
+pytestmark = [pytest.mark.shared_data]
+
 
 def _run_in_pymol(script):
     pymol2 = pytest.importorskip("pymol2")

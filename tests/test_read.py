@@ -13,6 +13,8 @@ from structkit.errors import StructureFileError
 from structkit.io.read import read_structure
 from tests.util import SHARED, shared_file
 
+pytestmark = [pytest.mark.shared_data]
+
 
 def _biopython_atoms(path):
     with warnings.catch_warnings():

@@ -17,6 +17,8 @@ from structkit.analysis.run import RESULT_TABLES, run, write_table
 from structkit.io.load import LoadOptions
 from tests.util import REPO, SHARED
 
+pytestmark = [pytest.mark.shared_data, pytest.mark.openmm]
+
 
 @pytest.fixture(scope="module")
 def fresh_results(tmp_path_factory, viewer_js):

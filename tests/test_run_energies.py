@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from structkit.analysis.benchmark import abl_benchmark
 from structkit.energy.ddg import ddg_scale
 from tests.util import ABL, REPO
+
+pytestmark = [pytest.mark.shared_data, pytest.mark.openmm]
 
 TOLERANCE = 0.1
 

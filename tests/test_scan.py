@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from structkit.analysis.scan import SCAN_COLUMNS, review_mutations, scan
 from structkit.io.load import LoadOptions
 from tests.util import SHARED
+
+pytestmark = [pytest.mark.shared_data]
 
 
 def test_review_mutations_are_the_modellable_substitutions():

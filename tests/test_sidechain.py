@@ -18,6 +18,8 @@ from structkit.geometry.sidechain import dihedral, place_atom
 from structkit.model.rotamers import build_sidechains, rotamers, template
 from tests.util import SHARED
 
+pytestmark = [pytest.mark.shared_data]
+
 
 def _rows(name):
     text = resources.files("structkit.data").joinpath(name).read_text()

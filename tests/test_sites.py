@@ -19,6 +19,8 @@ from structkit.model.sites import (
 )
 from tests.util import SHARED
 
+pytestmark = [pytest.mark.shared_data]
+
 RIBOSE = ["C1'", "C2'", "C3'", "C4'", "C5'", "O2'", "O3'", "O4'"]
 
 

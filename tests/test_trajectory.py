@@ -12,6 +12,8 @@ from structkit.analysis.trajectory import trajectory_features
 from structkit.io.write import write_pdb
 from tests.util import SHARED
 
+pytestmark = [pytest.mark.shared_data]
+
 SITES = [1196, 1198, 1202, 1256]
 
 

@@ -12,6 +12,8 @@ from structkit.analysis.views import View, view_data, view_html
 from structkit.cli import main
 from tests.util import SHARED
 
+pytestmark = [pytest.mark.shared_data]
+
 
 @pytest.fixture(autouse=True)
 def _library(monkeypatch, viewer_js):
