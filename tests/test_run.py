@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from structkit.analysis.run import RESULT_TABLES, run, write_table
+from structkit.energy.ddg import NO_FIT, NO_FIT_KCAL
 from structkit.io.load import LoadOptions
 from tests.util import REPO, SHARED
 
@@ -115,10 +116,16 @@ def test_predictions_table_contract(fresh_results):
     expected = 1 / (1 + np.exp(-(potency[ok] - 1.36) / 0.5))
     np.testing.assert_allclose(pd.to_numeric(pred["risk"][ok]), expected, atol=6e-4)
     # the advice of structkit advise, by its rule
-    verdict = pred["verdict"][ok]
-    assert (verdict[potency[ok] >= 1.36] == "resistant").all()
-    assert (verdict[(potency[ok] >= 0.68) & (potency[ok] < 1.36)] == "reduced").all()
-    assert (verdict[potency[ok] < 0.68] == "covered").all()
+    verdict, p = pred["verdict"][ok], potency[ok]
+    drug_fit, atp_fit = pred["ddg_flag"][ok], pred["atp_flag"][ok]
+    plain = (drug_fit == "") & (atp_fit == "")
+    assert (verdict[plain & (p >= 1.36)] == "resistant").all()
+    assert (verdict[plain & (p >= 0.68) & (p < 1.36)] == "reduced").all()
+    assert (verdict[plain & (p < 0.68)] == "covered").all()
+    # a mutant the drug cannot fit while the nucleotide can is resisted; neither fitting: unknown
+    assert (verdict[(drug_fit == NO_FIT) & (atp_fit == "")] == "resistant").all()
+    assert (verdict[atp_fit == NO_FIT] == "unknown").all()
+    assert set(drug_fit) <= {"", NO_FIT} and (ddg[ok] <= NO_FIT_KCAL).all()
     assert set(pred["mechanism"][ok]) <= {"touches the drug", "ATP site", "αC and activation", "remote"} | {
         m for m in pred["mechanism"] if ";" in m}
     # every substitution at every review site on every drug complex
