@@ -156,18 +156,28 @@ def _cmd_advise(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    import time
+
     from structkit.analysis.run import run  # matplotlib and the whole pipeline: only for this command
 
     interactive = sys.stderr.isatty()
     last: dict[str, float] = {}
+    started: dict[str, float] = {}
 
     def progress(step: str, done: int, total: int) -> None:
+        now = time.perf_counter()
+        elapsed = now - started.setdefault(step, now)
+        timing = ""
+        if 0 < done < total and elapsed >= 10:  # the rate of this step so far, once it means something
+            timing = f"  {elapsed:.0f} s, about {elapsed / done * (total - done):.0f} s left"
+        elif done == total and elapsed >= 1:
+            timing = f"  {elapsed:.0f} s"
         if interactive:
-            print(f"\r{step:<12} {done}/{total}   ", end="" if done < total else "\n", file=sys.stderr,
-                  flush=True)
+            print(f"\r{step:<12} {done}/{total}{timing}   ", end="" if done < total else "\n",
+                  file=sys.stderr, flush=True)
         elif done == total or done * 10 // max(total, 1) != last.get(step, -1):
             last[step] = done * 10 // max(total, 1)
-            print(f"{step:<12} {done}/{total}", file=sys.stderr, flush=True)
+            print(f"{step:<12} {done}/{total}{timing}", file=sys.stderr, flush=True)
 
     check_output_folder(args.output)
     written = run(args.output, progress=progress, abl=args.abl, egfr=args.egfr, engine=engine_of(args),
