@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 import structkit
+from structkit.analysis.structures import structure_table
 from structkit.cli import main
 from structkit.model.conformation import conformational_state
 from tests.util import SHARED, SHARED_ROOT
@@ -95,6 +96,6 @@ def test_info_prints_the_state(capsys):
 
 def test_structures_table_has_the_state():
     options = structkit.LoadOptions.resolve([SHARED])
-    table = structkit.analysis.structures.structure_table(["5IUG"], options=options)
+    table = structure_table(["5IUG"], options=options)
     assert table.loc[0, "dfg"] == "out" and table.loc[0, "alpha_c"] == "in"
     assert table.loc[0, "dfg_d1_A"] == pytest.approx(14.2, abs=0.05)

@@ -65,4 +65,4 @@ def test_imports_run_only_downwards():
 
 def test_the_walk_sees_function_level_imports():
     # the CLI imports the ddG estimate inside a function; the walk must see such imports
-    assert "structkit.analysis.ddg" in {target for _, target in _imports(PACKAGE / "cli.py")}
+    assert "structkit.analysis.ddg" in {target for _, target in _imports(PACKAGE / "cli" / "energy.py")}
