@@ -26,45 +26,111 @@ The public API, re-exported here:
 - :class:`StructkitError`, the one error type for bad input.
 """
 
-from structkit.analysis.advise import advise
-from structkit.analysis.benchmark import abl_benchmark
-from structkit.analysis.coverage import coverage, coverage_table
-from structkit.analysis.ddg import ddg
-from structkit.analysis.discover import discover, verify_rows
-from structkit.analysis.egfr_benchmark import egfr_benchmark
-from structkit.analysis.features import feature_table, site_features
-from structkit.analysis.interactions import (
-    fingerprint,
-    interaction_changes,
-    interaction_table,
-    interactions,
-)
-from structkit.analysis.scan import review_mutations, scan
-from structkit.analysis.trajectory import trajectory_features, trajectory_interactions
-from structkit.analysis.views import show
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+# structkit.catalogue is a module and a function: importing the function here, first, binds the
+# name to the function for good (a later import of the module does not rebind it)
 from structkit.catalogue import catalogue, catalogue_ids, drug_name
-from structkit.errors import FetchError, StructkitError, StructureFileError, StructureWarning
-from structkit.io.fetch import FetchResult, fetch, fetch_many
-from structkit.io.ligand_file import read_ligand_file
-from structkit.io.load import LoadOptions, load
-from structkit.io.read import read_structure
-from structkit.io.write import write_pdb
-from structkit.model.atoms import Atoms
-from structkit.model.complex import Complex, ResidueTable
-from structkit.model.conformation import conformational_state
-from structkit.model.klifs import assign_klifs
-from structkit.model.mutate import mutate
-from structkit.model.mutations import Change, Mutation, parse_mutation, parse_mutations
-from structkit.model.numbering import klifs_map, read_reference_fasta, reference_sequence
-from structkit.model.sites import (
-    primary_region_of,
-    region_klifs_positions,
-    regions_of,
-    review_regions,
-    review_sites,
-    site_table,
-)
 from structkit.version import __version__
+
+if TYPE_CHECKING:  # the names as type checkers and editors see them; at run time they load lazily
+    from structkit.analysis.advise import advise
+    from structkit.analysis.benchmark import abl_benchmark
+    from structkit.analysis.coverage import coverage, coverage_table
+    from structkit.analysis.ddg import ddg
+    from structkit.analysis.discover import discover, verify_rows
+    from structkit.analysis.egfr_benchmark import egfr_benchmark
+    from structkit.analysis.features import feature_table, site_features
+    from structkit.analysis.interactions import (
+        fingerprint,
+        interaction_changes,
+        interaction_table,
+        interactions,
+    )
+    from structkit.analysis.scan import review_mutations, scan
+    from structkit.analysis.trajectory import trajectory_features, trajectory_interactions
+    from structkit.analysis.views import show
+    from structkit.errors import FetchError, StructkitError, StructureFileError, StructureWarning
+    from structkit.io.fetch import FetchResult, fetch, fetch_many
+    from structkit.io.ligand_file import read_ligand_file
+    from structkit.io.load import LoadOptions, load
+    from structkit.io.read import read_structure
+    from structkit.io.write import write_pdb
+    from structkit.model.atoms import Atoms
+    from structkit.model.complex import Complex, ResidueTable
+    from structkit.model.conformation import conformational_state
+    from structkit.model.klifs import assign_klifs
+    from structkit.model.mutate import mutate
+    from structkit.model.mutations import Change, Mutation, parse_mutation, parse_mutations
+    from structkit.model.numbering import klifs_map, read_reference_fasta, reference_sequence
+    from structkit.model.sites import (
+        primary_region_of,
+        region_klifs_positions,
+        regions_of,
+        review_regions,
+        review_sites,
+        site_table,
+    )
+    from structkit.version import __version__
+
+#: Where each public name lives: ``import structkit`` stays light (a command-line start-up pays
+#: only for what it uses); the first use of a name imports its module.
+_WHERE = {
+    "abl_benchmark": "structkit.analysis.benchmark",
+    "advise": "structkit.analysis.advise",
+    "assign_klifs": "structkit.model.klifs",
+    "Atoms": "structkit.model.atoms",
+    "Change": "structkit.model.mutations",
+    "Complex": "structkit.model.complex",
+    "conformational_state": "structkit.model.conformation",
+    "coverage": "structkit.analysis.coverage",
+    "coverage_table": "structkit.analysis.coverage",
+    "ddg": "structkit.analysis.ddg",
+    "discover": "structkit.analysis.discover",
+    "egfr_benchmark": "structkit.analysis.egfr_benchmark",
+    "feature_table": "structkit.analysis.features",
+    "fetch": "structkit.io.fetch",
+    "fetch_many": "structkit.io.fetch",
+    "FetchError": "structkit.errors",
+    "FetchResult": "structkit.io.fetch",
+    "fingerprint": "structkit.analysis.interactions",
+    "interaction_changes": "structkit.analysis.interactions",
+    "interaction_table": "structkit.analysis.interactions",
+    "interactions": "structkit.analysis.interactions",
+    "klifs_map": "structkit.model.numbering",
+    "load": "structkit.io.load",
+    "LoadOptions": "structkit.io.load",
+    "mutate": "structkit.model.mutate",
+    "Mutation": "structkit.model.mutations",
+    "parse_mutation": "structkit.model.mutations",
+    "parse_mutations": "structkit.model.mutations",
+    "primary_region_of": "structkit.model.sites",
+    "read_ligand_file": "structkit.io.ligand_file",
+    "read_reference_fasta": "structkit.model.numbering",
+    "read_structure": "structkit.io.read",
+    "reference_sequence": "structkit.model.numbering",
+    "region_klifs_positions": "structkit.model.sites",
+    "regions_of": "structkit.model.sites",
+    "ResidueTable": "structkit.model.complex",
+    "review_mutations": "structkit.analysis.scan",
+    "review_regions": "structkit.model.sites",
+    "review_sites": "structkit.model.sites",
+    "scan": "structkit.analysis.scan",
+    "show": "structkit.analysis.views",
+    "site_features": "structkit.analysis.features",
+    "site_table": "structkit.model.sites",
+    "StructkitError": "structkit.errors",
+    "StructureFileError": "structkit.errors",
+    "StructureWarning": "structkit.errors",
+    "trajectory_features": "structkit.analysis.trajectory",
+    "trajectory_interactions": "structkit.analysis.trajectory",
+    "verify_rows": "structkit.analysis.discover",
+    "write_pdb": "structkit.io.write",
+}
+
 
 __all__ = [
     "Atoms",
@@ -122,3 +188,15 @@ __all__ = [
     "verify_rows",
     "write_pdb",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'structkit' has no attribute {name!r}")
+    value = getattr(import_module(_WHERE[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
