@@ -21,6 +21,7 @@ from structkit.cli.common import (
     mutation_list,
 )
 from structkit.cli.output import (
+    TimeLeft,
     check_output,
     emit_table,
     timed_progress,
@@ -156,20 +157,17 @@ def _cmd_advise(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    import time
-
     from structkit.analysis.run import run  # matplotlib and the whole pipeline: only for this command
 
     interactive = sys.stderr.isatty()
     last: dict[str, float] = {}
-    started: dict[str, float] = {}
+    clocks: dict[str, TimeLeft] = {}
 
     def progress(step: str, done: int, total: int) -> None:
-        now = time.perf_counter()
-        elapsed = now - started.setdefault(step, now)
+        elapsed, left = clocks.setdefault(step, TimeLeft()).left(done, total)
         timing = ""
-        if 0 < done < total and elapsed >= 10:  # the rate of this step so far, once it means something
-            timing = f"  {elapsed:.0f} s, about {elapsed / done * (total - done):.0f} s left"
+        if 0 < done < total and elapsed >= 10 and left == left:  # once the rate means something
+            timing = f"  {elapsed:.0f} s, about {left:.0f} s left"
         elif done == total and elapsed >= 1:
             timing = f"  {elapsed:.0f} s"
         if interactive:

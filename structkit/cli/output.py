@@ -103,18 +103,45 @@ def progress_line():
     return progress
 
 
-def timed_progress(unit: str):
-    """Progress on stderr with the elapsed time and an estimate of the time left."""
-    import time
+class TimeLeft:
+    """The time left of a job from its recent rate, not its average since the start.
 
-    start = time.perf_counter()
+    Items answered from a cache come in at once and computed ones at seconds each; an average
+    over both promises a finish far too early. The rate here is that of the last ``window``
+    seconds (all of the job until it is that old).
+    """
+
+    def __init__(self, window: float = 120.0) -> None:
+        import time
+
+        self._clock = time.perf_counter
+        self.start = self._clock()
+        self.window = window
+        self._seen: list[tuple[float, int]] = []
+
+    def left(self, done: int, total: int) -> tuple[float, float]:
+        """Record progress; return (seconds elapsed, seconds left at the recent rate, NaN while it
+        is not known)."""
+        now = self._clock()
+        self._seen.append((now, done))
+        while len(self._seen) > 2 and now - self._seen[1][0] >= self.window:
+            self._seen.pop(0)
+        then, done_then = self._seen[0]
+        if done <= done_then or now <= then:
+            return now - self.start, float("nan")
+        return now - self.start, (total - done) * (now - then) / (done - done_then)
+
+
+def timed_progress(unit: str):
+    """Progress on stderr with the elapsed time and an estimate of the time left (:class:`TimeLeft`)."""
     interactive = sys.stderr.isatty()
     last = [-1]
+    clock = TimeLeft()
 
     def progress(done: int, total: int, label: str) -> None:
-        elapsed = time.perf_counter() - start
-        left = elapsed / done * (total - done) if done else float("nan")
-        line = f"[{done}/{total} {unit}] {label}: {elapsed:.0f} s elapsed, about {left:.0f} s left"
+        elapsed, left = clock.left(done, total)
+        when = f"about {left:.0f} s left" if left == left else "time left not known yet"
+        line = f"[{done}/{total} {unit}] {label}: {elapsed:.0f} s elapsed, {when}"
         if interactive:
             print(f"\r{line}   ", end="" if done < total else "\n", file=sys.stderr, flush=True)
         elif done == total or done * 10 // max(total, 1) != last[0]:
