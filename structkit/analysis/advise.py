@@ -30,7 +30,7 @@ from structkit.analysis.ddg import ddg_table
 from structkit.analysis.engine import Engine
 from structkit.analysis.potency import atp_complex, with_atp_side
 from structkit.analysis.thresholds import REDUCED_KCAL, RESISTANT_KCAL
-from structkit.energy.ddg import NO_FIT, NO_FIT_KCAL
+from structkit.energy.ddg import NO_FIT, NO_FIT_KCAL, flag_text
 from structkit.errors import StructkitError
 from structkit.geometry.neighbors import nearest_distance
 from structkit.io.load import LoadOptions
@@ -94,11 +94,6 @@ def verdict(potency: float, status: str = "ok", mechanism: str = "", flag: str =
     if "αC" in mechanism:
         basis += " (an αC/activation site: activation is not modelled)"
     return "covered", basis
-
-
-def _text(value: object) -> str:
-    """A flag cell as text (a missing value reads back from CSV as NaN)."""
-    return value if isinstance(value, str) else ""
 
 
 def agreement(reported: str, verdict: str) -> str:
@@ -196,14 +191,15 @@ def advise(
             sites = mutation_positions(r["mutation"], reference=reference_sequence())
             classes = [mechanism_class(dc.complex_, atp, s) for s in sites]
             mechanism = "; ".join(dict.fromkeys(classes))
-            call, basis = verdict(float(r["potency"]), str(r["status"]), mechanism, _text(r["flag"]),
-                                  _text(r["atp_flag"]))
+            call, basis = verdict(float(r["potency"]), str(r["status"]), mechanism, flag_text(r["flag"]),
+                                  flag_text(r["atp_flag"]))
             reported, quote, line = _reported(r["drug"], r["mutation"])
             rows.append({"drug": r["drug"], "structure": r["structure"], "mutation": r["mutation"],
                          "verdict": call, "basis": basis, "reported": reported,
                          "agreement": agreement(reported, call), "potency": r["potency"],
                          "potency_sd": r["potency_sd"], "ddg": r["ddg"], "ddg_sd": r["ddg_sd"],
-                         "ddg_atp": r["ddg_atp"], "flag": _text(r["flag"]), "atp_flag": _text(r["atp_flag"]),
+                         "ddg_atp": r["ddg_atp"], "flag": flag_text(r["flag"]),
+                         "atp_flag": flag_text(r["atp_flag"]),
                          "mechanism": mechanism, "quote": quote, "line": line, "status": r["status"]})
     out = pd.DataFrame(rows)
     order = {"covered": 0, "reduced": 1, "resistant": 2, "unknown": 3}

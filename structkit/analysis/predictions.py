@@ -12,6 +12,7 @@ import pandas as pd
 from structkit.analysis.evaluation import fit_model, labelled_samples, predict_risk
 from structkit.analysis.relate import SCORE_COLUMNS, DrugComplex, score_mutation
 from structkit.analysis.thresholds import RESISTANT_KCAL
+from structkit.energy.ddg import flag_text
 from structkit.errors import StructkitError
 from structkit.model.mutations import Change, Mutation
 from structkit.model.numbering import klifs_map, reference_residue
@@ -67,7 +68,7 @@ def ddg_predictions(ddg_table: pd.DataFrame, joined: pd.DataFrame, saturation: p
     steric = {(d, m): r for d, m, r in zip(saturation["drug"], saturation["mutation"],
                                            saturation.to_dict("records")) if r["status"] == "ok"}
     atp_side = ({} if ddg_atp is None else
-                {m: (d, sd, _text(f)) for m, d, sd, f, st in zip(ddg_atp["mutation"], ddg_atp["ddg"],
+                {m: (d, sd, flag_text(f)) for m, d, sd, f, st in zip(ddg_atp["mutation"], ddg_atp["ddg"],
                                                                  ddg_atp["ddg_sd"], _flags(ddg_atp),
                                                                  ddg_atp["status"]) if st == "ok"})
     rows = []
@@ -88,7 +89,7 @@ def ddg_predictions(ddg_table: pd.DataFrame, joined: pd.DataFrame, saturation: p
             "note": "; ".join(x for x in ((label or {}).get("note", ""),
                                           "" if ok else f"not modelled: {r['status']}") if x),
             "ddg": r["ddg"] if ok else np.nan, "ddg_sd": r["ddg_sd"] if ok else np.nan,
-            "ddg_flag": _text(flag) if ok else "",
+            "ddg_flag": flag_text(flag) if ok else "",
         }
         atp = atp_side.get(r["mutation"])
         row["ddg_atp"] = atp[0] if atp and ok else np.nan
@@ -113,10 +114,6 @@ def ddg_predictions(ddg_table: pd.DataFrame, joined: pd.DataFrame, saturation: p
 def _flags(table: pd.DataFrame) -> list[object]:
     """The ``flag`` column of a ddG table (tables written before it existed have none)."""
     return table["flag"].tolist() if "flag" in table else [""] * len(table)
-
-
-def _text(value: object) -> str:
-    return value if isinstance(value, str) else ""
 
 
 def parse_mutation_positions(text: str) -> tuple[int, ...]:

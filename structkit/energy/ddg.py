@@ -42,7 +42,8 @@ from structkit.model.mutations import Mutation, parse_mutation
 from structkit.model.residues import ONE_LETTER, THREE_LETTER
 from structkit.version import __version__
 
-__all__ = ["COMPONENTS", "METHOD", "NO_FIT", "NO_FIT_KCAL", "DdgEstimate", "DdgEstimator", "ddg_scale"]
+__all__ = ["COMPONENTS", "METHOD", "NO_FIT", "NO_FIT_KCAL", "DdgEstimate", "DdgEstimator", "ddg_scale",
+           "flag_text"]
 
 #: The components of the estimate, in reporting order.
 COMPONENTS = ("vdw", "electrostatics", "nonpolar", "strain", "entropy")
@@ -55,6 +56,11 @@ METHOD = "repack-minimise-mmgbsa/2"
 NO_FIT_KCAL = 5.0
 #: The ``flag`` of such an estimate.
 NO_FIT = "no_fit"
+
+
+def flag_text(value: object) -> str:
+    """A ``flag`` cell as text (a table read back from CSV holds NaN where the flag is empty)."""
+    return value if isinstance(value, str) else ""
 
 
 @cache
