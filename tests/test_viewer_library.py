@@ -22,7 +22,7 @@ def test_fetch_check_and_cache(tmp_path, monkeypatch):
 
 
 def test_offline_without_cache_is_one_clear_line(tmp_path):
-    with pytest.raises(StructkitError, match="not in the cache and --offline") as info:
+    with pytest.raises(StructkitError, match="not in the cache and offline mode forbids") as info:
         viewer_library(cache=tmp_path, offline=True)
     assert "\n" not in str(info.value) and "STRUCTKIT_3DMOL" in str(info.value)
 
