@@ -10,7 +10,7 @@ import structkit
 from structkit.io.load import LoadOptions
 from tests.util import SHARED, assert_one_line_error, run
 
-pytestmark = [pytest.mark.shared_data, pytest.mark.openmm]
+pytestmark = [pytest.mark.shared_data, pytest.mark.openmm, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from structkit.analysis.benchmark import (
 from structkit.errors import StructkitError
 from tests.util import ABL
 
-pytestmark = [pytest.mark.shared_data, pytest.mark.openmm]
+pytestmark = [pytest.mark.shared_data, pytest.mark.openmm, pytest.mark.slow]
 
 
 def test_loo_scale_by_hand():

@@ -108,6 +108,7 @@ def test_coverage_bad_input(args, fragment):
     assert_one_line_error(run(*args), fragment)
 
 
+@pytest.mark.slow
 def test_features_command_writes_csv_and_parquet(tmp_path):
     import pandas as pd
 
@@ -243,6 +244,7 @@ def test_ddg_bad_input_is_one_line(args, fragment):
     assert_one_line_error(run(*args, "--mirror", str(SHARED)) if args[0] == "ddg" else run(*args), fragment)
 
 
+@pytest.mark.slow
 @pytest.mark.openmm
 def test_benchmark_subset(tmp_path):
     out = tmp_path / "abl.csv"
@@ -272,6 +274,7 @@ def test_unresolved_residue_is_named_unresolved():
     assert "outside" not in proc.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.openmm
 def test_view_ddg_uses_the_commands_load_options(tmp_path, viewer_js):
     """structkit view --ddg loads the complex as structkit ddg does: its cache (the estimate is

@@ -9,7 +9,7 @@ import structkit.analysis.crystal_check as check
 from structkit.io.load import LoadOptions
 from tests.util import SHARED
 
-pytestmark = [pytest.mark.shared_data, pytest.mark.openmm]
+pytestmark = [pytest.mark.shared_data, pytest.mark.openmm, pytest.mark.slow]
 
 
 def test_rmsd_allows_ring_flips_and_superposes_the_backbone():

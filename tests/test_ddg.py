@@ -14,7 +14,7 @@ from structkit.io.load import LoadOptions
 from structkit.model.numbering import reference_sequence
 from tests.util import SHARED, abl_files
 
-pytestmark = [pytest.mark.shared_data, pytest.mark.openmm]
+pytestmark = [pytest.mark.shared_data, pytest.mark.openmm, pytest.mark.slow]
 
 MUTATIONS = ["F317L", "T315I", "E255K", "T315A", "X999Z"]
 

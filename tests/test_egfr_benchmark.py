@@ -13,7 +13,7 @@ from structkit.analysis.egfr_benchmark import KCAL_PER_LOG10, egfr_benchmark, eg
 from structkit.io.load import LoadOptions
 from tests.util import SHARED_ROOT
 
-pytestmark = [pytest.mark.shared_data, pytest.mark.openmm]
+pytestmark = [pytest.mark.shared_data, pytest.mark.openmm, pytest.mark.slow]
 
 EGFR = SHARED_ROOT / "benchmarks" / "egfr_robichaux2021"
 

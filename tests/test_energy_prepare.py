@@ -11,7 +11,7 @@ import pytest
 
 from tests.util import REPO, SHARED
 
-pytestmark = [pytest.mark.shared_data, pytest.mark.openmm]
+pytestmark = [pytest.mark.shared_data, pytest.mark.openmm, pytest.mark.slow]
 
 _PREPARE = """
 import sys

@@ -52,11 +52,13 @@ def test_task_errors_arrive_as_they_were_raised():
         local.map(_fail_on_three, [1, 2, 3, 4])
 
 
+@pytest.mark.slow
 def test_unreachable_scheduler_is_one_line():
     with pytest.raises(StructkitError, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:9"):
         Engine(scheduler="tcp://127.0.0.1:9").map(_square, [1, 2])
 
 
+@pytest.mark.slow
 @pytest.mark.openmm
 def test_ddg_table_is_the_same_on_two_workers(tmp_path):
     complex_path, ligand_path = abl_files("imatinib")
@@ -119,6 +121,7 @@ def test_scan_on_a_scheduler_equals_one_worker(dask_cluster, tmp_path):
     assert len(pd.read_csv(tmp_path / "one.csv")) == 3 * len(TARGETS)
 
 
+@pytest.mark.slow
 def test_a_worker_killed_mid_run_changes_nothing(dask_cluster, tmp_path):
     address, workers = dask_cluster
     one = _scan("--all", "--review", "--workers", "1", output=tmp_path / "one.csv")

@@ -38,7 +38,7 @@ from tests.prolif_peer import (
     protonated_alk_files,
 )
 
-pytestmark = [pytest.mark.shared_data]
+pytestmark = [pytest.mark.shared_data, pytest.mark.slow]
 
 ABL = SHARED_ROOT / "benchmarks" / "abl_hauser2018"
 KLIFS = SHARED_ROOT / "klifs"

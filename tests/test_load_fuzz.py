@@ -18,7 +18,7 @@ from structkit.analysis.features import site_features
 from structkit.errors import StructkitError
 from tests.util import ABL, SHARED
 
-pytestmark = [pytest.mark.shared_data]
+pytestmark = [pytest.mark.shared_data, pytest.mark.slow]
 
 SOURCES = [SHARED / "2xp2.pdb", SHARED / "2xb7.cif", SHARED / "9gbe.cif", ABL / "imatinib_2hyy_complex.pdb"]
 KINDS = ("characters", "drop", "duplicate", "swap", "repeat_block", "non_finite")

@@ -14,7 +14,7 @@ from structkit.energy.prepare import prepare
 from structkit.errors import StructkitError
 from tests.util import SHARED, SHARED_ROOT, assert_one_line_error, run
 
-pytestmark = [pytest.mark.shared_data, pytest.mark.openmm]
+pytestmark = [pytest.mark.shared_data, pytest.mark.openmm, pytest.mark.slow]
 
 EGFR = SHARED_ROOT / "benchmarks" / "egfr_robichaux2021"
 

@@ -18,7 +18,7 @@ from structkit.energy.ddg import NO_FIT, NO_FIT_KCAL
 from structkit.io.load import LoadOptions
 from tests.util import REPO, SHARED
 
-pytestmark = [pytest.mark.shared_data, pytest.mark.openmm]
+pytestmark = [pytest.mark.shared_data, pytest.mark.openmm, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
