@@ -16,6 +16,8 @@ The public API, re-exported here:
 - :func:`mutate` / :func:`scan`: mutant side chains and their clashes; :func:`write_pdb`;
 - :func:`interaction_table` / :func:`interactions` / :func:`fingerprint`: typed inhibitor
   interactions (PLIP/ProLIF kinds, KLIFS classes) and residue fingerprints;
+  :class:`InteractionCriteria` (``InteractionCriteria.klifs()``: KLIFS's rules) and
+  :func:`klifs_fingerprint` (85 x 7 bits);
   :func:`interaction_changes` between two structures (a mutant model and its template);
   :func:`conformational_state`: DFG and αC-helix calls;
 - :func:`show`: an interactive 3D view of a complex or mutant model, inline in Jupyter (offline);
@@ -45,10 +47,12 @@ if TYPE_CHECKING:  # the names as type checkers and editors see them; at run tim
     from structkit.analysis.egfr_benchmark import egfr_benchmark
     from structkit.analysis.features import feature_table, site_features
     from structkit.analysis.interactions import (
+        InteractionCriteria,
         fingerprint,
         interaction_changes,
         interaction_table,
         interactions,
+        klifs_fingerprint,
     )
     from structkit.analysis.scan import review_mutations, scan
     from structkit.analysis.trajectory import trajectory_features, trajectory_interactions
@@ -100,6 +104,8 @@ _WHERE = {
     "interaction_changes": "structkit.analysis.interactions",
     "interaction_table": "structkit.analysis.interactions",
     "interactions": "structkit.analysis.interactions",
+    "InteractionCriteria": "structkit.analysis.interactions",
+    "klifs_fingerprint": "structkit.analysis.interactions",
     "klifs_map": "structkit.model.numbering",
     "load": "structkit.io.load",
     "LoadOptions": "structkit.io.load",
@@ -138,6 +144,7 @@ __all__ = [
     "Complex",
     "FetchError",
     "FetchResult",
+    "InteractionCriteria",
     "LoadOptions",
     "Mutation",
     "ResidueTable",
@@ -164,6 +171,7 @@ __all__ = [
     "interaction_changes",
     "interaction_table",
     "interactions",
+    "klifs_fingerprint",
     "klifs_map",
     "load",
     "mutate",

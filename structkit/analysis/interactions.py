@@ -39,6 +39,20 @@ W443) and the interaction fingerprint of Marcou and Rognan (J. Chem. Inf. Model.
 195) that KLIFS uses; the heavy-atom hydrogen bond is :mod:`structkit.geometry.hbonds`. Which
 atoms qualify: :mod:`structkit.model.interaction_atoms`.
 
+KLIFS rules (``InteractionCriteria.klifs()``, ``structkit interactions --rules klifs``)
+    reproduce the seven bits KLIFS stores per pocket position (computed there with IChem; Marcou
+    and Rognan 2007) instead of the PLIP/ProLIF typing above. Hydrophobic: any protein carbon or
+    sulfur within 4.5 Å of an inhibitor carbon, sulfur or halogen (not only carbons free of N and
+    O: KLIFS sets the bit for backbone contacts); ionic: formal charges only, as the inhibitor's
+    definition draws them, within 4.0 Å (no pH-7 ionisation is inferred, so a CCD phosphate or
+    piperazine is neutral and its contacts count as hydrogen bonds); rings: face-to-face where
+    the centroids are ≤ 5.7 Å apart and the planes within 30°, edge-to-face ≤ 6.5 Å and planes
+    30-90°, with no further offset criterion, and a residue stacked face-to-face is not also
+    edge-to-face. Hydrogen bonds as above. The hydrophobic and ionic definitions reproduce every
+    bit of the KLIFS fingerprints in ``../shared/klifs``; the two ring distances were read off
+    the ABL2 structures there and checked on the other kinases (``tests/test_interactions_klifs.py``
+    lists each remaining disagreement and its cause).
+
 Rows: every hydrogen bond, halogen bond, ring pair, cation-ring pair, ionic atom pair, water
 bridge and metal contact is one row; hydrophobic contacts are one row per residue (its closest
 pair), as a residue's hydrophobic contacts are one contact surface.
@@ -69,7 +83,7 @@ from structkit.model.interaction_atoms import (
     ligand_interaction_atoms,
     protein_interaction_atoms,
 )
-from structkit.model.ligand import inhibitor_chemistry
+from structkit.model.ligand import LigandChemistry, inhibitor_chemistry
 from structkit.model.numbering import N_KLIFS_POSITIONS
 
 __all__ = [
@@ -77,6 +91,7 @@ __all__ = [
     "INTERACTION_COLUMNS",
     "INTERACTION_TYPES",
     "KLIFS_TYPES",
+    "RULE_SETS",
     "InteractionContext",
     "InteractionCriteria",
     "detect",
@@ -109,6 +124,12 @@ KLIFS_TYPES = ("hydrophobic", "face_to_face", "edge_to_face", "hbond_donor", "hb
 _KLIFS_OF = {t: (t if t in KLIFS_TYPES else None) for t in INTERACTION_TYPES}
 _CODE = {t: k for k, t in enumerate(INTERACTION_TYPES)}
 
+#: Named rule sets of :meth:`InteractionCriteria.named`.
+RULE_SETS = ("default", "klifs")
+#: Elements KLIFS counts as hydrophobic on the protein and on the inhibitor.
+_KLIFS_PROTEIN_HYDROPHOBIC = ("C", "S")
+_KLIFS_LIGAND_HYDROPHOBIC = ("C", "S", "F", "CL", "BR", "I")
+
 #: Columns of :func:`interaction_table`.
 INTERACTION_COLUMNS = [
     "structure", "chain", "resnum", "icode", "resname", "uniprot", "klifs", "type", "klifs_type",
@@ -131,7 +152,7 @@ class InteractionCriteria:
     edge_to_face_distance: float = 6.5
     edge_to_face_plane: tuple[float, float] = (50.0, 90.0)
     edge_to_face_normal: float = 30.0
-    edge_to_face_intersect: float = 1.5
+    edge_to_face_intersect: float | None = 1.5
     ionic_distance: float = 4.5
     cation_pi_distance: float = 4.5
     cation_pi_angle: float = 30.0
@@ -140,6 +161,43 @@ class InteractionCriteria:
     halogen_xar_angle: tuple[float, float] = (80.0, 140.0)
     water_bridge_distance: float = 3.5
     metal_distance: float = 2.8
+    #: ``"default"`` (PLIP/ProLIF typing) or ``"klifs"`` (KLIFS's IFP rules; see the module text).
+    rules: str = "default"
+
+    @classmethod
+    def klifs(cls) -> InteractionCriteria:
+        """The rules of KLIFS's interaction fingerprint (IChem), as described in the module text.
+
+        Returns
+        -------
+        InteractionCriteria
+        """
+        return cls(ionic_distance=4.0, face_to_face_distance=5.7, face_to_face_plane=(0.0, 30.0),
+                   face_to_face_normal=90.0, edge_to_face_distance=6.5, edge_to_face_plane=(30.0, 90.0),
+                   edge_to_face_normal=90.0, edge_to_face_intersect=None, rules="klifs")
+
+    @classmethod
+    def named(cls, rules: str) -> InteractionCriteria:
+        """The criteria of a named rule set, ``"default"`` or ``"klifs"``.
+
+        Parameters
+        ----------
+        rules : str
+
+        Returns
+        -------
+        InteractionCriteria
+
+        Raises
+        ------
+        StructkitError
+            An unknown name.
+        """
+        if rules == "default":
+            return cls()
+        if rules == "klifs":
+            return cls.klifs()
+        raise StructkitError(f"interaction rules {rules!r}: expected one of {', '.join(RULE_SETS)}")
 
     def as_dict(self) -> dict:
         """The criteria as plain values (for manifests)."""
@@ -164,15 +222,33 @@ class InteractionContext:
             name = complex_.pdb_id or complex_.source
             raise StructkitError(f"{name}: no inhibitor in the structure, so no interactions to type")
         res = complex_.residues
+        criteria = criteria or InteractionCriteria()
         protein = protein_interaction_atoms(complex_.protein, res.start)
-        ligand = ligand_interaction_atoms(complex_.inhibitor, inhibitor_chemistry(complex_))
+        chemistry = inhibitor_chemistry(complex_)
+        ligand = ligand_interaction_atoms(complex_.inhibitor, chemistry)
+        if criteria.rules == "klifs":
+            protein, ligand = _klifs_typing(complex_, chemistry, protein, ligand)
         waters = np.flatnonzero(complex_.waters.element == "O") if len(complex_.waters) else np.zeros(0, int)
         additives = complex_.additives
         metals = (np.flatnonzero(np.isin(additives.element, list(METAL_ELEMENTS)) & additives.hetero
                                  & (additives.resname == additives.element))
                   if len(additives) else np.zeros(0, int))
-        return cls(complex_=complex_, criteria=criteria or InteractionCriteria(), protein=protein,
+        return cls(complex_=complex_, criteria=criteria, protein=protein,
                    ligand=ligand, waters=waters, metals=metals)
+
+
+def _klifs_typing(complex_: Complex, chemistry: LigandChemistry, protein: ProteinInteractionAtoms,
+                  ligand: LigandInteractionAtoms) -> tuple[ProteinInteractionAtoms, LigandInteractionAtoms]:
+    """The atom typing of KLIFS's rules: hydrophobic by element, charges as drawn."""
+    element = np.char.upper(complex_.protein.element.astype(str))
+    hydrophobic = np.flatnonzero(np.isin(element, _KLIFS_PROTEIN_HYDROPHOBIC))
+    inhibitor = complex_.inhibitor
+    heavy = np.flatnonzero(~inhibitor.is_hydrogen)
+    lig_element = np.char.upper(inhibitor.element.astype(str))
+    charge = np.asarray(chemistry.formal_charge)
+    return (replace(protein, hydrophobic=hydrophobic),
+            replace(ligand, hydrophobic=heavy[np.isin(lig_element[heavy], _KLIFS_LIGAND_HYDROPHOBIC)],
+                    positive=heavy[charge > 0], negative=heavy[charge < 0]))
 
 
 @dataclass
@@ -275,6 +351,9 @@ def _rings(ctx: InteractionContext, xyz: np.ndarray, lig: np.ndarray, out: _Coll
             max_normal_to_centroid=c.edge_to_face_normal, intersect_radius=c.edge_to_face_intersect)
         keep = ~np.isin(i * len(lc) + j, face_to_face)  # a pair that passes both is face-to-face only
         i, j, d, plane = i[keep], j[keep], d[keep], plane[keep]
+        if c.rules == "klifs":  # KLIFS sets one aromatic bit per residue, face-to-face first
+            keep = ~np.isin(ring_residue[i], ring_residue[face_to_face // len(lc)])
+            i, j, d, plane = i[keep], j[keep], d[keep], plane[keep]
         out.add("edge_to_face", ring_residue[i], d, plane, [members(p.rings, k) for k in i],
                 [members(q.rings, k) for k in j])
     if len(lc) and len(p.positive):
@@ -486,7 +565,18 @@ def klifs_fingerprint(table: pd.DataFrame) -> np.ndarray:
 
     Bits per pocket position in KLIFS order (:data:`KLIFS_TYPES`): hydrophobic, face-to-face,
     edge-to-face, H-bond donor, H-bond acceptor, ionic positive, ionic negative (the protein's
-    role, as in KLIFS).
+    role, as in KLIFS). To compare with KLIFS's own fingerprint, type the table with
+    ``InteractionCriteria.klifs()``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Rows of :func:`interaction_table` of one structure.
+
+    Returns
+    -------
+    ndarray of bool
+        Shape (85, 7); ``bits.ravel()`` is in the order of KLIFS's 595-character string.
     """
     bits = np.zeros((N_KLIFS_POSITIONS, 7), dtype=bool)
     typed = table[table["klifs"].notna() & table["klifs_type"].notna()]

@@ -69,13 +69,15 @@ def _cmd_features(args: argparse.Namespace) -> int:
 
 
 def _cmd_interactions(args: argparse.Namespace) -> int:
-    from structkit.analysis.interactions import fingerprint, interactions
+    from structkit.analysis.interactions import InteractionCriteria, fingerprint, interactions
 
     check_output(args.output)
+    criteria = InteractionCriteria.named(args.rules)
     targets = target_ids(args, "targets")
     failures = failure_policy(args, targets)
     apo: list[str] | None = None if len(targets) == 1 else []  # one apo target is an error
-    table = interactions(targets, options=load_options(args, len(targets)), progress=progress_line(),
+    table = interactions(targets, criteria=criteria, options=load_options(args, len(targets)),
+                         progress=progress_line(),
                          failures=failures, engine=engine_of(args), apo=apo)
     print_failures(failures)
     if apo:
@@ -271,6 +273,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_table_output_option(out)
     p.add_argument("--fingerprint", action="store_true",
                    help="one row per residue, one true/false column per interaction type")
+    p.add_argument("--rules", choices=("default", "klifs"), default="default",
+                   help="default: PLIP/ProLIF typing; klifs: the rules of KLIFS's interaction "
+                        "fingerprint (hydrophobic by element, charges as drawn, KLIFS ring distances)")
     add_engine_options(p)
     p.set_defaults(func=_cmd_interactions)
     p = sub.add_parser("mutate", help="model a mutant side chain and score its clashes")
