@@ -122,3 +122,57 @@ def test_atom_per_residue_takes_each_residues_own_first_ca(shared):
         assert (np.array_equal(ca[k], atoms.coords[hit][0]) if hit.any() else np.isnan(ca[k]).all())
     # Y1401 has only its N: no C-alpha, NaN rather than its neighbour's
     assert np.isnan(ca[res.index_of(1401)]).all()
+
+
+#: Conserved landmarks named in the EGFR and ABL1 literature: beta3 Lys, alphaC Glu, gatekeeper,
+#: hinge Met, DFG Asp (EGFR: Yun et al. PNAS 2008; ABL1: Nagar et al. Cancer Res. 2002).
+LANDMARK_RESIDUES = {
+    "egfr": {17: "LYS745", 24: "GLU762", 45: "THR790", 48: "MET793", 81: "ASP855"},
+    "abl1": {17: "LYS271", 24: "GLU286", 45: "THR315", 48: "MET318", 81: "ASP381"},
+}
+EGFR_FILES = ["2ity.pdb", "2itx.pdb", "2itv.pdb", "2itz.pdb", "2ito.pdb", "1xkk.pdb", "4wkq.cif"]
+
+
+def _landmark_files():
+    egfr = REPO.parent / "shared" / "benchmarks" / "egfr_robichaux2021"
+    abl = REPO.parent / "shared" / "benchmarks" / "abl_hauser2018"
+    return ([("egfr", egfr / name) for name in EGFR_FILES]
+            + [("abl1", path) for path in sorted(abl.glob("*_complex.pdb"))])
+
+
+@pytest.mark.parametrize("kinase,path", _landmark_files(), ids=lambda x: getattr(x, "name", x))
+def test_conserved_landmarks_of_egfr_and_abl1(kinase, path):
+    """Neither kinase is ALK, so both go through the structural alignment; every landmark lands on
+    its literature residue (4I22's T790M excepted from the list: its gatekeeper is Met) and no
+    landmark is flagged as slipped."""
+    complex_ = structkit.load(path)
+    pocket = complex_.pocket().set_index("klifs")
+    for position, residue in LANDMARK_RESIDUES[kinase].items():
+        assert f"{pocket.loc[position, 'resname']}{pocket.loc[position, 'resnum']}" == residue
+    assert complex_.klifs is not None and complex_.klifs.shifted_landmarks == ()
+
+
+def test_every_landmark_residue_holds_on_the_klifs_files():
+    """The six landmark residues are KLIFS's own at those positions in every shared KLIFS pocket,
+    the atypical ADCK3 included (its position 68, the HRD His, is a Gln: hence not a landmark)."""
+    from structkit.model.klifs import LANDMARKS
+
+    meta = pd.read_csv(KLIFS / "klifs_metadata.csv")
+    for pocket in meta["structure.pocket"]:
+        assert all(pocket[p - 1] == aa for p, aa in LANDMARKS.items()), pocket
+
+
+def test_a_landmark_slipped_by_one_residue_is_never_ok():
+    """The template's own trace with its beta3 Lys moved one residue on in the sequence: the
+    structure still puts position 17 on the same C-alpha, whose residue is now not a Lys, while
+    the next one is. Position 17 is reported uncertain and named as slipped."""
+    template = kinase_template()
+    sequence = list(template.sequence)
+    k = int(template.residue_of_position[16])
+    sequence[k], sequence[k + 1] = sequence[k + 1], sequence[k]
+    result = assign_klifs(template.ca, "".join(sequence))
+    assert result.residue_index[16] == k
+    assert result.status[16] == "uncertain"
+    assert result.shifted_landmarks == (17,)
+    unchanged = assign_klifs(template.ca, template.sequence)
+    assert unchanged.shifted_landmarks == () and unchanged.status[16] == "ok"

@@ -20,7 +20,16 @@ gets them here, by aligning its C-alpha trace onto the ALK kinase domain of PDB 
    aligned C-alpha lies more than 4 Å from the template's after superposition is kept but marked
    ``uncertain`` (conformational change or an indel nearby); one whose neighbours in the pocket
    sequence are missing on both sides is marked ``uncertain`` too.
-4. **Is it a kinase?** The TM-score of the alignment, normalised by the template length, must be at
+4. **Landmarks.** Six positions hold the same residue in every typical protein kinase and in the
+   atypical ADCK3 of the shared KLIFS files: the β3 lysine (17), the αC glutamate (24), the
+   catalytic-loop aspartate and asparagine (70, 75: the D and N of HRDxxxxN) and the DFG aspartate
+   and glycine (81, 83). Where the residue aligned to a landmark is not the expected one but a
+   sequence neighbour (one or two residues away) is, the alignment has probably slipped a
+   register there: the landmark is marked ``uncertain`` and named in
+   :attr:`KlifsAssignment.shifted_landmarks`, never reported ``ok`` (nothing is moved: the
+   structure did not decide). A landmark whose residue is substituted with no expected residue
+   nearby (a pseudokinase) keeps its status.
+5. **Is it a kinase?** The TM-score of the alignment, normalised by the template length, must be at
    least 0.40; unrelated folds score about 0.2-0.3, protein kinase domains 0.6-0.9, the
    atypical ADCK3 0.45.
 
@@ -42,10 +51,12 @@ from structkit.geometry.superpose import apply_transform, superpose
 from structkit.model.numbering import N_KLIFS_POSITIONS
 
 __all__ = [
+    "LANDMARKS",
     "MIN_TM_SCORE",
     "KinaseTemplate",
     "KlifsAssignment",
     "assign_klifs",
+    "check_landmarks",
     "kinase_template",
 ]
 
@@ -58,6 +69,10 @@ MIN_TM_SCORE = 0.40
 MAX_ROUNDS = 6
 FRAGMENT = 12
 SEED_POSITIONS = (17, 47, 55, 62, 70, 81)
+#: KLIFS position -> the residue every protein kinase in ../shared/klifs has there (see step 4).
+LANDMARKS = {17: "K", 24: "E", 70: "D", 75: "N", 81: "D", 83: "G"}
+#: How far (residues) a landmark's expected residue may sit from the aligned one to count as a slip.
+LANDMARK_REACH = 2
 _AMINO = "ARNDCQEGHILKMFPSTWYVX"
 
 
@@ -111,6 +126,9 @@ class KlifsAssignment:
         C-alpha RMSD of the core pairs (within 4 Å) used for the final superposition.
     n_aligned : int
         Residue pairs in the structural alignment.
+    shifted_landmarks : tuple of int
+        Landmark positions (:data:`LANDMARKS`) whose expected residue sits one or two residues
+        from the aligned one: a probable register slip, marked ``uncertain``.
     """
 
     position: np.ndarray
@@ -120,6 +138,7 @@ class KlifsAssignment:
     tm_score: float
     rmsd: float
     n_aligned: int
+    shifted_landmarks: tuple[int, ...] = ()
 
     @property
     def is_kinase(self) -> bool:
@@ -270,8 +289,39 @@ def assign_klifs(ca: np.ndarray, sequence: str, resnums: np.ndarray | None = Non
     position = np.zeros(n_all, dtype=np.int64)
     found = residue_index >= 0
     position[residue_index[found]] = np.flatnonzero(found) + 1
+    shifted = check_landmarks(residue_index, sequence, status)
     return KlifsAssignment(position, residue_index, status, result.distance, result.tm_score,
-                           result.rmsd, result.n_aligned)
+                           result.rmsd, result.n_aligned, shifted)
+
+
+def check_landmarks(residue_index: np.ndarray, sequence: str, status: np.ndarray) -> tuple[int, ...]:
+    """Mark landmark positions that look slipped by a register ``uncertain`` (in place).
+
+    Parameters
+    ----------
+    residue_index : ndarray of int64, shape (85,)
+        Residue (index into ``sequence``) at each KLIFS position, -1 where missing.
+    sequence : str
+        One-letter codes of the chain's residues.
+    status : ndarray of str, shape (85,)
+        Status per position; slipped landmarks become ``"uncertain"``.
+
+    Returns
+    -------
+    tuple of int
+        The slipped landmark positions.
+    """
+    shifted = []
+    for position, expected in LANDMARKS.items():
+        k = int(residue_index[position - 1])
+        if k < 0 or sequence[k] == expected:
+            continue
+        near = [k + step for step in range(-LANDMARK_REACH, LANDMARK_REACH + 1)
+                if step and 0 <= k + step < len(sequence)]
+        if any(sequence[j] == expected for j in near):
+            status[position - 1] = "uncertain"
+            shifted.append(position)
+    return tuple(shifted)
 
 
 def _assign(ca: np.ndarray, sequence: str, template: KinaseTemplate) -> KlifsAssignment:
