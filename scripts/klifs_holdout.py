@@ -23,6 +23,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from structkit.io.klifs_download import klifs_pocket_residues
 from structkit.io.read import read_structure
 from structkit.model import klifs
 from structkit.model.atoms import atom_per_residue, residue_starts
@@ -36,23 +37,14 @@ HALF_A = ("ABL2", "ALK")  # tyrosine kinases; the other half: AAK1, CHK1, ADCK3
 
 def _case(folder: Path, meta: pd.DataFrame) -> tuple[str, np.ndarray, str, np.ndarray, np.ndarray]:
     """(kinase, C-alphas, sequence, residue numbers, KLIFS's residue number per position)."""
-    name = folder.name
-    pdb, chain = name.split("_")[0], name[-1]
-    rows = meta[(meta["structure.pdb_id"] == pdb) & (meta["structure.chain"] == chain)]
-    if "_alt" in name:
-        rows = rows[rows["structure.alternate_model"] == name.split("_alt")[1][0]]
-    pocket = rows["structure.pocket"].iloc[0]
-    pocket_atoms = read_structure(folder / "pocket.pdb").atoms
-    numbers = pocket_atoms.resnum[residue_starts(pocket_atoms)]
-    truth = np.full(85, -1)
-    truth[[k for k, letter in enumerate(pocket) if letter != "_"]] = numbers
+    chain = folder.name[-1]
     atoms = read_structure(folder / "complex.pdb").atoms
     protein = atoms[~atoms.hetero & (atoms.chain == chain)]
     starts = residue_starts(protein)
     stops = np.append(starts[1:], len(protein))
     ca = atom_per_residue(protein, starts, stops)
     sequence = "".join(one_letter(r) for r in protein.resname[starts])
-    return folder.parent.name, ca, sequence, protein.resnum[starts], truth
+    return folder.parent.name, ca, sequence, protein.resnum[starts], klifs_pocket_residues(folder, meta)
 
 
 def _agreement(case, params: dict[str, float]) -> int:

@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 import structkit
-from structkit.io.read import read_structure
-from structkit.model.atoms import atom_per_residue, residue_starts
+from structkit.io.klifs_download import klifs_pocket_residues
+from structkit.model.atoms import atom_per_residue
 from structkit.model.klifs import assign_klifs, kinase_template
 from tests.util import REPO
 
@@ -36,20 +36,7 @@ EXCEPTIONS = {
 
 def _truth(folder) -> np.ndarray:
     """Residue number KLIFS puts at each position (-1 for a gap), from pocket.pdb and the metadata."""
-    meta = pd.read_csv(KLIFS / "klifs_metadata.csv")
-    name = folder.name
-    pdb, chain = name.split("_")[0], name[-1]
-    rows = meta[(meta["structure.pdb_id"] == pdb) & (meta["structure.chain"] == chain)]
-    if "_alt" in name:
-        rows = rows[rows["structure.alternate_model"] == name.split("_alt")[1][0]]
-    sequence = rows["structure.pocket"].iloc[0]
-    atoms = read_structure(folder / "pocket.pdb").atoms
-    numbers = atoms.resnum[residue_starts(atoms)]
-    present = [k for k, letter in enumerate(sequence) if letter != "_"]
-    assert len(present) == len(numbers)
-    truth = np.full(85, -1)
-    truth[present] = numbers
-    return truth
+    return klifs_pocket_residues(folder, pd.read_csv(KLIFS / "klifs_metadata.csv"))
 
 
 @pytest.mark.parametrize("folder", FOLDERS, ids=[f.name for f in FOLDERS])

@@ -126,7 +126,8 @@ _CODE = {t: k for k, t in enumerate(INTERACTION_TYPES)}
 
 #: Named rule sets of :meth:`InteractionCriteria.named`.
 RULE_SETS = ("default", "klifs")
-#: Elements KLIFS counts as hydrophobic on the protein and on the inhibitor.
+#: Elements (as structkit stores them, upper case) KLIFS counts as hydrophobic on the protein and
+#: on the inhibitor.
 _KLIFS_PROTEIN_HYDROPHOBIC = ("C", "S")
 _KLIFS_LIGAND_HYDROPHOBIC = ("C", "S", "F", "CL", "BR", "I")
 
@@ -240,14 +241,12 @@ class InteractionContext:
 def _klifs_typing(complex_: Complex, chemistry: LigandChemistry, protein: ProteinInteractionAtoms,
                   ligand: LigandInteractionAtoms) -> tuple[ProteinInteractionAtoms, LigandInteractionAtoms]:
     """The atom typing of KLIFS's rules: hydrophobic by element, charges as drawn."""
-    element = np.char.upper(complex_.protein.element.astype(str))
-    hydrophobic = np.flatnonzero(np.isin(element, _KLIFS_PROTEIN_HYDROPHOBIC))
+    hydrophobic = np.flatnonzero(np.isin(complex_.protein.element, _KLIFS_PROTEIN_HYDROPHOBIC))
     inhibitor = complex_.inhibitor
     heavy = np.flatnonzero(~inhibitor.is_hydrogen)
-    lig_element = np.char.upper(inhibitor.element.astype(str))
     charge = np.asarray(chemistry.formal_charge)
     return (replace(protein, hydrophobic=hydrophobic),
-            replace(ligand, hydrophobic=heavy[np.isin(lig_element[heavy], _KLIFS_LIGAND_HYDROPHOBIC)],
+            replace(ligand, hydrophobic=heavy[np.isin(inhibitor.element[heavy], _KLIFS_LIGAND_HYDROPHOBIC)],
                     positive=heavy[charge > 0], negative=heavy[charge < 0]))
 
 
