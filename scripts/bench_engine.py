@@ -19,9 +19,9 @@ import tempfile
 import time
 
 import structkit
-from structkit.analysis.ddg import ddg_table, substitutions_at
-from structkit.analysis.engine import Engine
-from structkit.analysis.run import run
+from structkit.analysis.measure.ddg import ddg_table, substitutions_at
+from structkit.analysis.parallel.engine import Engine
+from structkit.analysis.presentation.run import run
 from structkit.io.load import LoadOptions
 
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 
 import structkit
-from structkit.analysis.features import feature_table
-from structkit.analysis.scan import review_mutations, scan
+from structkit.analysis.measure.features import feature_table
+from structkit.analysis.measure.scan import review_mutations, scan
 from structkit.catalogue import catalogue, catalogue_ids
 from structkit.geometry.distances import count_within_by_group, group_ids, min_distance_by_group
 from structkit.io.load import LoadOptions

@@ -28,7 +28,7 @@ import numpy as np
 from _timing import best
 
 import structkit
-from structkit.analysis.interactions import interaction_table
+from structkit.analysis.measure.interactions import interaction_table
 
 ABL = Path("../shared/benchmarks/abl_hauser2018")
 TYPES = ["Hydrophobic", "HBDonor", "HBAcceptor", "Cationic", "Anionic", "CationPi", "PiCation",

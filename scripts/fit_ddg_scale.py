@@ -2,7 +2,7 @@
 
 Least squares through the origin of the measured ddG on the raw estimates of every modelled pair of
 the ABL1 benchmark (Hauser et al. 2018). Only ABL1 data are used, so ALK predictions never see an ALK
-label; the benchmark's own figures use leave-one-drug-out scales instead (structkit.analysis.benchmark).
+label; the benchmark's own figures use leave-one-drug-out scales instead (structkit.analysis.study.benchmark).
 Run from the repository root after `structkit benchmark abl -o abl.csv` (or `structkit run`):
 
     python scripts/fit_ddg_scale.py results/abl_benchmark.csv

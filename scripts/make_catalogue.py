@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 import structkit
-from structkit.analysis.discover import CATALOGUE_COLUMNS
+from structkit.analysis.measure.discover import CATALOGUE_COLUMNS
 from structkit.io.fetch import find_in_mirrors
 
 UNVERIFIED = {

@@ -39,14 +39,11 @@ from structkit.catalogue import catalogue, catalogue_ids, drug_name
 from structkit.version import __version__
 
 if TYPE_CHECKING:  # the names as type checkers and editors see them; at run time they load lazily
-    from structkit.analysis.advise import advise
-    from structkit.analysis.benchmark import abl_benchmark
-    from structkit.analysis.coverage import coverage, coverage_table
-    from structkit.analysis.ddg import ddg
-    from structkit.analysis.discover import discover, verify_rows
-    from structkit.analysis.egfr_benchmark import egfr_benchmark
-    from structkit.analysis.features import feature_table, site_features
-    from structkit.analysis.interactions import (
+    from structkit.analysis.measure.coverage import coverage, coverage_table
+    from structkit.analysis.measure.ddg import ddg
+    from structkit.analysis.measure.discover import discover, verify_rows
+    from structkit.analysis.measure.features import feature_table, site_features
+    from structkit.analysis.measure.interactions import (
         InteractionCriteria,
         fingerprint,
         interaction_changes,
@@ -54,9 +51,12 @@ if TYPE_CHECKING:  # the names as type checkers and editors see them; at run tim
         interactions,
         klifs_fingerprint,
     )
-    from structkit.analysis.scan import review_mutations, scan
-    from structkit.analysis.trajectory import trajectory_features, trajectory_interactions
-    from structkit.analysis.views import show
+    from structkit.analysis.measure.scan import review_mutations, scan
+    from structkit.analysis.measure.trajectory import trajectory_features, trajectory_interactions
+    from structkit.analysis.presentation.views import show
+    from structkit.analysis.study.advise import advise
+    from structkit.analysis.study.benchmark import abl_benchmark
+    from structkit.analysis.study.egfr_benchmark import egfr_benchmark
     from structkit.errors import FetchError, StructkitError, StructureFileError, StructureWarning
     from structkit.io.fetch import FetchResult, fetch, fetch_many
     from structkit.io.ligand_file import read_ligand_file
@@ -83,29 +83,29 @@ if TYPE_CHECKING:  # the names as type checkers and editors see them; at run tim
 #: Where each public name lives: ``import structkit`` stays light (a command-line start-up pays
 #: only for what it uses); the first use of a name imports its module.
 _WHERE = {
-    "abl_benchmark": "structkit.analysis.benchmark",
-    "advise": "structkit.analysis.advise",
+    "abl_benchmark": "structkit.analysis.study.benchmark",
+    "advise": "structkit.analysis.study.advise",
     "assign_klifs": "structkit.model.klifs",
     "Atoms": "structkit.model.atoms",
     "Change": "structkit.model.mutations",
     "Complex": "structkit.model.complex",
     "conformational_state": "structkit.model.conformation",
-    "coverage": "structkit.analysis.coverage",
-    "coverage_table": "structkit.analysis.coverage",
-    "ddg": "structkit.analysis.ddg",
-    "discover": "structkit.analysis.discover",
-    "egfr_benchmark": "structkit.analysis.egfr_benchmark",
-    "feature_table": "structkit.analysis.features",
+    "coverage": "structkit.analysis.measure.coverage",
+    "coverage_table": "structkit.analysis.measure.coverage",
+    "ddg": "structkit.analysis.measure.ddg",
+    "discover": "structkit.analysis.measure.discover",
+    "egfr_benchmark": "structkit.analysis.study.egfr_benchmark",
+    "feature_table": "structkit.analysis.measure.features",
     "fetch": "structkit.io.fetch",
     "fetch_many": "structkit.io.fetch",
     "FetchError": "structkit.errors",
     "FetchResult": "structkit.io.fetch",
-    "fingerprint": "structkit.analysis.interactions",
-    "interaction_changes": "structkit.analysis.interactions",
-    "interaction_table": "structkit.analysis.interactions",
-    "interactions": "structkit.analysis.interactions",
-    "InteractionCriteria": "structkit.analysis.interactions",
-    "klifs_fingerprint": "structkit.analysis.interactions",
+    "fingerprint": "structkit.analysis.measure.interactions",
+    "interaction_changes": "structkit.analysis.measure.interactions",
+    "interaction_table": "structkit.analysis.measure.interactions",
+    "interactions": "structkit.analysis.measure.interactions",
+    "InteractionCriteria": "structkit.analysis.measure.interactions",
+    "klifs_fingerprint": "structkit.analysis.measure.interactions",
     "klifs_map": "structkit.model.numbering",
     "load": "structkit.io.load",
     "LoadOptions": "structkit.io.load",
@@ -121,19 +121,19 @@ _WHERE = {
     "region_klifs_positions": "structkit.model.sites",
     "regions_of": "structkit.model.sites",
     "ResidueTable": "structkit.model.complex",
-    "review_mutations": "structkit.analysis.scan",
+    "review_mutations": "structkit.analysis.measure.scan",
     "review_regions": "structkit.model.sites",
     "review_sites": "structkit.model.sites",
-    "scan": "structkit.analysis.scan",
-    "show": "structkit.analysis.views",
-    "site_features": "structkit.analysis.features",
+    "scan": "structkit.analysis.measure.scan",
+    "show": "structkit.analysis.presentation.views",
+    "site_features": "structkit.analysis.measure.features",
     "site_table": "structkit.model.sites",
     "StructkitError": "structkit.errors",
     "StructureFileError": "structkit.errors",
     "StructureWarning": "structkit.errors",
-    "trajectory_features": "structkit.analysis.trajectory",
-    "trajectory_interactions": "structkit.analysis.trajectory",
-    "verify_rows": "structkit.analysis.discover",
+    "trajectory_features": "structkit.analysis.measure.trajectory",
+    "trajectory_interactions": "structkit.analysis.measure.trajectory",
+    "verify_rows": "structkit.analysis.measure.discover",
     "write_pdb": "structkit.io.write",
 }
 

@@ -64,7 +64,7 @@ def test_json_objects(cache, g1202r):
 def test_verdict_of_estimates_that_do_not_fit():
     """A drug that does not fit the mutant while the nucleotide does is resisted, whatever the
     bounded number says; where the nucleotide does not fit either, the model cannot tell."""
-    from structkit.analysis.advise import verdict
+    from structkit.analysis.study.advise import verdict
     from structkit.energy.ddg import NO_FIT
 
     assert verdict(0.2, "ok", "touches the drug", NO_FIT, "")[0] == "resistant"

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from structkit.analysis.benchmark import (
+from structkit.analysis.study.benchmark import (
     ABL_COLUMNS,
     abl_benchmark,
     benchmark_metrics,

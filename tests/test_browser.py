@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 import structkit
-from structkit.analysis.html_report import index_html, view_file_name
-from structkit.analysis.views import view_html
+from structkit.analysis.presentation.html_report import index_html, view_file_name
+from structkit.analysis.presentation.views import view_html
 from tests.util import REPO, SHARED
 
 pytestmark = [pytest.mark.shared_data, pytest.mark.browser]

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import structkit
-from structkit.analysis.features import site_features
+from structkit.analysis.measure.features import site_features
 from structkit.errors import StructkitError
 from structkit.model.mutations import ambiguous_slash, parse_mutations
 from tests.util import SHARED, assert_one_line_error, run

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import structkit
-from structkit.analysis.structures import structure_table
+from structkit.analysis.measure.structures import structure_table
 from structkit.cli import main
 from structkit.model.conformation import conformational_state
 from tests.util import SHARED, SHARED_ROOT

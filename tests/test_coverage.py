@@ -8,7 +8,12 @@ import re
 
 import pytest
 
-from structkit.analysis.coverage import COVERAGE_COLUMNS, coverage, coverage_statements, coverage_table
+from structkit.analysis.measure.coverage import (
+    COVERAGE_COLUMNS,
+    coverage,
+    coverage_statements,
+    coverage_table,
+)
 from structkit.errors import StructkitError
 from structkit.model.sites import review_mentions
 from tests.util import SHARED_ROOT
@@ -169,7 +174,7 @@ def test_query_errors():
 
 
 def test_line_257_class_statement_neither_overrides_nor_conflicts():
-    from structkit.analysis.relate import reported_labels
+    from structkit.analysis.study.relate import reported_labels
 
     table = coverage_table()
     l1196m = table[(table["mutation"] == "L1196M") & (table["line"] == 257)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import structkit.analysis.crystal_check as check
+import structkit.analysis.study.crystal_check as check
 from structkit.io.load import LoadOptions
 from tests.util import SHARED
 

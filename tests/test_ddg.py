@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import structkit
-from structkit.analysis.ddg import DDG_COLUMNS, ddg, ddg_table, substitutions_at
+from structkit.analysis.measure.ddg import DDG_COLUMNS, ddg, ddg_table, substitutions_at
 from structkit.errors import StructkitError
 from structkit.io.load import LoadOptions
 from structkit.model.numbering import reference_sequence
@@ -93,7 +93,7 @@ def _shifted_sdf(sdf, shift: float, out) -> None:
 def test_two_poses_in_one_session_give_their_own_answers(tmp_path):
     """The per-process estimator is keyed by the whole complex: pose B after pose A gives B's answer,
     the same as B alone in an empty process state (this failed when the key left the ligand out)."""
-    import structkit.analysis.ddg as ddg_module
+    import structkit.analysis.measure.ddg as ddg_module
 
     complex_path, sdf = abl_files("erlotinib")
     receptor = tmp_path / "receptor.pdb"  # the complex without its ligand: a docking receptor

@@ -20,8 +20,8 @@ import pandas as pd
 import pytest
 
 import structkit
-from structkit.analysis.discover import catalogue_text, discover, row_from_record, verify_rows
-from structkit.analysis.features import site_features
+from structkit.analysis.measure.discover import catalogue_text, discover, row_from_record, verify_rows
+from structkit.analysis.measure.features import site_features
 from structkit.catalogue import catalogue, catalogue_path
 from structkit.errors import FetchError, StructkitError
 from structkit.io.rcsb import ENTRY_QUERY, RcsbClient

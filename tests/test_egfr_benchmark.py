@@ -9,7 +9,12 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from structkit.analysis.egfr_benchmark import KCAL_PER_LOG10, egfr_benchmark, egfr_metrics, egfr_variants
+from structkit.analysis.study.egfr_benchmark import (
+    KCAL_PER_LOG10,
+    egfr_benchmark,
+    egfr_metrics,
+    egfr_variants,
+)
 from structkit.io.load import LoadOptions
 from tests.util import SHARED_ROOT
 

@@ -15,8 +15,8 @@ import pandas as pd
 import pytest
 
 import structkit
-from structkit.analysis.ddg import ddg_table
-from structkit.analysis.engine import Engine
+from structkit.analysis.measure.ddg import ddg_table
+from structkit.analysis.parallel.engine import Engine
 from structkit.errors import StructkitError
 from tests.util import REPO, SHARED, abl_files
 

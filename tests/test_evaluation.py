@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from structkit.analysis.evaluation import _folds, cross_validate, labelled_samples
-from structkit.analysis.relate import reported_labels, score_mutation
+from structkit.analysis.study.evaluation import _folds, cross_validate, labelled_samples
+from structkit.analysis.study.relate import reported_labels, score_mutation
 from structkit.io.load import load
 from tests.util import REPO, SHARED
 
@@ -55,7 +55,7 @@ def test_cross_validation_is_deterministic():
 
 
 def test_mean_of_per_drug_aucs_by_hand():
-    from structkit.analysis.evaluation import MEAN_OVER_DRUGS, _mean_over_drugs_row
+    from structkit.analysis.study.evaluation import MEAN_OVER_DRUGS, _mean_over_drugs_row
 
     y = np.array([1, 0, 0, 1, 1, 0, 0, 0])
     scores = np.array([0.9, 0.1, 0.5, 0.2, 0.8, 0.3, 0.4, 0.6])
@@ -71,7 +71,7 @@ def test_mean_of_per_drug_aucs_by_hand():
 
 
 def test_ddg_risk_is_a_fixed_monotone_map():
-    from structkit.analysis.predictions import ddg_risk
+    from structkit.analysis.study.predictions import ddg_risk
 
     risk = ddg_risk(np.array([-2.0, 0.0, 1.36, 3.0]))
     assert risk[2] == 0.5 and np.all(np.diff(risk) > 0)

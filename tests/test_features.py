@@ -10,7 +10,7 @@ import pytest
 from MDAnalysis.lib.distances import distance_array
 
 import structkit
-from structkit.analysis.features import (
+from structkit.analysis.measure.features import (
     FEATURE_COLUMNS,
     FeatureContext,
     feature_table,

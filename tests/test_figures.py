@@ -9,14 +9,14 @@ import pandas as pd
 import pytest
 
 import structkit
-from structkit.analysis.figures import (
+from structkit.analysis.measure.thresholds import RESISTANT_KCAL
+from structkit.analysis.presentation.figures import (
     DDG_COLOUR_CAP,
     heatmap_figure,
     pocket_map_figure,
     roc_figure,
     saturation_figure,
 )
-from structkit.analysis.thresholds import RESISTANT_KCAL
 from structkit.model.sites import primary_region_of, review_sites
 from tests.util import REPO, SHARED
 
@@ -83,7 +83,7 @@ def test_pocket_map_legend_lists_exactly_the_drawn_regions():
 def test_one_colour_per_region_everywhere():
     """Figures, PyMOL scripts and 3D views take a region's colour from one table (the αC helix was
     dark blue in the figures and green in PyMOL and the views)."""
-    from structkit.analysis.views import view_data
+    from structkit.analysis.presentation.views import view_data
     from structkit.io.pymol import REGION_RGB
     from structkit.model.sites import REGION_COLOURS
 

@@ -11,7 +11,12 @@ import pandas as pd
 import pytest
 
 import structkit
-from structkit.analysis.interactions import INTERACTION_TYPES, InteractionContext, detect, interaction_table
+from structkit.analysis.measure.interactions import (
+    INTERACTION_TYPES,
+    InteractionContext,
+    detect,
+    interaction_table,
+)
 from structkit.geometry.contacts import cation_pi_pairs, halogen_bond_pairs, stacking_pairs
 from structkit.geometry.hbonds import hbond_pairs_with_hydrogens
 from structkit.geometry.rings import pad_rings, ring_centroids_normals

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import structkit
-from structkit.analysis.interactions import (
+from structkit.analysis.measure.interactions import (
     INTERACTION_COLUMNS,
     INTERACTION_TYPES,
     KLIFS_TYPES,

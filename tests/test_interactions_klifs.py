@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import structkit
-from structkit.analysis.interactions import (
+from structkit.analysis.measure.interactions import (
     KLIFS_TYPES,
     InteractionCriteria,
     interaction_table,

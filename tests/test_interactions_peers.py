@@ -24,7 +24,7 @@ pytest.importorskip("prolif")
 from rdkit import Chem
 
 import structkit
-from structkit.analysis.interactions import (
+from structkit.analysis.measure.interactions import (
     KLIFS_TYPES,
     InteractionContext,
     interaction_table,

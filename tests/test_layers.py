@@ -19,12 +19,17 @@ LAYERS = {
     "cli": 6,
     "__init__": 7, "__main__": 7,
 }
+# the rooms of analysis, lowest first: a fraction added to its layer
+ANALYSIS_ROOMS = {"parallel": 0.1, "measure": 0.2, "study": 0.3, "presentation": 0.4}
 
 
-def _layer(module: str) -> int:
+def _layer(module: str) -> float:
     parts = module.split(".")
     assert parts[0] == "structkit", module
-    return LAYERS[parts[1] if len(parts) > 1 else "__init__"]
+    layer = LAYERS[parts[1] if len(parts) > 1 else "__init__"]
+    if parts[1:2] == ["analysis"] and len(parts) > 2:
+        layer += ANALYSIS_ROOMS[parts[2]]
+    return layer
 
 
 def _module_name(path: Path) -> str:
@@ -65,4 +70,13 @@ def test_imports_run_only_downwards():
 
 def test_the_walk_sees_function_level_imports():
     # the CLI imports the ddG estimate inside a function; the walk must see such imports
-    assert "structkit.analysis.ddg" in {target for _, target in _imports(PACKAGE / "cli" / "energy.py")}
+    targets = {target for _, target in _imports(PACKAGE / "cli" / "energy.py")}
+    assert "structkit.analysis.measure.ddg" in targets
+
+
+def test_an_upward_import_between_rooms_is_caught():
+    # study sits above measure: the walk must rank a measure module importing study as upward
+    assert _layer("structkit.analysis.study.relate") > _layer("structkit.analysis.measure.ddg")
+    assert _layer("structkit.analysis.presentation.run") > _layer("structkit.analysis.study.advise")
+    assert _layer("structkit.analysis.measure.ddg") > _layer("structkit.analysis.parallel.engine")
+    assert _layer("structkit.cli.energy") > _layer("structkit.analysis.presentation.run")

@@ -14,7 +14,7 @@ import warnings
 import pytest
 
 import structkit
-from structkit.analysis.features import site_features
+from structkit.analysis.measure.features import site_features
 from structkit.errors import StructkitError
 from tests.util import ABL, SHARED
 

@@ -8,7 +8,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.metrics import roc_curve as sk_roc_curve
 
-from structkit.analysis.metrics import (
+from structkit.analysis.study.metrics import (
     bootstrap_ci,
     fit_logistic,
     permutation_pvalue,

@@ -158,7 +158,7 @@ def test_abl1_distance_baseline_reproduces_the_benchmark_figures():
     import pandas as pd
     from scipy import stats
 
-    from structkit.analysis.metrics import roc_auc
+    from structkit.analysis.study.metrics import roc_auc
 
     table = pd.read_csv(ABL / "hauser2018_abl_ddg.csv")
     stems = {stem.split("_")[0]: stem for stem in COMPLEXES}

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import structkit
-from structkit.analysis.potency import POTENCY_COLUMNS, atp_complex, potency_table
+from structkit.analysis.measure.potency import POTENCY_COLUMNS, atp_complex, potency_table
 from structkit.energy.ddg import DdgEstimator
 from structkit.energy.prepare import prepare
 from structkit.errors import StructkitError

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from structkit.analysis.run import RESULT_TABLES, run, write_table
+from structkit.analysis.presentation.run import RESULT_TABLES, run, write_table
 from structkit.energy.ddg import NO_FIT, NO_FIT_KCAL
 from structkit.io.load import LoadOptions
 from tests.util import REPO, SHARED
@@ -63,7 +63,7 @@ def test_views_behind_every_prediction_row(fresh_results):
     those mutations (the browser tests open them)."""
     import re
 
-    from structkit.analysis.html_report import view_file_name
+    from structkit.analysis.presentation.html_report import view_file_name
 
     pred = pd.read_csv(fresh_results / "predictions.csv", keep_default_na=False)
     index = (fresh_results / "index.html").read_text()
@@ -146,7 +146,7 @@ def test_interrupted_write_keeps_the_previous_table(tmp_path, monkeypatch):
     def interrupted(src, dst):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("structkit.analysis.run.os.replace", interrupted)
+    monkeypatch.setattr("structkit.analysis.presentation.run.os.replace", interrupted)
     try:
         write_table(pd.DataFrame({"a": [2]}), target)
     except KeyboardInterrupt:
@@ -157,7 +157,7 @@ def test_interrupted_write_keeps_the_previous_table(tmp_path, monkeypatch):
 
 def test_manifest_records_the_mirror_however_given(tmp_path, monkeypatch):
     # the new user's case: STRUCTKIT_MIRROR from the environment was not recorded at all
-    from structkit.analysis.run import _manifest
+    from structkit.analysis.presentation.run import _manifest
 
     monkeypatch.chdir(REPO)
     given = _manifest(tmp_path, LoadOptions.resolve([SHARED], offline=True), {})

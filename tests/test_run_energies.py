@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from structkit.analysis.benchmark import abl_benchmark
+from structkit.analysis.study.benchmark import abl_benchmark
 from structkit.energy.ddg import ddg_scale
 from tests.util import ABL, REPO
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from structkit.analysis.scan import SCAN_COLUMNS, review_mutations, scan
+from structkit.analysis.measure.scan import SCAN_COLUMNS, review_mutations, scan
 from structkit.io.load import LoadOptions
 from tests.util import SHARED
 

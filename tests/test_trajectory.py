@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import structkit
-from structkit.analysis.features import site_features
-from structkit.analysis.trajectory import trajectory_features
+from structkit.analysis.measure.features import site_features
+from structkit.analysis.measure.trajectory import trajectory_features
 from structkit.io.write import write_pdb
 from tests.util import SHARED
 
@@ -87,8 +87,8 @@ def test_trajectory_command(trajectory, tmp_path):
 
 @pytest.mark.parametrize("aggregate", [False, True])
 def test_blocks_of_frames_on_two_workers_give_the_same_table(trajectory, aggregate):
-    from structkit.analysis.engine import Engine
-    from structkit.analysis.trajectory import trajectory_table
+    from structkit.analysis.measure.trajectory import trajectory_table
+    from structkit.analysis.parallel.engine import Engine
 
     universe, _ = trajectory
     topology, path = universe.filename, universe.trajectory.filename
@@ -99,8 +99,8 @@ def test_blocks_of_frames_on_two_workers_give_the_same_table(trajectory, aggrega
 
 def test_interaction_fingerprint_per_frame(trajectory):
     """Frame 0 is the crystal: its fingerprint is the crystal's; a rigid motion keeps it."""
-    from structkit.analysis.interactions import interaction_table
-    from structkit.analysis.trajectory import trajectory_interactions
+    from structkit.analysis.measure.interactions import interaction_table
+    from structkit.analysis.measure.trajectory import trajectory_interactions
 
     universe, crystal = trajectory
     table = trajectory_interactions(universe)
@@ -115,8 +115,8 @@ def test_interaction_fingerprint_per_frame(trajectory):
 
 
 def test_interactions_on_two_workers_give_the_same_table(trajectory):
-    from structkit.analysis.engine import Engine
-    from structkit.analysis.trajectory import trajectory_table
+    from structkit.analysis.measure.trajectory import trajectory_table
+    from structkit.analysis.parallel.engine import Engine
 
     universe, _ = trajectory
     topology, path = universe.filename, universe.trajectory.filename
@@ -132,9 +132,9 @@ def test_worker_state_follows_every_input(trajectory, tmp_path):
     same as in a fresh process state (the key held only the two paths before)."""
     import os
 
-    import structkit.analysis.trajectory as module
-    from structkit.analysis.engine import Engine
-    from structkit.analysis.trajectory import trajectory_table
+    import structkit.analysis.measure.trajectory as module
+    from structkit.analysis.measure.trajectory import trajectory_table
+    from structkit.analysis.parallel.engine import Engine
 
     universe, _ = trajectory
     topology, path = universe.filename, universe.trajectory.filename

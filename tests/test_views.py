@@ -8,7 +8,7 @@ import re
 import pytest
 
 import structkit
-from structkit.analysis.views import View, view_data, view_html
+from structkit.analysis.presentation.views import View, view_data, view_html
 from structkit.cli import main
 from tests.util import SHARED
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from structkit.analysis.coverage import coverage
-from structkit.analysis.features import site_features
-from structkit.analysis.scan import review_mutations, scan
+from structkit.analysis.measure.coverage import coverage
+from structkit.analysis.measure.features import site_features
+from structkit.analysis.measure.scan import review_mutations, scan
 from structkit.cli.common import (
     add_csv_option,
     add_engine_options,
@@ -69,7 +69,7 @@ def _cmd_features(args: argparse.Namespace) -> int:
 
 
 def _cmd_interactions(args: argparse.Namespace) -> int:
-    from structkit.analysis.interactions import InteractionCriteria, fingerprint, interactions
+    from structkit.analysis.measure.interactions import InteractionCriteria, fingerprint, interactions
 
     check_output(args.output)
     criteria = InteractionCriteria.named(args.rules)
@@ -101,7 +101,7 @@ def _cmd_interactions(args: argparse.Namespace) -> int:
 
 def _interaction_changes(complex_: Complex, model) -> pd.DataFrame | None:
     """Interactions the mutation removes or adds at its sites (None for an apo structure)."""
-    from structkit.analysis.interactions import interaction_changes, interaction_table
+    from structkit.analysis.measure.interactions import interaction_changes, interaction_table
 
     if len(complex_.inhibitor) == 0:
         return None
@@ -182,7 +182,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
 
 
 def _cmd_trajectory(args: argparse.Namespace) -> int:
-    from structkit.analysis.trajectory import trajectory_table
+    from structkit.analysis.measure.trajectory import trajectory_table
 
     check_output(args.output)
     for path in (args.topology, args.trajectory):
@@ -199,8 +199,8 @@ def _cmd_trajectory(args: argparse.Namespace) -> int:
 
 
 def _cmd_view(args: argparse.Namespace) -> int:
-    from structkit.analysis.ddg import ddg
-    from structkit.analysis.views import ddg_numbers, view_html
+    from structkit.analysis.measure.ddg import ddg
+    from structkit.analysis.presentation.views import ddg_numbers, view_html
     from structkit.io.viewer_library import viewer_library
 
     check_output_file(args.output, (".html",))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from structkit.analysis.engine import Engine
+from structkit.analysis.parallel.engine import Engine
 from structkit.catalogue import catalogue_ids
 from structkit.errors import StructkitError
 from structkit.io.load import LoadOptions
@@ -76,7 +76,7 @@ def add_engine_options(parser: argparse.ArgumentParser) -> None:
 
 
 def engine_of(args: argparse.Namespace) -> Engine:
-    """The engine the batch options ask for (see :mod:`structkit.analysis.engine`)."""
+    """The engine the batch options ask for (see :mod:`structkit.analysis.parallel.engine`)."""
     if args.workers is not None and args.workers < 1:
         raise StructkitError(f"--workers {args.workers}: give 1 or more")
     return Engine(workers=args.workers, scheduler=args.scheduler)

@@ -34,7 +34,7 @@ from structkit.io.write import (
 
 
 def _cmd_ddg(args: argparse.Namespace) -> int:
-    from structkit.analysis.ddg import ddg
+    from structkit.analysis.measure.ddg import ddg
     from structkit.energy.ddg import NO_FIT, NO_FIT_KCAL
 
     check_output(args.output)
@@ -90,7 +90,7 @@ def _cmd_ddg(args: argparse.Namespace) -> int:
 
 
 def _cmd_benchmark(args: argparse.Namespace) -> int:
-    from structkit.analysis.benchmark import abl_benchmark, benchmark_metrics, per_drug_metrics
+    from structkit.analysis.study.benchmark import abl_benchmark, benchmark_metrics, per_drug_metrics
 
     check_output(args.output)
     if args.set == "egfr":
@@ -113,7 +113,7 @@ def _cmd_benchmark(args: argparse.Namespace) -> int:
 
 
 def _benchmark_egfr(args: argparse.Namespace) -> int:
-    from structkit.analysis.egfr_benchmark import davis_check, egfr_benchmark, egfr_metrics
+    from structkit.analysis.study.egfr_benchmark import davis_check, egfr_benchmark, egfr_metrics
 
     folder = args.data or "../shared/benchmarks/egfr_robichaux2021"
     if args.drugs and [d.lower() for d in args.drugs] != ["gefitinib"]:
@@ -137,7 +137,7 @@ def _benchmark_egfr(args: argparse.Namespace) -> int:
 
 
 def _cmd_advise(args: argparse.Namespace) -> int:
-    from structkit.analysis.advise import VERDICT_RULE, advise
+    from structkit.analysis.study.advise import VERDICT_RULE, advise
 
     texts = [mutation_argument(m) for m in args.mutations]
     table = advise(texts, kinase=args.kinase, options=load_options(args), engine=engine_of(args),
@@ -157,7 +157,9 @@ def _cmd_advise(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from structkit.analysis.run import run  # matplotlib and the whole pipeline: only for this command
+    from structkit.analysis.presentation.run import (
+        run,  # matplotlib and the whole pipeline: only for this command
+    )
 
     interactive = sys.stderr.isatty()
     last: dict[str, float] = {}

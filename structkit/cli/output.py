@@ -7,8 +7,8 @@ import sys
 
 import pandas as pd
 
-from structkit.analysis.batch import map_structures
-from structkit.analysis.engine import Engine
+from structkit.analysis.parallel.batch import map_structures
+from structkit.analysis.parallel.engine import Engine
 from structkit.cli.common import (
     count,
     load_options,

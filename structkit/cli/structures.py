@@ -41,7 +41,7 @@ from structkit.model.sites import site_table
 
 def _discovered_ids(args: argparse.Namespace) -> list[str]:
     """IDs of ALK entries the RCSB knows beyond the catalogue (``fetch --all --discover``)."""
-    from structkit.analysis.discover import discover
+    from structkit.analysis.measure.discover import discover
     from structkit.io.rcsb import RcsbClient
 
     client = RcsbClient(timeout=args.timeout, retries=args.retries, cache=args.cache, offline=args.offline)
@@ -87,7 +87,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def _cmd_discover(args: argparse.Namespace) -> int:
-    from structkit.analysis.discover import discover, is_release_date, verify_rows, write_catalogue
+    from structkit.analysis.measure.discover import discover, is_release_date, verify_rows, write_catalogue
     from structkit.catalogue import catalogue
     from structkit.io.rcsb import RcsbClient
 

@@ -1,5 +1,5 @@
 // structkit results page: sortable, filterable tables whose rows open 3D views.
-// Written for structkit (structkit/analysis/html_report.py); no network access.
+// Written for structkit (structkit/analysis/presentation/html_report.py); no network access.
 (function () {
   function cellValue(cell, type) {
     if (type === 'number') {

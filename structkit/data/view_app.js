@@ -1,6 +1,6 @@
 // structkit 3D view: draws the complex, its sites, interactions and mutant models with 3Dmol.js.
 // Written for structkit; the data comes from the page's "structkit-data" JSON block
-// (structkit/analysis/views.py). No network access: everything is in the page.
+// (structkit/analysis/presentation/views.py). No network access: everything is in the page.
 (function () {
   const D = JSON.parse(document.getElementById('structkit-data').textContent);
   const viewer = $3Dmol.createViewer(document.getElementById('viewer'), {backgroundColor: 'white'});

@@ -3,7 +3,7 @@
 Each kernel takes coordinate arrays (no topology) and returns the index pairs that pass, with the
 measured distance and angles, so that a crystal structure and every frame of a trajectory go
 through the same code. The criteria and their sources are documented in
-:mod:`structkit.analysis.interactions`.
+:mod:`structkit.analysis.measure.interactions`.
 """
 
 from __future__ import annotations

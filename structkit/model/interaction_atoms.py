@@ -162,7 +162,7 @@ def _donor_hydrogens(donors: np.ndarray, owner: np.ndarray) -> tuple[np.ndarray,
 
 
 def protein_interaction_atoms(protein: Atoms, starts: np.ndarray) -> ProteinInteractionAtoms:
-    """Type the atoms of a protein chain for :mod:`structkit.analysis.interactions`.
+    """Type the atoms of a protein chain for :mod:`structkit.analysis.measure.interactions`.
 
     Parameters
     ----------
@@ -285,7 +285,7 @@ def _ionisable(mol) -> tuple[np.ndarray, np.ndarray]:
 
 
 def ligand_interaction_atoms(inhibitor: Atoms, chemistry: LigandChemistry) -> LigandInteractionAtoms:
-    """Type the atoms of an inhibitor for :mod:`structkit.analysis.interactions`.
+    """Type the atoms of an inhibitor for :mod:`structkit.analysis.measure.interactions`.
 
     Parameters
     ----------

@@ -36,8 +36,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from structkit.analysis.ddg import DDG_COLUMNS, ddg_table
-from structkit.analysis.engine import Engine
+from structkit.analysis.measure.ddg import DDG_COLUMNS, ddg_table
+from structkit.analysis.parallel.engine import Engine
 from structkit.data import read_table
 from structkit.errors import StructkitError
 from structkit.io.load import LoadOptions
@@ -181,12 +181,12 @@ def potency_table(
     atp : Complex
         The nucleotide complex (:func:`atp_complex`).
     workers, cache, use_cache, progress, engine
-        As for :func:`~structkit.analysis.ddg.ddg_table`; ``progress`` counts both sides.
+        As for :func:`~structkit.analysis.measure.ddg.ddg_table`; ``progress`` counts both sides.
 
     Returns
     -------
     DataFrame
-        :data:`~structkit.analysis.ddg.DDG_COLUMNS` then :data:`POTENCY_COLUMNS`; a mutation the ATP
+        :data:`~structkit.analysis.measure.ddg.DDG_COLUMNS` then :data:`POTENCY_COLUMNS`; a mutation the ATP
         complex cannot model keeps its drug ddG, NaN potency and the reason in ``status``.
     """
     mutations = list(mutations)

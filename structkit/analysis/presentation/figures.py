@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from structkit.analysis.evaluation import DDG_METHOD
-from structkit.analysis.interactions import INTERACTION_COLOURS
-from structkit.analysis.metrics import roc_curve
-from structkit.analysis.thresholds import RESISTANT_KCAL
+from structkit.analysis.measure.interactions import INTERACTION_COLOURS
+from structkit.analysis.measure.thresholds import RESISTANT_KCAL
+from structkit.analysis.study.evaluation import DDG_METHOD
+from structkit.analysis.study.metrics import roc_curve
 from structkit.io.write import write_atomic
 from structkit.model.complex import Complex
 from structkit.model.numbering import N_KLIFS_POSITIONS, klifs_map
@@ -238,7 +238,7 @@ def interaction_heatmap_figure(table: pd.DataFrame, review_sites: AbstractSet[in
     Parameters
     ----------
     table : DataFrame
-        Interaction rows (:func:`structkit.analysis.interactions.interaction_table`) with a
+        Interaction rows (:func:`structkit.analysis.measure.interactions.interaction_table`) with a
         ``drug`` column.
     review_sites : set of int
         Residues the review names as resistance sites (their labels are bold).

@@ -1,6 +1,6 @@
 """How well do the structure-based scores explain the reported coverage?
 
-Samples are the (drug, mutation) pairs of :func:`structkit.analysis.relate.join` that the review
+Samples are the (drug, mutation) pairs of :func:`structkit.analysis.study.relate.join` that the review
 reports one way only (``resistant`` = 1, ``covered`` = 0; ``conflict`` rows are left out) and that
 could be modelled. The model is one L2-penalised logistic regression (penalty 1.0 on standardised
 scores, fixed in advance: no tuning) on :data:`MODEL_FEATURES`. It is evaluated out of sample by
@@ -32,7 +32,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from structkit.analysis.metrics import (
+from structkit.analysis.study.metrics import (
     bootstrap_ci,
     fit_logistic,
     permutation_pvalue,
@@ -153,7 +153,7 @@ def evaluate(joined: pd.DataFrame,
     Parameters
     ----------
     joined : DataFrame
-        The join of reported coverage and structure features (:func:`structkit.analysis.relate.join`).
+        The join of reported coverage and structure features (:func:`structkit.analysis.study.relate.join`).
     progress : callable, optional
         ``progress(done, total)`` after each step (cross-validations, pooled metrics with their
         permutation tests, each drug and region subset).

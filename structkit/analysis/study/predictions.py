@@ -9,9 +9,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from structkit.analysis.evaluation import fit_model, labelled_samples, predict_risk
-from structkit.analysis.relate import SCORE_COLUMNS, DrugComplex, score_mutation
-from structkit.analysis.thresholds import RESISTANT_KCAL
+from structkit.analysis.measure.thresholds import RESISTANT_KCAL
+from structkit.analysis.study.evaluation import fit_model, labelled_samples, predict_risk
+from structkit.analysis.study.relate import SCORE_COLUMNS, DrugComplex, score_mutation
 from structkit.energy.ddg import flag_text
 from structkit.errors import StructkitError
 from structkit.model.mutations import Change, Mutation
@@ -45,14 +45,14 @@ def ddg_predictions(ddg_table: pd.DataFrame, joined: pd.DataFrame, saturation: p
     Parameters
     ----------
     ddg_table : DataFrame
-        ``drug``, ``structure`` and the columns of :data:`structkit.analysis.ddg.DDG_COLUMNS`.
+        ``drug``, ``structure`` and the columns of :data:`structkit.analysis.measure.ddg.DDG_COLUMNS`.
     joined : DataFrame
-        From :func:`structkit.analysis.relate.join`: labels and steric scores of review mutations.
+        From :func:`structkit.analysis.study.relate.join`: labels and steric scores of review mutations.
     saturation : DataFrame
         From :func:`saturation_scan`: steric scores of pocket substitutions.
     ddg_atp : DataFrame, optional
         The same mutations on the nucleotide complex (``mutation``, ``ddg``, ``ddg_sd``, ``status``):
-        the ATP side of the potency shift (:mod:`structkit.analysis.potency`).
+        the ATP side of the potency shift (:mod:`structkit.analysis.measure.potency`).
 
     Returns
     -------

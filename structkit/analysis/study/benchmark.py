@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from structkit.analysis.ddg import ddg_table
-from structkit.analysis.engine import Engine
-from structkit.analysis.thresholds import RESISTANT_KCAL, is_resistant
+from structkit.analysis.measure.ddg import ddg_table
+from structkit.analysis.measure.thresholds import RESISTANT_KCAL, is_resistant
+from structkit.analysis.parallel.engine import Engine
 from structkit.energy.ddg import COMPONENTS, NO_FIT, NO_FIT_KCAL
 from structkit.errors import StructkitError
 from structkit.geometry.distances import distance_matrix
@@ -115,7 +115,7 @@ def abl_benchmark(
     drugs : list of str, optional
         A subset of drugs (all by default); the leave-one-drug-out scale then uses only those.
     workers, engine
-        Where the estimates run (:class:`~structkit.analysis.engine.Engine`; one local cluster
+        Where the estimates run (:class:`~structkit.analysis.parallel.engine.Engine`; one local cluster
         of ``workers`` processes by default); the table does not depend on it.
 
     Returns
@@ -185,7 +185,7 @@ def _rmse(y: np.ndarray, p: np.ndarray) -> float:
 
 
 def _auc(y: np.ndarray, p: np.ndarray) -> float:
-    from structkit.analysis.metrics import roc_auc
+    from structkit.analysis.study.metrics import roc_auc
 
     return roc_auc(is_resistant(y), p)
 

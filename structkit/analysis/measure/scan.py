@@ -7,9 +7,9 @@ from functools import partial
 
 import pandas as pd
 
-from structkit.analysis.batch import map_structures
-from structkit.analysis.coverage import coverage_table
-from structkit.analysis.engine import Engine
+from structkit.analysis.measure.coverage import coverage_table
+from structkit.analysis.parallel.batch import map_structures
+from structkit.analysis.parallel.engine import Engine
 from structkit.errors import StructkitError
 from structkit.io.load import LoadOptions
 from structkit.model.complex import Complex
@@ -105,7 +105,7 @@ def scan(
         Where the tasks (one per structure) run (default: in this process).
     failures : dict, optional
         Collect the structures that fail to load here and go on (see
-        :func:`~structkit.analysis.batch.map_structures`); by default the first failure stops.
+        :func:`~structkit.analysis.parallel.batch.map_structures`); by default the first failure stops.
     options : LoadOptions, optional
         Where the structures come from and how they are read (default: the environment's).
 

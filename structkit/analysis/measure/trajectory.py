@@ -3,7 +3,7 @@
 The topology is turned into a :class:`~structkit.model.complex.Complex` once (its first frame goes
 through the same reader and policies as a crystal structure: numbering, inhibitor choice), the
 Universe's atoms are matched to the complex's atoms by residue number and atom name, and then each
-frame's coordinates go through :func:`structkit.analysis.features.frame_features`.
+frame's coordinates go through :func:`structkit.analysis.measure.features.frame_features`.
 """
 
 from __future__ import annotations
@@ -18,9 +18,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from structkit.analysis.engine import Engine
-from structkit.analysis.features import _NUMERIC, FeatureContext, _pocket_columns, frame_features
-from structkit.analysis.interactions import (
+from structkit.analysis.measure.features import _NUMERIC, FeatureContext, _pocket_columns, frame_features
+from structkit.analysis.measure.interactions import (
     INTERACTION_TYPES,
     KLIFS_TYPES,
     InteractionContext,
@@ -28,6 +27,7 @@ from structkit.analysis.interactions import (
     detect,
     residue_fields,
 )
+from structkit.analysis.parallel.engine import Engine
 from structkit.errors import StructkitError
 from structkit.io.read import parse_structure_text
 from structkit.model.complex import Complex, build_complex
@@ -119,7 +119,7 @@ def trajectory_features(
     -------
     DataFrame
         ``frame``, ``time_ps``, ``uniprot`` and the numeric feature columns (see
-        :mod:`structkit.analysis.features`); aggregated: ``uniprot``, ``n_frames`` and
+        :mod:`structkit.analysis.measure.features`); aggregated: ``uniprot``, ``n_frames`` and
         ``<column>_mean/_std/_min/_max``.
     """
     trajectory = universe.trajectory
@@ -145,8 +145,8 @@ def trajectory_interactions(
 ) -> pd.DataFrame:
     """The interaction fingerprint of every frame of a trajectory.
 
-    The atoms are typed once (:class:`~structkit.analysis.interactions.InteractionContext`);
-    each frame then goes through :func:`~structkit.analysis.interactions.detect` alone. Waters
+    The atoms are typed once (:class:`~structkit.analysis.measure.interactions.InteractionContext`);
+    each frame then goes through :func:`~structkit.analysis.measure.interactions.detect` alone. Waters
     and metal ions of the topology take part with their own coordinates in each frame.
 
     Parameters

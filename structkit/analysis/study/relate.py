@@ -30,7 +30,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from structkit.analysis.coverage import LABEL_RELATIONS, coverage_table, is_class_statement
+from structkit.analysis.measure.coverage import LABEL_RELATIONS, coverage_table, is_class_statement
 from structkit.catalogue import catalogue, drugs
 from structkit.errors import StructkitError
 from structkit.geometry.distances import distance_matrix

@@ -29,7 +29,7 @@ Columns (units in their names; Å for distances, Å² for areas)
     Heavy-atom hydrogen bonds (:mod:`structkit.geometry.hbonds`) between residue and inhibitor.
 ``interaction_types``
     The typed interactions the residue makes with the inhibitor (``;``-joined, e.g.
-    ``hydrophobic;hbond_donor``; see :mod:`structkit.analysis.interactions`).
+    ``hydrophobic;hbond_donor``; see :mod:`structkit.analysis.measure.interactions`).
 ``sidechain_to_pocket_centre_A``, ``sidechain_orientation_cos``
     Side-chain centroid (heavy atoms beyond CA) to the pocket centre, and the cosine between
     CA->centroid and CA->pocket centre (1: pointing into the pocket).
@@ -50,9 +50,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from structkit.analysis.batch import map_structures
-from structkit.analysis.engine import Engine
-from structkit.analysis.interactions import INTERACTION_TYPES, interaction_table
+from structkit.analysis.measure.interactions import INTERACTION_TYPES, interaction_table
+from structkit.analysis.parallel.batch import map_structures
+from structkit.analysis.parallel.engine import Engine
 from structkit.errors import StructkitError
 from structkit.geometry.distances import count_within_by_group, min_distance_by_group
 from structkit.geometry.hbonds import hbond_pairs
@@ -397,7 +397,7 @@ def feature_table(
         ``progress(done, total, id)`` after each structure.
     failures : dict, optional
         Collect the structures that fail here and go on (see
-        :func:`~structkit.analysis.batch.map_structures`); by default the first failure stops.
+        :func:`~structkit.analysis.parallel.batch.map_structures`); by default the first failure stops.
     engine : Engine, optional
         Where the tasks (one per structure) run (default: in this process).
     options : LoadOptions, optional

@@ -67,8 +67,8 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from structkit.analysis.batch import map_structures
-from structkit.analysis.engine import Engine
+from structkit.analysis.parallel.batch import map_structures
+from structkit.analysis.parallel.engine import Engine
 from structkit.errors import StructkitError
 from structkit.geometry.contacts import cation_pi_pairs, halogen_bond_pairs, stacking_pairs
 from structkit.geometry.hbonds import hbond_pairs, hbond_pairs_with_hydrogens, min_antecedent_angle
@@ -647,7 +647,7 @@ def interactions(
     options : LoadOptions, optional
         Where structures come from and how each is read.
     progress, failures, engine
-        As for :func:`structkit.analysis.batch.map_structures`.
+        As for :func:`structkit.analysis.parallel.batch.map_structures`.
     apo : list, optional
         Where given, structures without an inhibitor are left out and named here (a batch over
         the catalogue holds apo entries); by default such a structure is an error.

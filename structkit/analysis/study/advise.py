@@ -5,7 +5,7 @@ For a single or compound substitution, every drug with a reference complex (ALK:
 
 - ``reported``: what the review says of this drug and this mutation (``resistant``, ``covered``,
   ``reduced_potency`` or empty where it says nothing), with its quote and line;
-- ``potency`` and ``potency_sd``: the predicted potency shift (:mod:`structkit.analysis.potency`:
+- ``potency`` and ``potency_sd``: the predicted potency shift (:mod:`structkit.analysis.measure.potency`:
   the drug's ddG minus ATP's, kcal/mol, + = less potent) and the terms ``ddg`` and ``ddg_atp``;
 - ``mechanism``: where the mutation acts (:func:`mechanism_class`);
 - ``verdict`` by a rule fixed in advance (:data:`VERDICT_RULE`): ``resistant`` when the shift is at
@@ -25,11 +25,11 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from structkit.analysis.coverage import coverage_table
-from structkit.analysis.ddg import ddg_table
-from structkit.analysis.engine import Engine
-from structkit.analysis.potency import atp_complex, with_atp_side
-from structkit.analysis.thresholds import REDUCED_KCAL, RESISTANT_KCAL
+from structkit.analysis.measure.coverage import coverage_table
+from structkit.analysis.measure.ddg import ddg_table
+from structkit.analysis.measure.potency import atp_complex, with_atp_side
+from structkit.analysis.measure.thresholds import REDUCED_KCAL, RESISTANT_KCAL
+from structkit.analysis.parallel.engine import Engine
 from structkit.energy.ddg import NO_FIT, NO_FIT_KCAL, flag_text
 from structkit.errors import StructkitError
 from structkit.geometry.neighbors import nearest_distance
@@ -151,7 +151,7 @@ def advise(
     StructkitError
         Another kinase, or a mutation that cannot be parsed against the reference.
     """
-    from structkit.analysis.relate import drug_complexes
+    from structkit.analysis.study.relate import drug_complexes
     from structkit.model.numbering import reference_sequence
 
     if kinase.upper() != "ALK":

@@ -6,8 +6,8 @@ from collections.abc import Callable, Iterable
 
 import pandas as pd
 
-from structkit.analysis.batch import map_structures
-from structkit.analysis.engine import Engine
+from structkit.analysis.parallel.batch import map_structures
+from structkit.analysis.parallel.engine import Engine
 from structkit.io.load import LoadOptions
 from structkit.model.complex import Complex
 

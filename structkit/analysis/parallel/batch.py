@@ -1,12 +1,13 @@
 """Apply a per-structure function to many entries, each loaded once in the task that uses it, with
-progress, one error policy for every batch command, and any :class:`~structkit.analysis.engine.Engine`."""
+progress, one error policy for every batch command, and any
+:class:`~structkit.analysis.parallel.engine.Engine`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from typing import TypeVar, cast
 
-from structkit.analysis.engine import Engine
+from structkit.analysis.parallel.engine import Engine
 from structkit.errors import StructkitError
 from structkit.io.load import LoadOptions
 from structkit.model.complex import Complex

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from structkit.analysis.interactions import (
+from structkit.analysis.measure.interactions import (
     INTERACTION_COLOURS,
     INTERACTION_TYPES,
     interaction_changes,

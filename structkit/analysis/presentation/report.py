@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from structkit.analysis.benchmark import PUBLISHED, per_drug_metrics
-from structkit.analysis.evaluation import (
+from structkit.analysis.study.benchmark import PUBLISHED, per_drug_metrics
+from structkit.analysis.study.evaluation import (
     DDG_ATP_METHOD,
     DDG_METHOD,
     L2_PENALTY,
@@ -20,7 +20,7 @@ from structkit.analysis.evaluation import (
     N_PERMUTATIONS,
     WITH_CLASS_LABELS,
 )
-from structkit.analysis.relate import DrugComplex
+from structkit.analysis.study.relate import DrugComplex
 from structkit.model.mutations import mutation_positions
 
 __all__ = ["RunResults", "report_markdown"]
@@ -54,7 +54,7 @@ class RunResults:
     complexes : list of DrugComplex
         The drug complexes the ALK estimates were made on.
     model : dict
-        The fitted steric model (:func:`structkit.analysis.predictions.predictions`).
+        The fitted steric model (:func:`structkit.analysis.study.predictions.predictions`).
     figures : list of str
         File names of the figures, in the order they are shown.
     mirrors : sequence of str
@@ -128,7 +128,8 @@ def report_markdown(results: RunResults) -> str:
         "For every (drug with a complex, mutation named by the review) the mutant side chain(s) are built "
         "on the drug's complex from the Dunbrack backbone-independent rotamer library and scored by van der "
         "Waals overlap with the inhibitor and the protein (`join.csv`). Transparent scores: "
-        + ", ".join(f"`{c}`" for c in MODEL_FEATURES) + " (definitions in `structkit/analysis/relate.py`). "
+        + ", ".join(f"`{c}`" for c in MODEL_FEATURES)
+        + " (definitions in `structkit/analysis/study/relate.py`). "
         f"One logistic regression with a fixed L2 penalty ({L2_PENALTY}) on the standardised scores "
         "combines them; nothing is tuned on the evaluation folds.",
         "",

@@ -27,9 +27,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from structkit.analysis.engine import Engine
-from structkit.analysis.metrics import roc_auc
-from structkit.analysis.potency import potency_table
+from structkit.analysis.measure.potency import potency_table
+from structkit.analysis.parallel.engine import Engine
+from structkit.analysis.study.metrics import roc_auc
 from structkit.errors import StructkitError
 from structkit.io.load import LoadOptions
 from structkit.model.mutations import parse_mutations
@@ -199,7 +199,7 @@ def davis_check(
     RT ln Kd_mutant/Kd_wild-type) beside the drug ddG of the same substitutions on 2ITY (binding
     only: that assay has no ATP). Constructs without a reported Kd, or with an indel, are left out.
     """
-    from structkit.analysis.ddg import ddg_table
+    from structkit.analysis.measure.ddg import ddg_table
 
     folder = Path(folder)
     data = pd.read_csv(folder / "davis2011_egfr_abl1_kd.csv", keep_default_na=False)
@@ -244,12 +244,12 @@ def egfr_crystal_check(folder: str | os.PathLike, *, options: LoadOptions | None
     """The EGFR mutant crystals against the mutant models (:data:`EGFR_CRYSTAL_PAIRS`).
 
     Per substituted site: the side-chain RMSD of the relaxed and of the fixed-pocket model against
-    the crystal (:func:`~structkit.analysis.crystal_check.pair_rows`), the forward estimate on the
+    the crystal (:func:`~structkit.analysis.study.crystal_check.pair_rows`), the forward estimate on the
     wild-type complex and the reverse one (the mutant crystal mutated back): a consistent estimate
     has ``ddg_reverse`` close to ``-ddg_forward``. For the ATP pair both are ATP-side estimates
     (AMP-PNP with its modelled Mg²⁺).
     """
-    from structkit.analysis.crystal_check import pair_rows
+    from structkit.analysis.study.crystal_check import pair_rows
     from structkit.energy.ddg import DdgEstimator
     from structkit.energy.prepare import prepare
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from structkit.analysis.engine import Engine, default_workers
+from structkit.analysis.parallel.engine import Engine, default_workers
 from structkit.energy.ddg import COMPONENTS, DdgEstimator
 from structkit.energy.prepare import prepare
 from structkit.errors import StructkitError
@@ -107,7 +107,7 @@ def ddg_table(
         ``progress(0, total, "")`` once when the work starts, then ``progress(done, total,
         mutation)`` after each finished group.
     engine : Engine, optional
-        Where the tasks (one per site) run (:class:`~structkit.analysis.engine.Engine`: this
+        Where the tasks (one per site) run (:class:`~structkit.analysis.parallel.engine.Engine`: this
         process, a local Dask cluster or a Dask scheduler); the table does not depend on it.
 
     Returns
@@ -165,11 +165,11 @@ def ddg(
     workers, use_cache, progress, engine
         As for :func:`ddg_table`.
     potency : bool
-        Also estimate the ATP side and the potency shift (:mod:`structkit.analysis.potency`):
+        Also estimate the ATP side and the potency shift (:mod:`structkit.analysis.measure.potency`):
         columns ``ddg_atp``, ``ddg_atp_sd``, ``potency``, ``potency_sd`` (kcal/mol, + = less potent).
     atp_reference : str, path or Complex, optional
         The nucleotide complex for the ATP side (default: the kinase's entry of
-        :data:`~structkit.analysis.potency.ATP_REFERENCES`).
+        :data:`~structkit.analysis.measure.potency.ATP_REFERENCES`).
 
     Returns
     -------
@@ -191,7 +191,7 @@ def ddg(
                  for m in parse_mutations(text, strict=True, reference=complex_.reference).mutations]
     cache = options.cache if options is not None else None
     if potency:
-        from structkit.analysis.potency import atp_complex, potency_table
+        from structkit.analysis.measure.potency import atp_complex, potency_table
 
         if models is not None:
             raise StructkitError("relaxed models are written for the drug's ddG only, not with the potency")

@@ -30,17 +30,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from structkit.analysis.advise import agreement, mechanism_class, verdict
-from structkit.analysis.batch import map_structures
-from structkit.analysis.benchmark import abl_benchmark, benchmark_metrics
-from structkit.analysis.coverage import coverage_table
-from structkit.analysis.crystal_check import crystal_check
-from structkit.analysis.ddg import complexes_ddg, substitutions_at
-from structkit.analysis.egfr_benchmark import davis_check, egfr_benchmark, egfr_crystal_check, egfr_metrics
-from structkit.analysis.engine import Engine
-from structkit.analysis.evaluation import evaluate
-from structkit.analysis.features import site_features
-from structkit.analysis.figures import (
+from structkit.analysis.measure.coverage import coverage_table
+from structkit.analysis.measure.ddg import complexes_ddg, substitutions_at
+from structkit.analysis.measure.features import site_features
+from structkit.analysis.measure.interactions import (
+    INTERACTION_COLUMNS,
+    InteractionCriteria,
+    interaction_table,
+)
+from structkit.analysis.measure.scan import SCAN_COLUMNS, review_mutations, scan_complex
+from structkit.analysis.measure.structures import STRUCTURE_COLUMNS, structure_row
+from structkit.analysis.parallel.batch import map_structures
+from structkit.analysis.parallel.engine import Engine
+from structkit.analysis.presentation.figures import (
     abl_scatter_figure,
     distance_figure,
     heatmap_figure,
@@ -50,15 +52,22 @@ from structkit.analysis.figures import (
     saturation_figure,
     save_figure,
 )
-from structkit.analysis.html_report import index_html, view_file_name
-from structkit.analysis.interactions import INTERACTION_COLUMNS, InteractionCriteria, interaction_table
-from structkit.analysis.predictions import ddg_predictions, parse_mutation_positions, saturation_scan
-from structkit.analysis.predictions import predictions as make_predictions
-from structkit.analysis.relate import DrugComplex, drug_complexes, join
-from structkit.analysis.report import RunResults, report_markdown
-from structkit.analysis.scan import SCAN_COLUMNS, review_mutations, scan_complex
-from structkit.analysis.structures import STRUCTURE_COLUMNS, structure_row
-from structkit.analysis.views import ddg_numbers, view_html
+from structkit.analysis.presentation.html_report import index_html, view_file_name
+from structkit.analysis.presentation.report import RunResults, report_markdown
+from structkit.analysis.presentation.views import ddg_numbers, view_html
+from structkit.analysis.study.advise import agreement, mechanism_class, verdict
+from structkit.analysis.study.benchmark import abl_benchmark, benchmark_metrics
+from structkit.analysis.study.crystal_check import crystal_check
+from structkit.analysis.study.egfr_benchmark import (
+    davis_check,
+    egfr_benchmark,
+    egfr_crystal_check,
+    egfr_metrics,
+)
+from structkit.analysis.study.evaluation import evaluate
+from structkit.analysis.study.predictions import ddg_predictions, parse_mutation_positions, saturation_scan
+from structkit.analysis.study.predictions import predictions as make_predictions
+from structkit.analysis.study.relate import DrugComplex, drug_complexes, join
 from structkit.catalogue import catalogue, catalogue_ids
 from structkit.energy.forcefield import record as force_field_record
 from structkit.errors import StructkitError
@@ -141,7 +150,7 @@ def mirror_labels(mirrors: list[Path]) -> list[str]:
 
 
 def mechanism_classes(pred: pd.DataFrame, complexes: Sequence[DrugComplex], atp: Complex) -> list[str]:
-    """The mechanism class (:func:`~structkit.analysis.advise.mechanism_class`) of every prediction row,
+    """The mechanism class (:func:`~structkit.analysis.study.advise.mechanism_class`) of every prediction row,
     per site of a compound joined by ``;`` (empty where the mutation names no site)."""
     by_drug = {dc.drug: dc.complex_ for dc in complexes}
     memo: dict[tuple[str, int], str] = {}
