@@ -9,6 +9,10 @@ structure aligners on residue-pair score matrices (TM-align's DP step).
 The fill is vectorised by rows: within row ``i`` the horizontal recurrence
 ``H[i, j] = max(D[j], H[i, j-1] + gap)`` has the closed form
 ``H[i, j] = gap * j + cummax_k<=j (D[k] - gap * k)``, so each row costs a few NumPy operations.
+
+``row_gap`` makes the score of an unpaired row depend on where it falls among the columns (a
+position-specific insertion penalty, as profile aligners use to keep insertions out of conserved
+segments); unpaired columns keep ``gap``.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ __all__ = ["align_scores"]
 _DIAG, _UP, _LEFT, _START = 0, 1, 2, 3
 
 
-def align_scores(scores: np.ndarray, gap: float) -> np.ndarray:
+def align_scores(scores: np.ndarray, gap: float, row_gap: np.ndarray | None = None) -> np.ndarray:
     """Best order-preserving pairing of rows and columns of a score matrix.
 
     Parameters
@@ -29,6 +33,9 @@ def align_scores(scores: np.ndarray, gap: float) -> np.ndarray:
         Score of pairing row ``i`` with column ``j``.
     gap : float
         Score of each unpaired row or column between paired ones (<= 0); end gaps score 0.
+    row_gap : ndarray, shape (m + 1,), optional
+        Score of an unpaired row that follows the first ``j`` columns (``row_gap[j]``: after
+        column ``j - 1``, before column ``j``); each <= 0. Default ``gap`` everywhere.
 
     Returns
     -------
@@ -43,6 +50,13 @@ def align_scores(scores: np.ndarray, gap: float) -> np.ndarray:
     gap = float(gap)
     if gap > 0:
         raise ValueError("gap must be <= 0")
+    if row_gap is None:
+        up_gap = np.full(m, gap)
+    else:
+        row_gap = np.asarray(row_gap, dtype=np.float64)
+        if row_gap.shape != (m + 1,) or (row_gap > 0).any():
+            raise ValueError(f"row_gap must hold m + 1 = {m + 1} scores <= 0")
+        up_gap = row_gap[1:]
     cols = np.arange(m + 1, dtype=np.float64)
     h = np.zeros((n + 1, m + 1))
     move = np.zeros((n + 1, m + 1), dtype=np.int8)
@@ -51,7 +65,7 @@ def align_scores(scores: np.ndarray, gap: float) -> np.ndarray:
     for i in range(1, n + 1):
         prev = h[i - 1]
         diag = prev[:-1] + scores[i - 1]
-        up = prev[1:] + gap
+        up = prev[1:] + up_gap
         best = np.maximum(np.maximum(diag, up), 0.0)
         d = np.empty(m + 1)
         d[0] = 0.0

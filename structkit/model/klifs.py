@@ -12,8 +12,11 @@ gets them here, by aligning its C-alpha trace onto the ALK kinase domain of PDB 
 2. **Structural alignment.** With the chain superposed, residue pairs are scored
    ``1 / (1 + (d / 3.5 Å)^2) + 0.02 * BLOSUM62`` and aligned in sequence order by dynamic programming
    (:func:`structkit.geometry.dynprog.align_scores`, gap -0.6): the TM-align step, with a small
-   sequence term that breaks ties between neighbours. The chain is re-superposed on the aligned
-   pairs within 4 Å and the alignment repeated until it no longer changes (at most 6 rounds).
+   sequence term that breaks ties between neighbours. A chain residue left unpaired between two
+   template residues that are consecutive KLIFS positions (an insertion inside the pocket's
+   columns, which KLIFS's alignment puts between its segments instead) costs 5 gaps rather than
+   one. The chain is re-superposed on the aligned pairs within 4 Å and the alignment repeated until
+   it no longer changes (at most 6 rounds).
 3. **Positions.** Each KLIFS position takes the residue aligned to its template residue. Only
    residues with coordinates take part, so a position falls on a gap (``missing``) where the chain
    has no residue there, as for an unresolved glycine-rich or activation loop. A position whose
@@ -63,6 +66,10 @@ __all__ = [
 D0 = 4.5
 SEQUENCE_WEIGHT = 0.02
 GAP = -0.6
+#: Multiplies ``GAP`` for a chain residue left unpaired between two template residues that are
+#: consecutive in sequence and consecutive KLIFS positions (an insertion inside the pocket's
+#: columns); 1 keeps the uniform gap.
+POCKET_INSERTION_FACTOR = 5.0
 CORE_CUTOFF = 4.0
 UNCERTAIN_DISTANCE = 4.0
 MIN_TM_SCORE = 0.40
@@ -219,17 +226,27 @@ def _tm_score(d_pairs: np.ndarray, length: int) -> float:
     return float((1.0 / (1.0 + (d_pairs / d0) ** 2)).sum() / length)
 
 
+def _row_gaps(template: KinaseTemplate) -> np.ndarray:
+    """Score of a chain residue left unpaired after each number of template residues (DP ``row_gap``)."""
+    gaps = np.full(len(template.ca) + 1, GAP)
+    rop = template.residue_of_position
+    inside = (rop[:-1] >= 0) & (rop[1:] == rop[:-1] + 1)
+    gaps[rop[1:][inside]] = GAP * POCKET_INSERTION_FACTOR
+    return gaps
+
+
 def _refine(ca, blosum, template: KinaseTemplate, rot, trans):
     """Iterate structural DP and superposition from a starting superposition.
 
     Returns ``(tm_score, alignment, rotation, translation)`` or None.
     """
     alignment = None
+    row_gap = _row_gaps(template)
     for _ in range(MAX_ROUNDS):
         moved = apply_transform(ca, rot, trans)
         dist = distance_matrix(moved, template.ca)
         scores = 1.0 / (1.0 + (dist / D0) ** 2) + SEQUENCE_WEIGHT * blosum
-        new = align_scores(scores, GAP)
+        new = align_scores(scores, GAP, row_gap)
         q, t = _pairs(new)
         if len(q) < 3:
             return None
