@@ -49,6 +49,10 @@ EXPLAINED = {
         (75, "hbond_acceptor", "extra"): "Asn OD1...O4 3.02 A: the inhibitor's hydroxyl hydrogen "
         "points elsewhere in KLIFS's file (O4 also bridges a water to the same Asn)",
     },
+    "3nlb_chainA": {
+        (52, "hbond_acceptor", "missed"): "Glu91 OE1...N14 2.49 A, a charged pair (the ionic bit "
+        "is set on both sides) just below the heavy-atom rule's 2.5 A lower bound",
+    },
     "5i35_chainA": {
         (17, "hbond_donor", "missed"): "the beta3 Lys NZ...O1A 3.03 A: CE-NZ...O1A is 70 degrees, "
         "below the heavy-atom rule's 90; an sp3 N-H of the Lys reaches it in KLIFS's file",
@@ -75,8 +79,6 @@ def _structures() -> list[tuple[str, pd.Series]]:
 STRUCTURES = _structures()
 #: KLIFS entries whose complex structkit cannot type, and why
 NOT_TYPED = {
-    "3nlb_chainA": "its file names the inhibitor Q5B, another CCD compound than the 5BE that "
-    "KLIFS's metadata gives, so the atom names do not match: an error, not a guess",
     "2yjr_altA_chainA": "apo: no inhibitor",
 }
 
@@ -113,7 +115,7 @@ def fingerprints() -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
 def test_every_shared_klifs_entry_is_typed_or_its_reason_given(fingerprints):
     names = {name for name, _ in STRUCTURES}
     assert names == set(fingerprints) | set(NOT_TYPED)
-    assert len(fingerprints) == 11
+    assert len(fingerprints) == 12
 
 
 def test_each_disagreement_is_the_explained_one(fingerprints):
@@ -129,7 +131,7 @@ def test_hydrophobic_and_ionic_bits_are_exact_everywhere(fingerprints):
 
 
 def test_tanimoto_per_structure(fingerprints):
-    """>= 0.94 on ABL2 (where the ring distances were read) and on AAK1; 0.84 on the atypical
+    """>= 0.94 on ABL2 (where the ring distances were read), AAK1 and CHK1; 0.84 on the atypical
     ADCK3, whose AMP-PNP makes three of the explained disagreements. The default (PLIP-style)
     rules reach only 0.32-0.72 on the same files."""
     scores = {name: _tanimoto(ours, theirs) for name, (theirs, ours, _) in fingerprints.items()}
@@ -151,9 +153,37 @@ def test_backbone_contacts_are_hydrophobic_by_klifs_rules():
         klifs.loc[klifs["type"] == "hydrophobic", "klifs"])
 
 
-def test_a_mismatched_ligand_code_is_an_error():
+def test_a_renamed_ligand_takes_its_chemistry_from_the_conect_records():
+    # KLIFS's 3NLB file names CHK1's inhibitor Q5B with atoms C1-C28; KLIFS's metadata gives its
+    # CCD code, 5BE. The file's CONECT records (double bonds listed twice) and charge column
+    # must give the 5BE molecule: the same InChI skeleton as the CCD's, plus the file's proton
+    # on the N-methylpiperidine (N14, charge 1+ in the file)
+    from rdkit import Chem
+
+    from structkit.model.ligand import ccd_molecule, inhibitor_chemistry
+
+    overview = pd.read_csv(KLIFS / "klifs_metadata.csv")
+    code = overview.loc[overview["structure.pdb_id"] == "3nlb", "ligand.expo_id"].iloc[0]
     complex_ = structkit.load(KLIFS / "HUMAN" / "CHK1" / "3nlb_chainA" / "complex.pdb")
-    with pytest.raises(StructkitError, match="not in its CCD definition"):
+    assert (complex_.ligand, code) == ("Q5B", "5BE")
+    with pytest.warns(structkit.StructureWarning, match="CONECT records"):
+        chemistry = inhibitor_chemistry(complex_)
+    ours, ccd = Chem.MolToInchiKey(chemistry.mol), Chem.MolToInchiKey(ccd_molecule(code))
+    assert ours[:25] == ccd[:25] and (ours[-1], ccd[-1]) == ("O", "N")  # +1 proton only
+    charged = [complex_.inhibitor.heavy.name[k] for k in np.flatnonzero(chemistry.formal_charge)]
+    assert charged == ["N14"]
+
+
+def test_a_renamed_ligand_without_conect_records_is_an_error(tmp_path):
+    source = KLIFS / "HUMAN" / "CHK1" / "3nlb_chainA" / "complex.pdb"
+    stripped = tmp_path / "complex.pdb"
+    stripped.write_text("".join(line for line in source.read_text().splitlines(keepends=True)
+                                if not line.startswith("CONECT")))
+    complex_ = structkit.load(stripped)
+    assert complex_.ligand_records is None
+    # the records are part of what keys the caches: same atoms, other chemistry, other complex
+    assert complex_.fingerprint() != structkit.load(source).fingerprint()
+    with pytest.raises(StructkitError, match="not in its CCD definition; the file has no CONECT"):
         interaction_table(complex_, InteractionCriteria.klifs())
 
 
@@ -173,3 +203,13 @@ def test_cli_rules_klifs():
     assert kinds.count("hydrophobic") > [r["type"] for r in json.loads(default.stdout)].count("hydrophobic")
     bad = run("interactions", str(path), "--rules", "plip")
     assert bad.returncode == 2 and "invalid choice: 'plip'" in bad.stderr
+
+
+def test_info_names_where_a_renamed_ligands_chemistry_comes_from():
+    path = KLIFS / "HUMAN" / "CHK1" / "3nlb_chainA" / "complex.pdb"
+    assert structkit.load(path).chemistry_source() == "CONECT records"
+    proc = run("info", str(path), "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)[0]["ligand_source"] == "CONECT records"
+    aak1 = structkit.load(KLIFS / "HUMAN" / "AAK1" / "4wsq_altA_chainB" / "complex.pdb")
+    assert aak1.chemistry_source() == "ccd"

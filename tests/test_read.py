@@ -11,7 +11,7 @@ from Bio.PDB import MMCIFParser, PDBParser
 
 from structkit.errors import StructureFileError
 from structkit.io.read import read_structure
-from tests.util import SHARED, shared_file
+from tests.util import SHARED, SHARED_ROOT, shared_file
 
 pytestmark = [pytest.mark.shared_data]
 
@@ -271,3 +271,42 @@ def test_same_named_hydrogens_at_different_places_are_kept():
     parsed = read_structure(SHARED.parent / "benchmarks" / "abl_hauser2018" / "dasatinib_2gqg_complex.pdb")
     ligand = parsed.atoms.resname == "LIG"
     assert (parsed.atoms.name[ligand] == "H1").sum() == 2
+
+
+@pytest.mark.shared_data
+def test_conect_records_and_charges_match_rdkit():
+    """The CONECT pairs, bond orders (repeated entries) and formal charges of the ligand in
+    KLIFS's CHK1 file, against RDKit's own PDB reader of the same file."""
+    from rdkit import Chem
+
+    import structkit
+
+    path = SHARED_ROOT / "klifs" / "HUMAN" / "CHK1" / "3nlb_chainA" / "complex.pdb"
+    parsed = read_structure(path)
+    conect_lines = [line for line in path.read_text().splitlines() if line.startswith("CONECT")]
+    listed = sum(len(line[11:31].split()) for line in conect_lines)
+    assert parsed.conect.shape == (listed, 2)
+    assert parsed.formal_charge == {2275: 1}  # N14 of Q5B, "N1+"
+
+    mol = Chem.MolFromPDBFile(str(path), removeHs=False, sanitize=False, proximityBonding=False)
+    serial = [a.GetPDBResidueInfo().GetSerialNumber() for a in mol.GetAtoms()]
+    ligand = {k for k, a in enumerate(mol.GetAtoms()) if a.GetPDBResidueInfo().GetResidueName() == "Q5B"}
+    theirs = {
+        (min(serial[b.GetBeginAtomIdx()], serial[b.GetEndAtomIdx()]),
+         max(serial[b.GetBeginAtomIdx()], serial[b.GetEndAtomIdx()]), int(b.GetBondTypeAsDouble()))
+        for b in mol.GetBonds() if {b.GetBeginAtomIdx(), b.GetEndAtomIdx()} <= ligand
+    }
+    records = structkit.load(path).ligand_records
+    assert records is not None and set(records.bonds) == theirs
+    assert len(theirs) == 31 and sum(order == 2 for *_, order in theirs) == 7  # Kekulé: 2+4+C=O
+    assert {serial[k]: mol.GetAtomWithIdx(k).GetFormalCharge() for k in ligand
+            if mol.GetAtomWithIdx(k).GetFormalCharge()} == {2275: 1}
+
+
+@pytest.mark.shared_data
+def test_files_without_conect_records_have_none():
+    import structkit
+
+    path = shared_file("2XP2")  # a PDB file with no CONECT records: the CCD alone types its ligand
+    assert read_structure(path).conect.shape == (0, 2)
+    assert structkit.load(path).ligand_records is None

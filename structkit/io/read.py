@@ -203,6 +203,7 @@ def _parse_pdb(text: str, label: str) -> StructureFile:
     end_record = False
     master: tuple[int, str] | None = None
     het_declared: list[tuple[int, str, str, str]] = []
+    conect_lines: list[str] = []
     for number, line in enumerate(lines, start=1):
         record = line[:6]
         if record in ("ATOM  ", "HETATM"):
@@ -212,6 +213,8 @@ def _parse_pdb(text: str, label: str) -> StructureFile:
                 line_numbers.append(number)
         elif record.rstrip() == "TER":
             n_ter += 1
+        elif record == "CONECT":
+            conect_lines.append(line)
         elif record.rstrip() == "END":
             end_record = True
         elif record == "MASTER":
@@ -265,8 +268,38 @@ def _parse_pdb(text: str, label: str) -> StructureFile:
         atoms=atoms, path=None, format="pdb", id_code=id_code,
         title=" ".join(title_parts).strip(), resolution=resolution, seqres=seqres,
         het_names=het_names, engineered=engineered, protein_names=protein_names,
-        unterminated=unterminated,
+        unterminated=unterminated, conect=_conect_pairs(conect_lines),
+        formal_charge=_formal_charges(atom_lines, atoms),
     )
+
+
+def _conect_pairs(lines: list[str]) -> np.ndarray:
+    """(serial, bonded serial) per entry of the CONECT records (columns 7-11, then 12-31 in fives).
+
+    A record with an unreadable serial is skipped whole, an unreadable or blank bonded field on
+    its own: the records are only ever a fallback for a ligand's chemistry.
+    """
+    pairs: list[tuple[int, int]] = []
+    for line in lines:
+        try:
+            serial = int(line[6:11])
+        except ValueError:
+            continue
+        for start in (11, 16, 21, 26):
+            field = line[start:start + 5].strip()
+            if field.isdigit():
+                pairs.append((serial, int(field)))
+    return np.array(pairs, dtype=np.int64).reshape(-1, 2)
+
+
+def _formal_charges(lines: list[str], atoms: Atoms) -> dict[int, int]:
+    """Non-zero formal charges of HETATM records (columns 79-80: digit then sign, ``1+``, ``2-``)."""
+    out: dict[int, int] = {}
+    for line, serial, hetero in zip(lines, atoms.serial.tolist(), atoms.hetero.tolist()):
+        field = line[78:80].strip()
+        if hetero and len(field) == 2 and field[0].isdigit() and field[1] in "+-":
+            out[int(serial)] = int(field[0]) * (1 if field[1] == "+" else -1)
+    return out
 
 
 def _check_master(master: tuple[int, str], n_coordinate_records: int, n_ter: int, label: str) -> None:

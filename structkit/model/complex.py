@@ -75,7 +75,8 @@ from structkit.model.structure_file import StructureFile
 if TYPE_CHECKING:
     from rdkit import Chem
 
-__all__ = ["CAPS", "Complex", "KinaseChain", "ResidueTable", "build_complex"]
+__all__ = ["CAPS", "Complex", "KinaseChain", "LigandRecords", "ResidueTable", "build_complex",
+           "ligand_records"]
 
 POCKET_CONTACT_CUTOFF = 4.5
 
@@ -220,6 +221,11 @@ class Complex:
         the file), atoms in the order of ``inhibitor.heavy``; None for a CCD ligand.
     ligand_source : str or None
         ``"ccd"`` (chemistry from the wwPDB CCD), ``"file"`` (from a ligand file), None if apo.
+    ligand_records : LigandRecords or None
+        The inhibitor's bonds and formal charges as the structure file's own ``CONECT`` and charge
+        columns give them, where its records bond every heavy atom; the chemistry falls back on
+        them when the inhibitor's atom names are not its CCD entry's
+        (:func:`structkit.model.ligand.inhibitor_chemistry`).
     """
 
     pdb_id: str | None
@@ -239,6 +245,7 @@ class Complex:
     klifs: KlifsAssignment | None = None
     ligand_mol: Chem.Mol | None = None
     ligand_source: str | None = None
+    ligand_records: LigandRecords | None = None
 
     @property
     def is_alk(self) -> bool:
@@ -297,7 +304,8 @@ class Complex:
         """A SHA-256 of everything a computation on this complex can depend on.
 
         The chain's and the inhibitor's atoms (names, residues, elements, coordinates), the
-        inhibitor's chemistry (ligand code, its source and the ligand file's molecule), the waters
+        inhibitor's chemistry (ligand code, its source, the ligand file's molecule and the
+        structure file's bond records), the waters
         and additives, the reference sequence and the KLIFS positions. Two complexes with the same
         fingerprint give the same answer to every structkit computation, so it keys every cache
         that outlives a call (a pose moved by 0.001 Å is another complex).
@@ -329,6 +337,7 @@ class Complex:
 
             mol_block = Chem.MolToMolBlock(self.ligand_mol)
         add(self.pdb_id, str(self.source), self.chain, self.ligand, self.ligand_source, mol_block,
+            repr(self.ligand_records),
             self.kinase, self.reference.first, self.reference.sequence, self.reference.from_structure,
             self.residues.uniprot, self.residues.klifs_position)
         return digest.hexdigest()
@@ -392,6 +401,23 @@ class Complex:
         frame["resnum"] = pd.array([r["resnum"] for r in rows], dtype="Int64")
         return frame
 
+    def chemistry_source(self) -> str | None:
+        """Where the inhibitor's chemistry comes from, as :func:`~structkit.model.ligand.inhibitor_chemistry`
+        takes it.
+
+        Returns
+        -------
+        str or None
+            ``ligand_source`` (``"ccd"``, ``"file"``, ``"transplanted from ..."``), or
+            ``"CONECT records"`` where the atom names are not the CCD entry's and the file's bond
+            records describe the inhibitor; None for an apo structure.
+        """
+        if self.ligand_source != "ccd" or self.ligand_records is None or self.ligand is None:
+            return self.ligand_source
+        from structkit.model.ligand import ccd_names_match
+
+        return "ccd" if ccd_names_match(self.inhibitor, self.ligand) else "CONECT records"
+
     def summary(self) -> dict:
         """The facts ``structkit info`` prints, as a JSON-ready dict."""
         return {
@@ -402,7 +428,7 @@ class Complex:
             "chain": self.chain,
             "ligand": self.ligand,
             "drug": self.drug,
-            "ligand_source": self.ligand_source,
+            "ligand_source": self.chemistry_source(),
             "n_ligand_atoms": int((~self.inhibitor.is_hydrogen).sum()),
             # None where nothing can be read: a chain numbered by its own file has no reference
             "mutations": None if self.reference.from_structure else self.mutations,
@@ -586,6 +612,67 @@ def build_complex(
         kinase=_kinase_name(kinase_chain.reference, parsed, chosen_chain),
         klifs=kinase_chain.klifs,
         ligand_source=("ccd" if len(inhibitor_idx) else None),
+        ligand_records=ligand_records(inhibitor, parsed),
+    )
+
+
+@dataclass(frozen=True)
+class LigandRecords:
+    """An inhibitor's bonds and charges from the file's records, by atom serial.
+
+    Attributes
+    ----------
+    serial : tuple of int
+        Serials of the inhibitor's heavy atoms the records describe, in the inhibitor's order.
+    bonds : tuple of (int, int, int)
+        ``(serial, serial, order)`` for every bond between two of them; the order is how many
+        times the pair is listed in the first atom's records (1-3).
+    formal_charge : tuple of int
+        Formal charge of each atom of ``serial``.
+    """
+
+    serial: tuple[int, ...]
+    bonds: tuple[tuple[int, int, int], ...]
+    formal_charge: tuple[int, ...]
+
+
+def ligand_records(inhibitor: Atoms, parsed: StructureFile) -> LigandRecords | None:
+    """The inhibitor's bonds and charges from ``CONECT`` records, or None where they do not bond it.
+
+    Parameters
+    ----------
+    inhibitor : Atoms
+        The inhibitor's atoms (hydrogens are ignored).
+    parsed : StructureFile
+        The file it was read from.
+
+    Returns
+    -------
+    LigandRecords or None
+        None unless every heavy atom of a multi-atom inhibitor has a bond in the records and no
+        pair is listed more than three times.
+    """
+    heavy = inhibitor.heavy
+    if len(heavy) < 2 or not len(parsed.conect):
+        return None
+    serials = heavy.serial.astype(np.int64)
+    inside = np.isin(parsed.conect, serials).all(axis=1)
+    pairs = parsed.conect[inside]
+    if not len(pairs):
+        return None
+    listed, counts = np.unique(pairs, axis=0, return_counts=True)
+    order: dict[tuple[int, int], int] = {}
+    for (a, b), n in zip(listed.tolist(), counts.tolist()):
+        if a == b:
+            return None
+        key = (min(a, b), max(a, b))
+        order[key] = max(order.get(key, 0), n)
+    if max(order.values()) > 3 or not np.isin(serials, np.array(list(order))).all():
+        return None
+    return LigandRecords(
+        serial=tuple(int(s) for s in serials),
+        bonds=tuple((a, b, n) for (a, b), n in sorted(order.items())),
+        formal_charge=tuple(parsed.formal_charge.get(int(s), 0) for s in serials),
     )
 
 

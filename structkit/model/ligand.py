@@ -6,6 +6,13 @@ Chemical Component Dictionary, read offline from the copy that ships with biotit
 atoms by atom name; the molecule keeps only the heavy atoms the structure has, in the structure's
 order, with the structure's coordinates. Donors, acceptors and aromatic rings are RDKit's
 (``BaseFeatures.fdef``).
+
+Where the inhibitor's atom names are not its CCD entry's (a KLIFS download names the atoms of
+CHK1 3NLB's 5BE ``C1``-``C28`` under the code Q5B; docking tools write ``UNL`` or ``LIG``) and
+the structure file's ``CONECT`` records bond every heavy atom, the chemistry is built from those
+records instead: bond orders from repeated entries (the convention of PyMOL, Open Babel and
+KLIFS), formal charges from the charge columns, with a :class:`~structkit.errors.StructureWarning`
+saying so. Without such records it is an error, never a guess.
 """
 
 from __future__ import annotations
@@ -23,9 +30,10 @@ from structkit.model.atoms import Atoms
 if TYPE_CHECKING:
     from rdkit import Chem
 
-    from structkit.model.complex import Complex
+    from structkit.model.complex import Complex, LigandRecords
 
-__all__ = ["LigandChemistry", "ccd_molecule", "chemistry_from_mol", "inhibitor_chemistry", "ligand_chemistry"]
+__all__ = ["LigandChemistry", "ccd_molecule", "ccd_names_match", "chemistry_from_mol", "inhibitor_chemistry",
+           "ligand_chemistry", "records_molecule"]
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,28 @@ def _feature_factory():
     from rdkit.Chem import ChemicalFeatures
 
     return ChemicalFeatures.BuildFeatureFactory(os.path.join(RDConfig.RDDataDir, "BaseFeatures.fdef"))
+
+
+def ccd_names_match(inhibitor: Atoms, code: str) -> bool:
+    """Whether every heavy atom of the inhibitor is named as in its CCD entry (False for an unknown code).
+
+    Parameters
+    ----------
+    inhibitor : Atoms
+        The inhibitor's atoms.
+    code : str
+        Its CCD code.
+
+    Returns
+    -------
+    bool
+    """
+    try:
+        template = ccd_molecule(code.upper())
+    except StructkitError:
+        return False
+    names = {a.GetProp("_ccd_name") for a in template.GetAtoms()}
+    return all(n in names for n in inhibitor.heavy.name.tolist())
 
 
 def ligand_chemistry(inhibitor: Atoms, code: str) -> LigandChemistry:
@@ -149,7 +179,67 @@ def inhibitor_chemistry(complex_: Complex) -> LigandChemistry:
         return chemistry_from_mol(complex_.ligand_mol)
     if complex_.ligand is None:
         raise StructkitError("the complex has no inhibitor, so it has no ligand chemistry")
-    return ligand_chemistry(complex_.inhibitor, complex_.ligand)
+    try:
+        return ligand_chemistry(complex_.inhibitor, complex_.ligand)
+    except StructkitError as error:
+        records = complex_.ligand_records
+        heavy = complex_.inhibitor.heavy
+        if records is None or records.serial != tuple(int(s) for s in heavy.serial):
+            raise StructkitError(f"{error}; the file has no CONECT records that bond it either "
+                                 "(give the pose with its chemistry as a ligand file)") from None
+        import warnings
+
+        from structkit.errors import StructureWarning
+
+        warnings.warn(f"{error}: its chemistry is taken from the file's CONECT records "
+                      "(bond orders from repeated entries) and charge columns", StructureWarning,
+                      stacklevel=2)
+        return chemistry_from_mol(records_molecule(heavy, records))
+
+
+def records_molecule(heavy: Atoms, records: LigandRecords) -> Chem.Mol:
+    """A heavy-atom RDKit molecule from a file's bonds and charges, with the atoms' coordinates.
+
+    Parameters
+    ----------
+    heavy : Atoms
+        The inhibitor's heavy atoms, in the order of ``records.serial``.
+    records : LigandRecords
+        Their bonds and formal charges.
+
+    Returns
+    -------
+    rdkit.Chem.Mol
+        Sanitised (implicit hydrogens from valence and charge).
+
+    Raises
+    ------
+    StructkitError
+        Where the bonds and charges do not make a valid molecule.
+    """
+    from rdkit import Chem, rdBase
+    from rdkit.Geometry import Point3D
+
+    index = {serial: k for k, serial in enumerate(records.serial)}
+    editable = Chem.RWMol()
+    for element, charge in zip(heavy.element.tolist(), records.formal_charge):
+        atom = Chem.Atom(element.capitalize())
+        atom.SetFormalCharge(int(charge))
+        editable.AddAtom(atom)
+    kinds = {1: Chem.BondType.SINGLE, 2: Chem.BondType.DOUBLE, 3: Chem.BondType.TRIPLE}
+    for a, b, order in records.bonds:
+        editable.AddBond(index[a], index[b], kinds[order])
+    mol = editable.GetMol()
+    try:
+        with rdBase.BlockLogs():
+            Chem.SanitizeMol(mol)
+    except Exception as exc:
+        raise StructkitError(f"the inhibitor's CONECT records do not make a valid molecule ({exc})") from None
+    conformer = Chem.Conformer(mol.GetNumAtoms())
+    for k, (x, y, z) in enumerate(heavy.coords):
+        conformer.SetAtomPosition(k, Point3D(float(x), float(y), float(z)))
+    mol.AddConformer(conformer, assignId=True)
+    return mol
 
 
 def chemistry_from_mol(mol: Chem.Mol) -> LigandChemistry:

@@ -125,7 +125,7 @@ def attach_ligand(complex_: Complex, pose: Pose, *, keep_hydrogens: bool = False
         others[atom_range] = False
         additives = Atoms.concatenate([complex_.additives[others], complex_.inhibitor])
         return replace(complex_, inhibitor=group, ligand=str(group.resname[0]), additives=additives,
-                       ligand_mol=mol, ligand_source="file")
+                       ligand_mol=mol, ligand_source="file", ligand_records=None)
     if len(complex_.inhibitor):
         inh = complex_.inhibitor.heavy
         d = distance_matrix(inh.coords, coords)
@@ -153,7 +153,7 @@ def attach_ligand(complex_: Complex, pose: Pose, *, keep_hydrogens: bool = False
                 "warnings": [w for w in complex_.metadata.get("warnings", [])
                              if not w.startswith("no inhibitor found")]}
     return replace(complex_, inhibitor=inhibitor, ligand=str(inhibitor.resname[0]), ligand_mol=mol,
-                   ligand_source="file", metadata=metadata)
+                   ligand_source="file", metadata=metadata, ligand_records=None)
 
 
 def _sanitise(mol) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from structkit.model.atoms import Atoms
 
 __all__ = ["StructureFile"]
@@ -43,6 +45,12 @@ class StructureFile:
         the end of the file, and the last atom a protein atom), where there is such weak evidence;
         None otherwise.
         Strong evidence of a cut file is an error instead (see :func:`parse_structure_text`).
+    conect : ndarray of int64, shape (k, 2)
+        PDB ``CONECT`` records as (serial, bonded serial) pairs, one per listed entry and in file
+        order; an entry repeated within a record is kept (PyMOL, KLIFS and Open Babel write a
+        double bond that way). Empty for mmCIF files and PDB files without them.
+    formal_charge : dict of int to int
+        Non-zero formal charges of HETATM records (PDB columns 79-80, ``1+``), by atom serial.
     """
 
     atoms: Atoms
@@ -56,3 +64,5 @@ class StructureFile:
     engineered: list[tuple[str, int, str, str]] = field(default_factory=list)
     protein_names: dict[str, str] = field(default_factory=dict)
     unterminated: str | None = None
+    conect: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))
+    formal_charge: dict[int, int] = field(default_factory=dict)

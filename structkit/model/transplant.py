@@ -132,6 +132,6 @@ def transplant_nucleotide(target: Complex, donor: Complex) -> Transplant:
             f"superposition (C-alpha RMSD {fit:.2f} A); give a nucleotide complex of this kinase as the "
             "ATP reference")
     placed = replace(target, inhibitor=moved, ligand=donor.ligand, ligand_mol=None,
-                     ligand_source=f"transplanted from {label}",
+                     ligand_records=donor.ligand_records, ligand_source=f"transplanted from {label}",
                      metadata={**target.metadata, "transplanted_from": label})
     return Transplant(placed, label, len(common), fit, closest)
