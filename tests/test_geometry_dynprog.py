@@ -73,9 +73,9 @@ def test_position_specific_row_gaps_are_optimal(seed):
 
 
 def test_a_costly_boundary_moves_the_insertion():
-    # rows 0-1 and 3-4 pair with columns 0-1 and 2-3; row 2 is an insertion, cheap after column 1
-    # by default; made costly there, the insertion cannot move, so the pairing stays but the
-    # score drops; with a costly boundary and a tempting alternative the alignment shifts
+    # rows 0-1 and 3-4 pair best with columns 0-1 and 2-3, leaving row 2 as an insertion between
+    # columns 1 and 2; made all but forbidden there, row 2 pairs with column 2 instead (a weaker
+    # pair) and row 3 becomes the insertion, after column 2
     scores = np.full((5, 4), -2.0)
     for i, j in ((0, 0), (1, 1), (3, 2), (4, 3)):
         scores[i, j] = 3.0

@@ -412,8 +412,11 @@ class Complex:
             ``"CONECT records"`` where the atom names are not the CCD entry's and the file's bond
             records describe the inhibitor; None for an apo structure.
         """
-        if self.ligand_source != "ccd" or self.ligand_records is None or self.ligand is None:
+        records = self.ligand_records
+        if self.ligand_source != "ccd" or records is None or self.ligand is None:
             return self.ligand_source
+        if records.serial != tuple(int(s) for s in self.inhibitor.heavy.serial):
+            return "ccd"  # the records describe other atoms than this inhibitor's
         from structkit.model.ligand import ccd_names_match
 
         return "ccd" if ccd_names_match(self.inhibitor, self.ligand) else "CONECT records"

@@ -106,12 +106,18 @@ def ccd_names_match(inhibitor: Atoms, code: str) -> bool:
     -------
     bool
     """
+    return _ccd_mismatch(inhibitor.heavy, code) is None
+
+
+def _ccd_mismatch(heavy: Atoms, code: str) -> str | None:
+    """Why the CCD cannot type these heavy atoms (unknown code, or names it lacks); None if it can."""
     try:
         template = ccd_molecule(code.upper())
-    except StructkitError:
-        return False
+    except StructkitError as error:
+        return str(error)
     names = {a.GetProp("_ccd_name") for a in template.GetAtoms()}
-    return all(n in names for n in inhibitor.heavy.name.tolist())
+    missing = [n for n in heavy.name.tolist() if n not in names]
+    return f"ligand {code}: atoms {', '.join(missing[:5])} are not in its CCD definition" if missing else None
 
 
 def ligand_chemistry(inhibitor: Atoms, code: str) -> LigandChemistry:
@@ -138,13 +144,11 @@ def ligand_chemistry(inhibitor: Atoms, code: str) -> LigandChemistry:
     from rdkit.Geometry import Point3D
 
     heavy = inhibitor.heavy
+    mismatch = _ccd_mismatch(heavy, code)
+    if mismatch is not None:
+        raise StructkitError(mismatch)
     template = ccd_molecule(code.upper())
     by_name = {a.GetProp("_ccd_name"): a.GetIdx() for a in template.GetAtoms()}
-    missing = [n for n in heavy.name.tolist() if n not in by_name]
-    if missing:
-        raise StructkitError(
-            f"ligand {code}: atoms {', '.join(missing[:5])} are not in its CCD definition"
-        )
     keep = [by_name[n] for n in heavy.name.tolist()]
     # the molecule restricted to the observed atoms, in the structure's order
     editable = Chem.RWMol(template)
@@ -179,22 +183,22 @@ def inhibitor_chemistry(complex_: Complex) -> LigandChemistry:
         return chemistry_from_mol(complex_.ligand_mol)
     if complex_.ligand is None:
         raise StructkitError("the complex has no inhibitor, so it has no ligand chemistry")
-    try:
-        return ligand_chemistry(complex_.inhibitor, complex_.ligand)
-    except StructkitError as error:
-        records = complex_.ligand_records
-        heavy = complex_.inhibitor.heavy
-        if records is None or records.serial != tuple(int(s) for s in heavy.serial):
-            raise StructkitError(f"{error}; the file has no CONECT records that bond it either "
-                                 "(give the pose with its chemistry as a ligand file)") from None
+    heavy = complex_.inhibitor.heavy
+    records = complex_.ligand_records
+    if records is not None and complex_.chemistry_source() == "CONECT records":
         import warnings
 
         from structkit.errors import StructureWarning
 
-        warnings.warn(f"{error}: its chemistry is taken from the file's CONECT records "
-                      "(bond orders from repeated entries) and charge columns", StructureWarning,
-                      stacklevel=2)
+        warnings.warn(f"{_ccd_mismatch(heavy, complex_.ligand)}: its chemistry is taken from the file's "
+                      "CONECT records (bond orders from repeated entries) and charge columns",
+                      StructureWarning, stacklevel=2)
         return chemistry_from_mol(records_molecule(heavy, records))
+    try:
+        return ligand_chemistry(complex_.inhibitor, complex_.ligand)
+    except StructkitError as error:
+        raise StructkitError(f"{error}; the file has no CONECT records that bond it either "
+                             "(give the pose with its chemistry as a ligand file)") from None
 
 
 def records_molecule(heavy: Atoms, records: LigandRecords) -> Chem.Mol:
