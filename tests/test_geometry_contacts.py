@@ -18,8 +18,8 @@ from structkit.analysis.measure.interactions import (
     interaction_table,
 )
 from structkit.geometry.contacts import cation_pi_pairs, halogen_bond_pairs, stacking_pairs
-from structkit.geometry.hbonds import hbond_pairs_with_hydrogens
-from structkit.geometry.rings import pad_rings, ring_centroids_normals
+from structkit.geometry.hbonds import hbond_pairs, hbond_pairs_with_hydrogens
+from structkit.geometry.rings import closest_member_distance, pad_rings, ring_centroids_normals
 from structkit.model.atoms import Atoms
 from tests.util import SHARED
 
@@ -63,6 +63,36 @@ def test_edge_to_face_needs_the_edge_over_the_face():
     assert len(stacking_pairs(*face, *t_shape, **kw)[0]) == 1
     beside = ring_centroids_normals(hexagon([2.5, 0, 4.9], normal_axis=0), pad_rings([range(6)]))
     assert len(stacking_pairs(*face, *beside, **kw)[0]) == 0  # its plane crosses 2.5 Å off the centre
+
+
+def test_closest_ring_member_to_a_point():
+    # a hexagon of radius 1.39 in the xy plane: from (0, 0, 4) every member is sqrt(1.39² + 4²)
+    # away; from (5, 0, 0) the member at (1.39, 0, 0) is 3.61 away; a padded five-ring's -1
+    # slot is ignored
+    rings = pad_rings([range(6), range(5)])
+    d = closest_member_distance(hexagon([0, 0, 0]), rings, np.array([[0, 0, 4.0], [5.0, 0, 0]]))
+    assert d == pytest.approx([np.hypot(1.39, 4.0), 5.0 - 1.39])
+
+
+def test_an_ammonium_donor_is_judged_by_its_cone():
+    # X-D...A of 70°: the plain antecedent test (>= 90°) rejects it; a donor whose hydrogens
+    # turn about X-D can point one 39.5° off the D...A line (within Mol*'s 45° of tetrahedral),
+    # while at 50° (59.5° off) even the cone cannot reach
+    donor, antecedent = np.zeros((1, 3)), [np.array([[1.5, 0.0, 0.0]])]
+
+    def acceptor(angle: float) -> np.ndarray:
+        a = np.radians(angle)
+        return np.array([[3.0 * np.cos(a), 3.0 * np.sin(a), 0.0]])
+
+    plain = {"min_distance": 2.5, "max_distance": 3.5}
+    cone = {**plain, "rotatable": np.array([True])}
+    assert len(hbond_pairs(donor, antecedent, acceptor(70), [np.zeros((0, 3))], **plain)[0]) == 0
+    assert len(hbond_pairs(donor, antecedent, acceptor(70), [np.zeros((0, 3))], **cone)[0]) == 1
+    assert len(hbond_pairs(donor, antecedent, acceptor(50), [np.zeros((0, 3))], **cone)[0]) == 0
+    # straight behind the antecedent (180°, 70.5° off tetrahedral) no hydrogen on the cone points
+    # at the acceptor, though the plain test passes it
+    assert len(hbond_pairs(donor, antecedent, acceptor(180), [np.zeros((0, 3))], **plain)[0]) == 1
+    assert len(hbond_pairs(donor, antecedent, acceptor(180), [np.zeros((0, 3))], **cone)[0]) == 0
 
 
 def test_cation_pi_distance_and_angle_limits():

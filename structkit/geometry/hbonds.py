@@ -8,7 +8,11 @@ A donor D and an acceptor A form a hydrogen bond when
 
 These are the usual heavy-atom criteria (a D...A cut-off of 3.5 Å as in HBPLUS, McDonald and
 Thornton, J. Mol. Biol. 1994, 238, 777; the antecedent-angle test stands in for the missing
-hydrogen position). The kernel takes arrays only.
+hydrogen position). Optionally a donor whose hydrogen rotates about its one bond (a Lys NZ, a
+hydroxyl) is judged as Mol* and NGL judge every donor: its angle X-D...A may deviate from the
+tetrahedral 109.5° by at most ``max_rotatable_deviation`` (45°; Sehnal et al., Nucleic Acids
+Res. 2021, 49, W431), as some position on the hydrogen's cone then points at the acceptor. The
+kernel takes arrays only.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ __all__ = [
 MIN_DISTANCE = 2.5
 MAX_DISTANCE = 3.5
 MIN_ANGLE = 90.0
+TETRAHEDRAL = 109.47
 
 
 def min_antecedent_angle(
@@ -62,6 +67,8 @@ def hbond_pairs(
     min_distance: float = MIN_DISTANCE,
     max_distance: float = MAX_DISTANCE,
     min_angle: float = MIN_ANGLE,
+    rotatable: np.ndarray | None = None,
+    max_rotatable_deviation: float = 45.0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Donor-acceptor pairs that satisfy the heavy-atom hydrogen-bond criteria.
 
@@ -73,6 +80,10 @@ def hbond_pairs(
     acceptors : ndarray, shape (m, 3)
     acceptor_antecedents : list of ndarray
         For each acceptor, the coordinates of its bonded heavy atoms.
+    rotatable : ndarray of bool, shape (n,), optional
+        Donors with one antecedent whose hydrogen rotates about that bond: judged by the
+        deviation of X-D...A from tetrahedral (at most ``max_rotatable_deviation``) instead of
+        ``min_angle``.
 
     Returns
     -------
@@ -96,9 +107,12 @@ def hbond_pairs(
 
     da, dc = gather(donor_antecedents, i)
     aa, ac = gather(acceptor_antecedents, j)
-    ok = (min_antecedent_angle(donors[i], acceptors[j], da, dc) >= min_angle) & (
-        min_antecedent_angle(acceptors[j], donors[i], aa, ac) >= min_angle
-    )
+    at_donor = min_antecedent_angle(donors[i], acceptors[j], da, dc)
+    donor_ok = at_donor >= min_angle
+    if rotatable is not None:
+        cone = np.asarray(rotatable, dtype=bool)[i] & (dc == 1)
+        donor_ok = np.where(cone, np.abs(at_donor - TETRAHEDRAL) <= max_rotatable_deviation, donor_ok)
+    ok = donor_ok & (min_antecedent_angle(acceptors[j], donors[i], aa, ac) >= min_angle)
     return i[ok], j[ok], d[ok]
 
 

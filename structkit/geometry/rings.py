@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["fold_angle", "pad_rings", "ring_centroids_normals", "vector_angle"]
+__all__ = ["closest_member_distance", "fold_angle", "pad_rings", "ring_centroids_normals", "vector_angle"]
 
 
 def pad_rings(rings: Sequence[Sequence[int] | np.ndarray], width: int = 6) -> np.ndarray:
@@ -64,3 +64,26 @@ def fold_angle(angle: np.ndarray) -> np.ndarray:
     """Fold an angle between undirected lines (a plane normal has no sign) into 0-90 degrees."""
     angle = np.asarray(angle, dtype=np.float64)
     return np.minimum(angle, 180.0 - angle)
+
+
+def closest_member_distance(xyz: np.ndarray, rings: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Distance from each point to the nearest member atom of its paired ring.
+
+    Parameters
+    ----------
+    xyz : ndarray, shape (n_atoms, 3)
+    rings : ndarray of int64, shape (n, width)
+        One ring per point (rows of a padded ring table, ``-1`` after the last member).
+    points : ndarray, shape (n, 3)
+
+    Returns
+    -------
+    ndarray, shape (n,)
+    """
+    xyz = np.asarray(xyz, dtype=np.float64)
+    points = np.asarray(points, dtype=np.float64).reshape(-1, 3)
+    if len(rings) == 0:
+        return np.zeros(0)
+    member = rings >= 0
+    d = np.linalg.norm(xyz[np.where(member, rings, rings[:, :1])] - points[:, None, :], axis=2)
+    return np.where(member, d, np.inf).min(axis=1)

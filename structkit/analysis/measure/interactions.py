@@ -46,12 +46,19 @@ KLIFS rules (``InteractionCriteria.klifs()``, ``structkit interactions --rules k
     O: KLIFS sets the bit for backbone contacts); ionic: formal charges only, as the inhibitor's
     definition draws them, within 4.0 Å (no pH-7 ionisation is inferred, so a CCD phosphate or
     piperazine is neutral and its contacts count as hydrogen bonds); rings: face-to-face where
-    the centroids are ≤ 5.7 Å apart and the planes within 30°, edge-to-face ≤ 6.5 Å and planes
-    30-90°, with no further offset criterion, and a residue stacked face-to-face is not also
-    edge-to-face. Hydrogen bonds as above. The hydrophobic and ionic definitions reproduce every
-    bit of the KLIFS fingerprints in ``../shared/klifs``; the two ring distances were read off
-    the ABL2 structures there and checked on the other kinases (``tests/test_interactions_klifs.py``
-    lists each remaining disagreement and its cause).
+    the centroids are ≤ 5.7 Å apart and the planes within 30°, edge-to-face ≤ 6.5 Å, planes
+    30-90° and an atom of one ring within 4.5 Å of the other's centroid (the edge over the face;
+    4.5 Å is the cation-π reach and KLIFS's contact distance; it separates KLIFS's edge-to-face
+    bits, nearest atom 3.7-4.4 Å, from two offset rings such as ADCK3's Phe495 under AMP-PNP's
+    adenine, 5.0 Å), and a residue stacked face-to-face is not also edge-to-face. Hydrogen
+    bonds as above, except that an ammonium donor without hydrogens in the file (Lys NZ, an
+    R-NH3+), whose three hydrogens turn about one bond, is judged by its cone as Mol* judges
+    donors: X-D...A within 45° of tetrahedral (ADCK3's β3 Lys donates to AMP-PNP's α-phosphate
+    at 70°, which the 90° antecedent test rejects). The hydrophobic and ionic definitions
+    reproduce every bit of the KLIFS fingerprints in ``../shared/klifs``; the two ring distances
+    were read off the ABL2 structures there and checked on the other kinases, the ring-atom
+    reach off all of them (``tests/test_interactions_klifs.py`` lists each remaining
+    disagreement and its cause).
 
 Rows: every hydrogen bond, halogen bond, ring pair, cation-ring pair, ionic atom pair, water
 bridge and metal contact is one row; hydrophobic contacts are one row per residue (its closest
@@ -73,7 +80,7 @@ from structkit.errors import StructkitError
 from structkit.geometry.contacts import cation_pi_pairs, halogen_bond_pairs, stacking_pairs
 from structkit.geometry.hbonds import hbond_pairs, hbond_pairs_with_hydrogens, min_antecedent_angle
 from structkit.geometry.neighbors import neighbor_pairs
-from structkit.geometry.rings import ring_centroids_normals
+from structkit.geometry.rings import closest_member_distance, ring_centroids_normals
 from structkit.io.load import LoadOptions
 from structkit.model.complex import Complex
 from structkit.model.interaction_atoms import (
@@ -147,6 +154,8 @@ class InteractionCriteria:
     hbond_min_distance: float = 2.5
     hbond_dha_angle: float = 130.0
     hbond_antecedent_angle: float = 90.0
+    #: judge ammonium donors (Lys NZ, R-NH3+) by their cone, as Mol* does (KLIFS rules)
+    hbond_rotatable_deviation: float | None = None
     face_to_face_distance: float = 5.5
     face_to_face_plane: tuple[float, float] = (0.0, 35.0)
     face_to_face_normal: float = 33.0
@@ -154,6 +163,8 @@ class InteractionCriteria:
     edge_to_face_plane: tuple[float, float] = (50.0, 90.0)
     edge_to_face_normal: float = 30.0
     edge_to_face_intersect: float | None = 1.5
+    #: an atom of one ring within this distance of the other ring's centroid (KLIFS rules)
+    edge_to_face_member_to_centroid: float | None = None
     ionic_distance: float = 4.5
     cation_pi_distance: float = 4.5
     cation_pi_angle: float = 30.0
@@ -173,9 +184,10 @@ class InteractionCriteria:
         -------
         InteractionCriteria
         """
-        return cls(ionic_distance=4.0, face_to_face_distance=5.7, face_to_face_plane=(0.0, 30.0),
-                   face_to_face_normal=90.0, edge_to_face_distance=6.5, edge_to_face_plane=(30.0, 90.0),
-                   edge_to_face_normal=90.0, edge_to_face_intersect=None, rules="klifs")
+        return cls(hbond_rotatable_deviation=45.0, ionic_distance=4.0, face_to_face_distance=5.7,
+                   face_to_face_plane=(0.0, 30.0), face_to_face_normal=90.0, edge_to_face_distance=6.5,
+                   edge_to_face_plane=(30.0, 90.0), edge_to_face_normal=90.0, edge_to_face_intersect=None,
+                   edge_to_face_member_to_centroid=4.5, rules="klifs")
 
     @classmethod
     def named(cls, rules: str) -> InteractionCriteria:
@@ -298,13 +310,22 @@ def _singles(index: np.ndarray) -> list[np.ndarray]:
     return [np.array([int(k)]) for k in index]
 
 
+#: protein donors with three hydrogens turning about one bond (an ammonium: some hydrogen lies
+#: near any point of the cone, so the cone is searched under KLIFS rules; a hydroxyl's single
+#: hydrogen can point one way only, which a file without hydrogens does not say)
+_ROTATABLE_DONORS = frozenset({("LYS", "NZ")})
+
+
 def _hbonds(ctx: InteractionContext, xyz: np.ndarray, lig: np.ndarray, out: _Collector) -> None:
     p, q, c = ctx.protein, ctx.ligand, ctx.criteria
 
-    def heavy_atom(donors, d_xyz, d_ante, acceptors, a_xyz, a_ante):
+    def heavy_atom(donors, d_xyz, d_ante, acceptors, a_xyz, a_ante, rotatable):
+        cone = {} if c.hbond_rotatable_deviation is None else {
+            "rotatable": rotatable, "max_rotatable_deviation": c.hbond_rotatable_deviation}
         i, j, d = hbond_pairs(d_xyz[donors], [d_xyz[x] for x in d_ante], a_xyz[acceptors],
                               [a_xyz[x] for x in a_ante], min_distance=c.hbond_min_distance,
-                              max_distance=c.hbond_distance, min_angle=c.hbond_antecedent_angle)
+                              max_distance=c.hbond_distance, min_angle=c.hbond_antecedent_angle,
+                              **cone)
         return i, j, d, np.full(len(i), np.nan)
 
     def explicit(donors, d_xyz, hydrogens, owner, acceptors, a_xyz):
@@ -315,16 +336,23 @@ def _hbonds(ctx: InteractionContext, xyz: np.ndarray, lig: np.ndarray, out: _Col
     if p.has_hydrogens:
         i, j, d, angle = explicit(p.donors, xyz, p.hydrogens, p.hydrogen_owner, q.acceptors, lig)
     else:
+        protein = ctx.complex_.protein
+        rotatable = np.array([(r, n) in _ROTATABLE_DONORS for r, n in
+                              zip(protein.resname[p.donors], protein.name[p.donors])], dtype=bool)
         i, j, d, angle = heavy_atom(p.donors, xyz, p.donor_antecedents, q.acceptors, lig,
-                                    [q.neighbors[k] for k in q.acceptors])
+                                    [q.neighbors[k] for k in q.acceptors], rotatable)
     out.add("hbond_donor", p.residue_of[p.donors[i]], d, angle, _singles(p.donors[i]),
             _singles(q.acceptors[j]))
     # inhibitor donates
     if q.has_hydrogens:
         i, j, d, angle = explicit(q.donors, lig, q.hydrogens, q.hydrogen_owner, p.acceptors, xyz)
     else:
+        inhibitor = ctx.complex_.inhibitor
+        # an ammonium (a charged N with one heavy neighbour) turns three hydrogens about its bond
+        rotatable = np.array([len(q.neighbors[k]) == 1 and inhibitor.element[k] == "N" and k in q.positive
+                              for k in q.donors], dtype=bool)
         i, j, d, angle = heavy_atom(q.donors, lig, [q.neighbors[k] for k in q.donors], p.acceptors, xyz,
-                                    p.acceptor_antecedents)
+                                    p.acceptor_antecedents, rotatable)
     out.add("hbond_acceptor", p.residue_of[p.acceptors[j]], d, angle, _singles(p.acceptors[j]),
             _singles(q.donors[i]))
 
@@ -349,6 +377,10 @@ def _rings(ctx: InteractionContext, xyz: np.ndarray, lig: np.ndarray, out: _Coll
             pc, pn, lc, ln, max_distance=c.edge_to_face_distance, plane_angle=c.edge_to_face_plane,
             max_normal_to_centroid=c.edge_to_face_normal, intersect_radius=c.edge_to_face_intersect)
         keep = ~np.isin(i * len(lc) + j, face_to_face)  # a pair that passes both is face-to-face only
+        if c.edge_to_face_member_to_centroid is not None:  # the edge of one ring over the other
+            reach = np.minimum(closest_member_distance(xyz, p.rings[i], lc[j]),
+                               closest_member_distance(lig, q.rings[j], pc[i]))
+            keep &= reach <= c.edge_to_face_member_to_centroid
         i, j, d, plane = i[keep], j[keep], d[keep], plane[keep]
         if c.rules == "klifs":  # KLIFS sets one aromatic bit per residue, face-to-face first
             keep = ~np.isin(ring_residue[i], ring_residue[face_to_face // len(lc)])
