@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import structkit
 from structkit.geometry.radii import atom_radii
-from structkit.geometry.sasa import group_sum, shrake_rupley, sphere_points
+from structkit.geometry.sasa import group_sum, sasa_of_atoms, shrake_rupley, sphere_points
 from tests.util import SHARED
 
 pytestmark = [pytest.mark.shared_data]
@@ -134,3 +134,15 @@ def test_total_sasa_invariant_under_rotation(motion):
     after = shrake_rupley(protein.coords @ rotation.T + shift, radii, n_points=2000)
     assert after.sum() == pytest.approx(before.sum(), rel=1e-3)
     assert np.abs(after - before).max() < 1.5
+
+
+def test_targets_only_equal_the_whole_computation(protein):
+    # only the targets' points are tested, against their neighbours only: the values must be
+    # those of the whole chain's computation, bit for bit, for any target set
+    heavy = protein.heavy
+    radii = atom_radii(heavy.element)
+    whole = shrake_rupley(heavy.coords, radii, n_points=400)
+    rng = np.random.default_rng(7)
+    for targets in (np.arange(10, 22), rng.choice(len(heavy), 40, replace=False), np.array([0])):
+        local = sasa_of_atoms(heavy.coords, radii, targets, n_points=400)
+        np.testing.assert_array_equal(local, whole[targets])

@@ -137,3 +137,28 @@ def test_written_model_is_valid_pdb(tmp_path):
         assert session.cmd.count_atoms("mutant and resn VGH") == 30
     finally:
         session.stop()
+
+
+def test_a_mutant_residue_table_equals_one_built_from_scratch():
+    # with_protein reuses the entries of residues whose atoms did not change; every field must
+    # be what a table built from the mutant chain alone gives (2XP2 has residues with missing
+    # atoms, and the substituted ones change theirs)
+    from dataclasses import fields
+
+    from structkit.model.complex import _residue_table
+
+    crystal = structkit.load("2XP2", mirrors=[SHARED])
+    assert any(crystal.residues.missing_atoms)
+    mutant = mutate(crystal, "L1196M+G1202R").complex_
+    had = np.zeros(len(mutant.protein), dtype=np.int64)
+    had[mutant.residues.start] = crystal.residues.n_altloc_atoms
+    scratch = _residue_table(mutant.protein, mutant.numbering, had, mutant.reference,
+                             crystal.residues.klifs_position)
+    for field in fields(scratch):
+        ours, theirs = getattr(mutant.residues, field.name), getattr(scratch, field.name)
+        if isinstance(theirs, np.ndarray):
+            np.testing.assert_array_equal(ours, theirs, err_msg=field.name)
+        else:
+            assert ours == theirs, field.name
+    row = mutant.residues.index_of(1202)
+    assert mutant.residues.resname[row] == "ARG" and mutant.residues.missing_atoms[row] == ()

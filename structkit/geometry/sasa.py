@@ -64,6 +64,16 @@ def shrake_rupley(
         raise ValueError("coords and radii differ in length")
     if n == 0:
         return np.zeros(0)
+    big2 = big * big
+    return 4.0 * np.pi * big2 * (n_points - _buried_points(coords, big, n_points)) / n_points
+
+
+def _buried_points(coords: np.ndarray, big: np.ndarray, n_points: int,
+                   tested: np.ndarray | None = None) -> np.ndarray:
+    """How many of each atom's test points lie inside a neighbour (only ``tested`` atoms if given;
+    the others count 0). An atom's count depends on its own neighbour pairs alone, so testing a
+    subset gives those atoms exactly the counts of testing every atom."""
+    n = len(coords)
     units_t = np.ascontiguousarray(sphere_points(n_points).T, dtype=np.float32)
     pairs = cKDTree(coords).query_pairs(2.0 * float(big.max()), output_type="ndarray")
     i, j = pairs[:, 0], pairs[:, 1]
@@ -76,6 +86,8 @@ def shrake_rupley(
     src = np.concatenate([i, j])
     nbr = np.concatenate([j, i])
     order = np.argsort(src.astype(np.int16 if n < 32768 else np.int32), kind="stable")
+    if tested is not None:
+        order = order[tested[src[order]]]
     src, nbr = src[order], nbr[order]
     vec = np.concatenate([offset, -offset])[order]
     big2 = big * big
@@ -98,7 +110,7 @@ def shrake_rupley(
         starts = np.flatnonzero(np.r_[True, src[1:] != src[:-1]])
         covered = np.bitwise_or.reduceat(packed, starts, axis=0)
         buried[src[starts]] = np.unpackbits(covered, axis=1, count=n_points).sum(axis=1)
-    return 4.0 * np.pi * big2 * (n_points - buried) / n_points
+    return buried
 
 
 def sasa_of_atoms(
@@ -111,8 +123,9 @@ def sasa_of_atoms(
     """Exact Shrake-Rupley SASA of the ``targets`` atoms only, from their local neighbourhood.
 
     Only atoms whose spheres can touch a target's sphere matter, so the computation runs on the
-    targets plus the atoms within ``2 * (max radius + probe)`` of them; the result equals the
-    targets' values in :func:`shrake_rupley` over all atoms.
+    targets plus the atoms within ``2 * (max radius + probe)`` of them, and only the targets' test
+    points are tested; the result equals the targets' values in :func:`shrake_rupley` over all
+    atoms.
     """
     coords = np.asarray(coords, dtype=np.float64).reshape(-1, 3)
     radii = np.asarray(radii, dtype=np.float64)
@@ -122,8 +135,13 @@ def sasa_of_atoms(
     reach = 2.0 * (float(radii.max()) + probe)
     near = cKDTree(coords).query_ball_point(coords[targets], reach)
     subset = np.unique(np.concatenate([targets, *[np.asarray(n, dtype=np.int64) for n in near]]))
-    local = shrake_rupley(coords[subset], radii[subset], probe, n_points)
-    return local[np.searchsorted(subset, targets)]
+    where = np.searchsorted(subset, targets)
+    tested = np.zeros(len(subset), dtype=bool)
+    tested[where] = True
+    big = radii[subset] + probe
+    buried = _buried_points(coords[subset], big, n_points, tested)[where]
+    big2 = big[where] * big[where]
+    return 4.0 * np.pi * big2 * (n_points - buried) / n_points
 
 
 def group_sum(values: np.ndarray, starts: np.ndarray) -> np.ndarray:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +35,7 @@ def _atom_name(name: str, element: str) -> str:
 
 
 def atom_record(kind: str, serial: int, name: str, resname: str, chain: str, resnum: int, icode: str,
-                xyz: np.ndarray, occupancy: float, b: float, element: str) -> str:
+                xyz: Sequence[float] | np.ndarray, occupancy: float, b: float, element: str) -> str:
     """One fixed-column ATOM or HETATM record (PDB format 3.3)."""
     return (f"{kind:<6}{serial:>5} {_atom_name(name, element)} {resname:>3} {chain[:1] or 'A'}"
             f"{resnum:>4}{icode[:1] or ' '}   {xyz[0]:8.3f}{xyz[1]:8.3f}{xyz[2]:8.3f}"
@@ -53,15 +53,18 @@ def pdb_text(complex_: Complex, remarks: list[str] | None = None) -> str:
     serial = 0
     chain = complex_.chain or "A"
     last = None
-    for row, (a, b) in enumerate(zip(starts, stops)):
-        number = int(uniprot[row]) if uniprot[row] >= 0 else int(p.resnum[a])
-        icode = "" if uniprot[row] >= 0 else (p.icode[a] or ("T" if number in used else ""))
+    # plain Python values once (numpy scalars formatted one by one cost most of the time)
+    name, resname, element = p.name.tolist(), p.resname.tolist(), p.element.tolist()
+    coords, occupancy, b_factor = p.coords.tolist(), p.occupancy.tolist(), p.b_factor.tolist()
+    resnum, icodes = p.resnum.tolist(), p.icode.tolist()
+    for row, (a, b) in enumerate(zip(starts.tolist(), stops.tolist())):
+        number = int(uniprot[row]) if uniprot[row] >= 0 else int(resnum[a])
+        icode = "" if uniprot[row] >= 0 else (icodes[a] or ("T" if number in used else ""))
         for k in range(a, b):
             serial += 1
-            lines.append(atom_record("ATOM", serial, str(p.name[k]), str(p.resname[k]), chain, number, icode,
-                                 p.coords[k], float(p.occupancy[k]), float(p.b_factor[k]),
-                                 str(p.element[k])))
-        last = (number, icode, str(p.resname[b - 1]))
+            lines.append(atom_record("ATOM", serial, name[k], resname[k], chain, number, icode,
+                                     coords[k], occupancy[k], b_factor[k], element[k]))
+        last = (number, icode, resname[b - 1])
     if last is not None:
         serial += 1
         lines.append(f"TER   {serial:>5}      {last[2]:>3} {chain[:1]}{last[0]:>4}{last[1] or ' '}")
@@ -69,8 +72,8 @@ def pdb_text(complex_: Complex, remarks: list[str] | None = None) -> str:
     for k in range(len(lig)):
         serial += 1
         lines.append(atom_record("HETATM", serial, str(lig.name[k]), str(lig.resname[k]), chain,
-                             int(lig.resnum[k]), str(lig.icode[k]), lig.coords[k],
-                             float(lig.occupancy[k]), float(lig.b_factor[k]), str(lig.element[k])))
+                                 int(lig.resnum[k]), str(lig.icode[k]), lig.coords[k],
+                                 float(lig.occupancy[k]), float(lig.b_factor[k]), str(lig.element[k])))
     lines.append("END")
     return "\n".join(lines) + "\n"
 

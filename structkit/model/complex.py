@@ -362,7 +362,8 @@ class Complex:
         had[starts] = self.residues.n_altloc_atoms
         return replace(self, protein=protein, numbering=numbering,
                        residues=_residue_table(protein, numbering, had, self.reference,
-                                               self.residues.klifs_position))
+                                               self.residues.klifs_position,
+                                               previous=(self.protein, self.residues)))
 
     def residue_atoms(self, uniprot_number: int) -> Atoms:
         """Atoms of the residue with this UniProt number (empty if it is not in the structure)."""
@@ -786,17 +787,43 @@ def _contact_count(ligand_xyz: np.ndarray, pocket_xyz: np.ndarray) -> int:
     return int((d2.min(axis=1) <= POCKET_CONTACT_CUTOFF**2).sum())
 
 
+def _unchanged_rows(protein: Atoms, starts: np.ndarray, stops: np.ndarray, resname: np.ndarray,
+                    before: Atoms, table: ResidueTable) -> np.ndarray:
+    """Residues whose name and atom names are those of the same row of an earlier chain."""
+    lengths, old_lengths = stops - starts, table.stop - table.start
+    same = (lengths == old_lengths) & (resname == table.resname)
+    rows = np.arange(len(starts))
+    new_atoms = same[np.repeat(rows, lengths)]
+    old_atoms = same[np.repeat(rows, old_lengths)]
+    differs = protein.name[new_atoms] != before.name[old_atoms]
+    same[np.repeat(rows, lengths)[new_atoms][differs]] = False
+    return same
+
+
 def _residue_table(protein: Atoms, numbering: ChainNumbering, had_altloc: np.ndarray,
-                   reference: Reference, positions: np.ndarray) -> ResidueTable:
+                   reference: Reference, positions: np.ndarray,
+                   previous: tuple[Atoms, ResidueTable] | None = None) -> ResidueTable:
+    """The residue table of a chain; ``previous`` (an earlier chain of the same residues and
+    numbering, and its table) lets residues whose atoms are unchanged keep their entries."""
     starts = residue_starts(protein)
     stops = np.append(starts[1:], len(protein))
     resname = protein.resname[starts]
     uniprot = numbering.uniprot
+    unchanged = (np.zeros(len(starts), dtype=bool) if previous is None else
+                 _unchanged_rows(protein, starts, stops, resname, *previous))
     missing = []
-    for a, b, name in zip(starts, stops, resname):
+    for row, (a, b, name) in enumerate(zip(starts.tolist(), stops.tolist(), resname.tolist())):
+        if unchanged[row]:
+            missing.append(previous[1].missing_atoms[row])  # type: ignore[index]
+            continue
         template = HEAVY_ATOMS.get(MODIFIED_PARENT.get(name, name), ())
         present = set(protein.name[a:b].tolist())
         missing.append(tuple(x for x in template if x not in present))
+    if previous is not None:  # the same positions and numbers: the same regions and wild types
+        klifs_region, wild_type = previous[1].klifs_region, previous[1].wild_type
+    else:
+        klifs_region = np.array([klifs_region_of(int(p)) for p in positions])
+        wild_type = np.array([reference.residue(int(u)) if u >= 0 else "" for u in uniprot])
     counts = np.add.reduceat
     return ResidueTable(
         start=starts,
@@ -807,8 +834,8 @@ def _residue_table(protein: Atoms, numbering: ChainNumbering, had_altloc: np.nda
         icode=protein.icode[starts],
         uniprot=uniprot,
         klifs_position=np.asarray(positions, dtype=np.int64),
-        klifs_region=np.array([klifs_region_of(int(p)) for p in positions]),
-        wild_type=np.array([reference.residue(int(u)) if u >= 0 else "" for u in uniprot]),
+        klifs_region=klifs_region,
+        wild_type=wild_type,
         one_letter=np.array(list(numbering.one_letter)),
         n_altloc_atoms=had_altloc[starts],
         n_zero_occupancy=counts((protein.occupancy <= 0).astype(np.int64), starts) if len(starts) else starts,

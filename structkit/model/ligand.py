@@ -140,10 +140,36 @@ def ligand_chemistry(inhibitor: Atoms, code: str) -> LigandChemistry:
     StructkitError
         Unknown CCD code, or structure atoms whose names the CCD entry lacks.
     """
+    heavy = inhibitor.heavy
+    # keyed by content, never by object: a mutant model's complex shares its inhibitor's atoms
+    key = (code.upper(), tuple(heavy.name.tolist()), tuple(heavy.element.tolist()),
+           np.ascontiguousarray(heavy.coords, dtype=np.float64).tobytes())
+    found = _CHEMISTRY_MEMO.get(key)
+    if found is None:
+        found = _frozen(_ligand_chemistry(heavy, code))
+        if len(_CHEMISTRY_MEMO) >= _CHEMISTRY_MEMO_SIZE:
+            _CHEMISTRY_MEMO.pop(next(iter(_CHEMISTRY_MEMO)))
+        _CHEMISTRY_MEMO[key] = found
+    return found
+
+
+#: Chemistry of recent inhibitors by content (see :func:`ligand_chemistry`); oldest dropped first.
+_CHEMISTRY_MEMO: dict[tuple, LigandChemistry] = {}
+_CHEMISTRY_MEMO_SIZE = 32
+
+
+def _frozen(chemistry: LigandChemistry) -> LigandChemistry:
+    """The same chemistry with read-only arrays: a shared value must not be edited in place."""
+    for value in (chemistry.donor, chemistry.acceptor, chemistry.aromatic, chemistry.formal_charge,
+                  *chemistry.neighbors):
+        value.flags.writeable = False
+    return chemistry
+
+
+def _ligand_chemistry(heavy: Atoms, code: str) -> LigandChemistry:
     from rdkit import Chem, rdBase
     from rdkit.Geometry import Point3D
 
-    heavy = inhibitor.heavy
     mismatch = _ccd_mismatch(heavy, code)
     if mismatch is not None:
         raise StructkitError(mismatch)

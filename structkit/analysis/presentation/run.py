@@ -326,7 +326,7 @@ def _run(out: Path, progress, abl, egfr, reuse_energies, engine: Engine, options
     tables["interactions"] = drug_interactions(complexes)
     joined = join(complexes=complexes, progress=step("join"), options=options)
     _, model = make_predictions(joined)
-    tables["saturation"] = saturation_scan(complexes, model, progress=step("saturation"))
+    tables["saturation"] = saturation_scan(complexes, model, progress=step("saturation"), engine=engine)
     if reuse_energies is not None:
         for name in ENERGY_TABLES:
             tables[name] = _read_table(Path(reuse_energies) / f"{name}.csv")

@@ -28,6 +28,7 @@ fitting on these labels, and so does its difference from the same mutation's ddG
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -89,11 +90,14 @@ def labelled_samples(joined: pd.DataFrame, include_class_only: bool = False) -> 
 
 def fit_model(samples: pd.DataFrame, y: np.ndarray | None = None) -> dict:
     """Fit the logistic model; returns weights and the standardisation."""
-    x = samples[MODEL_FEATURES].to_numpy(dtype=float)
+    target = samples["y"].to_numpy() if y is None else y
+    return _fit(samples[MODEL_FEATURES].to_numpy(dtype=float), target)
+
+
+def _fit(x: np.ndarray, y: np.ndarray) -> dict:
     mean, std = x.mean(axis=0), x.std(axis=0)
     std[std == 0] = 1.0
-    target = samples["y"].to_numpy() if y is None else y
-    return {"w": fit_logistic((x - mean) / std, target, l2=L2_PENALTY), "mean": mean, "std": std}
+    return {"w": fit_logistic((x - mean) / std, y, l2=L2_PENALTY), "mean": mean, "std": std}
 
 
 def predict_risk(model: dict, rows: pd.DataFrame) -> np.ndarray:
@@ -116,17 +120,30 @@ def cross_validate(samples: pd.DataFrame, scheme: str, y: np.ndarray | None = No
     the mean over those folds.
     """
     y = samples["y"].to_numpy() if y is None else y
-    total = np.zeros(len(samples))
-    count = np.zeros(len(samples))
-    for test in _folds(samples, scheme):
-        train = np.setdiff1d(np.arange(len(samples)), test)
-        if len(set(y[train])) < 2:
-            continue
-        model = fit_model(samples.iloc[train], y[train])
-        total[test] += predict_risk(model, samples.iloc[test])
-        count[test] += 1
-    with np.errstate(invalid="ignore"):
-        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+    return _CrossValidation(samples, scheme).risks(y)
+
+
+class _CrossValidation:
+    """The feature matrix and folds of one scheme, built once for many label vectors (the
+    permutation test refits on 1,000 shufflings of the same samples)."""
+
+    def __init__(self, samples: pd.DataFrame, scheme: str):
+        self.x = samples[MODEL_FEATURES].to_numpy(dtype=float)
+        everyone = np.arange(len(samples))
+        self.folds = [(np.setdiff1d(everyone, test), test) for test in _folds(samples, scheme)]
+
+    def risks(self, y: np.ndarray) -> np.ndarray:
+        """Out-of-fold risks for labels ``y`` (see :func:`cross_validate`)."""
+        total = np.zeros(len(self.x))
+        count = np.zeros(len(self.x))
+        for train, test in self.folds:
+            if len(set(y[train])) < 2:
+                continue
+            model = _fit(self.x[train], y[train])
+            total[test] += predict_logistic(model["w"], (self.x[test] - model["mean"]) / model["std"])
+            count[test] += 1
+        with np.errstate(invalid="ignore"):
+            return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
 
 def _metric_row(method, validation, subset, y, scores, permuted=None, note="") -> dict:
@@ -195,7 +212,7 @@ def evaluate(joined: pd.DataFrame,
     step()
     for scheme in ("leave-one-drug-out", "leave-one-site-out"):
         rows.append(_metric_row("logistic model", scheme, "all", y, oof[scheme].to_numpy(dtype=float),
-                                permuted=lambda yy, s=scheme: _permuted_cv_auc(samples, s, yy)))
+                                permuted=partial(_permuted_cv_auc, _CrossValidation(samples, scheme))))
     for name in BASELINES:
         scores = oof[name].to_numpy(dtype=float)
         rows.append(_metric_row(name, "none (no fitting)", "all", y, scores,
@@ -257,7 +274,7 @@ def _mean_over_drugs_row(method: str, validation: str, y: np.ndarray, scores: np
     return row
 
 
-def _permuted_cv_auc(samples: pd.DataFrame, scheme: str, y: np.ndarray) -> float:
-    risk = cross_validate(samples, scheme, y)
+def _permuted_cv_auc(validation: _CrossValidation, y: np.ndarray) -> float:
+    risk = validation.risks(y)
     ok = ~np.isnan(risk)
     return roc_auc(y[ok], risk[ok])

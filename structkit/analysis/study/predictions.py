@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from structkit.analysis.measure.thresholds import RESISTANT_KCAL
+from structkit.analysis.parallel.engine import Engine
 from structkit.analysis.study.evaluation import fit_model, labelled_samples, predict_risk
 from structkit.analysis.study.relate import SCORE_COLUMNS, DrugComplex, score_mutation
 from structkit.energy.ddg import flag_text
@@ -147,46 +148,61 @@ def predictions(joined: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     return table[columns], model
 
 
+def _saturate(dc: DrugComplex) -> list[dict]:
+    """One task of :func:`saturation_scan`: the rows of one complex, in position and residue order."""
+    kmap = klifs_map()
+    amino = sorted(ONE_LETTER.values())
+    rows = []
+    cache: dict = {}
+    for position, (site, region) in enumerate(zip(kmap.uniprot.tolist(), kmap.region.tolist()), 1):
+        wt = reference_residue(site)
+        for aa in amino:
+            if aa == wt:
+                continue
+            mutation = Mutation((Change(site, "substitution", aa, wt),))
+            row = {"drug": dc.drug, "structure": dc.structure, "position": site,
+                   "klifs_position": position, "klifs_region": region, "wild_type": wt,
+                   "to_residue": aa, "mutation": str(mutation)}
+            try:
+                scores = score_mutation(dc.complex_, mutation, cache)
+                row.update({c: scores[c] for c in SCORE_COLUMNS})
+                row["status"] = "ok"
+            except StructkitError as exc:
+                row.update({c: np.nan for c in SCORE_COLUMNS})
+                row["status"] = str(exc)
+            rows.append(row)
+    return rows
+
+
 def saturation_scan(
     complexes: list[DrugComplex],
     model: dict,
     *,
     progress: Callable[[int, int, str], None] | None = None,
+    engine: Engine | None = None,
 ) -> pd.DataFrame:
     """Every KLIFS pocket position x the 19 other amino acids, on every drug complex.
+
+    Parameters
+    ----------
+    complexes : list of DrugComplex
+    model : dict
+        The fitted risk model (:func:`~structkit.analysis.study.evaluation.fit_model`).
+    progress : callable, optional
+        ``progress(done, total, label)`` after each complex.
+    engine : Engine, optional
+        Runs one task per complex (default: in this process); the table is the same either way.
 
     Returns
     -------
     DataFrame
         Columns :data:`SATURATION_COLUMNS`; positions without coordinates get ``status`` and NaN.
     """
-    kmap = klifs_map()
-    amino = sorted(ONE_LETTER.values())
-    rows = []
-    total = len(complexes) * len(kmap.uniprot)
-    done = 0
-    for dc in complexes:
-        cache: dict = {}
-        for position, (site, region) in enumerate(zip(kmap.uniprot.tolist(), kmap.region.tolist()), 1):
-            wt = reference_residue(site)
-            for aa in amino:
-                if aa == wt:
-                    continue
-                mutation = Mutation((Change(site, "substitution", aa, wt),))
-                row = {"drug": dc.drug, "structure": dc.structure, "position": site,
-                       "klifs_position": position, "klifs_region": region, "wild_type": wt,
-                       "to_residue": aa, "mutation": str(mutation)}
-                try:
-                    scores = score_mutation(dc.complex_, mutation, cache)
-                    row.update({c: scores[c] for c in SCORE_COLUMNS})
-                    row["status"] = "ok"
-                except StructkitError as exc:
-                    row.update({c: np.nan for c in SCORE_COLUMNS})
-                    row["status"] = str(exc)
-                rows.append(row)
-            done += 1
-            if progress:
-                progress(done, total, f"{dc.drug} {site}")
+    engine = engine or Engine(workers=1)
+    parts = engine.map(_saturate, complexes,
+                       progress=None if progress is None else
+                       (lambda done, total, dc: progress(done, total, dc.drug)))
+    rows = [row for part in parts for row in part]
     table = pd.DataFrame(rows, columns=SATURATION_COLUMNS)
     ok = table["status"] == "ok"
     table.loc[ok, "risk"] = predict_risk(model, table[ok])
