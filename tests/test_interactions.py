@@ -174,6 +174,33 @@ def test_mutation_removes_and_adds_interactions():
     assert (changes["uniprot"] == 1210).all()
 
 
+def test_changes_keep_the_closest_row_per_residue_and_type_in_key_order():
+    # by hand: B 7 keeps its hydrophobic contact (through another pair: no change) and loses its
+    # H-bond, shown by its closer row (3.0 before 3.2; a NaN distance comes last); A 12 gains an
+    # ionic pair; rows come out removed first, each group in (chain, resnum, icode, type) order
+    def table(rows):
+        frame = pd.DataFrame(rows, columns=["chain", "resnum", "type", "distance"])
+        for column in INTERACTION_COLUMNS:
+            if column not in frame:
+                frame[column] = "" if column == "icode" else 0
+        frame["uniprot"] = frame["resnum"]
+        return frame[INTERACTION_COLUMNS]
+
+    before = table([("B", 7, "hydrophobic", 3.9), ("B", 7, "hbond_donor", float("nan")),
+                    ("B", 7, "hbond_donor", 3.2), ("B", 7, "hbond_donor", 3.0),
+                    ("A", 9, "hbond_acceptor", 2.9)])
+    after = table([("B", 7, "hydrophobic", 4.2), ("A", 12, "ionic_positive", 3.6),
+                   ("A", 3, "face_to_face", 5.0)])
+    changes = interaction_changes(before, after)
+    got = list(zip(changes["change"], changes["chain"], changes["resnum"], changes["type"],
+                   changes["distance"]))
+    assert got == [("removed", "A", 9, "hbond_acceptor", 2.9), ("removed", "B", 7, "hbond_donor", 3.0),
+                   ("added", "A", 3, "face_to_face", 5.0), ("added", "A", 12, "ionic_positive", 3.6)]
+    assert list(changes.columns) == ["change", *INTERACTION_COLUMNS]
+    assert interaction_changes(before, before).empty
+    assert list(interaction_changes(before, after, [9])["resnum"]) == [9]
+
+
 def test_cli_interactions_json_objects(capsys):
     assert main(["interactions", "--mirror", str(SHARED), "3LCS", "--json", "--workers", "1"]) == 0
     records = json.loads(capsys.readouterr().out)

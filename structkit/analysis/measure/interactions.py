@@ -636,20 +636,29 @@ def interaction_changes(before: pd.DataFrame, after: pd.DataFrame,
     pandas.DataFrame
         ``change`` (``removed`` or ``added``) and the interaction columns.
     """
-    key = ["chain", "resnum", "icode", "type"]
-    frames = {"before": before, "after": after}
+    frames = [before, after]
     if residues is not None:
         wanted = {int(r) for r in residues}
-        frames = {k: f[f["uniprot"].isin(wanted)] for k, f in frames.items()}
-    closest = {k: f.sort_values("distance", kind="mergesort").drop_duplicates(key).set_index(key)
-               for k, f in frames.items()}
-    b, a = closest["before"], closest["after"]
-    parts = [b.loc[b.index.difference(a.index)].reset_index().assign(change="removed"),
-             a.loc[a.index.difference(b.index)].reset_index().assign(change="added")]
-    parts = [p for p in parts if len(p)]
+        frames = [f[f["uniprot"].isin(wanted)] for f in frames]
+    b, a = (_closest_rows(f) for f in frames)
+    parts = []
+    for frame, mine, other, change in ((frames[0], b, a, "removed"), (frames[1], a, b, "added")):
+        rows = [mine[k] for k in sorted(set(mine) - set(other))]
+        if rows:
+            parts.append(frame.iloc[rows].assign(change=change))
     if not parts:
         return pd.DataFrame(columns=["change", *INTERACTION_COLUMNS])
     return pd.concat(parts, ignore_index=True)[["change", *INTERACTION_COLUMNS]]
+
+
+def _closest_rows(frame: pd.DataFrame) -> dict[tuple, int]:
+    """(chain, resnum, icode, type) -> position of its closest row (the first of equals; NaN last)."""
+    order = np.argsort(frame["distance"].to_numpy(dtype=float), kind="mergesort")
+    keys = list(zip(*(frame[k].tolist() for k in ("chain", "resnum", "icode", "type"))))
+    closest: dict[tuple, int] = {}
+    for position in order.tolist():
+        closest.setdefault(keys[position], position)
+    return closest
 
 
 def _one(complex_: Complex, criteria: InteractionCriteria | None, skip_apo: bool) -> pd.DataFrame | str:
