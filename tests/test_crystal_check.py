@@ -32,3 +32,35 @@ def test_one_pair(monkeypatch):
     row = table.iloc[0]
     assert (row["mutation"], row["site"], row["residue"]) == ("L1198F", 1198, "PHE")
     assert row["rmsd_relaxed_A"] < 1.0 and bool(row["within_1A"])
+
+
+def test_crystal_differences_name_what_the_crystal_moves():
+    # C1156Y (2XP2 -> 5AAC): the crystal shifts the site's backbone and puts the Tyr ring where
+    # the wild type has Phe1127; the shift is recomputed here with Biopython's superimposer on the
+    # C-alphas of the residues within 10 A of the site
+    from Bio.SVDSuperimposer import SVDSuperimposer
+
+    options = LoadOptions.resolve([SHARED], offline=True)
+    wild, crystal = options.load("2XP2"), options.load("5AAC")
+    note = check.crystal_differences(wild, crystal, 1156)
+    assert note.startswith("the crystal shows its backbone shift of") and "PHE1127" in note
+    site = wild.residue_atoms(1156).coords
+    near = sorted({int(wild.protein.resnum[k]) for k in range(len(wild.protein))
+                   if np.min(np.linalg.norm(site - wild.protein.coords[k], axis=1)) <= 10.0})
+
+    def ca(c, number):
+        atoms = c.residue_atoms(number)
+        return atoms.coords[list(atoms.name).index("CA")] if "CA" in list(atoms.name) else None
+
+    pairs = [(ca(wild, n), ca(crystal, n)) for n in near]
+    pairs = [(a, b) for a, b in pairs if a is not None and b is not None]
+    fit = SVDSuperimposer()
+    fit.set(np.array([a for a, _ in pairs]), np.array([b for _, b in pairs]))
+    fit.run()
+    rotation, translation = fit.get_rotran()
+    w, c = wild.residue_atoms(1156), crystal.residue_atoms(1156)
+    shift = max(np.linalg.norm(c.coords[list(c.name).index(n)] @ rotation + translation
+                               - w.coords[list(w.name).index(n)]) for n in ("N", "CA", "C"))
+    assert f"backbone shift of {shift:.1f} Å" in note
+    # L1198F (2XP2 -> 5AAA), which the model gets right: nothing in the crystal stands in its way
+    assert "the miss is the model's own" in check.crystal_differences(wild, options.load("5AAA"), 1198)

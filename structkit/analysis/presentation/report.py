@@ -433,6 +433,12 @@ def _ddg_sections(abl: pd.DataFrame, abl_metrics: pd.DataFrame, crystal: pd.Data
               "within 1.0 Å of the crystal's. Not within 1 Å:", ""]
     lines += [f"- {r.wild_type_entry} -> {r.mutant_entry} {r.residue}{r.site}: {r.note}"
               for r in misses.itertuples(index=False)]
+    shown = int(misses["note"].astype(str).str.contains("the crystal shows").sum())
+    lines += ["", f"Of the {len(misses)} misses, {shown} are explained by what the crystal shows (the site's "
+              "backbone moving, wild-type atoms in the way of the crystal's side chain, alternate "
+              f"conformations; limits fixed in advance, `crystal_check.py`); {len(misses) - shown} are "
+              "the model's own: the crystal's conformer fits the wild-type structure and the packer "
+              "prefers another."]
     ddg_rows = metrics[metrics["method"] == DDG_METHOD].set_index("subset")
     mean_row = ddg_rows.loc[MEAN_OVER_DRUGS] if MEAN_OVER_DRUGS in ddg_rows.index else None
     pooled = ddg_rows.loc["all"] if "all" in ddg_rows.index else None
@@ -565,6 +571,9 @@ def _potency_sections(potency: dict) -> list[str]:
         lines.append(f"| {r.side} | {r.wild_type_entry} | {r.mutant_entry} | {r.mutation} | "
                      f"{r.residue}{r.site} | {_fmt(r.rmsd_relaxed_A)} | {_fmt(r.rmsd_fixed_pocket_A)} | "
                      f"{_fmt(r.ddg_forward)} | {_fmt(r.ddg_reverse)} |")
+    lines += ["", "Not within 1 Å:", ""]
+    lines += [f"- {r.side} {r.wild_type_entry} -> {r.mutant_entry} {r.residue}{r.site}: {r.note}"
+              for r in crystal.itertuples(index=False) if not bool(r.within_1A)]
     lines += ["", "Binding only (Davis et al. 2011, gefitinib Kd on EGFR constructs, RT ln Kd ratio; "
               "`egfr_davis.csv`): the drug's ddG against a binding assay, with no ATP in it.", "",
               "| construct | measured (kcal/mol) | drug ddG |", "| --- | --- | --- |"]
