@@ -93,6 +93,28 @@ def test_residue_sasa_and_buried_area_against_freesasa(lorlatinib, lorlatinib_fe
     assert lorlatinib_features.loc[1256, "buried_area_A2"] > 10.0
 
 
+def test_site_areas_and_interface_equal_the_whole_chain_computation(lorlatinib, lorlatinib_features):
+    # the table computes the sites' atoms only and the interface from the atoms the inhibitor can
+    # touch; the same 100-point Shrake-Rupley over every atom must give the same numbers
+    from structkit.geometry.sasa import group_sum, shrake_rupley
+
+    p, lig, res = lorlatinib.protein.heavy, lorlatinib.inhibitor.heavy, lorlatinib.residues
+    radii_p, radii_l = atom_radii(p.element), atom_radii(lig.element)
+    residue_of = np.repeat(np.arange(len(res)), res.stop - res.start)[~lorlatinib.protein.is_hydrogen]
+    starts = np.flatnonzero(np.r_[True, residue_of[1:] != residue_of[:-1]])
+    apo_atoms = shrake_rupley(p.coords, radii_p)
+    holo_atoms = shrake_rupley(np.vstack([p.coords, lig.coords]), np.concatenate([radii_p, radii_l]))
+    apo, holo = np.zeros(len(res)), np.zeros(len(res))
+    apo[residue_of[starts]] = group_sum(apo_atoms, starts)
+    holo[residue_of[starts]] = group_sum(holo_atoms[: len(p)], starts)
+    for site in (1196, 1198, 1202, 1256):
+        r = res.index_of(site)
+        assert lorlatinib_features.loc[site, "sasa_apo_A2"] == apo[r]
+        assert lorlatinib_features.loc[site, "sasa_holo_A2"] == holo[r]
+    interface = apo_atoms.sum() + shrake_rupley(lig.coords, radii_l).sum() - holo_atoms.sum()
+    assert lorlatinib_features["interface_buried_area_A2"].iloc[0] == pytest.approx(interface, rel=1e-12)
+
+
 LITERATURE_HINGE = {
     # drug complex: hinge hydrogen bonds reported in the structure papers
     "2XP2": {"MET1199 N", "GLU1197 O"},  # crizotinib, Cui et al. J. Med. Chem. 2011

@@ -58,7 +58,7 @@ from structkit.geometry.distances import count_within_by_group, min_distance_by_
 from structkit.geometry.hbonds import hbond_pairs
 from structkit.geometry.pocket import centroid, orientation_cosine
 from structkit.geometry.radii import atom_radii, max_asa
-from structkit.geometry.sasa import group_sum, shrake_rupley
+from structkit.geometry.sasa import DEFAULT_PROBE, group_sum, sasa_of_atoms, shrake_rupley
 from structkit.io.load import LoadOptions
 from structkit.model.complex import Complex
 from structkit.model.ligand import LigandChemistry, inhibitor_chemistry
@@ -187,26 +187,37 @@ def frame_features(ctx: FeatureContext, protein_xyz: np.ndarray, inhibitor_xyz: 
     rows = np.where(present, ctx.rows, 0)
     has_ligand = len(lig) > 0
 
-    # SASA: protein alone and protein + inhibitor
-    starts = np.flatnonzero(np.r_[True, ctx.residue_of_heavy[1:] != ctx.residue_of_heavy[:-1]])
-    residue_ids = ctx.residue_of_heavy[starts]
-    apo_atoms = shrake_rupley(xyz, ctx.radii_protein)
+    # SASA, protein alone and protein + inhibitor: of the sites' atoms only (each atom's area
+    # depends on its neighbours alone), and for the interface of the atoms the inhibitor can touch
+    site_atoms = np.flatnonzero(np.isin(ctx.residue_of_heavy, rows[present]))
+    site_residue = ctx.residue_of_heavy[site_atoms]
+    starts = np.flatnonzero(np.r_[True, site_residue[1:] != site_residue[:-1]]) if len(site_atoms) \
+        else np.zeros(0, dtype=np.int64)
+    residue_ids = site_residue[starts]
     apo = np.zeros(ctx.n_residues)
-    apo[residue_ids] = group_sum(apo_atoms, starts)
+    apo[residue_ids] = group_sum(sasa_of_atoms(xyz, ctx.radii_protein, site_atoms), starts)
     resnames = ctx.complex_.residues.resname
     max_area = np.array([max_asa().get(MODIFIED_PARENT.get(r, r), np.nan) for r in resnames])
     out["sasa_apo_A2"] = np.where(present, apo[rows], np.nan)
     out["rel_sasa_apo"] = np.where(present, apo[rows] / max_area[rows], np.nan)
     if not has_ligand:
         return out
-    holo_atoms = shrake_rupley(np.vstack([xyz, lig]), np.concatenate([ctx.radii_protein, ctx.radii_ligand]))
+    both = np.vstack([xyz, lig])
+    radii = np.concatenate([ctx.radii_protein, ctx.radii_ligand])
     holo = np.zeros(ctx.n_residues)
-    holo[residue_ids] = group_sum(holo_atoms[: len(xyz)], starts)
-    ligand_alone = shrake_rupley(lig, ctx.radii_ligand).sum()
+    holo[residue_ids] = group_sum(sasa_of_atoms(both, radii, site_atoms), starts)
     out["sasa_holo_A2"] = np.where(present, holo[rows], np.nan)
     out["rel_sasa_holo"] = np.where(present, holo[rows] / max_area[rows], np.nan)
     out["buried_area_A2"] = out["sasa_apo_A2"] - out["sasa_holo_A2"]
-    out["interface_buried_area_A2"] = np.full(n_sites, apo_atoms.sum() + ligand_alone - holo_atoms.sum())
+    # a protein atom out of reach of every inhibitor sphere keeps its area exactly
+    reach = 2.0 * (float(radii.max()) + DEFAULT_PROBE)
+    touched = np.flatnonzero(min_distance_by_group(xyz, np.arange(len(xyz)), len(xyz), lig, cutoff=reach)
+                             <= reach)
+    ligand_atoms = np.arange(len(xyz), len(both))
+    buried = (sasa_of_atoms(xyz, ctx.radii_protein, touched).sum()
+              - sasa_of_atoms(both, radii, np.concatenate([touched, ligand_atoms])).sum()
+              + shrake_rupley(lig, ctx.radii_ligand).sum())
+    out["interface_buried_area_A2"] = np.full(n_sites, buried)
 
     # distances and contacts, grouped by residue
     groups = ctx.residue_of_heavy
