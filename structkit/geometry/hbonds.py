@@ -8,8 +8,8 @@ A donor D and an acceptor A form a hydrogen bond when
 
 These are the usual heavy-atom criteria (a D...A cut-off of 3.5 Å as in HBPLUS, McDonald and
 Thornton, J. Mol. Biol. 1994, 238, 777; the antecedent-angle test stands in for the missing
-hydrogen position). Optionally a donor whose hydrogen rotates about its one bond (a Lys NZ, a
-hydroxyl) is judged as Mol* and NGL judge every donor: its angle X-D...A may deviate from the
+hydrogen position). Optionally a donor whose hydrogens rotate about its one bond (an ammonium
+such as Lys NZ) is judged as Mol* and NGL judge every donor: its angle X-D...A may deviate from the
 tetrahedral 109.5° by at most ``max_rotatable_deviation`` (45°; Sehnal et al., Nucleic Acids
 Res. 2021, 49, W431), as some position on the hydrogen's cone then points at the acceptor. The
 kernel takes arrays only.

@@ -793,10 +793,11 @@ def _unchanged_rows(protein: Atoms, starts: np.ndarray, stops: np.ndarray, resna
     lengths, old_lengths = stops - starts, table.stop - table.start
     same = (lengths == old_lengths) & (resname == table.resname)
     rows = np.arange(len(starts))
-    new_atoms = same[np.repeat(rows, lengths)]
+    row_of_new = np.repeat(rows, lengths)
+    new_atoms = same[row_of_new]
     old_atoms = same[np.repeat(rows, old_lengths)]
     differs = protein.name[new_atoms] != before.name[old_atoms]
-    same[np.repeat(rows, lengths)[new_atoms][differs]] = False
+    same[row_of_new[new_atoms][differs]] = False
     return same
 
 

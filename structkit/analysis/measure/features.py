@@ -194,28 +194,33 @@ def frame_features(ctx: FeatureContext, protein_xyz: np.ndarray, inhibitor_xyz: 
     starts = np.flatnonzero(np.r_[True, site_residue[1:] != site_residue[:-1]]) if len(site_atoms) \
         else np.zeros(0, dtype=np.int64)
     residue_ids = site_residue[starts]
+    # a protein atom out of reach of every inhibitor sphere keeps its area exactly
+    both = np.vstack([xyz, lig])
+    radii = np.concatenate([ctx.radii_protein, ctx.radii_ligand])
+    reach = 2.0 * (float(radii.max()) + DEFAULT_PROBE)
+    touched = np.flatnonzero(min_distance_by_group(xyz, np.arange(len(xyz)), len(xyz), lig, cutoff=reach)
+                             <= reach) if has_ligand else np.zeros(0, dtype=np.int64)
+    # one computation per state for the sites' and the touched atoms
+    targets = np.union1d(site_atoms, touched)
+    apo_targets = sasa_of_atoms(xyz, ctx.radii_protein, targets)
     apo = np.zeros(ctx.n_residues)
-    apo[residue_ids] = group_sum(sasa_of_atoms(xyz, ctx.radii_protein, site_atoms), starts)
+    apo[residue_ids] = group_sum(apo_targets[np.searchsorted(targets, site_atoms)], starts)
     resnames = ctx.complex_.residues.resname
     max_area = np.array([max_asa().get(MODIFIED_PARENT.get(r, r), np.nan) for r in resnames])
     out["sasa_apo_A2"] = np.where(present, apo[rows], np.nan)
     out["rel_sasa_apo"] = np.where(present, apo[rows] / max_area[rows], np.nan)
     if not has_ligand:
         return out
-    both = np.vstack([xyz, lig])
-    radii = np.concatenate([ctx.radii_protein, ctx.radii_ligand])
+    ligand_atoms = np.arange(len(xyz), len(both))
+    holo_targets = sasa_of_atoms(both, radii, np.concatenate([targets, ligand_atoms]))
     holo = np.zeros(ctx.n_residues)
-    holo[residue_ids] = group_sum(sasa_of_atoms(both, radii, site_atoms), starts)
+    holo[residue_ids] = group_sum(holo_targets[np.searchsorted(targets, site_atoms)], starts)
     out["sasa_holo_A2"] = np.where(present, holo[rows], np.nan)
     out["rel_sasa_holo"] = np.where(present, holo[rows] / max_area[rows], np.nan)
     out["buried_area_A2"] = out["sasa_apo_A2"] - out["sasa_holo_A2"]
-    # a protein atom out of reach of every inhibitor sphere keeps its area exactly
-    reach = 2.0 * (float(radii.max()) + DEFAULT_PROBE)
-    touched = np.flatnonzero(min_distance_by_group(xyz, np.arange(len(xyz)), len(xyz), lig, cutoff=reach)
-                             <= reach)
-    ligand_atoms = np.arange(len(xyz), len(both))
-    buried = (sasa_of_atoms(xyz, ctx.radii_protein, touched).sum()
-              - sasa_of_atoms(both, radii, np.concatenate([touched, ligand_atoms])).sum()
+    at_touched = np.searchsorted(targets, touched)
+    buried = (apo_targets[at_touched].sum()
+              - np.concatenate([holo_targets[at_touched], holo_targets[len(targets):]]).sum()
               + shrake_rupley(lig, ctx.radii_ligand).sum())
     out["interface_buried_area_A2"] = np.full(n_sites, buried)
 

@@ -320,7 +320,7 @@ def _hbonds(ctx: InteractionContext, xyz: np.ndarray, lig: np.ndarray, out: _Col
     p, q, c = ctx.protein, ctx.ligand, ctx.criteria
 
     def heavy_atom(donors, d_xyz, d_ante, acceptors, a_xyz, a_ante, rotatable):
-        cone = {} if c.hbond_rotatable_deviation is None else {
+        cone = {} if rotatable is None else {
             "rotatable": rotatable, "max_rotatable_deviation": c.hbond_rotatable_deviation}
         i, j, d = hbond_pairs(d_xyz[donors], [d_xyz[x] for x in d_ante], a_xyz[acceptors],
                               [a_xyz[x] for x in a_ante], min_distance=c.hbond_min_distance,
@@ -337,8 +337,9 @@ def _hbonds(ctx: InteractionContext, xyz: np.ndarray, lig: np.ndarray, out: _Col
         i, j, d, angle = explicit(p.donors, xyz, p.hydrogens, p.hydrogen_owner, q.acceptors, lig)
     else:
         protein = ctx.complex_.protein
-        rotatable = np.array([(r, n) in _ROTATABLE_DONORS for r, n in
-                              zip(protein.resname[p.donors], protein.name[p.donors])], dtype=bool)
+        rotatable = None if c.hbond_rotatable_deviation is None else np.array(
+            [(r, n) in _ROTATABLE_DONORS for r, n in zip(protein.resname[p.donors], protein.name[p.donors])],
+            dtype=bool)
         i, j, d, angle = heavy_atom(p.donors, xyz, p.donor_antecedents, q.acceptors, lig,
                                     [q.neighbors[k] for k in q.acceptors], rotatable)
     out.add("hbond_donor", p.residue_of[p.donors[i]], d, angle, _singles(p.donors[i]),
@@ -349,8 +350,9 @@ def _hbonds(ctx: InteractionContext, xyz: np.ndarray, lig: np.ndarray, out: _Col
     else:
         inhibitor = ctx.complex_.inhibitor
         # an ammonium (a charged N with one heavy neighbour) turns three hydrogens about its bond
-        rotatable = np.array([len(q.neighbors[k]) == 1 and inhibitor.element[k] == "N" and k in q.positive
-                              for k in q.donors], dtype=bool)
+        rotatable = None if c.hbond_rotatable_deviation is None else np.array(
+            [len(q.neighbors[k]) == 1 and inhibitor.element[k] == "N" and k in q.positive for k in q.donors],
+            dtype=bool)
         i, j, d, angle = heavy_atom(q.donors, lig, [q.neighbors[k] for k in q.donors], p.acceptors, xyz,
                                     p.acceptor_antecedents, rotatable)
     out.add("hbond_acceptor", p.residue_of[p.acceptors[j]], d, angle, _singles(p.acceptors[j]),
