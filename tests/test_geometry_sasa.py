@@ -123,7 +123,7 @@ def test_sasa_invariant_under_translation(shift):
     np.testing.assert_allclose(after, before, atol=1e-6 * 4 * np.pi * 3.2**2 * 100)
 
 
-@settings(max_examples=6, deadline=None)
+@settings(max_examples=6, deadline=None, derandomize=True)  # a fixed sample: 2000 points agree to ~0.1 %
 @given(rigid_motions())
 def test_total_sasa_invariant_under_rotation(motion):
     """The test points stay fixed while the molecule turns, so agreement is to discretisation."""

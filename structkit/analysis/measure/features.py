@@ -197,9 +197,11 @@ def frame_features(ctx: FeatureContext, protein_xyz: np.ndarray, inhibitor_xyz: 
     # a protein atom out of reach of every inhibitor sphere keeps its area exactly
     both = np.vstack([xyz, lig])
     radii = np.concatenate([ctx.radii_protein, ctx.radii_ligand])
-    reach = 2.0 * (float(radii.max()) + DEFAULT_PROBE)
-    touched = np.flatnonzero(min_distance_by_group(xyz, np.arange(len(xyz)), len(xyz), lig, cutoff=reach)
-                             <= reach) if has_ligand else np.zeros(0, dtype=np.int64)
+    touched = np.zeros(0, dtype=np.int64)
+    if has_ligand:
+        reach = 2.0 * (float(radii.max()) + DEFAULT_PROBE)
+        near = min_distance_by_group(xyz, np.arange(len(xyz)), len(xyz), lig, cutoff=reach)
+        touched = np.flatnonzero(near <= reach)
     # one computation per state for the sites' and the touched atoms
     targets = np.union1d(site_atoms, touched)
     apo_targets = sasa_of_atoms(xyz, ctx.radii_protein, targets)
