@@ -77,7 +77,8 @@ def _cmd_ddg(args: argparse.Namespace) -> int:
     else:
         print(table.drop(columns=["status"]).to_string(index=False, float_format=lambda v: f"{v:.2f}"))
         print("ddg, ddg_sd: kcal/mol, positive = the inhibitor binds more weakly to the mutant; the "
-              "components are the raw mutant-minus-wild-type terms (ddg = scale x their sum); flag "
+              "components are the raw mutant-minus-wild-type terms (ddg = scale x their sum); ddg_vina: "
+              "the Vina score of the same models, ddg_consensus the mean of the two; flag "
               f"{NO_FIT}: the mutant does not fit a fixed backbone, ddg bounded at {NO_FIT_KCAL:g}")
         if args.potency:
             print("ddg_atp: the same for the nucleotide (Mg-ATP analogue); potency = ddg - ddg_atp, "

@@ -18,9 +18,16 @@ wild type:
 file's header): a positive scale keeps every ranking of the raw sum. ``ddg_sd`` is the
 Boltzmann-weighted spread of the site conformers' interaction with the inhibitor (wild type and
 mutant in quadrature) on the same scale: how much the answer depends on which near-optimal
-conformer the site takes. Results are cached (:class:`~structkit.io.result_cache.ResultCache`)
-under the prepared complex's checksum, the mutation, :data:`METHOD` and the package and OpenMM
-versions.
+conformer the site takes.
+
+A second, orthogonal estimate, ``ddg_vina``, scores the same two relaxed models with the AutoDock
+Vina function (:mod:`structkit.geometry.vina`; mutant minus wild type, times Vina's rotor factor
+for the inhibitor's rotatable bonds): an empirical function fitted by its authors on crystal
+affinities, nothing fitted here. ``ddg_consensus`` is their plain mean: no weight fitted, the rule
+by which Aldeghi et al. (2019) averaged an alchemical and a Rosetta estimate on the ABL1 set. Where
+the estimate is flagged :data:`NO_FIT`, all three are bounded at :data:`NO_FIT_KCAL`. Results are
+cached (:class:`~structkit.io.result_cache.ResultCache`) under the prepared complex's checksum, the
+mutation, :data:`METHOD` and the package and OpenMM versions.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ from structkit.energy.packing import KT
 from structkit.energy.prepare import PreparedComplex
 from structkit.energy.relax import Model, PackingTables, Region, relax, select_region
 from structkit.errors import StructkitError
+from structkit.geometry.vina import rotor_factor, vina_terms, xs_types
 from structkit.io.result_cache import ResultCache
 from structkit.model.mutations import Mutation, parse_mutation
 from structkit.model.residues import ONE_LETTER, THREE_LETTER
@@ -48,7 +56,7 @@ __all__ = ["COMPONENTS", "METHOD", "NO_FIT", "NO_FIT_KCAL", "DdgEstimate", "DdgE
 #: The components of the estimate, in reporting order.
 COMPONENTS = ("vdw", "electrostatics", "nonpolar", "strain", "entropy")
 #: Version of the modelling protocol; part of every cache key.
-METHOD = "repack-minimise-mmgbsa/2"
+METHOD = "repack-minimise-mmgbsa-vina/3"
 #: Where the clash terms alone (scale x (vdw + strain)) exceed this, the mutant does not fit the
 #: fixed backbone: the estimate is flagged :data:`NO_FIT` and reported bounded at this value, not as
 #: a free energy (fixed in advance at about 4 x the 1.36 kcal/mol resistance threshold, not fitted;
@@ -75,7 +83,8 @@ class DdgEstimate:
     """One mutation's estimate (kcal/mol) and the models behind it.
 
     ``ddg`` is ``scale x ddg_raw``, bounded at :data:`NO_FIT_KCAL` where ``flag`` is :data:`NO_FIT`
-    (``ddg_raw`` and the components stay the model's own numbers).
+    (``ddg_raw`` and the components stay the model's own numbers); ``ddg_vina`` is the Vina score of
+    the same models and ``ddg_consensus`` the mean of the two (both bounded the same way).
     """
 
     mutation: str
@@ -92,11 +101,14 @@ class DdgEstimate:
     mutant: Model | None = field(default=None, repr=False)
     cached: bool = False
     flag: str = ""
+    ddg_vina: float = 0.0
+    ddg_consensus: float = 0.0
 
     def row(self) -> dict:
         """A flat table row (numbers rounded to 3 decimals, then ``flag``)."""
         out = {"mutation": self.mutation, "ddg": round(self.ddg, 3), "ddg_sd": round(self.ddg_sd, 3),
-               "ddg_raw": round(self.ddg_raw, 3)}
+               "ddg_raw": round(self.ddg_raw, 3), "ddg_vina": round(self.ddg_vina, 3),
+               "ddg_consensus": round(self.ddg_consensus, 3)}
         out.update({k: round(v, 3) for k, v in self.components.items()})
         out.update({"dg_wild": round(self.dg_wild, 3), "dg_mutant": round(self.dg_mutant, 3),
                     "n_shell": self.n_shell, "n_region_atoms": self.n_region_atoms, "flag": self.flag})
@@ -107,6 +119,7 @@ class DdgEstimate:
 class _Evaluated:
     model: Model
     terms: BindingTerms
+    vina: float
 
 
 class DdgEstimator:
@@ -133,6 +146,8 @@ class DdgEstimator:
         self.minimise = minimise
         self.cache = cache
         self.scorer = BindingScorer(prep.ligand)
+        self._vina_types = xs_types(prep.ligand.element, prep.ligand.coords)
+        self.vina_factor = rotor_factor(_rotatable_bonds(prep.ligand.smiles))
         self._wild: dict[Region, _Evaluated] = {}
         self._tables = PackingTables()  # shared by every region and mutation of this complex
 
@@ -155,7 +170,10 @@ class DdgEstimator:
 
     def _evaluate(self, region: Region, changes: dict[int, str]) -> _Evaluated:
         model = relax(self.prep, region, changes, minimise=self.minimise, tables=self._tables)
-        return _Evaluated(model, self.scorer.terms(model.coords, model.params, model.movable))
+        lig = self.prep.ligand
+        assert lig is not None
+        vina = vina_terms(lig.coords, self._vina_types, model.coords, xs_types(model.elements, model.coords))
+        return _Evaluated(model, self.scorer.terms(model.coords, model.params, model.movable), vina["total"])
 
     def _key(self, mutation: str) -> str:
         import openmm
@@ -180,6 +198,7 @@ class DdgEstimator:
             mutant = self._evaluate(region, changes)
             payload = {
                 "components": _components(wild, mutant),
+                "vina": mutant.vina - wild.vina,
                 "dg_wild": wild.terms.total, "dg_mutant": mutant.terms.total,
                 "spread": float(np.hypot(wild.model.ligand_spread, mutant.model.ligand_spread)),
                 "n_shell": len(region.shell), "n_region_atoms": len(mutant.model.names),
@@ -193,8 +212,13 @@ class DdgEstimator:
         ddg_raw = sum(components.values())
         ddg = self.scale * ddg_raw
         fits = self.scale * (components["vdw"] + components["strain"]) <= NO_FIT_KCAL
+        ddg_vina = self.vina_factor * float(payload["vina"])
+        consensus = 0.5 * (ddg + ddg_vina)
+        if not fits:
+            ddg, ddg_vina, consensus = (min(x, NO_FIT_KCAL) for x in (ddg, ddg_vina, consensus))
         return DdgEstimate(
-            mutation=str(mut), ddg=ddg if fits else min(ddg, NO_FIT_KCAL), flag="" if fits else NO_FIT,
+            mutation=str(mut), ddg=ddg, flag="" if fits else NO_FIT, ddg_vina=ddg_vina,
+            ddg_consensus=consensus,
             ddg_sd=self.scale * payload["spread"],
             ddg_raw=ddg_raw, components=components, dg_wild=payload["dg_wild"],
             dg_mutant=payload["dg_mutant"], n_shell=payload["n_shell"],
@@ -202,6 +226,15 @@ class DdgEstimator:
             wild=wild.model if keep_models and wild else None,
             mutant=mutant.model if keep_models and mutant else None, cached=cached,
         )
+
+
+def _rotatable_bonds(smiles: str) -> int:
+    """RDKit's strict count of rotatable bonds (Vina's N_rot counts the torsions of its ligand tree)."""
+    from rdkit import Chem
+    from rdkit.Chem.rdMolDescriptors import CalcNumRotatableBonds
+
+    mol = Chem.MolFromSmiles(smiles)
+    return int(CalcNumRotatableBonds(mol)) if mol is not None else 0
 
 
 def _components(wild: _Evaluated, mutant: _Evaluated) -> dict[str, float]:

@@ -28,8 +28,8 @@ from structkit.model.numbering import Reference
 __all__ = ["DDG_COLUMNS", "ddg", "ddg_table"]
 
 #: Columns of a ddg table.
-DDG_COLUMNS = ["mutation", "ddg", "ddg_sd", "ddg_raw", *COMPONENTS, "dg_wild", "dg_mutant", "n_shell",
-               "n_region_atoms", "flag", "status"]
+DDG_COLUMNS = ["mutation", "ddg", "ddg_sd", "ddg_raw", "ddg_vina", "ddg_consensus", *COMPONENTS, "dg_wild",
+               "dg_mutant", "n_shell", "n_region_atoms", "flag", "status"]
 
 
 #: Per process (per worker): the estimator of the last complex, keyed by the complex's full

@@ -170,7 +170,8 @@ def index_html(report_markdown: str, predictions: pd.DataFrame, abl: pd.DataFram
     table = predictions[shown].reset_index(drop=True)
     links = pd.Series([f"views/{view_file_name(d)}#{m}" for d, m in zip(table["drug"], table["mutation"])])
     abl_shown = [c for c in abl.columns if c in ("drug", "mutation", "ddg_exp", "resistant", "ddg_pred",
-                                                 "ddg_sd", "ddg_raw", "min_distance_A", "status")]
+                                                 "ddg_sd", "ddg_raw", "ddg_vina", "ddg_consensus",
+                                                 "min_distance_A", "status")]
     script = resources.files("structkit.data").joinpath("index_app.js").read_text(encoding="utf-8")
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"

@@ -5,6 +5,9 @@ The set (Hauser et al., Commun. Biol. 2018; files and provenance in
 and one prepared complex per drug. Every pair is estimated on its drug's complex with the complex's
 own hydrogens and the SDF pose's chemistry. Resistant means ddG_exp > 1.36 kcal/mol (a 10-fold loss).
 
+Beside the force-field estimate, ``ddg_vina`` scores the same relaxed models with the Vina function
+and ``ddg_consensus`` is the mean of ``ddg_pred`` and ``ddg_vina`` (see :mod:`structkit.energy.ddg`).
+
 The only fitted number is the scale of :mod:`structkit.energy.ddg`; here it is fitted leave one drug
 out (least squares through the origin on the other seven drugs), so ``ddg_pred`` of a drug never
 saw that drug's measurements. Ranking figures (AUC, Kendall, Pearson) of the raw sum need no fit at
@@ -34,7 +37,8 @@ __all__ = ["ABL_COLUMNS", "PUBLISHED", "RESISTANT_KCAL", "abl_benchmark", "abl_c
            "benchmark_metrics", "loo_scale", "per_drug_metrics"]
 
 #: A 10-fold loss of affinity at 300 K.
-ABL_COLUMNS = ["drug", "mutation", "ddg_exp", "resistant", "ddg_pred", "ddg_sd", "ddg_raw", *COMPONENTS,
+ABL_COLUMNS = ["drug", "mutation", "ddg_exp", "resistant", "ddg_pred", "ddg_sd", "ddg_raw", "ddg_vina",
+               "ddg_consensus", *COMPONENTS,
                "min_distance_A", "clash_excess_A", "flag", "status"]
 
 
@@ -147,6 +151,11 @@ def abl_benchmark(
     clash = scale * (out["vdw"].to_numpy(dtype=float) + out["strain"].to_numpy(dtype=float))
     no_fit = clash > NO_FIT_KCAL  # the estimator's rule, with this drug's leave-one-out scale
     out["ddg_pred"] = np.round(np.where(no_fit, np.minimum(pred, NO_FIT_KCAL), pred), 3)
+    vina = out["ddg_vina"].to_numpy(dtype=float)
+    vina = np.where(no_fit, np.minimum(vina, NO_FIT_KCAL), vina)
+    out["ddg_vina"] = vina
+    consensus = 0.5 * (out["ddg_pred"].to_numpy(dtype=float) + vina)
+    out["ddg_consensus"] = np.round(np.where(no_fit, np.minimum(consensus, NO_FIT_KCAL), consensus), 3)
     out["flag"] = np.where(no_fit, NO_FIT, "")
     out["ddg_sd"] = np.round(out["ddg_sd"].to_numpy(dtype=float) * np.nan_to_num(scale, nan=0.0), 3)
     return out[ABL_COLUMNS]
@@ -204,6 +213,8 @@ def baselines(table: pd.DataFrame) -> dict[str, tuple[np.ndarray, bool, bool]]:
     return {
         "structkit ddG (scale fitted leave-one-drug-out)": (column("ddg_pred"), True, True),
         "structkit raw sum (no fit)": (column("ddg_raw"), True, False),
+        "Vina score of the same relaxed models (no fit)": (column("ddg_vina"), True, False),
+        "consensus: mean of structkit ddG and Vina (no weight fitted)": (column("ddg_consensus"), True, True),
         "minimum distance to the drug (closer = more resistant)": (-column("min_distance_A"), False, False),
         "steric clash alone (structkit mutate)": (column("clash_excess_A"), False, False),
         "mean ddG of the same mutation under the other drugs": (same, True, True),
