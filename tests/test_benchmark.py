@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.stats import kendalltau
 
 from structkit.analysis.study.benchmark import (
     ABL_COLUMNS,
@@ -13,6 +14,7 @@ from structkit.analysis.study.benchmark import (
     benchmark_metrics,
     loo_scale,
     per_drug_metrics,
+    sd_coverage,
 )
 from structkit.errors import StructkitError
 from tests.util import ABL
@@ -57,8 +59,23 @@ def test_metrics_by_hand(subset):
     ours = metrics.loc["structkit raw sum (no fit)"]
     assert ours["pearson"] == pytest.approx(np.corrcoef(y, subset["ddg_raw"])[0, 1], abs=1e-3)
     assert ours["pearson_lo"] <= ours["pearson"] <= ours["pearson_hi"]
+    vina = metrics.loc["Vina score of the same relaxed models (no fit)"]
+    assert vina["kendall"] == pytest.approx(kendalltau(y, subset["ddg_vina"]).statistic, abs=1e-3)
+    # the consensus is the plain mean of the leave-one-drug-out estimate and the Vina score
+    mean = (subset["ddg_pred"] + subset["ddg_vina"]) / 2
+    np.testing.assert_allclose(subset["ddg_consensus"], mean, atol=1e-3)
+    both = metrics.loc["consensus: mean of structkit ddG and Vina (no weight fitted)"]
+    assert both["rmse"] == pytest.approx(np.sqrt(np.mean((y - subset["ddg_consensus"]) ** 2)), abs=1e-3)
     per_drug = per_drug_metrics(subset)
     assert per_drug["drug"].tolist() == ["erlotinib", "gefitinib"] and per_drug["n"].sum() == 13
+
+
+def test_sd_coverage_by_hand():
+    table = pd.DataFrame({"ddg_exp": [1.0, 1.0, 1.0, 0.0], "ddg_pred": [0.9, 0.0, 1.5, 9.0],
+                          "ddg_sd": [0.05, 0.6, 0.1, 1.0], "status": ["ok", "ok", "ok", "not modelled"]})
+    # |1 - 0.9| = 0.1 <= 0.1; |1 - 0| = 1 <= 1.2; |1 - 1.5| = 0.5 > 0.2; the last is not estimated
+    assert sd_coverage(table) == (2, 3)
+    assert sd_coverage(table, k=1.0) == (0, 3)
 
 
 def test_not_a_benchmark_folder(tmp_path):

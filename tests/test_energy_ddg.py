@@ -63,3 +63,30 @@ def test_apo_structure_is_refused(shared):
     assert not len(apo.inhibitor)
     with pytest.raises(StructkitError, match="no inhibitor"):
         DdgEstimator(prepare(apo))
+
+
+def test_vina_estimate_scores_the_same_relaxed_models(imatinib):
+    """ddg_vina re-computed from the kept models with the kernel (checked against the vina package in
+    test_geometry_vina), the rotor factor from imatinib's 7 strict rotatable bonds (RDKit), the
+    consensus the plain mean; the wild type against itself scores exactly zero."""
+    from rdkit import Chem
+    from rdkit.Chem.rdMolDescriptors import CalcNumRotatableBonds
+
+    from structkit.geometry.vina import rotor_factor, vina_terms, xs_types
+
+    est = DdgEstimator(imatinib)
+    got = est.estimate("T315I", keep_models=True)
+    lig = imatinib.ligand
+
+    def score(model) -> float:
+        return vina_terms(lig.coords, xs_types(lig.element, lig.coords), model.coords,
+                          xs_types(model.elements, model.coords))["total"]
+
+    n_rot = CalcNumRotatableBonds(Chem.MolFromSmiles(lig.smiles))
+    assert n_rot == 7 and est.vina_factor == pytest.approx(rotor_factor(7))
+    assert got.ddg_vina == pytest.approx(rotor_factor(7) * (score(got.mutant) - score(got.wild)), abs=1e-9)
+    assert got.ddg_vina != 0.0 and got.ddg_consensus == pytest.approx(0.5 * (got.ddg + got.ddg_vina))
+    row = got.row()
+    assert row["ddg_vina"] == round(got.ddg_vina, 3) and row["ddg_consensus"] == round(got.ddg_consensus, 3)
+    same = est.estimate(Mutation((Change(315, "substitution", "T", "T"),)))
+    assert same.ddg_vina == pytest.approx(0.0, abs=1e-9)

@@ -31,4 +31,5 @@ def test_abl_rows_regenerate():
     assert fresh["mutation"].tolist() == mine["mutation"].tolist()
     # in kcal/mol through the package scale (a one-drug subset has no leave-one-drug-out scale)
     np.testing.assert_allclose(fresh["ddg_raw"] * ddg_scale(), mine["ddg_raw"] * ddg_scale(), atol=TOLERANCE)
+    np.testing.assert_allclose(fresh["ddg_vina"], mine["ddg_vina"], atol=TOLERANCE)
     np.testing.assert_allclose(fresh["min_distance_A"], mine["min_distance_A"], rtol=1e-3)

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from structkit.analysis.study.benchmark import PUBLISHED, per_drug_metrics
+from structkit.analysis.study.benchmark import PUBLISHED, per_drug_metrics, sd_coverage
 from structkit.analysis.study.evaluation import (
     DDG_ATP_METHOD,
     DDG_METHOD,
@@ -353,6 +353,15 @@ def _contact_versus_label(interactions: pd.DataFrame, joined: pd.DataFrame) -> l
     return lines
 
 
+def _coverage_sentence(inside: int, n: int) -> str:
+    share = 100.0 * inside / n if n else float("nan")
+    verdict = ("far fewer than the 95 % an honest uncertainty would hold: `ddg_sd` is the spread over "
+               "near-optimal conformers of one fixed backbone, not the error of the estimate, and must not "
+               "be read as one" if share < 80 else "close to the 95 % an honest uncertainty would hold")
+    return (f"Uncertainty: {inside} of {n} measured values ({share:.0f} %) fall within `ddg_pred` +- 2 "
+            f"`ddg_sd`, {verdict}.")
+
+
 def _second_estimator(m: pd.DataFrame, ours: pd.Series) -> list[str]:
     """What the Vina score of the same models and the plain-mean consensus add (none before 0.4)."""
     vina = next((r for name, r in m.iterrows() if str(name).startswith("Vina score")), None)
@@ -439,6 +448,8 @@ def _ddg_sections(abl: pd.DataFrame, abl_metrics: pd.DataFrame, crystal: pd.Data
         _plainly(ours, raw, dist, m.loc["ddG = 0 for every pair", "rmse"], len(ok)),
         "",
         *_second_estimator(m, ours),
+        _coverage_sentence(*sd_coverage(abl)),
+        "",
         "| drug | n | resistant | RMSE | Pearson r | Kendall tau | AUC |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]

@@ -34,7 +34,7 @@ from structkit.io.load import load
 from structkit.model.mutate import mutate
 
 __all__ = ["ABL_COLUMNS", "PUBLISHED", "RESISTANT_KCAL", "abl_benchmark", "abl_complexes",
-           "benchmark_metrics", "loo_scale", "per_drug_metrics"]
+           "benchmark_metrics", "loo_scale", "per_drug_metrics", "sd_coverage"]
 
 #: A 10-fold loss of affinity at 300 K.
 ABL_COLUMNS = ["drug", "mutation", "ddg_exp", "resistant", "ddg_pred", "ddg_sd", "ddg_raw", "ddg_vina",
@@ -247,6 +247,16 @@ def benchmark_metrics(table: pd.DataFrame, *, n_resamples: int = 1000, seed: int
                         f"{key}_hi": round(float(hi), 3)})
         rows.append(row)
     return pd.DataFrame(rows, columns=METRIC_COLUMNS)
+
+
+def sd_coverage(table: pd.DataFrame, *, k: float = 2.0) -> tuple[int, int]:
+    """How many measured values fall within ``ddg_pred +- k ddg_sd`` (of the pairs estimated).
+
+    For an honest Gaussian uncertainty about 95 % would at ``k = 2``.
+    """
+    ok = table[table["status"] == "ok"]
+    y, p, sd = (ok[c].to_numpy(dtype=float) for c in ("ddg_exp", "ddg_pred", "ddg_sd"))
+    return int(np.sum(np.abs(y - p) <= k * sd)), len(ok)
 
 
 def per_drug_metrics(table: pd.DataFrame) -> pd.DataFrame:
