@@ -69,6 +69,7 @@ from structkit.analysis.study.predictions import ddg_predictions, parse_mutation
 from structkit.analysis.study.predictions import predictions as make_predictions
 from structkit.analysis.study.relate import DrugComplex, drug_complexes, join
 from structkit.catalogue import catalogue, catalogue_ids
+from structkit.energy.ddg import METHOD as DDG_PROTOCOL
 from structkit.energy.forcefield import record as force_field_record
 from structkit.errors import StructkitError
 from structkit.io.fetch import fetch, mirror_label
@@ -134,7 +135,11 @@ def _manifest(out: Path, options: LoadOptions, tables: dict[str, Path]) -> dict:
         "python": platform.python_version(),
         "packages": versions,
         "inputs": {"structures": inputs, "package_data": data},
-        "force_field": force_field_record(),
+        "force_field": {**force_field_record(), "ddg_protocol": DDG_PROTOCOL,
+                        "second_estimator": "AutoDock Vina 1.2 intermolecular function on the same relaxed "
+                                            "models (structkit.geometry.vina, XS types, 8 Å cut-off, rotor "
+                                            "factor 0.05846 per RDKit rotatable bond; nothing fitted); "
+                                            "ddg_consensus = mean of ddg and ddg_vina"},
         "interaction_criteria": InteractionCriteria().as_dict(),
         "conformation_rule": {"dfg": "Modi & Dunbrack 2019 spatial classes on KLIFS 17/28/82",
                               "dfg_d1_in_A": DFG_D1_IN, "dfg_d2_in_A": DFG_D2_IN, "dfg_d2_out_A": DFG_D2_OUT,
