@@ -22,22 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import structkit
 from structkit.energy.prepare import prepare
-from structkit.geometry.vina import XS_TYPES, vina_terms, xs_types
-
-_AD = {"C_H": "C", "C_P": "C", "N_P": "N", "N_D": "N", "N_A": "NA", "N_DA": "NA", "O_A": "OA", "O_DA": "OA",
-       "S_P": "SA", "P_P": "P", "F_H": "F", "Cl_H": "Cl", "Br_H": "Br", "I_H": "I"}
-
-
-def pdbqt(elements: np.ndarray, xyz: np.ndarray, types: np.ndarray, ligand: bool) -> str:
-    elements = np.char.upper(elements.astype(str))
-    polar = xyz[np.isin(elements, ("N", "O"))]
-    lines = ["ROOT"] if ligand else []
-    for k, (element, p, t) in enumerate(zip(elements, xyz, types)):
-        ad = (("HD" if np.linalg.norm(polar - p, axis=1).min() < 1.15 else "H") if element == "H"
-              else _AD[XS_TYPES[t]])
-        lines.append(f"{'HETATM' if ligand else 'ATOM  '}{k + 1:5d} {element:<3s}  UNL A   1    "
-                     f"{p[0]:8.3f}{p[1]:8.3f}{p[2]:8.3f}  1.00  0.00    +0.000 {ad:<2s}")
-    return "\n".join(lines + (["ENDROOT", "TORSDOF 0"] if ligand else [])) + "\n"
+from structkit.geometry.vina import vina_terms, xs_types
+from structkit.io.pdbqt import pdbqt_text
 
 
 def main() -> None:
@@ -62,8 +48,8 @@ def main() -> None:
                 return vina_terms(lig, lig_types, xyz, xs_types(prep.element, xyz))["total"]
 
             receptor, ligand = Path(tmp) / "r.pdbqt", Path(tmp) / "l.pdbqt"
-            receptor.write_text(pdbqt(prep.element, xyz, xs_types(prep.element, xyz), False))
-            ligand.write_text(pdbqt(prep.ligand.element, lig, lig_types, True))
+            receptor.write_text(pdbqt_text(prep.element, xyz, xs_types(prep.element, xyz), ligand=False))
+            ligand.write_text(pdbqt_text(prep.ligand.element, lig, lig_types, ligand=True))
             v = Vina(sf_name="vina", verbosity=0, cpu=1)
 
             def theirs(v=v, lig=lig, receptor=receptor, ligand=ligand) -> float:

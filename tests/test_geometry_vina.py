@@ -1,8 +1,8 @@
 """The Vina and Vinardo kernels against the ``vina`` package (AutoDock Vina 1.2) and by hand, and the XS
 typing of protein and inhibitor atoms checked atom by atom.
 
-The package is given the same atoms as PDBQT files (AutoDock types from our XS types: ``NA`` for our
-nitrogen acceptors, ``OA`` for oxygens, ``HD`` for hydrogens on N or O); it perceives the bonds and
+The package is given the same atoms as PDBQT files (:func:`structkit.io.pdbqt.pdbqt_text`: ``NA`` for
+our nitrogen acceptors, ``OA`` for oxygens, ``HD`` for hydrogens on N or O); it perceives the bonds and
 decides polar carbons and donors itself, and scores on grid maps of 0.15 Å spacing, whose trilinear
 interpolation is the reason for the 0.3 % tolerance.
 """
@@ -11,31 +11,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import vina
 
 import structkit
 from structkit.energy.prepare import prepare
 from structkit.geometry.vina import FUNCTIONS, XS_TYPES, rotor_factor, vina_terms, xs_types
+from structkit.io.pdbqt import pdbqt_text
 from tests.util import abl_files
-
-_AD = {"C_H": "C", "C_P": "C", "N_P": "N", "N_D": "N", "N_A": "NA", "N_DA": "NA", "O_A": "OA", "O_DA": "OA",
-       "S_P": "SA", "P_P": "P", "F_H": "F", "Cl_H": "Cl", "Br_H": "Br", "I_H": "I"}
-
-
-def _pdbqt(elements: np.ndarray, xyz: np.ndarray, types: np.ndarray, *, ligand: bool) -> str:
-    elements = np.char.upper(elements.astype(str))
-    polar = np.isin(elements, ("N", "O"))
-    lines = ["ROOT"] if ligand else []
-    for k, (element, p, t) in enumerate(zip(elements, xyz, types)):
-        if element == "H":
-            near = np.linalg.norm(xyz[polar] - p, axis=1).min(initial=9.0) < 1.15
-            ad = "HD" if near else "H"
-        else:
-            ad = _AD[XS_TYPES[t]]
-        record = "HETATM" if ligand else "ATOM  "
-        lines.append(f"{record}{k + 1:5d} {element:<3s}  UNL A   1    {p[0]:8.3f}{p[1]:8.3f}{p[2]:8.3f}"
-                     f"  1.00  0.00    +0.000 {ad:<2s}")
-    lines += ["ENDROOT", "TORSDOF 0"] if ligand else []
-    return "\n".join(lines) + "\n"
 
 
 @pytest.fixture(scope="module", params=["imatinib", "dasatinib"])
@@ -51,13 +33,12 @@ def complex_atoms(request):
 @pytest.mark.slow
 @pytest.mark.parametrize("function", ["vina", "vinardo"])
 def test_score_equals_the_vina_package(complex_atoms, function, tmp_path):
-    vina = pytest.importorskip("vina")
     prep, xyz, lig_xyz = complex_atoms
     receptor_types = xs_types(prep.element, xyz)
     ligand_types = xs_types(prep.ligand.element, lig_xyz)
     ours = vina_terms(lig_xyz, ligand_types, xyz, receptor_types, function)
-    (tmp_path / "r.pdbqt").write_text(_pdbqt(prep.element, xyz, receptor_types, ligand=False))
-    (tmp_path / "l.pdbqt").write_text(_pdbqt(prep.ligand.element, lig_xyz, ligand_types, ligand=True))
+    (tmp_path / "r.pdbqt").write_text(pdbqt_text(prep.element, xyz, receptor_types, ligand=False))
+    (tmp_path / "l.pdbqt").write_text(pdbqt_text(prep.ligand.element, lig_xyz, ligand_types, ligand=True))
     v = vina.Vina(sf_name=function, verbosity=0, cpu=1)
     v.set_receptor(str(tmp_path / "r.pdbqt"))
     v.set_ligand_from_file(str(tmp_path / "l.pdbqt"))

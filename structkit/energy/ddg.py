@@ -25,7 +25,8 @@ Vina function (:mod:`structkit.geometry.vina`; mutant minus wild type, times Vin
 for the inhibitor's rotatable bonds): an empirical function fitted by its authors on crystal
 affinities, nothing fitted here. ``ddg_consensus`` is their plain mean: no weight fitted, the rule
 by which Aldeghi et al. (2019) averaged an alchemical and a Rosetta estimate on the ABL1 set. Where
-the estimate is flagged :data:`NO_FIT`, all three are bounded at :data:`NO_FIT_KCAL`. Results are
+the estimate is flagged :data:`NO_FIT`, both are bounded at :data:`NO_FIT_KCAL` before they are
+averaged. Results are
 cached (:class:`~structkit.io.result_cache.ResultCache`) under the prepared complex's checksum, the
 mutation, :data:`METHOD` and the package and OpenMM versions.
 """
@@ -84,7 +85,7 @@ class DdgEstimate:
 
     ``ddg`` is ``scale x ddg_raw``, bounded at :data:`NO_FIT_KCAL` where ``flag`` is :data:`NO_FIT`
     (``ddg_raw`` and the components stay the model's own numbers); ``ddg_vina`` is the Vina score of
-    the same models and ``ddg_consensus`` the mean of the two (both bounded the same way).
+    the same models (bounded the same way) and ``ddg_consensus`` the mean of the two.
     """
 
     mutation: str
@@ -146,6 +147,7 @@ class DdgEstimator:
         self.minimise = minimise
         self.cache = cache
         self.scorer = BindingScorer(prep.ligand)
+        self._ligand = prep.ligand
         self._vina_types = xs_types(prep.ligand.element, prep.ligand.coords)
         self.vina_factor = rotor_factor(_rotatable_bonds(prep.ligand.smiles))
         self._wild: dict[Region, _Evaluated] = {}
@@ -170,9 +172,8 @@ class DdgEstimator:
 
     def _evaluate(self, region: Region, changes: dict[int, str]) -> _Evaluated:
         model = relax(self.prep, region, changes, minimise=self.minimise, tables=self._tables)
-        lig = self.prep.ligand
-        assert lig is not None
-        vina = vina_terms(lig.coords, self._vina_types, model.coords, xs_types(model.elements, model.coords))
+        vina = vina_terms(self._ligand.coords, self._vina_types, model.coords,
+                          xs_types(model.elements, model.coords))
         return _Evaluated(model, self.scorer.terms(model.coords, model.params, model.movable), vina["total"])
 
     def _key(self, mutation: str) -> str:
@@ -213,12 +214,11 @@ class DdgEstimator:
         ddg = self.scale * ddg_raw
         fits = self.scale * (components["vdw"] + components["strain"]) <= NO_FIT_KCAL
         ddg_vina = self.vina_factor * float(payload["vina"])
-        consensus = 0.5 * (ddg + ddg_vina)
         if not fits:
-            ddg, ddg_vina, consensus = (min(x, NO_FIT_KCAL) for x in (ddg, ddg_vina, consensus))
+            ddg, ddg_vina = min(ddg, NO_FIT_KCAL), min(ddg_vina, NO_FIT_KCAL)
         return DdgEstimate(
             mutation=str(mut), ddg=ddg, flag="" if fits else NO_FIT, ddg_vina=ddg_vina,
-            ddg_consensus=consensus,
+            ddg_consensus=0.5 * (ddg + ddg_vina),
             ddg_sd=self.scale * payload["spread"],
             ddg_raw=ddg_raw, components=components, dg_wild=payload["dg_wild"],
             dg_mutant=payload["dg_mutant"], n_shell=payload["n_shell"],

@@ -43,7 +43,8 @@ import numpy as np
 
 from structkit.geometry.neighbors import neighbor_pairs, self_pairs
 
-__all__ = ["FUNCTIONS", "XS_TYPES", "VinaFunction", "rotor_factor", "vina_terms", "xs_types"]
+__all__ = ["FUNCTIONS", "XS_TYPES", "VinaFunction", "covalent_bonds", "rotor_factor", "vina_terms",
+           "xs_types"]
 
 #: XS atom types, in the order of the radius tables.
 XS_TYPES = ("C_H", "C_P", "N_P", "N_D", "N_A", "N_DA", "O_P", "O_D", "O_A", "O_DA", "S_P", "P_P",
@@ -91,13 +92,17 @@ FUNCTIONS = {
 }
 
 
-def _bonds(elements: np.ndarray, coords: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    radius = np.array([_COVALENT.get(e, 0.77) for e in elements])
+def covalent_bonds(elements: np.ndarray, coords: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Bonded pairs (i < j) of one molecule, perceived as Vina does (upper-case ``elements``).
+
+    Closer than 1.1 x the sum of Vina's covalent radii; a metal's coordination is not a bond.
+    """
+    symbols, inverse = np.unique(elements, return_inverse=True)
+    radius = np.array([_COVALENT.get(str(e), 0.77) for e in symbols])[inverse]
     i, j = self_pairs(coords, 2 * _BOND_ALLOWANCE * max(radius.max(initial=0.0), 0.77))
-    d = np.linalg.norm(coords[i] - coords[j], axis=1)
-    keep = d < _BOND_ALLOWANCE * (radius[i] + radius[j])
-    metal = np.isin(elements[i], list(_METALS)) | np.isin(elements[j], list(_METALS))
-    keep &= ~metal  # coordination is not a covalent bond (a metal's neighbours keep their types)
+    keep = np.linalg.norm(coords[i] - coords[j], axis=1) < _BOND_ALLOWANCE * (radius[i] + radius[j])
+    metal = np.isin(elements, list(_METALS))
+    keep &= ~(metal[i] | metal[j])
     return i[keep], j[keep]
 
 
@@ -119,43 +124,35 @@ def xs_types(elements: np.ndarray, coords: np.ndarray) -> np.ndarray:
     elements = np.char.upper(np.asarray(elements, dtype=str))
     coords = np.asarray(coords, dtype=float)
     n = len(elements)
-    i, j = _bonds(elements, coords)
-    first = np.concatenate([i, j])
-    second = np.concatenate([j, i])
+    i, j = covalent_bonds(elements, coords)
+    first, second = np.concatenate([i, j]), np.concatenate([j, i])
     hydrogen = elements == "H"
-    n_h = np.bincount(first[hydrogen[second]], minlength=n)
     heavy_neighbour = ~hydrogen[second]
+    has_h = np.bincount(first[~heavy_neighbour], minlength=n) > 0
     n_heavy = np.bincount(first[heavy_neighbour], minlength=n)
-    hetero_neighbour = heavy_neighbour & (elements[second] != "C")
-    has_hetero = np.bincount(first[hetero_neighbour], minlength=n) > 0
-    out = np.full(n, -1, dtype=np.int64)
-    for k, e in enumerate(elements):
-        if e == "C":
-            out[k] = _INDEX["C_P" if has_hetero[k] else "C_H"]
-        elif e == "O":
-            out[k] = _INDEX["O_DA" if n_h[k] else "O_A"]
-        elif e == "N":
-            acceptor = not n_h[k] and (n_heavy[k] <= 2 or (n_heavy[k] == 3 and _pyramidal(k, first, second,
-                                                                                          heavy_neighbour,
-                                                                                          coords)))
-            out[k] = _INDEX[{(True, True): "N_DA", (True, False): "N_D", (False, True): "N_A",
-                             (False, False): "N_P"}[(bool(n_h[k]), acceptor)]]
-        elif e == "S":
-            out[k] = _INDEX["S_P"]
-        elif e == "P":
-            out[k] = _INDEX["P_P"]
-        elif e in _HALOGENS:
-            out[k] = _INDEX[_HALOGENS[e]]
-        elif e in _METALS:
-            out[k] = _INDEX["Met_D"]
+    has_hetero = np.bincount(first[heavy_neighbour & (elements[second] != "C")], minlength=n) > 0
+    nitrogen = elements == "N"
+    acceptor = nitrogen & ~has_h & (n_heavy <= 2)
+    for k in np.flatnonzero(nitrogen & ~has_h & (n_heavy == 3)):
+        acceptor[k] = _pyramidal(coords[k], coords[second[(first == k) & heavy_neighbour]])
+    fixed = {"S": "S_P", "P": "P_P", **_HALOGENS, **{m: "Met_D" for m in _METALS}}
+    symbols, inverse = np.unique(elements, return_inverse=True)
+    by_symbol = np.array([_INDEX[fixed[str(e)]] if str(e) in fixed else -1 for e in symbols], dtype=np.int64)
+    out = by_symbol[inverse]
+    out[elements == "C"] = np.where(has_hetero, _INDEX["C_P"], _INDEX["C_H"])[elements == "C"]
+    out[elements == "O"] = np.where(has_h, _INDEX["O_DA"], _INDEX["O_A"])[elements == "O"]
+    n_type = np.select([has_h & acceptor, has_h, acceptor], [_INDEX["N_DA"], _INDEX["N_D"], _INDEX["N_A"]],
+                       _INDEX["N_P"])
+    out[nitrogen] = n_type[nitrogen]
     return out
 
 
-def _pyramidal(k: int, first: np.ndarray, second: np.ndarray, heavy: np.ndarray, coords: np.ndarray) -> bool:
-    a, b, c = coords[second[(first == k) & heavy][:3]]
+def _pyramidal(centre: np.ndarray, neighbours: np.ndarray) -> bool:
+    """Whether an atom sits more than :data:`_PYRAMID_A` out of the plane of its three neighbours."""
+    a, b, c = neighbours
     normal = np.cross(b - a, c - a)
     norm = np.linalg.norm(normal)
-    return bool(norm > 0 and abs(np.dot(coords[k] - a, normal)) / norm > _PYRAMID_A)
+    return bool(norm > 0 and abs(np.dot(centre - a, normal)) / norm > _PYRAMID_A)
 
 
 def vina_terms(ligand_xyz: np.ndarray, ligand_types: np.ndarray, receptor_xyz: np.ndarray,

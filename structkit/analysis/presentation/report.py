@@ -363,7 +363,8 @@ def _coverage_sentence(inside: int, n: int) -> str:
 
 
 def _second_estimator(m: pd.DataFrame, ours: pd.Series) -> list[str]:
-    """What the Vina score of the same models and the plain-mean consensus add (none before 0.4)."""
+    """What the Vina score of the same models and the plain-mean consensus add (nothing for a metrics
+    table without their rows)."""
     vina = next((r for name, r in m.iterrows() if str(name).startswith("Vina score")), None)
     both = next((r for name, r in m.iterrows() if str(name).startswith("consensus")), None)
     if vina is None or both is None:

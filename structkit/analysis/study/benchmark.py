@@ -152,10 +152,8 @@ def abl_benchmark(
     no_fit = clash > NO_FIT_KCAL  # the estimator's rule, with this drug's leave-one-out scale
     out["ddg_pred"] = np.round(np.where(no_fit, np.minimum(pred, NO_FIT_KCAL), pred), 3)
     vina = out["ddg_vina"].to_numpy(dtype=float)
-    vina = np.where(no_fit, np.minimum(vina, NO_FIT_KCAL), vina)
-    out["ddg_vina"] = vina
-    consensus = 0.5 * (out["ddg_pred"].to_numpy(dtype=float) + vina)
-    out["ddg_consensus"] = np.round(np.where(no_fit, np.minimum(consensus, NO_FIT_KCAL), consensus), 3)
+    out["ddg_vina"] = np.where(no_fit, np.minimum(vina, NO_FIT_KCAL), vina)  # as the estimator bounds it
+    out["ddg_consensus"] = np.round(0.5 * (out["ddg_pred"] + out["ddg_vina"]), 3)
     out["flag"] = np.where(no_fit, NO_FIT, "")
     out["ddg_sd"] = np.round(out["ddg_sd"].to_numpy(dtype=float) * np.nan_to_num(scale, nan=0.0), 3)
     return out[ABL_COLUMNS]
