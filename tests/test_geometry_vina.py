@@ -19,6 +19,8 @@ from structkit.geometry.vina import FUNCTIONS, XS_TYPES, rotor_factor, vina_term
 from structkit.io.pdbqt import pdbqt_text
 from tests.util import abl_files
 
+pytestmark = [pytest.mark.shared_data, pytest.mark.openmm]
+
 
 @pytest.fixture(scope="module", params=["imatinib", "dasatinib"])
 def complex_atoms(request):
@@ -28,8 +30,6 @@ def complex_atoms(request):
     return prep, np.round(prep.coords, 3), np.round(prep.ligand.coords, 3)
 
 
-@pytest.mark.shared_data
-@pytest.mark.openmm
 @pytest.mark.slow
 @pytest.mark.parametrize("function", ["vina", "vinardo"])
 def test_score_equals_the_vina_package(complex_atoms, function, tmp_path):
@@ -49,8 +49,6 @@ def test_score_equals_the_vina_package(complex_atoms, function, tmp_path):
     assert ours["total"] == pytest.approx(theirs, rel=3e-3)
 
 
-@pytest.mark.shared_data
-@pytest.mark.openmm
 def test_xs_types_of_named_protein_and_inhibitor_atoms(complex_atoms):
     prep, xyz, lig_xyz = complex_atoms
     types = np.array((*XS_TYPES, "-"))[xs_types(prep.element, xyz)]
