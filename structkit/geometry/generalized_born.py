@@ -10,6 +10,7 @@ Verified term by term against OpenMM's ``GBSAOBCForce`` (tests/test_generalized_
 from __future__ import annotations
 
 import numpy as np
+from scipy.spatial.distance import cdist
 
 from structkit.geometry.nonbonded import COULOMB
 
@@ -42,25 +43,30 @@ def descreening(xyz_i: np.ndarray, offset_i: np.ndarray, xyz_j: np.ndarray, scal
     ndarray, shape (n,)
         The integrals add over disjoint sets j, so a fixed part can be computed once.
     """
+    xyz_i = np.asarray(xyz_i, dtype=np.float64)
+    xyz_j = np.asarray(xyz_j, dtype=np.float64)
+    offset_i = np.asarray(offset_i, dtype=np.float64)
+    scaled_j = np.asarray(scaled_j, dtype=np.float64)
     out = np.zeros(len(xyz_i))
-    rows = max(1, 250_000 // max(1, len(xyz_j)))
+    if not len(xyz_i) or not len(xyz_j):
+        return out
+    rows = max(1, 250_000 // len(xyz_j))
     for a in range(0, len(xyz_i), rows):
         b = min(len(xyz_i), a + rows)
-        diff = xyz_i[a:b, None, :] - xyz_j[None, :, :]
-        r = np.sqrt(np.einsum("ijk,ijk->ij", diff, diff))
+        r = cdist(xyz_i[a:b], xyz_j)
         if same:
             r[np.arange(b - a), np.arange(a, b)] = np.inf
         oi = offset_i[a:b, None]
-        sr = np.broadcast_to(scaled_j[None, :], r.shape)
-        upper = r + sr
+        upper = r + scaled_j
         keep = (upper > oi) & np.isfinite(r)
-        r, sr, upper = r[keep], sr[keep], upper[keep]
-        lower = np.maximum(np.broadcast_to(oi, keep.shape)[keep], np.abs(r - sr))
+        r[~keep] = 1.0  # placeholder distances, their terms are zeroed below
+        upper[~keep] = 2.0
+        lower = np.maximum(oi, np.abs(r - scaled_j))
         inv_l, inv_u = 1.0 / lower, 1.0 / upper
-        term = 0.5 * (inv_l - inv_u + 0.25 * (r - sr * sr / r) * (inv_u * inv_u - inv_l * inv_l)
+        term = 0.5 * (inv_l - inv_u + 0.25 * (r - scaled_j * scaled_j / r) * (inv_u * inv_u - inv_l * inv_l)
                       + 0.5 * np.log(lower * inv_u) / r)
-        rows_index = np.nonzero(keep)[0]
-        out[a:b] = np.bincount(rows_index, weights=term, minlength=b - a)
+        term[~keep] = 0.0
+        out[a:b] = term.sum(axis=1)
     return out
 
 
@@ -96,18 +102,28 @@ def nonpolar_energy(radius: np.ndarray, born: np.ndarray) -> float:
 
 def gb_energy(xyz: np.ndarray, charge: np.ndarray, born: np.ndarray, *, solute: float = 1.0,
               solvent: float = 78.5) -> float:
-    """Polar solvation free energy (kcal/mol) by the Still formula, self terms included."""
+    """Polar solvation free energy (kcal/mol) by the Still formula, self terms included.
+
+    Evaluated in blocks of rows, in place: f_ij = sqrt(r² + B_i B_j exp(-r² / 4 B_i B_j)), then
+    sum_ij q_i q_j / f_ij as one matrix-vector product per block.
+    """
     xyz = np.asarray(xyz, dtype=np.float64)
     q = np.asarray(charge, dtype=np.float64)
+    born = np.asarray(born, dtype=np.float64)
     total = 0.0
     rows = max(1, 250_000 // max(1, len(xyz)))
     for a in range(0, len(xyz), rows):
         b = min(len(xyz), a + rows)
-        diff = xyz[a:b, None, :] - xyz[None, :, :]
-        r2 = np.einsum("ijk,ijk->ij", diff, diff)
-        bb = born[a:b, None] * born[None, :]
-        f = np.sqrt(r2 + bb * np.exp(-r2 / (4.0 * bb)))
-        total += float(q[a:b] @ (q[None, :] / f).sum(axis=1))
+        r2 = cdist(xyz[a:b], xyz, "sqeuclidean")
+        bb = np.multiply.outer(born[a:b], born)
+        f = np.divide(r2, bb)
+        f *= -0.25
+        np.exp(f, out=f)
+        f *= bb
+        f += r2
+        np.sqrt(f, out=f)
+        np.divide(1.0, f, out=f)
+        total += float(q[a:b] @ (f @ q))
     pref = -COULOMB * (1.0 / solute - 1.0 / solvent)
     return 0.5 * pref * total
 
