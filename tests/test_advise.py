@@ -51,14 +51,19 @@ def test_bad_input_is_one_line():
 
 
 def test_json_objects(cache, g1202r):
-    """The CLI's JSON holds the fields a program reads (the complexes prepared by the API call)."""
-    proc = run("advise", "L1196M", "--json", "--mirror", str(SHARED), "--cache", str(cache),
+    """The CLI's JSON holds the fields a program reads, and from the cache the API call filled (the
+    warm path) it gives the API's answer."""
+    proc = run("advise", "G1202R", "--json", "--mirror", str(SHARED), "--cache", str(cache),
                "--workers", "2")
     assert proc.returncode == 0, proc.stderr
     rows = json.loads(proc.stdout)
     assert len(rows) == 7
     assert {"drug", "verdict", "reported", "potency", "potency_sd", "basis", "mechanism"} <= set(rows[0])
     assert {r["drug"]: r["reported"] for r in rows}["crizotinib"] == "resistant"
+    api = g1202r.set_index("drug")
+    for r in rows:
+        assert r["verdict"] == api.loc[r["drug"], "verdict"]
+        assert r["potency"] == pytest.approx(api.loc[r["drug"], "potency"], abs=1e-3)
 
 
 def test_verdict_of_estimates_that_do_not_fit():
