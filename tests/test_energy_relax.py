@@ -9,7 +9,7 @@ import pytest
 import structkit
 from structkit.energy.hydrogens import hydrogen_names
 from structkit.energy.prepare import prepare
-from structkit.energy.relax import relax, select_region
+from structkit.energy.relax import PackingTables, relax, select_region
 from structkit.model.rotamers import template
 from tests.util import abl_files
 
@@ -72,3 +72,20 @@ def test_minimisation_lowers_the_energy_and_moves_only_the_shell(prep):
     assert moved.any() and not (moved & ~model.movable).any()
     again = relax_module.relax(prep, region, {row: "HIS"})
     np.testing.assert_array_equal(again.coords, model.coords)
+
+
+def test_reused_tables_give_the_same_models(prep):
+    """Tables filled by the wild type and other substitutions of a site (and by another site) give
+    every mutant the same packing and energies as a call with no tables, a proline site both ways."""
+    tables = PackingTables()
+    for position, targets in ((315, ["ILE", "PRO", "ALA"]), (253, ["HIS"])):
+        row = prep.row_of(position)
+        region = select_region(prep, [row])
+        for changes in [{}] + [{row: t} for t in targets]:
+            shared = relax(prep, region, changes, minimise=False, tables=tables)
+            alone = relax(prep, region, changes, minimise=False)
+            assert shared.packing.choice == alone.packing.choice
+            np.testing.assert_allclose(shared.coords, alone.coords, rtol=0, atol=0)
+            assert shared.strain == pytest.approx(alone.strain, rel=1e-12, abs=1e-12)
+            assert shared.packing.energy == pytest.approx(alone.packing.energy, rel=1e-12)
+    assert tables.outside_site and tables.residues

@@ -15,7 +15,7 @@ goes through exactly the same steps with the same shell and region.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -238,10 +238,40 @@ def _repackable(prep: PreparedComplex, row: int) -> bool:
 class PackingTables:
     """Packing energies of unsubstituted residues, reusable across the regions and mutations of
     one prepared complex (their conformers are a function of the residue row alone): the pair
-    tables of two such residues, and each one's energy against the inhibitor."""
+    tables of two such residues, each one's energy against the inhibitor, the residues themselves
+    (by row and whether they are repacked) and, per region, each one's energy against the region's
+    fixed atoms outside the site (the wild type and every mutant of a region share them)."""
 
     pairs: PairTables = field(default_factory=dict)
     with_ligand: dict[int, np.ndarray] = field(default_factory=dict)
+    residues: dict[tuple[int, bool], _Residue] = field(default_factory=dict)
+    outside_site: dict[tuple[Region, int], np.ndarray] = field(default_factory=dict)
+
+
+def _self_energies(confs: list[Conformers], reusable: list[bool], region: Region, env_xyz: np.ndarray,
+                   env_params: AtomParameters, in_site: np.ndarray,
+                   tables: PackingTables | None) -> list[np.ndarray]:
+    """Each shell residue's conformers against the region's fixed atoms (and rotamer weights).
+
+    A reusable residue's energy is split into the part outside the site, kept in ``tables``, and
+    the part against the site's fixed atoms, which a substitution can change (a substitution to
+    proline drops the site's amide hydrogen, one from proline adds it); the split changes only the
+    order of a sum.
+    """
+    out = []
+    outside = np.flatnonzero(~in_site)
+    inside = np.flatnonzero(in_site)
+    for c, reuse in zip(confs, reusable):
+        if tables is None or not reuse:
+            out.append(self_energies(c, env_xyz, env_params))
+            continue
+        key = (region, c.row)
+        if key not in tables.outside_site:
+            tables.outside_site[key] = self_energies(c, env_xyz[outside], env_params.take(outside),
+                                                     c.exclude[outside])
+        out.append(tables.outside_site[key] + self_energies(
+            c, env_xyz[inside], env_params.take(inside), c.exclude[inside], weight=False))
+    return out
 
 
 def relax(prep: PreparedComplex, region: Region, changes: dict[int, str], *, minimise: bool = True,
@@ -265,19 +295,25 @@ def relax(prep: PreparedComplex, region: Region, changes: dict[int, str], *, min
     for row in region.rows:
         is_site = row in region.site
         repack = is_site or (row in region.shell and _repackable(prep, row))
-        residues.append(_Residue(prep, row, changes.get(row), repack, is_site))
+        if tables is not None and not is_site and row not in changes:
+            if (row, repack) not in tables.residues:
+                tables.residues[(row, repack)] = _Residue(prep, row, None, repack, False)
+            residues.append(tables.residues[(row, repack)])
+        else:
+            residues.append(_Residue(prep, row, changes.get(row), repack, is_site))
     env_xyz = np.concatenate([r.coords for r in residues])
     env_params = AtomParameters.concatenate([r.params for r in residues])
     env_row = np.concatenate([np.full(len(r.names), r.row) for r in residues])
     env_name = np.concatenate([np.array(r.names, dtype="<U4") for r in residues])
     shell = [r for r in residues if r.conformers is not None]
-    confs = [r.conformers for r in shell if r.conformers is not None]
-    for r, c in zip(shell, confs):
-        c.exclude = (env_row == r.row) | ((env_row == r.row - 1) & np.isin(env_name, ("C", "O"))) \
-            | ((env_row == r.row + 1) & np.isin(env_name, ("N", "H")))
+    confs = [replace(r.conformers, exclude=(env_row == r.row)
+                     | ((env_row == r.row - 1) & np.isin(env_name, ("C", "O")))
+                     | ((env_row == r.row + 1) & np.isin(env_name, ("N", "H"))))
+             for r in shell if r.conformers is not None]
     site_index = next((k for k, r in enumerate(shell) if r.row in region.site), None)
-    singles = [self_energies(c, env_xyz, env_params) for c in confs]
     reusable = [r.row not in region.site and r.row not in changes for r in shell]
+    singles = _self_energies(confs, reusable, region, env_xyz, env_params, np.isin(env_row, region.site),
+                             tables)
     pairs = interaction_tables(confs, known=tables.pairs if tables else None, reusable=reusable)
     apo = pack(singles, pairs, site=site_index)
     spread = 0.0
