@@ -85,7 +85,11 @@ class DdgEstimate:
 
     ``ddg`` is ``scale x ddg_raw``, bounded at :data:`NO_FIT_KCAL` where ``flag`` is :data:`NO_FIT`
     (``ddg_raw`` and the components stay the model's own numbers); ``ddg_vina`` is the Vina score of
-    the same models (bounded the same way) and ``ddg_consensus`` the mean of the two.
+    the same models (bounded the same way) and ``ddg_consensus`` the mean of the two; ``n_members``
+    counts the backbones averaged (1 for the fast mode, see :mod:`structkit.energy.ensemble`),
+    ``backbone`` names the one an estimate was made on and ``members`` holds an ensemble's
+    per-backbone estimates; with ``keep_models``, ``wild``, ``mutant`` and the ``prep`` they were
+    built on are kept.
     """
 
     mutation: str
@@ -104,6 +108,10 @@ class DdgEstimate:
     flag: str = ""
     ddg_vina: float = 0.0
     ddg_consensus: float = 0.0
+    n_members: int = 1
+    backbone: str = "crystal"
+    members: list[DdgEstimate] = field(default_factory=list, repr=False)
+    prep: PreparedComplex | None = field(default=None, repr=False)
 
     def row(self) -> dict:
         """A flat table row (numbers rounded to 3 decimals, then ``flag``)."""
@@ -225,6 +233,7 @@ class DdgEstimator:
             n_region_atoms=payload["n_region_atoms"], seconds=time.perf_counter() - start,
             wild=wild.model if keep_models and wild else None,
             mutant=mutant.model if keep_models and mutant else None, cached=cached,
+            prep=self.prep if keep_models else None,
         )
 
 

@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 
 from structkit.analysis.parallel.engine import Engine, default_workers
-from structkit.energy.ddg import COMPONENTS, DdgEstimator
-from structkit.energy.prepare import prepare
+from structkit.energy.ddg import COMPONENTS, DdgEstimate, DdgEstimator
+from structkit.energy.ensemble import MODES, EnsembleDdgEstimator
+from structkit.energy.prepare import PreparedComplex, prepare
 from structkit.errors import StructkitError
 from structkit.io.load import LoadOptions
 from structkit.io.result_cache import ResultCache
@@ -25,7 +26,7 @@ from structkit.model.complex import Complex
 from structkit.model.mutations import mutation_positions, parse_mutations
 from structkit.model.numbering import Reference
 
-__all__ = ["DDG_COLUMNS", "ddg", "ddg_table"]
+__all__ = ["DDG_COLUMNS", "check_mode", "ddg", "ddg_table", "make_estimator"]
 
 #: Columns of a ddg table.
 DDG_COLUMNS = ["mutation", "ddg", "ddg_sd", "ddg_raw", "ddg_vina", "ddg_consensus", *COMPONENTS, "dg_wild",
@@ -33,23 +34,41 @@ DDG_COLUMNS = ["mutation", "ddg", "ddg_sd", "ddg_raw", "ddg_vina", "ddg_consensu
 
 
 #: Per process (per worker): the estimator of the last complex, keyed by the complex's full
-#: fingerprint (chain, pose, chemistry) and the cache settings, so that it is never reused for a
-#: complex that differs in anything.
-_PREPARED: dict[tuple, DdgEstimator] = {}
+#: fingerprint (chain, pose, chemistry), the mode and the cache settings, so that it is never
+#: reused for a complex that differs in anything.
+_PREPARED: dict[tuple, DdgEstimator | EnsembleDdgEstimator] = {}
 
 
-def _estimator(complex_: Complex, cache: str | None, use_cache: bool) -> DdgEstimator:
-    key = (complex_.fingerprint(), cache, use_cache)
+def check_mode(mode: str) -> str:
+    """``mode`` if it is one of :data:`~structkit.energy.ensemble.MODES`, else a StructkitError."""
+    if mode not in MODES:
+        raise StructkitError(f"unknown ddG mode {mode!r}: choose one of {', '.join(MODES)}")
+    return mode
+
+
+Estimator = DdgEstimator | EnsembleDdgEstimator
+
+
+def make_estimator(prep: PreparedComplex, mode: str = "fast", cache: ResultCache | None = None) -> Estimator:
+    """The estimator of a mode: the crystal backbone (``fast``) or the backrub ensemble (``accurate``)."""
+    if check_mode(mode) == "accurate":
+        return EnsembleDdgEstimator(prep, cache=cache)
+    return DdgEstimator(prep, cache=cache)
+
+
+def _estimator(complex_: Complex, cache: str | None, use_cache: bool, mode: str) -> Estimator:
+    key = (complex_.fingerprint(), cache, use_cache, mode)
     if key not in _PREPARED:
         _PREPARED.clear()
         prep = prepare(complex_, cache=cache)
-        _PREPARED[key] = DdgEstimator(prep, cache=ResultCache("ddg", cache, enabled=use_cache))
+        _PREPARED[key] = make_estimator(prep, mode, ResultCache("ddg", cache, enabled=use_cache))
     return _PREPARED[key]
 
 
-def _run_group(mutations: list[str], complex_: Complex, cache: str | None, use_cache: bool) -> list[dict]:
+def _run_group(mutations: list[str], complex_: Complex, cache: str | None, use_cache: bool,
+               mode: str = "fast") -> list[dict]:
     """One task: the estimates of mutations at one site (they share the site's wild-type model)."""
-    estimator = _estimator(complex_, cache, use_cache)
+    estimator = _estimator(complex_, cache, use_cache, mode)
     rows = []
     for mutation in mutations:
         try:
@@ -87,6 +106,7 @@ def ddg_table(
     use_cache: bool = True,
     progress: Callable[[int, int, str], None] | None = None,
     engine: Engine | None = None,
+    mode: str = "fast",
 ) -> pd.DataFrame:
     """Estimates for every mutation of one complex (columns :data:`DDG_COLUMNS`, input order).
 
@@ -109,12 +129,17 @@ def ddg_table(
     engine : Engine, optional
         Where the tasks (one per site) run (:class:`~structkit.analysis.parallel.engine.Engine`: this
         process, a local Dask cluster or a Dask scheduler); the table does not depend on it.
+    mode : {"fast", "accurate"}
+        ``fast``: side chains on the crystal backbone (:class:`~structkit.energy.ddg.DdgEstimator`);
+        ``accurate``: averaged over backrubbed backbones
+        (:class:`~structkit.energy.ensemble.EnsembleDdgEstimator`, about five times the cost).
 
     Returns
     -------
     DataFrame
         Failed mutations keep NaN and say why in ``status``.
     """
+    check_mode(mode)
     mutations = list(mutations)
     groups = _groups(mutations)
     engine = engine or Engine(workers=min(workers or default_workers(), max(1, len(groups))))
@@ -130,7 +155,7 @@ def ddg_table(
         progress(0, len(mutations), "")  # the inputs are checked: the work starts
     with engine, engine.shared(complex_) as shared_complex:
         results = engine.map(_run_group, [[mutations[k] for k in group] for group in groups], shared_complex,
-                             cache, use_cache, progress=say)
+                             cache, use_cache, mode, progress=say)
     found = {k: row for group, rows in zip(groups, results) for k, row in zip(group, rows)}
     return _complete(pd.DataFrame([found[k] for k in range(len(mutations))]))
 
@@ -147,6 +172,7 @@ def ddg(
     engine: Engine | None = None,
     potency: bool = False,
     atp_reference: str | os.PathLike | Complex | None = None,
+    mode: str = "fast",
 ) -> pd.DataFrame:
     """The change in the inhibitor's binding free energy for each mutation (kcal/mol, + = weaker).
 
@@ -161,7 +187,8 @@ def ddg(
         ``LoadOptions.resolve(ligand_file=..., pose=...)``); its cache also holds the results.
     models : path, optional
         Folder to write the relaxed wild-type and mutant regions to as PDB files (computed afresh,
-        not from the cache).
+        not from the cache): ``<entry>_<mutation>.pdb`` and ``..._wt.pdb``, and in the accurate
+        mode one pair per backrubbed backbone (``..._backrub+7.5.pdb``).
     workers, use_cache, progress, engine
         As for :func:`ddg_table`.
     potency : bool
@@ -170,6 +197,8 @@ def ddg(
     atp_reference : str, path or Complex, optional
         The nucleotide complex for the ATP side (default: the kinase's entry of
         :data:`~structkit.analysis.measure.potency.ATP_REFERENCES`).
+    mode : {"fast", "accurate"}
+        As for :func:`ddg_table` (both sides of the potency use it).
 
     Returns
     -------
@@ -177,6 +206,7 @@ def ddg(
         Columns :data:`DDG_COLUMNS` (see :mod:`structkit.energy.ddg` for their meaning), with
         ``potency``: and the potency columns.
     """
+    check_mode(mode)
     if isinstance(structure, Complex):
         complex_ = structure
     else:
@@ -197,17 +227,18 @@ def ddg(
             raise StructkitError("relaxed models are written for the drug's ddG only, not with the potency")
         atp = atp_complex(complex_, atp_reference, options)
         return potency_table(complex_, canonical, atp, workers=workers, cache=cache, use_cache=use_cache,
-                             progress=progress, engine=engine)
+                             progress=progress, engine=engine, mode=mode)
     if models is not None:
-        return _with_models(complex_, canonical, Path(models), cache, progress)
+        return _with_models(complex_, canonical, Path(models), cache, progress, mode)
     return ddg_table(complex_, canonical, workers=workers, cache=cache, use_cache=use_cache,
-                     progress=progress, engine=engine)
+                     progress=progress, engine=engine, mode=mode)
 
 
-def _with_models(complex_: Complex, mutations: list[str], folder: Path, cache, progress) -> pd.DataFrame:
+def _with_models(complex_: Complex, mutations: list[str], folder: Path, cache, progress,
+                 mode: str = "fast") -> pd.DataFrame:
     from structkit.energy.models import write_model
 
-    estimator = DdgEstimator(prepare(complex_, cache=cache))
+    estimator = make_estimator(prepare(complex_, cache=cache), mode)
     label = (complex_.pdb_id or Path(str(complex_.source)).stem).lower()
     if progress:
         progress(0, len(mutations), "")
@@ -216,9 +247,9 @@ def _with_models(complex_: Complex, mutations: list[str], folder: Path, cache, p
         try:
             estimate = estimator.estimate(mutation, keep_models=True)
             stem = f"{label}_{mutation.replace('+', '_')}"
-            assert estimate.wild is not None and estimate.mutant is not None  # keep_models=True
-            write_model(estimator.prep, estimate.wild, folder / f"{stem}_wt.pdb")
-            write_model(estimator.prep, estimate.mutant, folder / f"{stem}.pdb")
+            for member in estimate.members or [estimate]:
+                suffix = "" if member.backbone == "crystal" else f"_{member.backbone}"
+                _write_pair(member, folder, stem + suffix, write_model)
             rows.append({**estimate.row(), "status": "ok"})
         except StructkitError as exc:
             rows.append({"mutation": mutation, "status": str(exc)})
@@ -227,6 +258,10 @@ def _with_models(complex_: Complex, mutations: list[str], folder: Path, cache, p
     return _complete(pd.DataFrame(rows))
 
 
+def _write_pair(estimate: DdgEstimate, folder: Path, stem: str, write_model) -> None:
+    assert estimate.wild is not None and estimate.mutant is not None and estimate.prep is not None
+    write_model(estimate.prep, estimate.wild, folder / f"{stem}_wt.pdb")
+    write_model(estimate.prep, estimate.mutant, folder / f"{stem}.pdb")
 
 
 def substitutions_at(sites: Sequence[int], reference: Reference) -> list[str]:

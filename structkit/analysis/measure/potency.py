@@ -169,6 +169,7 @@ def potency_table(
     use_cache: bool = True,
     progress: Callable[[int, int, str], None] | None = None,
     engine: Engine | None = None,
+    mode: str = "fast",
 ) -> pd.DataFrame:
     """The ddG table of the drug's complex with the ATP side and the potency shift beside it.
 
@@ -182,6 +183,8 @@ def potency_table(
         The nucleotide complex (:func:`atp_complex`).
     workers, cache, use_cache, progress, engine
         As for :func:`~structkit.analysis.measure.ddg.ddg_table`; ``progress`` counts both sides.
+    mode : {"fast", "accurate"}
+        The ddG mode of both sides (:func:`~structkit.analysis.measure.ddg.ddg_table`).
 
     Returns
     -------
@@ -201,9 +204,9 @@ def potency_table(
     engine = engine or Engine(workers=workers)
     with engine:
         drug = ddg_table(complex_, mutations, cache=cache, use_cache=use_cache, progress=side(0),
-                         engine=engine)
+                         engine=engine, mode=mode)
         nucleotide = ddg_table(atp, mutations, cache=cache, use_cache=use_cache, progress=side(n),
-                               engine=engine)
+                               engine=engine, mode=mode)
     return with_atp_side(drug, nucleotide, atp.pdb_id or str(atp.source))
 
 

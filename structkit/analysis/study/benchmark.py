@@ -83,7 +83,7 @@ def _clash(complex_, mutation: str) -> float:
 
 
 def _benchmark_drug(drug: str, rows: pd.DataFrame, path: Path, engine: Engine, cache, use_cache: bool,
-                    progress, done_before: int, total: int) -> pd.DataFrame:
+                    progress, done_before: int, total: int, mode: str = "fast") -> pd.DataFrame:
     complex_ = load(path, ligand_file=path.with_name(path.name.replace("_complex.pdb", "_ligand.sdf")),
                     keep_hydrogens=True)
 
@@ -92,7 +92,7 @@ def _benchmark_drug(drug: str, rows: pd.DataFrame, path: Path, engine: Engine, c
             progress(done_before + done, total, f"{drug} {mutation}")
 
     table = ddg_table(complex_, rows["mutation"].tolist(), cache=cache, use_cache=use_cache, progress=say,
-                      engine=engine)
+                      engine=engine, mode=mode)
     table.insert(0, "drug", drug)
     table["ddg_exp"] = rows["ddG_exp"].to_numpy()
     table["min_distance_A"] = [round(_min_distance(complex_, int(r)), 3) for r in rows["resid"]]
@@ -109,6 +109,7 @@ def abl_benchmark(
     drugs: list[str] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     engine: Engine | None = None,
+    mode: str = "fast",
 ) -> pd.DataFrame:
     """Estimate every pair of the benchmark (columns :data:`ABL_COLUMNS`, drug then file order).
 
@@ -121,6 +122,10 @@ def abl_benchmark(
     workers, engine
         Where the estimates run (:class:`~structkit.analysis.parallel.engine.Engine`; one local cluster
         of ``workers`` processes by default); the table does not depend on it.
+    mode : {"fast", "accurate"}
+        The ddG mode (:func:`~structkit.analysis.measure.ddg.ddg_table`). In the accurate mode the
+        members an estimate averages are those the mutant fits by the package's scale (fitted on
+        all eight drugs), a choice the leave-one-drug-out scale does not redo.
 
     Returns
     -------
@@ -141,7 +146,7 @@ def abl_benchmark(
         for drug in names:
             rows = data[data["tki"].str.lower() == drug]
             frames.append(_benchmark_drug(drug, rows, files[drug], engine, cache, use_cache, progress,
-                                          done_before, total))
+                                          done_before, total, mode))
             done_before += len(rows)
     out = pd.concat(frames, ignore_index=True)
     out["resistant"] = is_resistant(out["ddg_exp"])

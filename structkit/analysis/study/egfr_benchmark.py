@@ -79,6 +79,7 @@ def egfr_benchmark(
     use_cache: bool = True,
     progress: Callable[[int, int, str], None] | None = None,
     variants: list[str] | None = None,
+    mode: str = "fast",
 ) -> pd.DataFrame:
     """Estimate every gefitinib substitution variant (columns :data:`EGFR_COLUMNS`, variant order).
 
@@ -90,6 +91,8 @@ def egfr_benchmark(
         Its cache holds the estimates.
     variants : list of str, optional
         A subset (as the table spells them).
+    mode : {"fast", "accurate"}
+        The ddG mode of both sides (:func:`~structkit.analysis.measure.ddg.ddg_table`).
 
     Returns
     -------
@@ -109,7 +112,7 @@ def egfr_benchmark(
     mutations = [str(parse_mutations(m, strict=True, reference=drug.reference).mutations[0])
                  for m in table.loc[modelled, "mutation"]]
     estimates = potency_table(drug, mutations, atp, engine=engine, workers=workers, cache=options.cache,
-                              use_cache=use_cache, progress=progress)
+                              use_cache=use_cache, progress=progress, mode=mode)
     out = table.copy()
     for column in ("ddg", "ddg_sd", "ddg_atp", "ddg_atp_sd", "potency", "potency_sd"):
         out[column] = np.nan
