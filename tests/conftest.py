@@ -42,6 +42,17 @@ def shared() -> Path:
 
 
 @pytest.fixture(scope="session")
+def imatinib():
+    """The prepared imatinib-ABL1 complex of the benchmark (its own hydrogens), for the energy tests."""
+    import structkit
+    from structkit.energy.prepare import prepare
+    from tests.util import abl_files
+
+    complex_path, sdf = abl_files("imatinib")
+    return prepare(structkit.load(complex_path, ligand_file=sdf, keep_hydrogens=True))
+
+
+@pytest.fixture(scope="session")
 def viewer_js(tmp_path_factory) -> Path:
     """The pinned 3Dmol.js build, fetched once per session from the npm registry (integrity-checked)."""
     from structkit.io.viewer_library import viewer_library

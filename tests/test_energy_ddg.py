@@ -10,15 +10,8 @@ from structkit.energy.prepare import prepare
 from structkit.errors import StructkitError
 from structkit.io.result_cache import ResultCache
 from structkit.model.mutations import Change, Mutation
-from tests.util import abl_files
 
 pytestmark = [pytest.mark.shared_data, pytest.mark.openmm]
-
-
-@pytest.fixture(scope="module")
-def imatinib():
-    complex_path, sdf = abl_files("imatinib")
-    return prepare(structkit.load(complex_path, ligand_file=sdf, keep_hydrogens=True))
 
 
 def test_gatekeeper_t315i_weakens_imatinib_more_than_distant_mutations(imatinib):

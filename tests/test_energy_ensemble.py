@@ -10,17 +10,10 @@ import structkit
 from structkit.analysis.measure.ddg import ddg, ddg_table
 from structkit.energy.ddg import COMPONENTS, DdgEstimator
 from structkit.energy.ensemble import BACKRUB_ANGLES, EnsembleDdgEstimator, backrub_member
-from structkit.energy.prepare import prepare
 from structkit.errors import StructkitError
 from tests.util import abl_files, run
 
 pytestmark = [pytest.mark.shared_data, pytest.mark.openmm]
-
-
-@pytest.fixture(scope="module")
-def imatinib():
-    complex_path, sdf = abl_files("imatinib")
-    return prepare(structkit.load(complex_path, ligand_file=sdf, keep_hydrogens=True))
 
 
 def _bonded_pairs(prep):

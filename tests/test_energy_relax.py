@@ -8,7 +8,6 @@ import pytest
 
 import structkit
 from structkit.energy.hydrogens import hydrogen_names
-from structkit.energy.prepare import prepare
 from structkit.energy.relax import PackingTables, relax, select_region
 from structkit.model.rotamers import template
 from tests.util import abl_files
@@ -16,10 +15,10 @@ from tests.util import abl_files
 pytestmark = [pytest.mark.shared_data, pytest.mark.openmm]
 
 
-@pytest.fixture(scope="module")
-def prep():
-    complex_path, sdf = abl_files("imatinib")
-    return prepare(structkit.load(complex_path, ligand_file=sdf, keep_hydrogens=True))
+@pytest.fixture()
+def prep(imatinib):
+    """The session's prepared imatinib-ABL1 complex (tests/conftest.py)."""
+    return imatinib
 
 
 def test_prepared_complex_keeps_the_file_hydrogens(prep):
