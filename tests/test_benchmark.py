@@ -51,6 +51,24 @@ def test_subset_end_to_end(subset):
     assert t315i["min_distance_A"] < 5.0
 
 
+def test_sd_on_the_pairs_scale(subset):
+    """ddg_sd is the estimator's spread (kcal/mol on the package's scale) put on the scale the pair's
+    ddg_pred uses: the ratio of the two scales, not their product."""
+    from structkit.analysis.measure.ddg import ddg_table
+    from structkit.energy.ddg import ddg_scale
+    from structkit.io.load import load
+    from tests.util import abl_files
+
+    rows = subset[subset["drug"] == "erlotinib"]
+    complex_path, sdf = abl_files("erlotinib")
+    direct = ddg_table(load(complex_path, ligand_file=sdf, keep_hydrogens=True), rows["mutation"].tolist(),
+                       workers=1)
+    loo = (rows["ddg_pred"] / rows["ddg_raw"]).to_numpy()
+    expected = direct["ddg_sd"].to_numpy() * loo / ddg_scale()
+    np.testing.assert_allclose(rows["ddg_sd"].to_numpy(), expected, atol=2e-3)
+    assert (rows["ddg_sd"] > 0).any()
+
+
 def test_metrics_by_hand(subset):
     metrics = benchmark_metrics(subset, n_resamples=50).set_index("method")
     y = subset["ddg_exp"].to_numpy()

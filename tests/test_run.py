@@ -53,6 +53,7 @@ def test_figures_and_manifest(fresh_results):
     assert set(manifest["outputs"]) == set(RESULT_TABLES)
     assert manifest["packages"]["numpy"] and manifest["packages"]["openmm"]
     assert manifest["force_field"]["protein_force_field"] == "amber14/protein.ff14SB.xml"
+    assert manifest["force_field"]["ddg_mode"].startswith("fast (every table")
     assert manifest["interaction_criteria"]["hbond_distance"] == 3.5
     assert manifest["conformation_rule"]["dfg_d1_in_A"] == 11.0
     assert not [p for p in fresh_results.rglob(".*.part")]

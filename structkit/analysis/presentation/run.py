@@ -70,6 +70,7 @@ from structkit.analysis.study.predictions import predictions as make_predictions
 from structkit.analysis.study.relate import DrugComplex, drug_complexes, join
 from structkit.catalogue import catalogue, catalogue_ids
 from structkit.energy.ddg import METHOD as DDG_PROTOCOL
+from structkit.energy.ensemble import BACKRUB_ANGLES
 from structkit.energy.forcefield import record as force_field_record
 from structkit.errors import StructkitError
 from structkit.io.fetch import fetch, mirror_label
@@ -139,7 +140,10 @@ def _manifest(out: Path, options: LoadOptions, tables: dict[str, Path]) -> dict:
                         "second_estimator": "AutoDock Vina 1.2 intermolecular function on the same relaxed "
                                             "models (structkit.geometry.vina, XS types, 8 Å cut-off, rotor "
                                             "factor 0.05846 per RDKit rotatable bond; nothing fitted); "
-                                            "ddg_consensus = mean of ddg and ddg_vina"},
+                                            "ddg_consensus = mean of ddg and ddg_vina",
+                        "ddg_mode": "fast (every table; the accurate mode, a mean over the crystal backbone "
+                                    "and backrubs of " + ", ".join(f"{a:+g}" for a in BACKRUB_ANGLES)
+                                    + " degrees, did not pay on the ABL1 benchmark)"},
         "interaction_criteria": InteractionCriteria().as_dict(),
         "conformation_rule": {"dfg": "Modi & Dunbrack 2019 spatial classes on KLIFS 17/28/82",
                               "dfg_d1_in_A": DFG_D1_IN, "dfg_d2_in_A": DFG_D2_IN, "dfg_d2_out_A": DFG_D2_OUT,

@@ -27,7 +27,7 @@ import pandas as pd
 from structkit.analysis.measure.ddg import ddg_table
 from structkit.analysis.measure.thresholds import RESISTANT_KCAL, is_resistant
 from structkit.analysis.parallel.engine import Engine
-from structkit.energy.ddg import COMPONENTS, NO_FIT, NO_FIT_KCAL
+from structkit.energy.ddg import COMPONENTS, NO_FIT, NO_FIT_KCAL, ddg_scale
 from structkit.errors import StructkitError
 from structkit.geometry.distances import distance_matrix
 from structkit.io.load import load
@@ -160,7 +160,9 @@ def abl_benchmark(
     out["ddg_vina"] = np.where(no_fit, np.minimum(vina, NO_FIT_KCAL), vina)  # as the estimator bounds it
     out["ddg_consensus"] = np.round(0.5 * (out["ddg_pred"] + out["ddg_vina"]), 3)
     out["flag"] = np.where(no_fit, NO_FIT, "")
-    out["ddg_sd"] = np.round(out["ddg_sd"].to_numpy(dtype=float) * np.nan_to_num(scale, nan=0.0), 3)
+    # the estimator's ddg_sd is on the package's scale: put it on the pair's leave-one-drug-out scale
+    relative = np.nan_to_num(scale, nan=0.0) / ddg_scale()
+    out["ddg_sd"] = np.round(out["ddg_sd"].to_numpy(dtype=float) * relative, 3)
     return out[ABL_COLUMNS]
 
 
