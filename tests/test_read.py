@@ -91,8 +91,9 @@ def test_gzip_is_detected_by_content(tmp_path):
         (b"   \n\n", "empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
         (b"hello, this is a text file\nnot a structure\n", "no atom records"),
-        (gzip.compress(b"ATOM")[:10], "gzip"),
+        (gzip.compress(b"ATOM", mtime=0)[:10], "gzip"),
     ],
+    ids=["empty", "blank", "png", "text", "gzip-cut"],  # fixed ids: pytest-xdist workers must agree
 )
 def test_bad_files_raise_one_clear_error(tmp_path, content, message):
     path = tmp_path / "bad.pdb"
