@@ -40,8 +40,8 @@ from structkit.version import __version__
 
 if TYPE_CHECKING:  # the names as type checkers and editors see them; at run time they load lazily
     from structkit.analysis.measure.coverage import coverage, coverage_table
-    from structkit.analysis.measure.ddg import ddg
     from structkit.analysis.measure.discover import discover, verify_rows
+    from structkit.analysis.measure.estimates import ddg
     from structkit.analysis.measure.features import feature_table, site_features
     from structkit.analysis.measure.interactions import (
         InteractionCriteria,
@@ -92,7 +92,7 @@ _WHERE = {
     "conformational_state": "structkit.model.conformation",
     "coverage": "structkit.analysis.measure.coverage",
     "coverage_table": "structkit.analysis.measure.coverage",
-    "ddg": "structkit.analysis.measure.ddg",
+    "ddg": "structkit.analysis.measure.estimates",
     "discover": "structkit.analysis.measure.discover",
     "egfr_benchmark": "structkit.analysis.study.egfr_benchmark",
     "feature_table": "structkit.analysis.measure.features",

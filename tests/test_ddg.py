@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 import structkit
-from structkit.analysis.measure.ddg import DDG_COLUMNS, ddg, ddg_table, substitutions_at
+from structkit.analysis.measure.ddg import DDG_COLUMNS, ddg_table, substitutions_at
+from structkit.analysis.measure.estimates import ddg
 from structkit.errors import StructkitError
 from structkit.io.load import LoadOptions
 from structkit.model.numbering import reference_sequence

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 import structkit
-from structkit.analysis.measure.ddg import ddg, ddg_table
+from structkit.analysis.measure.ddg import ddg_table
+from structkit.analysis.measure.estimates import ddg
 from structkit.energy.ddg import COMPONENTS, DdgEstimator
 from structkit.energy.ensemble import BACKRUB_ANGLES, EnsembleDdgEstimator, backrub_member
 from structkit.errors import StructkitError

@@ -199,7 +199,7 @@ def _cmd_trajectory(args: argparse.Namespace) -> int:
 
 
 def _cmd_view(args: argparse.Namespace) -> int:
-    from structkit.analysis.measure.ddg import ddg
+    from structkit.analysis.measure.estimates import ddg
     from structkit.analysis.presentation.views import ddg_numbers, view_html
     from structkit.io.viewer_library import viewer_library
 

@@ -34,7 +34,7 @@ from structkit.io.write import (
 
 
 def _cmd_ddg(args: argparse.Namespace) -> int:
-    from structkit.analysis.measure.ddg import ddg
+    from structkit.analysis.measure.estimates import ddg
     from structkit.energy.ddg import NO_FIT, NO_FIT_KCAL
 
     check_output(args.output)

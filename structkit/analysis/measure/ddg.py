@@ -10,23 +10,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from structkit.analysis.parallel.engine import Engine, default_workers
-from structkit.energy.ddg import COMPONENTS, DdgEstimate, DdgEstimator
+from structkit.energy.ddg import COMPONENTS, DdgEstimator
 from structkit.energy.ensemble import MODES, EnsembleDdgEstimator
 from structkit.energy.prepare import PreparedComplex, prepare
 from structkit.errors import StructkitError
-from structkit.io.load import LoadOptions
 from structkit.io.result_cache import ResultCache
 from structkit.model.complex import Complex
-from structkit.model.mutations import mutation_positions, parse_mutations
+from structkit.model.mutations import mutation_positions
 from structkit.model.numbering import Reference
 
-__all__ = ["DDG_COLUMNS", "check_mode", "ddg", "ddg_table", "make_estimator"]
+__all__ = ["DDG_COLUMNS", "check_mode", "complete_table", "ddg_table", "make_estimator"]
 
 #: Columns of a ddg table.
 DDG_COLUMNS = ["mutation", "ddg", "ddg_sd", "ddg_raw", "ddg_vina", "ddg_consensus", *COMPONENTS, "dg_wild",
@@ -78,7 +76,7 @@ def _run_group(mutations: list[str], complex_: Complex, cache: str | None, use_c
     return rows
 
 
-def _complete(table: pd.DataFrame) -> pd.DataFrame:
+def complete_table(table: pd.DataFrame) -> pd.DataFrame:
     """The table with every column of :data:`DDG_COLUMNS` (NaN where no mutation had a value)."""
     for column in DDG_COLUMNS:
         if column not in table:
@@ -157,111 +155,7 @@ def ddg_table(
         results = engine.map(_run_group, [[mutations[k] for k in group] for group in groups], shared_complex,
                              cache, use_cache, mode, progress=say)
     found = {k: row for group, rows in zip(groups, results) for k, row in zip(group, rows)}
-    return _complete(pd.DataFrame([found[k] for k in range(len(mutations))]))
-
-
-def ddg(
-    structure: str | os.PathLike | Complex,
-    mutations: str | Sequence[str],
-    *,
-    options: LoadOptions | None = None,
-    workers: int | None = None,
-    models: str | os.PathLike | None = None,
-    use_cache: bool = True,
-    progress: Callable[[int, int, str], None] | None = None,
-    engine: Engine | None = None,
-    potency: bool = False,
-    atp_reference: str | os.PathLike | Complex | None = None,
-    mode: str = "fast",
-) -> pd.DataFrame:
-    """The change in the inhibitor's binding free energy for each mutation (kcal/mol, + = weaker).
-
-    Parameters
-    ----------
-    structure : str, path or Complex
-        A PDB ID, a structure file (a receptor with ``options.ligand_file``), or a loaded complex.
-    mutations : str or sequence of str
-        ``"G1202R,L1196M"`` or a list; compound mutations with ``+``.
-    options : LoadOptions, optional
-        Where the structure comes from and how it is read (a receptor's docked pose:
-        ``LoadOptions.resolve(ligand_file=..., pose=...)``); its cache also holds the results.
-    models : path, optional
-        Folder to write the relaxed wild-type and mutant regions to as PDB files (computed afresh,
-        not from the cache): ``<entry>_<mutation>.pdb`` and ``..._wt.pdb``, and in the accurate
-        mode one pair per backrubbed backbone (``..._backrub+7.5.pdb``).
-    workers, use_cache, progress, engine
-        As for :func:`ddg_table`.
-    potency : bool
-        Also estimate the ATP side and the potency shift (:mod:`structkit.analysis.measure.potency`):
-        columns ``ddg_atp``, ``ddg_atp_sd``, ``potency``, ``potency_sd`` (kcal/mol, + = less potent).
-    atp_reference : str, path or Complex, optional
-        The nucleotide complex for the ATP side (default: the kinase's entry of
-        :data:`~structkit.analysis.measure.potency.ATP_REFERENCES`).
-    mode : {"fast", "accurate"}
-        As for :func:`ddg_table` (both sides of the potency use it).
-
-    Returns
-    -------
-    DataFrame
-        Columns :data:`DDG_COLUMNS` (see :mod:`structkit.energy.ddg` for their meaning), with
-        ``potency``: and the potency columns.
-    """
-    check_mode(mode)
-    if isinstance(structure, Complex):
-        complex_ = structure
-    else:
-        options = options or LoadOptions.resolve()
-        complex_ = options.load(structure, keep_hydrogens=True)
-    if not len(complex_.inhibitor):
-        label = complex_.pdb_id or str(structure)
-        raise StructkitError(f"{label}: no inhibitor in the structure")
-    if isinstance(mutations, str):
-        mutations = [m.strip() for m in mutations.split(",") if m.strip()]
-    canonical = [str(m) for text in mutations
-                 for m in parse_mutations(text, strict=True, reference=complex_.reference).mutations]
-    cache = options.cache if options is not None else None
-    if potency:
-        from structkit.analysis.measure.potency import atp_complex, potency_table
-
-        if models is not None:
-            raise StructkitError("relaxed models are written for the drug's ddG only, not with the potency")
-        atp = atp_complex(complex_, atp_reference, options)
-        return potency_table(complex_, canonical, atp, workers=workers, cache=cache, use_cache=use_cache,
-                             progress=progress, engine=engine, mode=mode)
-    if models is not None:
-        return _with_models(complex_, canonical, Path(models), cache, progress, mode)
-    return ddg_table(complex_, canonical, workers=workers, cache=cache, use_cache=use_cache,
-                     progress=progress, engine=engine, mode=mode)
-
-
-def _with_models(complex_: Complex, mutations: list[str], folder: Path, cache, progress,
-                 mode: str = "fast") -> pd.DataFrame:
-    from structkit.energy.models import write_model
-
-    estimator = make_estimator(prepare(complex_, cache=cache), mode)
-    label = (complex_.pdb_id or Path(str(complex_.source)).stem).lower()
-    if progress:
-        progress(0, len(mutations), "")
-    rows = []
-    for k, mutation in enumerate(mutations, start=1):
-        try:
-            estimate = estimator.estimate(mutation, keep_models=True)
-            stem = f"{label}_{mutation.replace('+', '_')}"
-            for member in estimate.members or [estimate]:
-                suffix = "" if member.backbone == "crystal" else f"_{member.backbone}"
-                _write_pair(member, folder, stem + suffix, write_model)
-            rows.append({**estimate.row(), "status": "ok"})
-        except StructkitError as exc:
-            rows.append({"mutation": mutation, "status": str(exc)})
-        if progress:
-            progress(k, len(mutations), mutation)
-    return _complete(pd.DataFrame(rows))
-
-
-def _write_pair(estimate: DdgEstimate, folder: Path, stem: str, write_model) -> None:
-    assert estimate.wild is not None and estimate.mutant is not None and estimate.prep is not None
-    write_model(estimate.prep, estimate.wild, folder / f"{stem}_wt.pdb")
-    write_model(estimate.prep, estimate.mutant, folder / f"{stem}.pdb")
+    return complete_table(pd.DataFrame([found[k] for k in range(len(mutations))]))
 
 
 def substitutions_at(sites: Sequence[int], reference: Reference) -> list[str]:

@@ -1,0 +1,127 @@
+"""The ddG call a user makes: one structure, its mutations, and on request the potency shift or
+the relaxed models.
+
+It sits above :mod:`structkit.analysis.measure.ddg` (the parallel, cached tables) and
+:mod:`structkit.analysis.measure.potency` (the ATP side), and dispatches to them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from structkit.analysis.measure.ddg import check_mode, complete_table, ddg_table, make_estimator
+from structkit.analysis.measure.potency import atp_complex, potency_table
+from structkit.analysis.parallel.engine import Engine
+from structkit.energy.ddg import DdgEstimate
+from structkit.energy.models import write_model
+from structkit.energy.prepare import prepare
+from structkit.errors import StructkitError
+from structkit.io.load import LoadOptions
+from structkit.model.complex import Complex
+from structkit.model.mutations import parse_mutations
+
+__all__ = ["ddg"]
+
+
+def ddg(
+    structure: str | os.PathLike | Complex,
+    mutations: str | Sequence[str],
+    *,
+    options: LoadOptions | None = None,
+    workers: int | None = None,
+    models: str | os.PathLike | None = None,
+    use_cache: bool = True,
+    progress: Callable[[int, int, str], None] | None = None,
+    engine: Engine | None = None,
+    potency: bool = False,
+    atp_reference: str | os.PathLike | Complex | None = None,
+    mode: str = "fast",
+) -> pd.DataFrame:
+    """The change in the inhibitor's binding free energy for each mutation (kcal/mol, + = weaker).
+
+    Parameters
+    ----------
+    structure : str, path or Complex
+        A PDB ID, a structure file (a receptor with ``options.ligand_file``), or a loaded complex.
+    mutations : str or sequence of str
+        ``"G1202R,L1196M"`` or a list; compound mutations with ``+``.
+    options : LoadOptions, optional
+        Where the structure comes from and how it is read (a receptor's docked pose:
+        ``LoadOptions.resolve(ligand_file=..., pose=...)``); its cache also holds the results.
+    models : path, optional
+        Folder to write the relaxed wild-type and mutant regions to as PDB files (computed afresh,
+        not from the cache): ``<entry>_<mutation>.pdb`` and ``..._wt.pdb``, and in the accurate
+        mode one pair per backrubbed backbone (``..._backrub+7.5.pdb``).
+    workers, use_cache, progress, engine
+        As for :func:`ddg_table`.
+    potency : bool
+        Also estimate the ATP side and the potency shift (:mod:`structkit.analysis.measure.potency`):
+        columns ``ddg_atp``, ``ddg_atp_sd``, ``potency``, ``potency_sd`` (kcal/mol, + = less potent).
+    atp_reference : str, path or Complex, optional
+        The nucleotide complex for the ATP side (default: the kinase's entry of
+        :data:`~structkit.analysis.measure.potency.ATP_REFERENCES`).
+    mode : {"fast", "accurate"}
+        As for :func:`ddg_table` (both sides of the potency use it).
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`DDG_COLUMNS` (see :mod:`structkit.energy.ddg` for their meaning), with
+        ``potency``: and the potency columns.
+    """
+    check_mode(mode)
+    if isinstance(structure, Complex):
+        complex_ = structure
+    else:
+        options = options or LoadOptions.resolve()
+        complex_ = options.load(structure, keep_hydrogens=True)
+    if not len(complex_.inhibitor):
+        label = complex_.pdb_id or str(structure)
+        raise StructkitError(f"{label}: no inhibitor in the structure")
+    if isinstance(mutations, str):
+        mutations = [m.strip() for m in mutations.split(",") if m.strip()]
+    canonical = [str(m) for text in mutations
+                 for m in parse_mutations(text, strict=True, reference=complex_.reference).mutations]
+    cache = options.cache if options is not None else None
+    if potency:
+        if models is not None:
+            raise StructkitError("relaxed models are written for the drug's ddG only, not with the potency")
+        atp = atp_complex(complex_, atp_reference, options)
+        return potency_table(complex_, canonical, atp, workers=workers, cache=cache, use_cache=use_cache,
+                             progress=progress, engine=engine, mode=mode)
+    if models is not None:
+        return _with_models(complex_, canonical, Path(models), cache, progress, mode)
+    return ddg_table(complex_, canonical, workers=workers, cache=cache, use_cache=use_cache,
+                     progress=progress, engine=engine, mode=mode)
+
+
+def _with_models(complex_: Complex, mutations: list[str], folder: Path, cache, progress,
+                 mode: str = "fast") -> pd.DataFrame:
+    estimator = make_estimator(prepare(complex_, cache=cache), mode)
+    label = (complex_.pdb_id or Path(str(complex_.source)).stem).lower()
+    if progress:
+        progress(0, len(mutations), "")
+    rows = []
+    for k, mutation in enumerate(mutations, start=1):
+        try:
+            estimate = estimator.estimate(mutation, keep_models=True)
+            stem = f"{label}_{mutation.replace('+', '_')}"
+            for member in estimate.members or [estimate]:
+                suffix = "" if member.backbone == "crystal" else f"_{member.backbone}"
+                _write_pair(member, folder, stem + suffix)
+            rows.append({**estimate.row(), "status": "ok"})
+        except StructkitError as exc:
+            rows.append({"mutation": mutation, "status": str(exc)})
+        if progress:
+            progress(k, len(mutations), mutation)
+    return complete_table(pd.DataFrame(rows))
+
+
+def _write_pair(estimate: DdgEstimate, folder: Path, stem: str) -> None:
+    assert estimate.wild is not None and estimate.mutant is not None and estimate.prep is not None
+    write_model(estimate.prep, estimate.wild, folder / f"{stem}_wt.pdb")
+    write_model(estimate.prep, estimate.mutant, folder / f"{stem}.pdb")
