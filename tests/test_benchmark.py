@@ -22,6 +22,15 @@ from tests.util import ABL
 pytestmark = [pytest.mark.shared_data, pytest.mark.openmm, pytest.mark.slow]
 
 
+def test_loo_scale_leaves_a_lone_group_empty():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        pred = loo_scale(np.array([1.0, 2.0]), np.array([0.5, 1.0]), np.array(["a", "a"]))
+    assert np.isnan(pred).all()
+
+
 def test_loo_scale_by_hand():
     raw = np.array([1.0, 2.0, 3.0, 4.0])
     measured = np.array([2.0, 4.0, 3.0, 4.0])

@@ -108,6 +108,9 @@ def _cmd_benchmark(args: argparse.Namespace) -> int:
           f"estimated, resistant = ddG_exp > 1.36 kcal/mol")
     for row in skipped.itertuples(index=False):
         print(f"  not modelled: {row.drug} {row.mutation}: {row.status}")
+    if table["drug"].nunique() < 2:
+        print("  one drug: ddg_pred needs a scale fitted on the other drugs (leave one drug out) and is "
+              "left empty; give two or more with --drugs, or rank by ddg_raw")
     cols = ["method", "rmse", "pearson", "kendall", "auc"]
     print(metrics[cols].to_string(index=False, float_format=lambda v: f"{v:.2f}", na_rep="-"))
     print(per_drug_metrics(table).to_string(index=False, float_format=lambda v: f"{v:.2f}", na_rep="-"))

@@ -53,12 +53,19 @@ def abl_complexes(folder: str | os.PathLike) -> dict[str, Path]:
 
 
 def loo_scale(raw: np.ndarray, measured: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Leave-one-group-out predictions ``s * raw`` with ``s`` fitted through the origin on the rest."""
+    """Leave-one-group-out predictions ``s * raw`` with ``s`` fitted through the origin on the rest.
+
+    A group with nothing to fit on (the only group, or the others all zero) keeps NaN: its scale
+    would have to come from its own measurements.
+    """
     out = np.full(len(raw), np.nan)
     ok = np.isfinite(raw) & np.isfinite(measured)
     for group in np.unique(groups):
         train = ok & (groups != group)
-        scale = float(np.dot(raw[train], measured[train]) / np.dot(raw[train], raw[train]))
+        norm = float(np.dot(raw[train], raw[train]))
+        if norm == 0.0:
+            continue
+        scale = float(np.dot(raw[train], measured[train]) / norm)
         test = groups == group
         out[test] = scale * raw[test]
     return out
