@@ -49,6 +49,7 @@ def test_backrub_moves_only_the_segment_and_keeps_every_bond(imatinib):
     assert backrub_member(imatinib, (0,), 7.5) is None  # the first residue has no neighbour before it
 
 
+@pytest.mark.slow
 def test_ensemble_is_the_mean_of_its_members(imatinib):
     ensemble = EnsembleDdgEstimator(imatinib)
     estimate = ensemble.estimate("T315A")
@@ -66,11 +67,13 @@ def test_ensemble_is_the_mean_of_its_members(imatinib):
     assert alone.ddg == fast.ddg and alone.n_members == 1
 
 
+@pytest.mark.slow
 def test_gatekeeper_stays_resistant(imatinib):
     """Measured (Hauser 2018): imatinib T315I +2.32 kcal/mol, resistant (> 1.36)."""
     assert EnsembleDdgEstimator(imatinib).estimate("T315I").ddg > 1.36
 
 
+@pytest.mark.slow
 def test_mode_reaches_the_table_the_api_and_the_models(tmp_path):
     complex_path, sdf = abl_files("erlotinib")
     complex_ = structkit.load(complex_path, ligand_file=sdf, keep_hydrogens=True)

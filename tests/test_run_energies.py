@@ -19,7 +19,7 @@ from structkit.energy.ddg import ddg_scale
 from structkit.io.load import LoadOptions
 from tests.util import ABL, REPO, SHARED
 
-pytestmark = [pytest.mark.shared_data, pytest.mark.openmm]
+pytestmark = [pytest.mark.shared_data, pytest.mark.openmm, pytest.mark.slow]
 
 TOLERANCE = 0.1
 
