@@ -93,6 +93,7 @@ def site(tmp_path_factory):
     return folder
 
 
+@pytest.mark.slow
 def test_view_draws_offline_and_switches_mutants(browser, site, tmp_path):
     page, outside, errors = _watched(browser)
     page.goto((site / "views" / "lorlatinib.html").as_uri() + "#L1196M")
@@ -115,6 +116,7 @@ def test_view_draws_offline_and_switches_mutants(browser, site, tmp_path):
     assert outside == [] and errors == []
 
 
+@pytest.mark.slow
 def test_index_sorts_filters_and_opens_views(browser, site, tmp_path):
     page, outside, errors = _watched(browser)
     page.goto((site / "index.html").as_uri())

@@ -124,6 +124,7 @@ def test_features_command_writes_csv_and_parquet(tmp_path):
     assert not (tmp_path / "f.txt").exists()
 
 
+@pytest.mark.slow
 def test_mutate_command_writes_model(tmp_path):
     out = tmp_path / "m.pdb"
     proc = run("mutate", "4CLI", "L1198F", "-o", str(out), "--mirror", str(SHARED))
@@ -221,6 +222,7 @@ def test_ligand_file_with_several_targets_is_refused():
 
 
 @pytest.mark.openmm
+@pytest.mark.slow
 def test_ddg_json_on_a_receptor_and_pose():
     from tests.util import abl_files
 
@@ -254,6 +256,7 @@ def test_benchmark_subset(tmp_path):
     assert len(out.read_text().splitlines()) == 7
 
 
+@pytest.mark.slow
 def test_info_without_reference_does_not_claim_wild_type():
     """EGFR L858R (2ITZ) has no reference here: the mutations are not read, and the line says so
     (with the file's own SEQADV declaration) instead of 'none (wild type)'."""

@@ -31,6 +31,7 @@ def _errors(proc) -> list[str]:
 
 @pytest.mark.parametrize("command", [["info"], ["info", "--json"], ["sites", "--csv"], ["pocket", "--json"],
                                      ["features", "--sites", "1196"]])
+@pytest.mark.slow
 def test_batch_goes_on_past_a_bad_input(command, cut_file):
     proc = run(*command, str(SHARED / "2xp2.pdb"), str(cut_file), str(SHARED / "4cli.cif"))
     assert proc.returncode == 1
@@ -41,6 +42,7 @@ def test_batch_goes_on_past_a_bad_input(command, cut_file):
     assert "2XP2" in proc.stdout and "4CLI" in proc.stdout  # the good ones are all there
 
 
+@pytest.mark.slow
 def test_features_writes_the_good_rows(cut_file, tmp_path):
     out = tmp_path / "f.csv"
     proc = run("features", str(SHARED / "2xp2.pdb"), str(cut_file), "--sites", "1196,1202", "-o", str(out))
@@ -48,6 +50,7 @@ def test_features_writes_the_good_rows(cut_file, tmp_path):
     assert pd.read_csv(out)["pdb_id"].tolist() == ["2XP2", "2XP2"]
 
 
+@pytest.mark.slow
 def test_scan_goes_on_and_shows_progress(cut_file, tmp_path):
     out = tmp_path / "s.csv"
     proc = run("scan", str(cut_file), str(SHARED / "4cli.cif"), "--mutations", "G1202R,L1196M",
@@ -123,6 +126,7 @@ def test_mutating_to_the_residue_already_there_says_so():
     assert structkit.mutate(structkit.load("2XP2", mirrors=[SHARED]), "L1196M").notes == []
 
 
+@pytest.mark.slow
 def test_counts_agree_with_their_nouns(tmp_path):
     proc = run("features", str(SHARED / "2xp2.pdb"), "--sites", "1196", "-o", str(tmp_path / "f.csv"))
     assert "wrote 1 row to" in proc.stdout

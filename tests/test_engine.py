@@ -109,6 +109,7 @@ def _scan(*args: str, output: Path) -> subprocess.Popen:
 TARGETS = ["2XP2", "4CLI", "3AOX", "2YFX", "4MKC", "5FTO", "6MX8", "9GBE"]
 
 
+@pytest.mark.slow
 def test_scan_on_a_scheduler_equals_one_worker(dask_cluster, tmp_path):
     address, _ = dask_cluster
     one = _scan(*TARGETS, "--mutations", "G1202R,L1196M,I1171N", "--workers", "1",

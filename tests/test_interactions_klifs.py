@@ -189,6 +189,7 @@ def test_named_rules():
         InteractionCriteria.named("plip")
 
 
+@pytest.mark.slow
 def test_cli_rules_klifs():
     path = KLIFS / "HUMAN" / "AAK1" / "4wsq_altA_chainB" / "complex.pdb"
     klifs = run("interactions", str(path), "--rules", "klifs", "--json")

@@ -11,6 +11,7 @@ from tests.util import REPO, SHARED
 pytestmark = [pytest.mark.shared_data]
 
 
+@pytest.mark.slow
 def test_walkthrough_notebook_executes(monkeypatch):
     # the README's own setting, relative to the repository root, while Jupyter starts the kernel in
     # the notebook's folder (the new user's failure: the mirror was looked for from there)

@@ -86,6 +86,7 @@ def test_trajectory_command(trajectory, tmp_path):
 
 
 @pytest.mark.parametrize("aggregate", [False, True])
+@pytest.mark.slow
 def test_blocks_of_frames_on_two_workers_give_the_same_table(trajectory, aggregate):
     from structkit.analysis.measure.trajectory import trajectory_table
     from structkit.analysis.parallel.engine import Engine
@@ -114,6 +115,7 @@ def test_interaction_fingerprint_per_frame(trajectory):
     assert set(table["frame"]) == {0, 1, 2, 3}  # the jittered frames keep contacts too
 
 
+@pytest.mark.slow
 def test_interactions_on_two_workers_give_the_same_table(trajectory):
     from structkit.analysis.measure.trajectory import trajectory_table
     from structkit.analysis.parallel.engine import Engine
