@@ -29,6 +29,9 @@ the estimate is flagged :data:`NO_FIT`, both are bounded at :data:`NO_FIT_KCAL` 
 averaged. Results are
 cached (:class:`~structkit.io.result_cache.ResultCache`) under the prepared complex's checksum, the
 mutation, :data:`METHOD` and the package and OpenMM versions.
+
+This is the ``fast`` mode, on the crystal's backbone; the ``accurate`` mode repeats it on backrubbed
+backbones and averages (:mod:`structkit.energy.ensemble`).
 """
 
 from __future__ import annotations
