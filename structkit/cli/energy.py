@@ -26,6 +26,7 @@ from structkit.cli.output import (
     emit_table,
     timed_progress,
 )
+from structkit.energy.ensemble import MODES
 from structkit.errors import StructkitError
 from structkit.io.load import LoadOptions
 from structkit.io.write import (
@@ -192,7 +193,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _add_mode_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--mode", choices=["fast", "accurate"], default="fast",
+    p.add_argument("--mode", choices=MODES, default="fast",
                    help="fast: side chains on the crystal backbone (default); accurate: the mean over "
                         "the crystal and four backrubbed backbones, about five times the cost")
 

@@ -164,7 +164,9 @@ class DdgEstimator:
         self._wild: dict[Region, _Evaluated] = {}
         self._tables = PackingTables()  # shared by every region and mutation of this complex
 
-    def _changes(self, mutation: Mutation) -> dict[int, str]:
+    def substitutions(self, mutation: Mutation) -> dict[int, str]:
+        """Residue row -> three-letter target of each change (a StructkitError where one cannot be
+        modelled: not a substitution, no coordinates, or a wild type the structure does not have)."""
         changes = {}
         for change in mutation.changes:
             if change.kind != "substitution":
@@ -198,7 +200,7 @@ class DdgEstimator:
         start = time.perf_counter()
         mut = parse_mutation(mutation, reference=self.prep.complex_.reference) \
             if isinstance(mutation, str) else mutation
-        changes = self._changes(mut)
+        changes = self.substitutions(mut)
         key = self._key(str(mut))
         payload = self.cache.get(key) if self.cache is not None and not keep_models else None
         wild = mutant = None

@@ -92,8 +92,6 @@ class EnsembleDdgEstimator:
         The backrub rotations beside the crystal backbone (default :data:`BACKRUB_ANGLES`).
     """
 
-    mode = "accurate"
-
     def __init__(self, prep: PreparedComplex, *, cache: ResultCache | None = None,
                  angles: tuple[float, ...] = BACKRUB_ANGLES):
         self.prep = prep
@@ -105,7 +103,7 @@ class EnsembleDdgEstimator:
 
     def members(self, mutation: Mutation) -> list[tuple[str, DdgEstimator]]:
         """The (backbone label, estimator) members of a mutation's site, the crystal first."""
-        rows = tuple(sorted(self.crystal._changes(mutation)))
+        rows = tuple(sorted(self.crystal.substitutions(mutation)))
         out = [("crystal", self.crystal)]
         for angle in self.angles:
             key = (rows, angle)
