@@ -18,8 +18,9 @@ from numpy.typing import ArrayLike
 if TYPE_CHECKING:
     from openmm import app
 
-__all__ = ["FORCE_FIELD", "IMPLICIT_SOLVENT", "ION_FORCE_FIELD", "SOLVENT_DIELECTRIC", "AtomParameters",
-           "atom_parameters", "forcefield", "magnesium_parameters", "record"]
+__all__ = ["FORCE_FIELD", "IMPLICIT_SOLVENT", "ION_FORCE_FIELD", "REACTION_FIELD_DIELECTRIC",
+           "SOLVENT_DIELECTRIC", "AtomParameters", "atom_parameters", "forcefield", "magnesium_parameters",
+           "record"]
 
 FORCE_FIELD = "amber14/protein.ff14SB.xml"
 IMPLICIT_SOLVENT = "implicit/obc2.xml"
@@ -27,6 +28,9 @@ IMPLICIT_SOLVENT = "implicit/obc2.xml"
 #: ``frcmod.ions234lm_126_tip3p`` (Li, Roberts, Chakravorty & Merz 2013, JCTC 9:2733, 12-6 set).
 ION_FORCE_FIELD = "amber14/tip3p.xml"
 SOLVENT_DIELECTRIC = 78.5
+#: The dielectric beyond the cutoff of the minimisation's reaction-field electrostatics: OpenMM's
+#: ``NonbondedForce`` default, which structkit's relaxation used before it had its own kernels.
+REACTION_FIELD_DIELECTRIC = 78.3
 SOLUTE_DIELECTRIC = 1.0
 _NM = 10.0
 _KJ = 1.0 / 4.184
@@ -130,6 +134,7 @@ def record() -> dict:
     """The force-field choices, for the results manifest."""
     import openmm
 
+
     return {
         "protein_force_field": FORCE_FIELD,
         "implicit_solvent": "OBC2 generalized Born (Amber igb=5, mbondi2 radii) + ACE non-polar term "
@@ -140,8 +145,12 @@ def record() -> dict:
                              "charged (pH 7 rule), ligand files' own charges kept; nucleotides with "
                              "their phosphates ionised and two Mg2+ ions modelled (structkit.model."
                              f"nucleotide; ion Lennard-Jones from {ION_FORCE_FIELD}, Li/Merz 2013 12-6)",
-        "minimisation": "OpenMM LocalEnergyMinimizer, ff14SB, reaction-field electrostatics "
-                        "(cutoff 10 Å, solvent dielectric 78.5), repacked side chains free with harmonic "
-                        "restraints, everything else fixed",
+        "minimisation": "structkit.energy.minimise: ff14SB terms (typed by OpenMM per residue) that touch a "
+                        "repacked side-chain atom, reaction-field electrostatics (cutoff 10 Å, dielectric "
+                        f"{REACTION_FIELD_DIELECTRIC} beyond it, OpenMM's NonbondedForce default), "
+                        "1-4 scaled 1/1.2 and 1/2; repacked side chains free with 2 kcal/mol/Å² harmonic "
+                        "restraints on their heavy atoms, everything else fixed; SciPy L-BFGS-B until the "
+                        "RMS gradient over the moving coordinates is below 10 kJ/mol/nm, at most 100 "
+                        "iterations",
         "openmm": openmm.__version__,
     }
