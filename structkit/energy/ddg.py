@@ -60,7 +60,7 @@ __all__ = ["COMPONENTS", "METHOD", "NO_FIT", "NO_FIT_KCAL", "DdgEstimate", "DdgE
 #: The components of the estimate, in reporting order.
 COMPONENTS = ("vdw", "electrostatics", "nonpolar", "strain", "entropy")
 #: Version of the modelling protocol; part of every cache key.
-METHOD = "repack-minimise-mmgbsa-vina/3"
+METHOD = "repack-minimise-mmgbsa-vina/4"
 #: Where the clash terms alone (scale x (vdw + strain)) exceed this, the mutant does not fit the
 #: fixed backbone: the estimate is flagged :data:`NO_FIT` and reported bounded at this value, not as
 #: a free energy (fixed in advance at about 4 x the 1.36 kcal/mol resistance threshold, not fitted;

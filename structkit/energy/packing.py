@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from structkit.energy.forcefield import AtomParameters
-from structkit.geometry.nonbonded import COULOMB, coulomb_lj, lennard_jones
+from structkit.geometry.nonbonded import conformer_energies
 
 __all__ = ["KT", "Conformers", "PackResult", "interaction_tables", "pack", "packing_energy",
            "self_energies"]
@@ -89,26 +89,14 @@ class PackResult:
 
 
 def _pair_energy(a: Conformers, b: Conformers) -> np.ndarray:
-    """(n_a, n_b) interaction energies between every conformer of a and every conformer of b.
-
-    The same terms as :func:`~structkit.geometry.nonbonded.coulomb_lj` with the packer's options, in
-    single precision: the (n_a, n_b, atoms_a, atoms_b) distance array is the packer's largest.
-    """
-    na, nb = len(a), len(b)
+    """(n_a, n_b) interaction energies between every conformer of a and every conformer of b: the
+    terms of :func:`~structkit.geometry.nonbonded.coulomb_lj` with the packer's options."""
     if not len(a.names) or not len(b.names):
-        return np.zeros((na, nb))
-    xa = a.coords[:, None, :, None, :].astype(np.float32)
-    xb = b.coords[None, :, None, :, :].astype(np.float32)
-    diff = xa - xb
-    r = np.sqrt(np.einsum("...k,...k->...", diff, diff))
-    r = np.maximum(r, 1e-6)
+        return np.zeros((len(a), len(b)))
     pa, pb = a.params, b.params
-    qq = np.outer(pa.charge, pb.charge)
-    sigma = 0.5 * (pa.sigma[:, None] + pb.sigma[None, :])
-    eps = np.sqrt(np.outer(pa.epsilon, pb.epsilon))
-    rc = np.maximum(r, _COULOMB_MIN)
-    e = lennard_jones(r, sigma, eps, soft_core=_SOFT) + COULOMB * qq / (_DIELECTRIC * rc * rc)
-    return e.sum(axis=(-2, -1))
+    return conformer_energies(a.coords, pa.charge, pa.sigma, pa.epsilon,
+                              b.coords, pb.charge, pb.sigma, pb.epsilon,
+                              distance_dielectric=_DIELECTRIC, soft_core=_SOFT, coulomb_min=_COULOMB_MIN)
 
 
 def self_energies(conf: Conformers, env_xyz: np.ndarray, env_params: AtomParameters,
@@ -125,10 +113,10 @@ def self_energies(conf: Conformers, env_xyz: np.ndarray, env_params: AtomParamet
     radius = np.max(np.linalg.norm(conf.coords.reshape(-1, 3) - centre, axis=1))
     near = keep & (np.linalg.norm(env_xyz - centre, axis=1) < radius + _CUTOFF)
     p = env_params.take(near)
-    coul, lj = coulomb_lj(conf.coords, conf.params.charge, conf.params.sigma, conf.params.epsilon,
-                          env_xyz[near], p.charge, p.sigma, p.epsilon, distance_dielectric=_DIELECTRIC,
-                          soft_core=_SOFT, coulomb_min=_COULOMB_MIN)
-    return coul + lj + prior
+    energy = conformer_energies(conf.coords, conf.params.charge, conf.params.sigma, conf.params.epsilon,
+                                env_xyz[near][None], p.charge, p.sigma, p.epsilon,
+                                distance_dielectric=_DIELECTRIC, soft_core=_SOFT, coulomb_min=_COULOMB_MIN)
+    return energy[:, 0] + prior
 
 
 #: Pair tables of one prepared complex by (row_i, row_j); None where the two residues are out of reach.

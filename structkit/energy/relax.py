@@ -1,4 +1,4 @@
-"""Relaxed wild-type and mutant complexes: repack a shell of side chains, then minimise with OpenMM.
+"""Relaxed wild-type and mutant complexes: repack a shell of side chains, then minimise them.
 
 For a set of substituted residues (the *site*), the *shell* is the site plus every residue with a
 side-chain atom within 6 Å of a site side chain, plus, when the site touches the inhibitor (a site
@@ -7,10 +7,11 @@ heavy atom within 5 Å of it), every residue with a side-chain atom within 4.5 �
 repacked (:mod:`structkit.energy.packing`; the site from the rotamer library with chi1 expanded by
 +-15 degrees plus the wild type's own chi angles, the same candidates for the wild type and every
 mutant; the rest from the library plus their crystal conformation), then the region is minimised
-with OpenMM (ff14SB, reaction-field electrostatics with a 10 Å cutoff, at most 100 L-BFGS steps):
-the shell's side chains move, restrained by 2 kcal/mol/Å² to their packed positions, while
-backbones, the rest of the region and the inhibitor stay fixed. The wild type
-goes through exactly the same steps with the same shell and region.
+(:mod:`structkit.energy.minimise`: ff14SB, reaction-field electrostatics with a 10 Å cutoff, at most
+100 L-BFGS steps, only the terms that touch a moving atom): the shell's side chains move,
+restrained by 2 kcal/mol/Å² to their packed positions, while backbones, the rest of the region and
+the inhibitor stay fixed. The wild type goes through exactly the same steps with the same shell and
+region.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from structkit.energy.forcefield import AtomParameters, forcefield
+from structkit.energy.forcefield import AtomParameters
 from structkit.energy.hydrogens import amide_hydrogen, build_hydrogens, hydrogen_names, residue_parameters
+from structkit.energy.minimise import minimisation_terms, minimise
 from structkit.energy.packing import (
     Conformers,
     PackResult,
@@ -44,8 +46,6 @@ _LIGAND_TOUCH_A = 5.0
 _LIGAND_SHELL_A = 4.5
 _LIGAND_SITE_A = 10.0
 _REGION_A = 8.0
-_RESTRAINT = 2.0 * 4.184 * 100.0  # 2 kcal/mol/Å² in kJ/mol/nm²
-_MAX_ITERATIONS = 100
 
 
 @dataclass(frozen=True)
@@ -368,75 +368,20 @@ def relax(prep: PreparedComplex, region: Region, changes: dict[int, str], *, min
 
     names, resnames, rows, packed, params, movable = assemble(packing.choice)
     elements = np.array(["H" if n.startswith("H") else n[0] for n in names])
-    coords = _minimise(names, resnames, rows, elements, packed, movable, prep) if minimise else packed
+    coords = _minimise(names, resnames, rows, packed, params, movable, prep) if minimise else packed
     return Model(names=names, resnames=resnames, elements=elements, row=rows, coords=coords, packed=packed,
                  params=params, movable=movable, packing=packing, apo_packing=apo, strain=strain,
                  ligand_spread=spread)
 
 
-def _topology(names, resnames, rows, elements, coords):
-    from openmm import app
-    from openmm.app.element import Element
-
-    topology = app.Topology()
-    chain = None
-    last_row, last_c = None, None
-    atoms = []
-    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-    stops = np.append(starts[1:], len(rows))
-    for a, b in zip(starts, stops):
-        row = int(rows[a])
-        res_names = names[a:b].tolist()
-        n_xyz = coords[a + res_names.index("N")] if "N" in res_names else None
-        linked = (last_row is not None and row == last_row + 1 and last_c is not None and n_xyz is not None
-                  and np.linalg.norm(n_xyz - last_c) < 2.0)
-        if not linked:
-            chain = topology.addChain()
-        residue = topology.addResidue(str(resnames[a]), chain, id=str(row))
-        for k in range(a, b):
-            atoms.append(topology.addAtom(str(names[k]), Element.getBySymbol(str(elements[k])), residue))
-        last_row = row
-        last_c = coords[a + res_names.index("C")] if "C" in res_names else None
-    topology.createStandardBonds()
-    topology.createDisulfideBonds([(x / 10.0).tolist() for x in coords])
-    return topology
-
-
-def _minimise(names, resnames, rows, elements, coords, movable, prep: PreparedComplex) -> np.ndarray:
-    import openmm as mm
-    from openmm import app
-
-    topology = _topology(names, resnames, rows, elements, coords)
+def _minimise(names: np.ndarray, resnames: np.ndarray, rows: np.ndarray, coords: np.ndarray,
+              params: AtomParameters, movable: np.ndarray, prep: PreparedComplex) -> np.ndarray:
+    ligand = prep.ligand
     try:
-        system = forcefield().createSystem(topology, nonbondedMethod=app.CutoffNonPeriodic,
-                                           nonbondedCutoff=1.0, constraints=None, ignoreExternalBonds=True)
-    except ValueError as exc:
-        raise StructkitError(f"{prep.label}: a relaxed residue has no force-field template ({exc})") from None
-    nonbonded = next(f for f in system.getForces() if isinstance(f, mm.NonbondedForce))
-    positions = coords / 10.0
-    if prep.ligand is not None:
-        lig = prep.ligand
-        first = system.getNumParticles()
-        for q, s, e in zip(lig.params.charge, lig.params.sigma, lig.params.epsilon):
-            system.addParticle(0.0)
-            nonbonded.addParticle(q, s / 10.0, e * 4.184)
-        n_lig = len(lig.coords)
-        for i in range(n_lig):
-            for j in range(i + 1, n_lig):
-                nonbonded.addException(first + i, first + j, 0.0, 1.0, 0.0)
-        positions = np.vstack([positions, lig.coords / 10.0])
-    for frozen in np.flatnonzero(~movable):
-        system.setParticleMass(int(frozen), 0.0)
-    restraint = mm.CustomExternalForce("0.5*k*((x-x0)^2+(y-y0)^2+(z-z0)^2)")
-    restraint.addGlobalParameter("k", _RESTRAINT)
-    for name in ("x0", "y0", "z0"):
-        restraint.addPerParticleParameter(name)
-    for held in np.flatnonzero(movable & (elements != "H")):
-        restraint.addParticle(int(held), positions[held].tolist())
-    system.addForce(restraint)
-    platform = mm.Platform.getPlatformByName("CPU")
-    context = mm.Context(system, mm.VerletIntegrator(0.001), platform, {"Threads": "1"})
-    context.setPositions(positions)
-    mm.LocalEnergyMinimizer.minimize(context, 10.0, _MAX_ITERATIONS)
-    out = context.getState(getPositions=True).getPositions(asNumpy=True)._value * 10.0
-    return np.asarray(out[:len(coords)])
+        terms, start = minimisation_terms(names, resnames, rows, coords, params, movable,
+                                          None if ligand is None else ligand.coords,
+                                          None if ligand is None else ligand.params)
+    except StructkitError as exc:
+        raise StructkitError(f"{prep.label}: {exc}") from None
+    out, _ = minimise(start, terms)
+    return out[:len(coords)]
