@@ -55,9 +55,9 @@ def _cmd_ddg(args: argparse.Namespace) -> int:
         if done == 0:  # the API has checked the inputs: say what comes before the work starts
             if not started:
                 started.append(True)
-                cost = "1-2 s" if args.mode == "fast" else "4-8 s (five backbones)"
+                cost = "0.3-1 s" if args.mode == "fast" else "1.5-3 s (five backbones)"
                 print(f"structkit ddg: {count(total, 'estimate')} on {engine.describe()}: about {cost} "
-                      "per estimate and core for a kinase domain, plus 10-20 s once to protonate a "
+                      "per estimate and core for a kinase domain, plus about 10 s once to protonate a "
                       "crystal structure", file=sys.stderr)
             return
         timed(done, total, label)
