@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import structkit
-from structkit.analysis.measure.ddg import DDG_COLUMNS, ddg_table, substitutions_at
+from structkit.analysis.measure.ddg import DDG_COLUMNS, ddg_table, ddg_tables, substitutions_at
 from structkit.analysis.measure.estimates import ddg
 from structkit.errors import StructkitError
 from structkit.io.load import LoadOptions
@@ -38,6 +38,21 @@ def test_workers_do_not_change_the_table(erlotinib, tmp_path):
     # answered from the cache the second time, identically
     again = ddg_table(erlotinib, MUTATIONS, workers=1, cache=tmp_path)
     pd.testing.assert_frame_equal(serial, again)
+
+
+def test_several_complexes_in_one_batch_equal_one_table_each(erlotinib, tmp_path):
+    """ddg_tables runs every (complex, site) group as one map on two workers; each complex's table
+    is the one ddg_table gives alone, in this process."""
+    complex_path, sdf = abl_files("imatinib")
+    imatinib = structkit.load(complex_path, ligand_file=sdf, keep_hydrogens=True)
+    mutations = ["T315A", "F317L", "T315I"]
+    seen = []
+    batch = ddg_tables([erlotinib, imatinib], mutations, workers=2, cache=tmp_path, use_cache=False,
+                       progress=lambda done, total, _m: seen.append((done, total)))
+    assert seen[0] == (0, 6) and seen[-1] == (6, 6)
+    for complex_, table in zip((erlotinib, imatinib), batch):
+        pd.testing.assert_frame_equal(table, ddg_table(complex_, mutations, workers=1, use_cache=False))
+    assert not batch[0]["ddg"].equals(batch[1]["ddg"])
 
 
 def test_api_parses_text_and_writes_models(erlotinib, tmp_path):
@@ -111,6 +126,35 @@ def test_two_poses_in_one_session_give_their_own_answers(tmp_path):
     alone = ddg(complex_path, ["T315I"], options=options_b, workers=1, use_cache=False)
     pd.testing.assert_frame_equal(after_a, alone)
     assert abs(first_a["dg_wild"].iloc[0] - alone["dg_wild"].iloc[0]) > 0.5
+
+
+def test_finished_rows_answer_warm_calls_by_fingerprint(tmp_path, monkeypatch):
+    """A repeated call is answered from the row cache without preparing anything (preparation made
+    to fail shows it), equal to the cold answer; another pose of the same receptor misses the cache
+    and is prepared (it raises here), so no pose gets another's answer."""
+    import structkit.analysis.measure.ddg as ddg_module
+
+    complex_path, sdf = abl_files("erlotinib")
+    receptor = tmp_path / "receptor.pdb"  # the complex without its ligand: a docking receptor
+    receptor.write_text("".join(line for line in complex_path.read_text().splitlines(keepends=True)
+                                if not line.startswith("HETATM")))
+    moved = tmp_path / "moved.sdf"
+    _shifted_sdf(sdf, 0.3, moved)
+
+    def pose(ligand):
+        return structkit.load(receptor, ligand_file=ligand, keep_hydrogens=True)
+
+    cold = ddg_table(pose(sdf), ["T315A"], workers=1, cache=tmp_path)
+
+    def no_preparation(*_args, **_kwargs):
+        raise AssertionError("prepared")
+
+    monkeypatch.setattr(ddg_module, "prepare", no_preparation)
+    ddg_module._PREPARED.clear()
+    warm = ddg_table(pose(sdf), ["T315A"], workers=2, cache=tmp_path)
+    pd.testing.assert_frame_equal(cold, warm)
+    with pytest.raises(AssertionError, match="prepared"):
+        ddg_table(pose(moved), ["T315A"], workers=1, cache=tmp_path)
 
 
 def test_a_mutant_that_cannot_fit_the_fixed_backbone_is_flagged_and_bounded(tmp_path):

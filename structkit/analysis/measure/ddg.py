@@ -1,9 +1,12 @@
 """Binding free energy changes for many mutations of a complex, in parallel, cached, with progress.
 
 Mutations are grouped by the residues they change (one group reuses its wild-type model), groups
-run as tasks on worker processes, and rows come back in the order the mutations were given, so the
-table is the same whatever the number of workers. Each result is cached by
-:class:`~structkit.energy.ddg.DdgEstimator` (see :mod:`structkit.io.result_cache`).
+run as tasks on worker processes (the groups of several complexes in one batch, :func:`ddg_tables`),
+and rows come back in the order the mutations were given, so the table is the same whatever the
+number of workers. Each estimate is cached by :class:`~structkit.energy.ddg.DdgEstimator` under
+its prepared complex's checksum, and each finished row under the complex's fingerprint (which
+determines the prepared complex), so a repeated call answers without preparing or starting workers
+(see :mod:`structkit.io.result_cache`).
 """
 
 from __future__ import annotations
@@ -15,16 +18,17 @@ import numpy as np
 import pandas as pd
 
 from structkit.analysis.parallel.engine import Engine, default_workers
-from structkit.energy.ddg import COMPONENTS, DdgEstimator
+from structkit.energy.ddg import COMPONENTS, METHOD, DdgEstimator
 from structkit.energy.ensemble import MODES, EnsembleDdgEstimator
-from structkit.energy.prepare import PreparedComplex, prepare
+from structkit.energy.prepare import PREPARATION, PreparedComplex, prepare
 from structkit.errors import StructkitError
 from structkit.io.result_cache import ResultCache
 from structkit.model.complex import Complex
 from structkit.model.mutations import mutation_positions
 from structkit.model.numbering import Reference
+from structkit.version import __version__
 
-__all__ = ["DDG_COLUMNS", "check_mode", "complete_table", "ddg_table", "make_estimator"]
+__all__ = ["DDG_COLUMNS", "check_mode", "complete_table", "ddg_table", "ddg_tables", "make_estimator"]
 
 #: Columns of a ddg table.
 DDG_COLUMNS = ["mutation", "ddg", "ddg_sd", "ddg_raw", "ddg_vina", "ddg_consensus", *COMPONENTS, "dg_wild",
@@ -137,25 +141,81 @@ def ddg_table(
     DataFrame
         Failed mutations keep NaN and say why in ``status``.
     """
+    return ddg_tables([complex_], mutations, workers=workers, cache=cache, use_cache=use_cache,
+                      progress=progress, engine=engine, mode=mode)[0]
+
+
+def ddg_tables(
+    complexes: Sequence[Complex],
+    mutations: Sequence[str],
+    *,
+    workers: int | None = None,
+    cache: str | os.PathLike | None = None,
+    use_cache: bool = True,
+    progress: Callable[[int, int, str], None] | None = None,
+    engine: Engine | None = None,
+    mode: str = "fast",
+) -> list[pd.DataFrame]:
+    """:func:`ddg_table` of the same mutations on several complexes, as one batch of tasks.
+
+    Every (complex, site) group is a task of one map, so the complexes are prepared and estimated
+    side by side on the workers rather than one after another (a patient's one mutation on seven
+    drug complexes is seven tasks, not seven one-task maps). The parameters are :func:`ddg_table`'s;
+    ``progress`` counts estimates over all complexes. Returns one table per complex, in order.
+    """
     check_mode(mode)
     mutations = list(mutations)
     groups = _groups(mutations)
-    engine = engine or Engine(workers=min(workers or default_workers(), max(1, len(groups))))
-    cache = str(cache) if cache else None
-    done = [0]
+    rows_cache = ResultCache("ddg_rows", cache, enabled=use_cache)
+    keys = [{m: _row_key(c.fingerprint(), m, mode) for m in mutations} for c in complexes]
+    found: list[dict[str, dict]] = [{} for _ in complexes]
+    items = []
+    for k in range(len(complexes)):
+        for group in groups:
+            texts = [mutations[j] for j in group]
+            stored = [rows_cache.get(keys[k][m]) for m in texts]
+            if all(row is not None for row in stored):
+                found[k].update(zip(texts, stored))  # type: ignore[arg-type]
+            else:
+                items.append((k, texts))
+    total = len(mutations) * len(complexes)
+    done = [total - sum(len(texts) for _, texts in items)]
 
-    def say(_k: int, _n: int, group: list[str]) -> None:
-        done[0] += len(group)
+    def say(_k: int, _n: int, item: tuple[int, list[str]]) -> None:
+        done[0] += len(item[1])
         if progress:
-            progress(done[0], len(mutations), group[-1])
+            progress(done[0], total, item[1][-1])
 
     if progress:
-        progress(0, len(mutations), "")  # the inputs are checked: the work starts
-    with engine, engine.shared(complex_) as shared_complex:
-        results = engine.map(_run_group, [[mutations[k] for k in group] for group in groups], shared_complex,
-                             cache, use_cache, mode, progress=say)
-    found = {k: row for group, rows in zip(groups, results) for k, row in zip(group, rows)}
-    return complete_table(pd.DataFrame([found[k] for k in range(len(mutations))]))
+        progress(done[0], total, "")  # the inputs are checked: the work starts
+    if items:
+        engine = engine or Engine(workers=min(workers or default_workers(), len(items)))
+        cache = str(cache) if cache else None
+        with engine, engine.shared(list(complexes)) as shared_complexes:
+            results = engine.map(_run_complex_group, items, shared_complexes, cache, use_cache, mode,
+                                 progress=say)
+        for (k, texts), rows in zip(items, results):
+            for text, row in zip(texts, rows):
+                found[k][text] = row
+                rows_cache.put(keys[k][text], row)
+    return [complete_table(pd.DataFrame([found[k][m] for m in mutations])) for k in range(len(complexes))]
+
+
+def _row_key(fingerprint: str, mutation: str, mode: str) -> str:
+    """The result-cache key of one finished table row: the complex's fingerprint stands for its
+    prepared copy, since the preparation is a deterministic function of it (:data:`PREPARATION`),
+    so a warm call answers without preparing anything."""
+    from importlib.metadata import version
+
+    return ResultCache.key("ddg-row", METHOD, __version__, version("openmm"), version("pdbfixer"),
+                           PREPARATION, mode, fingerprint, mutation)
+
+
+def _run_complex_group(item: tuple[int, list[str]], complexes: list[Complex], cache: str | None,
+                       use_cache: bool, mode: str = "fast") -> list[dict]:
+    """One task of :func:`ddg_tables`: one site's mutations on one of the complexes."""
+    k, mutations = item
+    return _run_group(mutations, complexes[k], cache, use_cache, mode)
 
 
 def substitutions_at(sites: Sequence[int], reference: Reference) -> list[str]:

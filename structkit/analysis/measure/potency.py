@@ -36,7 +36,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from structkit.analysis.measure.ddg import DDG_COLUMNS, ddg_table
+from structkit.analysis.measure.ddg import DDG_COLUMNS, ddg_tables
 from structkit.analysis.parallel.engine import Engine
 from structkit.data import read_table
 from structkit.errors import StructkitError
@@ -193,20 +193,9 @@ def potency_table(
         complex cannot model keeps its drug ddG, NaN potency and the reason in ``status``.
     """
     mutations = list(mutations)
-    n = len(mutations)
-
-    def side(offset: int):
-        def say(done: int, _total: int, mutation: str) -> None:
-            if progress:
-                progress(offset + done, 2 * n, mutation)
-        return say
-
-    engine = engine or Engine(workers=workers)
-    with engine:
-        drug = ddg_table(complex_, mutations, cache=cache, use_cache=use_cache, progress=side(0),
-                         engine=engine, mode=mode)
-        nucleotide = ddg_table(atp, mutations, cache=cache, use_cache=use_cache, progress=side(n),
-                               engine=engine, mode=mode)
+    # both sides in one batch of tasks, side by side on the workers; progress counts both
+    drug, nucleotide = ddg_tables([complex_, atp], mutations, workers=workers, cache=cache,
+                                  use_cache=use_cache, progress=progress, engine=engine, mode=mode)
     return with_atp_side(drug, nucleotide, atp.pdb_id or str(atp.source))
 
 

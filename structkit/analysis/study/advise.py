@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from structkit.analysis.measure.coverage import coverage_table
-from structkit.analysis.measure.ddg import ddg_table
+from structkit.analysis.measure.ddg import ddg_tables
 from structkit.analysis.measure.potency import atp_complex, with_atp_side
 from structkit.analysis.measure.thresholds import REDUCED_KCAL, RESISTANT_KCAL
 from structkit.analysis.parallel.engine import Engine
@@ -168,22 +168,12 @@ def advise(
     complexes = drug_complexes(options)
     atp = atp_complex(complexes[0].complex_, None, options)
     engine = engine or Engine(workers=workers)
-    n = len(canonical)
-    total = (len(complexes) + 1) * n  # the ATP side once, then each drug
-
-    def counted(offset: int):
-        def say(done: int, _total: int, item: str) -> None:
-            if progress:
-                progress(offset + done, total, item)
-        return say
-
-    with engine:  # the ATP side is the same for every drug: estimated once
-        nucleotide = ddg_table(atp, canonical, cache=options.cache, use_cache=use_cache, engine=engine,
-                               progress=counted(0))
-        tables = [with_atp_side(ddg_table(dc.complex_, canonical, cache=options.cache, use_cache=use_cache,
-                                          engine=engine, progress=counted((k + 1) * n)),
-                                nucleotide, atp.pdb_id or str(atp.source))
-                  for k, dc in enumerate(complexes)]
+    # the ATP side is the same for every drug: estimated once, side by side with the drugs
+    with engine:
+        nucleotide, *drug_tables = ddg_tables([atp, *(dc.complex_ for dc in complexes)], canonical,
+                                              cache=options.cache, use_cache=use_cache, engine=engine,
+                                              progress=progress)
+    tables = [with_atp_side(table, nucleotide, atp.pdb_id or str(atp.source)) for table in drug_tables]
     rows = []
     for dc, table in zip(complexes, tables):
         for r in table.to_dict("records"):
