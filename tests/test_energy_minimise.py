@@ -108,7 +108,8 @@ def test_minimum_as_low_as_openmms_and_only_movable_atoms_move(imatinib):
 def test_a_movable_residue_missing_an_atom_is_an_error(imatinib):
     """A proline after a residue that lacks its carbonyl O (a truncated file): that residue has no
     ff14SB template and the proline's CD-N-C(i-1)-O(i-1) torsion has no atom to reach, an error
-    naming the residue, not a silent omission."""
+    naming the residue, not a silent omission. With the neighbour fixed (not repacked), the error
+    names the proline, the atom and the row."""
     model, _, _ = _region(imatinib, 317, "PRO")
     row = imatinib.row_of(317)
     drop = (model.row == row - 1) & (model.names == "O")
@@ -116,3 +117,18 @@ def test_a_movable_residue_missing_an_atom_is_an_error(imatinib):
     with pytest.raises(StructkitError, match=r"residue GLU .* no ff14SB template"):
         minimisation_terms(model.names[keep], model.resnames[keep], model.row[keep], model.packed[keep],
                            model.params.take(np.flatnonzero(keep)), model.movable[keep])
+    only_site = model.movable & (model.row == row)
+    with pytest.raises(StructkitError, match=rf"residue PRO \(row {row}\) needs atom O of row {row - 1}"):
+        minimisation_terms(model.names[keep], model.resnames[keep], model.row[keep], model.packed[keep],
+                           model.params.take(np.flatnonzero(keep)), only_site[keep])
+
+
+def test_nothing_to_move_returns_the_start(imatinib):
+    model, _, start = _region(imatinib, 351, None)
+    none = np.zeros(len(model.names), bool)
+    lig = imatinib.ligand
+    still, _ = minimisation_terms(model.names, model.resnames, model.row, model.packed, model.params, none,
+                                  lig.coords, lig.params)
+    out, iterations = minimise(start, still)
+    assert iterations == 0
+    np.testing.assert_array_equal(out, start)

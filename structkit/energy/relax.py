@@ -22,7 +22,7 @@ import numpy as np
 
 from structkit.energy.forcefield import AtomParameters
 from structkit.energy.hydrogens import amide_hydrogen, build_hydrogens, hydrogen_names, residue_parameters
-from structkit.energy.minimise import minimisation_terms, minimise
+from structkit.energy.minimise import BACKBONE, minimisation_terms, minimise
 from structkit.energy.packing import (
     Conformers,
     PackResult,
@@ -40,7 +40,6 @@ from structkit.model.rotamers import build_sidechains, rotamers, template
 
 __all__ = ["BACKBONE", "Model", "Region", "relax", "select_region"]
 
-BACKBONE = ("N", "H", "CA", "C", "O", "OXT", "H1", "H2", "H3")
 _SHELL_A = 6.0
 _LIGAND_TOUCH_A = 5.0
 _LIGAND_SHELL_A = 4.5
