@@ -144,7 +144,7 @@ class DdgEstimator:
     scale : float, optional
         Calibration scale (default :func:`ddg_scale`).
     minimise : bool
-        Run the OpenMM minimisation after packing.
+        Run the minimisation after packing (:mod:`structkit.energy.minimise`).
     cache : ResultCache, optional
         Where to look up and store results (none by default).
     """

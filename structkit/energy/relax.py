@@ -285,7 +285,7 @@ def relax(prep: PreparedComplex, region: Region, changes: dict[int, str], *, min
     changes : dict
         Residue row -> three-letter target (empty for the wild type).
     minimise : bool
-        Run the OpenMM minimisation (the packed model otherwise).
+        Run the minimisation (:mod:`structkit.energy.minimise`; the packed model otherwise).
     tables : PackingTables, optional
         Reuse (and extend) the tables of earlier calls on the same ``prep``; the model is the
         same with or without them, only faster.

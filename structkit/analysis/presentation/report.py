@@ -264,9 +264,10 @@ def report_markdown(results: RunResults) -> str:
         "- n is small (per drug 4 to 14 pairs), so per-drug and per-region AUCs carry wide intervals.",
         "- Reproducibility: crystal structures are completed and protonated by PDBFixer and OpenMM with "
         "every random choice seeded and their minimisations on OpenMM's Reference platform, so a fresh "
-        "cache prepares the same chains byte for byte (tested in two fresh processes); the relaxation runs "
-        "on OpenMM's CPU platform with one thread, deterministic on one machine. Processors with other "
-        "vector units may differ in the last digits of the relaxation (tested to 0.1 kcal/mol on ABL1).",
+        "cache prepares the same chains byte for byte (tested in two fresh processes); the relaxation's "
+        "compiled kernels run on one thread in a fixed order, deterministic on one machine. Processors "
+        "with other vector units may differ in the last digits of the relaxation (tested to 0.1 kcal/mol "
+        "on ABL1).",
         "",
         "## Reproduce",
         "",
@@ -411,7 +412,8 @@ def _ddg_sections(abl: pd.DataFrame, abl_metrics: pd.DataFrame, crystal: pd.Data
         "it touches the inhibitor, the inhibitor's contact residues within 10 Å form a shell that is "
         "repacked "
         "with the rotamer library (all-atom ff14SB van der Waals and 4r-screened Coulomb plus rotamer "
-        "frequencies) and minimised with OpenMM (ff14SB, restrained, backbone and inhibitor fixed); the "
+        "frequencies) and minimised (ff14SB terms that touch the shell, compiled kernels checked against "
+        "OpenMM; restrained, backbone and inhibitor fixed); the "
         "wild type gets exactly the same treatment. The ddG sums five mutant-minus-wild-type terms: "
         "inhibitor van der Waals, electrostatics (Coulomb + OBC2 generalized Born), non-polar solvation "
         "(ACE), side-chain strain (what the shell pays to sit around the drug) and the site's side-chain "
