@@ -28,7 +28,7 @@ by which Aldeghi et al. (2019) averaged an alchemical and a Rosetta estimate on 
 the estimate is flagged :data:`NO_FIT`, both are bounded at :data:`NO_FIT_KCAL` before they are
 averaged. Results are
 cached (:class:`~structkit.io.result_cache.ResultCache`) under the prepared complex's checksum, the
-mutation, :data:`METHOD` and the package and OpenMM versions.
+mutation, :data:`METHOD` and the package, OpenMM and Numba versions.
 
 This is the ``fast`` mode, on the crystal's backbone; the ``accurate`` mode repeats it on backrubbed
 backbones and averages (:mod:`structkit.energy.ensemble`).
@@ -190,10 +190,11 @@ class DdgEstimator:
         return _Evaluated(model, self.scorer.terms(model.coords, model.params, model.movable), vina["total"])
 
     def _key(self, mutation: str) -> str:
-        import openmm
+        from importlib.metadata import version
 
-        return ResultCache.key(METHOD, __version__, openmm.__version__, self.minimise, self.prep.checksum,
-                               mutation)
+        # the compiled kernels' last digits can depend on Numba's (LLVM's) version, as OpenMM's did
+        return ResultCache.key(METHOD, __version__, version("openmm"), version("numba"), self.minimise,
+                               self.prep.checksum, mutation)
 
     def estimate(self, mutation: str | Mutation, *, keep_models: bool = False) -> DdgEstimate:
         """Estimate one single or compound substitution (from the cache when it has it)."""

@@ -208,7 +208,7 @@ def _row_key(fingerprint: str, mutation: str, mode: str) -> str:
     from importlib.metadata import version
 
     return ResultCache.key("ddg-row", METHOD, __version__, version("openmm"), version("pdbfixer"),
-                           PREPARATION, mode, fingerprint, mutation)
+                           version("numba"), PREPARATION, mode, fingerprint, mutation)
 
 
 def _run_complex_group(item: tuple[int, list[str]], complexes: list[Complex], cache: str | None,
