@@ -2,7 +2,7 @@
 
 On the imatinib-ABL1 complex of ../shared/benchmarks/abl_hauser2018 (4,301 protein atoms with
 hydrogens), one core, no result cache:
-  - per mutant     structkit's full estimate (repack + OpenMM minimisation + score) of clinical
+  - per mutant     structkit's full estimate (repack + minimisation + score) of clinical
                    mutations, wild-type models reused per site as in a scan, in the fast mode and
                    the accurate one (five backbones);
   - whole domain   the direct OpenMM route the relaxed region avoids: the whole complex with GBn2
