@@ -134,7 +134,6 @@ def record() -> dict:
     """The force-field choices, for the results manifest."""
     import openmm
 
-
     return {
         "protein_force_field": FORCE_FIELD,
         "implicit_solvent": "OBC2 generalized Born (Amber igb=5, mbondi2 radii) + ACE non-polar term "

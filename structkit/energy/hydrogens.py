@@ -16,7 +16,7 @@ from structkit.data import read_table
 from structkit.energy.forcefield import AtomParameters, atom_parameters
 from structkit.geometry.sidechain import place_atom
 
-__all__ = ["amide_hydrogen", "build_hydrogens", "hydrogen_names", "residue_parameters"]
+__all__ = ["amide_hydrogen", "build_hydrogens", "element_of", "hydrogen_names", "residue_parameters"]
 
 _SKIP = {"HIS": ("HD1",)}
 
@@ -30,6 +30,12 @@ def _rows(resname: str) -> tuple[tuple[str, str, str, str, float, float, float],
         out.append((row["atom"], row["a"], row["b"], row["c"], float(row["bond"]), float(row["angle"]),
                     float(row["dihedral"])))
     return tuple(out)
+
+
+def element_of(name: str) -> str:
+    """The element of a protein atom from its PDB name (hydrogens are named H..., every other
+    element of a standard residue has a one-letter symbol: C, N, O, S)."""
+    return "H" if name.startswith("H") else name[0]
 
 
 def hydrogen_names(resname: str) -> tuple[str, ...]:
@@ -78,7 +84,6 @@ def residue_parameters(resname: str, names: tuple[str, ...]) -> AtomParameters:
     chain = topology.addChain()
     residue = topology.addResidue(resname, chain)
     for name in names:
-        symbol = "H" if name.startswith("H") else name[0]
-        topology.addAtom(name, Element.getBySymbol(symbol), residue)
+        topology.addAtom(name, Element.getBySymbol(element_of(name)), residue)
     topology.createStandardBonds()
     return atom_parameters(topology)

@@ -27,6 +27,7 @@ from functools import lru_cache
 import numpy as np
 
 from structkit.energy.forcefield import REACTION_FIELD_DIELECTRIC, AtomParameters, forcefield
+from structkit.energy.hydrogens import element_of
 from structkit.errors import StructkitError
 from structkit.geometry.molecular_mechanics import (
     MMTerms,
@@ -64,10 +65,6 @@ _COULOMB_14 = 1.0 / 1.2
 _LJ_14 = 0.5
 
 
-def _element(name: str) -> str:
-    return "H" if name.startswith("H") else name[0]
-
-
 class _Template:
     """One residue's bonded terms that touch its side chain, on keys (offset, atom name), and the
     atom pairs within three bonds of a side-chain atom (depth 1, 2 or 3)."""
@@ -95,7 +92,7 @@ def _template(resname: str, names: tuple[str, ...], linked_prev: bool, linked_ne
             continue
         residue = topology.addResidue(rname, chain)
         for name in rnames:
-            topology.addAtom(name, Element.getBySymbol(_element(name)), residue)
+            topology.addAtom(name, Element.getBySymbol(element_of(name)), residue)
             keys.append((offset, name))
     topology.createStandardBonds()
     try:
@@ -216,7 +213,7 @@ def minimisation_terms(names: np.ndarray, resnames: np.ndarray, rows: np.ndarray
     one_four -= excluded
     movable_all = np.zeros(len(all_coords), dtype=bool)
     movable_all[:n_region] = movable
-    restrained = np.flatnonzero(movable & np.array([_element(str(x)) != "H" for x in names]))
+    restrained = np.flatnonzero(movable & np.array([element_of(str(x)) != "H" for x in names]))
     k_rf, c_rf = reaction_field_constants(CUTOFF, REACTION_FIELD_DIELECTRIC)
     ex = np.array(sorted(one_four), dtype=np.int64).reshape(-1, 2)
     q, s, e = all_params.charge, all_params.sigma, all_params.epsilon

@@ -21,7 +21,13 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from structkit.energy.forcefield import AtomParameters
-from structkit.energy.hydrogens import amide_hydrogen, build_hydrogens, hydrogen_names, residue_parameters
+from structkit.energy.hydrogens import (
+    amide_hydrogen,
+    build_hydrogens,
+    element_of,
+    hydrogen_names,
+    residue_parameters,
+)
 from structkit.energy.minimise import BACKBONE, minimisation_terms, minimise
 from structkit.energy.packing import (
     Conformers,
@@ -366,7 +372,7 @@ def relax(prep: PreparedComplex, region: Region, changes: dict[int, str], *, min
                 AtomParameters.concatenate(params), np.concatenate(movable))
 
     names, resnames, rows, packed, params, movable = assemble(packing.choice)
-    elements = np.array(["H" if n.startswith("H") else n[0] for n in names])
+    elements = np.array([element_of(n) for n in names])
     coords = _minimise(names, resnames, rows, packed, params, movable, prep) if minimise else packed
     return Model(names=names, resnames=resnames, elements=elements, row=rows, coords=coords, packed=packed,
                  params=params, movable=movable, packing=packing, apo_packing=apo, strain=strain,

@@ -6,7 +6,8 @@ electrostatics, Lorentz-Berthelot Lennard-Jones truncated at the cutoff, and exc
 plain Coulomb plus Lennard-Jones without cutoff), written for a minimisation that moves a few hundred
 atoms among a few thousand fixed ones: only terms and pairs that involve a moving atom are listed
 and computed, since the rest add a constant. Units: Å, kcal/mol, radians, elementary charges (the
-Coulomb constant :data:`COULOMB` is OpenMM's ``ONE_4PI_EPS0`` in these units).
+Coulomb constant :data:`COULOMB` is :data:`structkit.geometry.nonbonded.COULOMB_NONBONDED_FORCE`,
+the one OpenMM's ``NonbondedForce`` uses).
 
 Every function takes and returns NumPy arrays; the kernels are compiled with Numba on first use
 (and cached on disk). Each kernel runs on one thread, so a result does not depend on the number of
@@ -19,11 +20,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from structkit.geometry.nonbonded import COULOMB_NONBONDED_FORCE as COULOMB
+
 __all__ = ["COULOMB", "MMTerms", "NeighbourList", "mm_energy", "neighbour_list", "reaction_field_constants"]
-
-#: OpenMM's ONE_4PI_EPS0 (138.93545764438198 kJ nm / (mol e^2), CODATA 2018) in kcal Å / (mol e^2).
-COULOMB = 138.93545764438198 * 10.0 / 4.184
-
 
 def reaction_field_constants(cutoff: float, dielectric: float) -> tuple[float, float]:
     """OpenMM's reaction-field constants ``k_rf`` (Å^-3) and ``c_rf`` (Å^-1) for a cutoff (Å) and
@@ -58,7 +57,8 @@ class MMTerms:
     excluded : ndarray of int, shape (nx, 2)
         Pairs left out of the non-bonded sum (1-2, 1-3 and the 1-4 pairs listed as exceptions).
     exceptions : ndarray of int, shape (ne, 2); exception_qq, exception_sigma, exception_epsilon
-        Scaled 1-4 pairs: plain Coulomb and Lennard-Jones at any distance.
+        Scaled 1-4 pairs: plain Coulomb and Lennard-Jones at any distance (the pair kernel with no
+        cutoff and no reaction field).
     restrained : ndarray of int; restraint_origin : ndarray, shape (nr, 3); restraint_k : float
         E = k/2 |x - x0|^2 (kcal/mol/Å^2).
     cutoff, k_rf, c_rf : float
@@ -79,6 +79,7 @@ class MMTerms:
         self.excluded = _ints(excluded, 2)
         self.exceptions, self.exception_qq = _ints(exceptions, 2), _floats(exception_qq)
         self.exception_sigma, self.exception_epsilon = _floats(exception_sigma), _floats(exception_epsilon)
+        self.exception_a, self.exception_b = _lj_coefficients(self.exception_sigma, self.exception_epsilon)
         self.restrained = np.ascontiguousarray(np.asarray(restrained, dtype=np.int64).ravel())
         self.restraint_origin = np.ascontiguousarray(
             np.asarray(restraint_origin, dtype=np.float64).reshape(-1, 3))
@@ -106,11 +107,16 @@ class NeighbourList:
         return bool(moved.max(initial=0.0) <= (0.5 * self.skin) ** 2)
 
 
-def _lj_coefficients(terms: MMTerms, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """4 eps sigma^12 and 4 eps sigma^6 of pairs (Lorentz-Berthelot)."""
-    sigma6 = (0.5 * (terms.sigma[i] + terms.sigma[j])) ** 6
-    four_eps = 4.0 * np.sqrt(terms.epsilon[i] * terms.epsilon[j])
-    return four_eps * sigma6 * sigma6, four_eps * sigma6
+def _lj_coefficients(sigma: np.ndarray, epsilon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """4 eps sigma^12 and 4 eps sigma^6 of pairs with these (combined) sigma and epsilon."""
+    sigma6 = sigma ** 6
+    return 4.0 * epsilon * sigma6 * sigma6, 4.0 * epsilon * sigma6
+
+
+def _combined(terms: MMTerms, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The Lennard-Jones coefficients of atom pairs, combined Lorentz-Berthelot."""
+    sigma = 0.5 * (terms.sigma[i] + terms.sigma[j])
+    return _lj_coefficients(sigma, np.sqrt(terms.epsilon[i] * terms.epsilon[j]))
 
 
 def neighbour_list(x: np.ndarray, terms: MMTerms, skin: float = 1.0) -> NeighbourList:
@@ -135,10 +141,10 @@ def neighbour_list(x: np.ndarray, terms: MMTerms, skin: float = 1.0) -> Neighbou
     i, j = i[order], j[order]
     both = movable[j]
     pi, pj = i[both], j[both]
-    pa, pb = _lj_coefficients(terms, pi, pj)
+    pa, pb = _combined(terms, pi, pj)
     fi, fj = i[~both], j[~both]  # i moving, j fixed; sorted by i, then j
     counts = np.bincount(np.searchsorted(moving, fi), minlength=len(moving))
-    fa, fb = _lj_coefficients(terms, fi, fj)
+    fa, fb = _combined(terms, fi, fj)
     return NeighbourList(
         moving=moving, built=x[moving].copy(), skin=skin,
         pairs=np.ascontiguousarray(np.stack([pi, pj], axis=1)), pair_qq=terms.charge[pi] * terms.charge[pj],
@@ -169,7 +175,7 @@ def mm_energy(x: np.ndarray, terms: MMTerms,
     e += _pairs(x, nl.pairs, nl.pair_qq, nl.pair_a, nl.pair_b, cut2, t.k_rf, t.c_rf, grad)
     e += _fixed_pairs(x, nl.moving, nl.offsets, nl.fixed_xyz[0], nl.fixed_xyz[1], nl.fixed_xyz[2],
                       nl.fixed_qq, nl.fixed_a, nl.fixed_b, cut2, t.k_rf, t.c_rf, grad)
-    e += _exceptions(x, t.exceptions, t.exception_qq, t.exception_sigma, t.exception_epsilon, grad)
+    e += _pairs(x, t.exceptions, t.exception_qq, t.exception_a, t.exception_b, np.inf, 0.0, 0.0, grad)
     e += _restraints(x, t.restrained, t.restraint_origin, t.restraint_k, grad)
     return float(e), grad
 
@@ -317,24 +323,6 @@ def _torsions(x, idx, n, phase, k, grad):  # pragma: no cover - compiled
         grad[i3, 0] += -go0 + p * gi0 - r * go0
         grad[i3, 1] += -go1 + p * gi1 - r * go1
         grad[i3, 2] += -go2 + p * gi2 - r * go2
-    return e
-
-
-@njit(cache=True)
-def _exceptions(x, idx, qq, sigma, eps, grad):  # pragma: no cover - compiled
-    e = 0.0
-    for m in range(idx.shape[0]):
-        i, j = idx[m, 0], idx[m, 1]
-        d0, d1, d2 = x[i, 0] - x[j, 0], x[i, 1] - x[j, 1], x[i, 2] - x[j, 2]
-        r2 = d0 * d0 + d1 * d1 + d2 * d2
-        inv_r2 = 1.0 / r2
-        inv_r = np.sqrt(inv_r2)
-        s2 = sigma[m] * sigma[m] * inv_r2
-        s6 = s2 * s2 * s2
-        c = COULOMB * qq[m]
-        e += 4.0 * eps[m] * (s6 * s6 - s6) + c * inv_r
-        f = -4.0 * eps[m] * (12.0 * s6 * s6 - 6.0 * s6) * inv_r2 - c * inv_r * inv_r2
-        _add_pair_force(grad, i, j, f * d0, f * d1, f * d2)
     return e
 
 

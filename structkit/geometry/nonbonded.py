@@ -11,10 +11,16 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["COULOMB", "conformer_energies", "coulomb_lj", "lennard_jones"]
+__all__ = ["COULOMB", "COULOMB_NONBONDED_FORCE", "conformer_energies", "coulomb_lj", "lennard_jones"]
 
-#: Coulomb's constant in kcal·Å/(mol·e²) (OpenMM's 138.935485 kJ·nm/(mol·e²)).
+#: Coulomb's constant in kcal·Å/(mol·e²) as OpenMM's generalized Born forces write it
+#: (``openmm.app.internal.customgbforces``: 138.935485 kJ·nm/(mol·e²)); the GB, Coulomb and packing
+#: terms use it, and the GB terms match OpenMM's to 1e-8 with it.
 COULOMB = 138.935485 * 10.0 / 4.184
+#: The same constant as OpenMM's ``NonbondedForce`` uses (``ONE_4PI_EPS0``, 138.93545764438198
+#: kJ·nm/(mol·e²), CODATA 2018): OpenMM carries both, 2e-7 apart, and the minimisation's kernels
+#: (:mod:`structkit.geometry.molecular_mechanics`) reproduce the ``NonbondedForce`` with this one.
+COULOMB_NONBONDED_FORCE = 138.93545764438198 * 10.0 / 4.184
 
 
 def coulomb_lj(
@@ -98,8 +104,7 @@ def _sixth_power(x: np.ndarray) -> np.ndarray:
 
 def conformer_energies(xyz_a: np.ndarray, q_a: np.ndarray, sigma_a: np.ndarray, epsilon_a: np.ndarray,
                        xyz_b: np.ndarray, q_b: np.ndarray, sigma_b: np.ndarray, epsilon_b: np.ndarray, *,
-                       distance_dielectric: float, soft_core: float, coulomb_min: float,
-                       mask: np.ndarray | None = None) -> np.ndarray:
+                       distance_dielectric: float, soft_core: float, coulomb_min: float) -> np.ndarray:
     """Coulomb plus Lennard-Jones energy of every conformer of A with every conformer of B.
 
     The terms of :func:`coulomb_lj` with a distance-dependent dielectric, a soft core and a
@@ -114,8 +119,6 @@ def conformer_energies(xyz_a: np.ndarray, q_a: np.ndarray, sigma_a: np.ndarray, 
     q_b, sigma_b, epsilon_b : ndarray, shape (atoms_b,)
     distance_dielectric, soft_core, coulomb_min : float
         As in :func:`coulomb_lj`.
-    mask : ndarray of bool, shape (atoms_a, atoms_b), optional
-        Pairs to count.
 
     Returns
     -------
@@ -125,11 +128,7 @@ def conformer_energies(xyz_a: np.ndarray, q_a: np.ndarray, sigma_a: np.ndarray, 
     sigma = 0.5 * (np.asarray(sigma_a, dtype=np.float64)[:, None]
                    + np.asarray(sigma_b, dtype=np.float64)[None, :])
     four_eps = 4.0 * np.sqrt(np.outer(epsilon_a, epsilon_b))
-    if mask is not None:
-        four_eps = np.where(mask, four_eps, 0.0)
     qq = COULOMB / distance_dielectric * np.outer(q_a, q_b)
-    if mask is not None:
-        qq = np.where(mask, qq, 0.0)
     k6 = soft_core ** -6.0
     r0 = soft_core * sigma
     slope = four_eps * (12.0 * k6 * k6 - 6.0 * k6) / r0
