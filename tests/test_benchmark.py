@@ -61,8 +61,9 @@ def test_subset_end_to_end(subset):
 
 
 def test_sd_on_the_pairs_scale(subset):
-    """ddg_sd is the estimator's spread (kcal/mol on the package's scale) put on the scale the pair's
-    ddg_pred uses: the ratio of the two scales, not their product."""
+    """ddg_spread is the estimator's spread (kcal/mol on the package's scale) put on the scale the
+    pair's ddg_pred uses: the ratio of the two scales, not their product; ddg_sd adds the model error
+    fitted on the other drug's residuals."""
     from structkit.analysis.measure.ddg import ddg_table
     from structkit.energy.ddg import ddg_scale
     from structkit.io.load import load
@@ -73,9 +74,19 @@ def test_sd_on_the_pairs_scale(subset):
     direct = ddg_table(load(complex_path, ligand_file=sdf, keep_hydrogens=True), rows["mutation"].tolist(),
                        workers=1)
     loo = (rows["ddg_pred"] / rows["ddg_raw"]).to_numpy()
-    expected = direct["ddg_sd"].to_numpy() * loo / ddg_scale()
-    np.testing.assert_allclose(rows["ddg_sd"].to_numpy(), expected, atol=2e-3)
-    assert (rows["ddg_sd"] > 0).any()
+    expected = direct["ddg_spread"].to_numpy() * loo / ddg_scale()
+    np.testing.assert_allclose(rows["ddg_spread"].to_numpy(), expected, atol=2e-3)
+    assert (rows["ddg_spread"] > 0).any()
+    # the model error by hand: gefitinib's residuals under erlotinib's leave-one-out scale (fitted on
+    # gefitinib alone), as a root-mean-square in the site's distance band
+    other = subset[subset["drug"] == "gefitinib"]
+    s = loo[0]
+    residual = other["ddg_exp"].to_numpy() - s * other["ddg_raw"].to_numpy()
+    band = np.digitize(other["min_distance_A"].to_numpy(), [4.5, 8.0])
+    rms = {b: np.sqrt(np.mean(residual[band == b] ** 2)) for b in set(band)}
+    worst = max(rms.values())
+    error = [rms.get(b, worst) for b in np.digitize(rows["min_distance_A"].to_numpy(), [4.5, 8.0])]
+    np.testing.assert_allclose(rows["ddg_sd"].to_numpy(), np.hypot(rows["ddg_spread"], error), atol=2e-3)
 
 
 def test_metrics_by_hand(subset):
@@ -103,6 +114,8 @@ def test_sd_coverage_by_hand():
     # |1 - 0.9| = 0.1 <= 0.1; |1 - 0| = 1 <= 1.2; |1 - 1.5| = 0.5 > 0.2; the last is not estimated
     assert sd_coverage(table) == (2, 3)
     assert sd_coverage(table, k=1.0) == (0, 3)
+    table["ddg_spread"] = [0.0, 0.0, 0.0, 0.0]
+    assert sd_coverage(table, column="ddg_spread") == (0, 3)
 
 
 def test_not_a_benchmark_folder(tmp_path):

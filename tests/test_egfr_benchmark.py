@@ -46,6 +46,7 @@ def test_metrics_by_hand():
         "measured_log10": [-1.0, -0.2, 0.1, 0.6, 1.0, 1.2],
         "bound": ["", "", "", "", "", ">="],
         "potency": [-0.5, 0.1, 0.0, 0.4, 1.5, 2.0], "ddg": [0.0, 0.1, 0.2, 0.3, 0.4, 0.5],
+        "potency_sd": [0.3, 0.3, 0.3, 0.3, 0.3, 0.3], "ddg_sd": [1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
         "contains_t790m": [False, False, False, True, True, True]})
     table["measured"] = KCAL_PER_LOG10 * table["measured_log10"]
     m = egfr_metrics(table, n_resamples=50).set_index("method")
@@ -56,6 +57,11 @@ def test_metrics_by_hand():
     errors = np.r_[p - y, 0.0]  # the bound (>= 1.637) is met by 2.0
     assert ours["rmse"] == pytest.approx(np.sqrt(np.mean(errors ** 2)), abs=1e-3)
     assert ours["sensitised_below_zero"] == 1.0 and ours["n_points"] == 5 and ours["n_bounds"] == 1
+    # within 2 sd (0.6): |errors| in kcal/mol are 0.86, 0.37, 0.14, 0.42, 0.14 and the met bound 0
+    assert ours["within_2sd"] == pytest.approx(5 / 6, abs=1e-3)
+    # the drug's ddG with sd 1: errors 1.36, 0.37, 0.06, 0.52, 0.96; the bound 1.637 missed by 1.14
+    assert m.loc["drug ddG alone", "within_2sd"] == pytest.approx(1.0, abs=1e-3)
+    assert np.isnan(m.loc["zero everywhere", "within_2sd"])
     zero = m.loc["zero everywhere"]
     assert zero["rmse"] == pytest.approx(np.sqrt(np.mean(np.r_[y, table["measured"][5]] ** 2)), abs=1e-3)
     assert np.isnan(m.loc["contains T790M (one bit)", "rmse"])

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import structkit
 from structkit.energy.ddg import COMPONENTS, DdgEstimator
 from structkit.energy.prepare import prepare
+from structkit.energy.uncertainty import band_of, model_sd_table
 from structkit.errors import StructkitError
 from structkit.io.result_cache import ResultCache
 from structkit.model.mutations import Change, Mutation
@@ -23,6 +25,14 @@ def test_gatekeeper_t315i_weakens_imatinib_more_than_distant_mutations(imatinib)
     assert t315i.ddg_raw == pytest.approx(sum(t315i.components[k] for k in COMPONENTS))
     assert set(t315i.row()) >= {"mutation", "ddg", "ddg_sd", *COMPONENTS}
     assert t315i.ddg_sd >= 0 and t315i.n_shell >= 5
+    # the uncertainty: the spread and the model error of the site's distance band, in quadrature
+    # (T315 touches imatinib; E255 lies 6.7 Å and M351 8.4 Å from it, measured with Biopython's
+    # coordinates in test_energy_uncertainty's way)
+    for mutation, band in (("T315I", 0), ("E255K", 1), ("M351T", 2)):
+        estimate = t315i if mutation == "T315I" else est.estimate(mutation)
+        assert int(band_of(estimate.site_distance_A)) == band
+        assert estimate.ddg_sd == pytest.approx(np.hypot(estimate.ddg_spread, model_sd_table()[band]))
+        assert estimate.ddg_sd >= estimate.ddg_spread
 
 
 def test_compound_mutation_and_identity(imatinib):

@@ -11,6 +11,7 @@ from structkit.analysis.measure.ddg import ddg_table
 from structkit.analysis.measure.estimates import ddg
 from structkit.energy.ddg import COMPONENTS, DdgEstimator
 from structkit.energy.ensemble import BACKRUB_ANGLES, EnsembleDdgEstimator, backrub_member
+from structkit.energy.uncertainty import model_sd_table
 from structkit.errors import StructkitError
 from tests.util import abl_files, run
 
@@ -61,7 +62,10 @@ def test_ensemble_is_the_mean_of_its_members(imatinib):
     for k in COMPONENTS:
         assert estimate.components[k] == pytest.approx(np.mean([m.components[k] for m in members]))
     assert estimate.ddg == pytest.approx(ensemble.scale * sum(estimate.components.values()))
-    assert estimate.ddg_sd == pytest.approx(np.std([m.ddg for m in members], ddof=1))
+    assert estimate.ddg_spread == pytest.approx(np.std([m.ddg for m in members], ddof=1))
+    # the uncertainty adds the model error of a contact site (T315 touches imatinib) to the spread
+    assert estimate.site_distance_A == fast.site_distance_A < 4.5
+    assert estimate.ddg_sd == pytest.approx(np.hypot(estimate.ddg_spread, model_sd_table()[0]))
     assert len({round(m.ddg, 6) for m in members}) > 1  # the backbones do change the answer
     alone = EnsembleDdgEstimator(imatinib, angles=()).estimate("T315A")
     assert alone.ddg == fast.ddg and alone.n_members == 1

@@ -78,7 +78,9 @@ def _cmd_ddg(args: argparse.Namespace) -> int:
         emit_table(table, args.output)
     else:
         print(table.drop(columns=["status"]).to_string(index=False, float_format=lambda v: f"{v:.2f}"))
-        print("ddg, ddg_sd: kcal/mol, positive = the inhibitor binds more weakly to the mutant; the "
+        print("ddg, ddg_sd: kcal/mol, positive = the inhibitor binds more weakly to the mutant; ddg_sd: "
+              "the conformers' spread (ddg_spread) and the method's error on measured ABL1 pairs at the "
+              "site's distance from the drug (site_distance_A), in quadrature; the "
               "components are the raw mutant-minus-wild-type terms (ddg = scale x their sum); ddg_vina: "
               "the Vina score of the same models, ddg_consensus the mean of the two; flag "
               f"{NO_FIT}: the mutant does not fit a fixed backbone, ddg bounded at {NO_FIT_KCAL:g}")

@@ -15,10 +15,11 @@ wild type:
 
 ``ddg_raw`` is their plain sum; ``ddg`` is ``ddg_raw`` times one scale factor from
 ``structkit/data/ddg_weights.csv`` (fitted on the ABL1 benchmark only, never on ALK data; see that
-file's header): a positive scale keeps every ranking of the raw sum. ``ddg_sd`` is the
+file's header): a positive scale keeps every ranking of the raw sum. ``ddg_spread`` is the
 Boltzmann-weighted spread of the site conformers' interaction with the inhibitor (wild type and
 mutant in quadrature) on the same scale: how much the answer depends on which near-optimal
-conformer the site takes.
+conformer the site takes. ``ddg_sd``, the uncertainty to act on, adds the method's measured error
+for a site at that distance from the drug in quadrature (:mod:`structkit.energy.uncertainty`).
 
 A second, orthogonal estimate, ``ddg_vina``, scores the same two relaxed models with the AutoDock
 Vina function (:mod:`structkit.geometry.vina`; mutant minus wild type, times Vina's rotor factor
@@ -47,6 +48,7 @@ from structkit.energy.binding import BindingScorer, BindingTerms
 from structkit.energy.packing import KT
 from structkit.energy.prepare import PreparedComplex
 from structkit.energy.relax import Model, PackingTables, Region, relax, select_region
+from structkit.energy.uncertainty import model_sd, site_distance
 from structkit.errors import StructkitError
 from structkit.geometry.vina import rotor_factor, vina_terms, xs_types
 from structkit.io.result_cache import ResultCache
@@ -87,7 +89,9 @@ class DdgEstimate:
     """One mutation's estimate (kcal/mol) and the models behind it.
 
     ``ddg`` is ``scale x ddg_raw``, bounded at :data:`NO_FIT_KCAL` where ``flag`` is :data:`NO_FIT`
-    (``ddg_raw`` and the components stay the model's own numbers); ``ddg_vina`` is the Vina score of
+    (``ddg_raw`` and the components stay the model's own numbers); ``ddg_sd`` is its uncertainty
+    (``ddg_spread``, the conformers' or members' spread, and the model error of a site
+    ``site_distance_A`` from the drug, in quadrature); ``ddg_vina`` is the Vina score of
     the same models (bounded the same way) and ``ddg_consensus`` the mean of the two; ``n_members``
     counts the backbones averaged (1 for the fast mode, see :mod:`structkit.energy.ensemble`),
     ``backbone`` names the one an estimate was made on and ``members`` holds an ensemble's
@@ -98,6 +102,8 @@ class DdgEstimate:
     mutation: str
     ddg: float
     ddg_sd: float
+    ddg_spread: float
+    site_distance_A: float
     ddg_raw: float
     components: dict[str, float]
     dg_wild: float
@@ -119,6 +125,7 @@ class DdgEstimate:
     def row(self) -> dict:
         """A flat table row (numbers rounded to 3 decimals, then ``flag``)."""
         out = {"mutation": self.mutation, "ddg": round(self.ddg, 3), "ddg_sd": round(self.ddg_sd, 3),
+               "ddg_spread": round(self.ddg_spread, 3), "site_distance_A": round(self.site_distance_A, 3),
                "ddg_raw": round(self.ddg_raw, 3), "ddg_vina": round(self.ddg_vina, 3),
                "ddg_consensus": round(self.ddg_consensus, 3)}
         out.update({k: round(v, 3) for k, v in self.components.items()})
@@ -189,6 +196,10 @@ class DdgEstimator:
                           xs_types(model.elements, model.coords))
         return _Evaluated(model, self.scorer.terms(model.coords, model.params, model.movable), vina["total"])
 
+    def site_distance(self, mutation: Mutation) -> float:
+        """The smallest heavy-atom distance (Å) of the mutated residues to the inhibitor."""
+        return site_distance(self.prep.complex_, [c.position for c in mutation.changes])
+
     def _key(self, mutation: str) -> str:
         from importlib.metadata import version
 
@@ -230,10 +241,12 @@ class DdgEstimator:
         ddg_vina = self.vina_factor * float(payload["vina"])
         if not fits:
             ddg, ddg_vina = min(ddg, NO_FIT_KCAL), min(ddg_vina, NO_FIT_KCAL)
+        spread = self.scale * payload["spread"]
+        distance = self.site_distance(mut)
         return DdgEstimate(
             mutation=str(mut), ddg=ddg, flag="" if fits else NO_FIT, ddg_vina=ddg_vina,
             ddg_consensus=0.5 * (ddg + ddg_vina),
-            ddg_sd=self.scale * payload["spread"],
+            ddg_sd=float(np.hypot(spread, model_sd(distance))), ddg_spread=spread, site_distance_A=distance,
             ddg_raw=ddg_raw, components=components, dg_wild=payload["dg_wild"],
             dg_mutant=payload["dg_mutant"], n_shell=payload["n_shell"],
             n_region_atoms=payload["n_region_atoms"], seconds=time.perf_counter() - start,

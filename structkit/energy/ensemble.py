@@ -13,8 +13,9 @@ the crystal backbone included, is a complete fast estimate: its own region, wild
 
 The estimate is the mean of the members' components over the members the mutant fits (scale x
 (vdw + strain) <= :data:`~structkit.energy.ddg.NO_FIT_KCAL`: a clash one backbone cannot relieve and
-another can is the ensemble's point); ``ddg_sd`` is the standard deviation of those members'
-``ddg`` (n - 1 denominator): how much the answer depends on the backbone. Where no member fits, the
+another can is the ensemble's point); ``ddg_spread`` is the standard deviation of those members'
+``ddg`` (n - 1 denominator): how much the answer depends on the backbone; ``ddg_sd`` adds the
+model error in quadrature (:mod:`structkit.energy.uncertainty`). Where no member fits, the
 estimate is flagged :data:`~structkit.energy.ddg.NO_FIT` and bounded, from the member that fits
 best. Members are cached one by one under their own checksums (the crystal member is the fast
 estimate itself).
@@ -30,6 +31,7 @@ import numpy as np
 
 from structkit.energy.ddg import COMPONENTS, NO_FIT, NO_FIT_KCAL, DdgEstimate, DdgEstimator
 from structkit.energy.prepare import PreparedComplex
+from structkit.energy.uncertainty import model_sd
 from structkit.geometry.backrub import rotate_about_axis
 from structkit.io.result_cache import ResultCache
 from structkit.model.mutations import Mutation, parse_mutation
@@ -137,11 +139,13 @@ class EnsembleDdgEstimator:
         ddg_vina = float(np.mean([e.ddg_vina for e in used]))
         if flag:
             ddg, ddg_vina = min(ddg, NO_FIT_KCAL), min(ddg_vina, NO_FIT_KCAL)
-        spread = float(np.std([e.ddg for e in used], ddof=1)) if len(used) > 1 else used[0].ddg_sd
+        spread = float(np.std([e.ddg for e in used], ddof=1)) if len(used) > 1 else used[0].ddg_spread
         first = estimates[0]
+        distance = first.site_distance_A
         return DdgEstimate(
             mutation=str(mut), ddg=ddg, flag=flag, ddg_vina=ddg_vina, ddg_consensus=0.5 * (ddg + ddg_vina),
-            ddg_sd=spread, ddg_raw=ddg_raw, components=components,
+            ddg_sd=float(np.hypot(spread, model_sd(distance))), ddg_spread=spread, site_distance_A=distance,
+            ddg_raw=ddg_raw, components=components,
             dg_wild=float(np.mean([e.dg_wild for e in used])),
             dg_mutant=float(np.mean([e.dg_mutant for e in used])),
             n_shell=first.n_shell, n_region_atoms=first.n_region_atoms,

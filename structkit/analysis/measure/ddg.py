@@ -31,8 +31,9 @@ from structkit.version import __version__
 __all__ = ["DDG_COLUMNS", "check_mode", "complete_table", "ddg_table", "ddg_tables", "make_estimator"]
 
 #: Columns of a ddg table.
-DDG_COLUMNS = ["mutation", "ddg", "ddg_sd", "ddg_raw", "ddg_vina", "ddg_consensus", *COMPONENTS, "dg_wild",
-               "dg_mutant", "n_shell", "n_region_atoms", "flag", "status"]
+DDG_COLUMNS = ["mutation", "ddg", "ddg_sd", "ddg_spread", "site_distance_A", "ddg_raw", "ddg_vina",
+               "ddg_consensus", *COMPONENTS, "dg_wild", "dg_mutant", "n_shell", "n_region_atoms", "flag",
+               "status"]
 
 
 #: Per process (per worker): the estimator of the last complex, keyed by the complex's full

@@ -11,7 +11,11 @@ Ki (1 + [ATP]/Km) ≈ Ki [ATP]/Km, so a mutation shifts it by the change in the 
 ``ddg_drug`` is :func:`structkit.ddg` on the drug's complex; ``ddg_atp`` the same estimator on a
 nucleotide complex of the same kinase (its phosphates ionised and two Mg²⁺ ions modelled,
 :mod:`structkit.model.nucleotide`), from :data:`ATP_REFERENCES` or ``atp_reference``. Both use the
-same scale; no weight is fitted. ``potency_sd`` is the two spreads in quadrature. A kinase with no
+same scale; no weight is fitted. ``potency_sd`` is the two uncertainties in quadrature (each the
+conformers' spread and the method's ABL1 error at the site's distance from its ligand,
+:mod:`structkit.energy.uncertainty`), as if independent: an error the two sides share would cancel
+in the difference, so it errs on the cautious side, and nothing measured its size for the ATP
+side or for potency beyond the EGFR benchmark's coverage. A kinase with no
 nucleotide complex of its own gets the ADP of ALK 3LCT (:data:`TRANSPLANT_DONOR`, or the reference
 given) placed into its drug complex by KLIFS pocket superposition
 (:mod:`structkit.model.transplant`), with a warning that gives the fit.

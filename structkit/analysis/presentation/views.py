@@ -301,7 +301,8 @@ def show(obj: Complex | MutantModel, mutations: Iterable[str] = (), *, height: i
 
 #: ddG table columns shown in a view's side panel, with their labels (kcal/mol).
 DDG_FIELDS = {
-    "ddg": "ddG estimate (kcal/mol)", "ddg_sd": "spread over near-optimal conformers (sd)",
+    "ddg": "ddG estimate (kcal/mol)", "ddg_sd": "uncertainty (sd): conformer spread and the method's error",
+    "ddg_spread": "spread over near-optimal conformers (sd)",
     "ddg_raw": "raw sum of the terms (before the fitted scale)",
     "ddg_vina": "second estimate: Vina score of the same models",
     "ddg_consensus": "mean of the two estimates",

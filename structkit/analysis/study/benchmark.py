@@ -8,10 +8,11 @@ own hydrogens and the SDF pose's chemistry. Resistant means ddG_exp > 1.36 kcal/
 Beside the force-field estimate, ``ddg_vina`` scores the same relaxed models with the Vina function
 and ``ddg_consensus`` is the mean of ``ddg_pred`` and ``ddg_vina`` (see :mod:`structkit.energy.ddg`).
 
-The only fitted number is the scale of :mod:`structkit.energy.ddg`; here it is fitted leave one drug
-out (least squares through the origin on the other seven drugs), so ``ddg_pred`` of a drug never
-saw that drug's measurements. Ranking figures (AUC, Kendall, Pearson) of the raw sum need no fit at
-all and are reported beside them.
+The only fitted numbers are the scale of :mod:`structkit.energy.ddg` and the model error bands of
+:mod:`structkit.energy.uncertainty`; here both are fitted leave one drug out (the scale by least
+squares through the origin on the other seven drugs, the bands on their residuals), so neither
+``ddg_pred`` nor ``ddg_sd`` of a drug saw that drug's measurements. Ranking figures (AUC,
+Kendall, Pearson) of the raw sum need no fit at all and are reported beside them.
 """
 
 from __future__ import annotations
@@ -28,17 +29,17 @@ from structkit.analysis.measure.ddg import ddg_table
 from structkit.analysis.measure.thresholds import RESISTANT_KCAL, is_resistant
 from structkit.analysis.parallel.engine import Engine
 from structkit.energy.ddg import COMPONENTS, NO_FIT, NO_FIT_KCAL, ddg_scale
+from structkit.energy.uncertainty import fit_model_error, model_sd, site_distance
 from structkit.errors import StructkitError
-from structkit.geometry.distances import distance_matrix
 from structkit.io.load import load
 from structkit.model.mutate import mutate
 
 __all__ = ["ABL_COLUMNS", "PUBLISHED", "RESISTANT_KCAL", "abl_benchmark", "abl_complexes",
-           "benchmark_metrics", "loo_scale", "per_drug_metrics", "sd_coverage"]
+           "benchmark_metrics", "loo_model_error", "loo_scale", "per_drug_metrics", "sd_coverage"]
 
 #: A 10-fold loss of affinity at 300 K.
-ABL_COLUMNS = ["drug", "mutation", "ddg_exp", "resistant", "ddg_pred", "ddg_sd", "ddg_raw", "ddg_vina",
-               "ddg_consensus", *COMPONENTS,
+ABL_COLUMNS = ["drug", "mutation", "ddg_exp", "resistant", "ddg_pred", "ddg_sd", "ddg_spread", "ddg_raw",
+               "ddg_vina", "ddg_consensus", *COMPONENTS,
                "min_distance_A", "clash_excess_A", "flag", "status"]
 
 
@@ -71,17 +72,6 @@ def loo_scale(raw: np.ndarray, measured: np.ndarray, groups: np.ndarray) -> np.n
     return out
 
 
-def _min_distance(complex_, position: int) -> float:
-    res = complex_.residues
-    row = res.index_of(position)
-    if row < 0:
-        return float("nan")
-    p = complex_.protein
-    a, b = res.start[row], res.stop[row]
-    heavy = ~p.is_hydrogen[a:b]
-    return float(distance_matrix(p.coords[a:b][heavy], complex_.inhibitor.heavy.coords).min())
-
-
 def _clash(complex_, mutation: str) -> float:
     try:
         return round(sum(s.inhibitor_excess for s in mutate(complex_, mutation).sites), 3)
@@ -102,7 +92,7 @@ def _benchmark_drug(drug: str, rows: pd.DataFrame, path: Path, engine: Engine, c
                       engine=engine, mode=mode)
     table.insert(0, "drug", drug)
     table["ddg_exp"] = rows["ddG_exp"].to_numpy()
-    table["min_distance_A"] = [round(_min_distance(complex_, int(r)), 3) for r in rows["resid"]]
+    table["min_distance_A"] = [round(site_distance(complex_, [int(r)]), 3) for r in rows["resid"]]
     table["clash_excess_A"] = [_clash(complex_, m) for m in rows["mutation"]]
     return table
 
@@ -167,10 +157,32 @@ def abl_benchmark(
     out["ddg_vina"] = np.where(no_fit, np.minimum(vina, NO_FIT_KCAL), vina)  # as the estimator bounds it
     out["ddg_consensus"] = np.round(0.5 * (out["ddg_pred"] + out["ddg_vina"]), 3)
     out["flag"] = np.where(no_fit, NO_FIT, "")
-    # the estimator's ddg_sd is on the package's scale: put it on the pair's leave-one-drug-out scale
+    # the estimator's spread is on the package's scale and its model error fitted on all eight
+    # drugs: put the spread on the pair's leave-one-drug-out scale and refit the error without the drug
     relative = np.nan_to_num(scale, nan=0.0) / ddg_scale()
-    out["ddg_sd"] = np.round(out["ddg_sd"].to_numpy(dtype=float) * relative, 3)
+    out["ddg_spread"] = np.round(out["ddg_spread"].to_numpy(dtype=float) * relative, 3)
+    out["ddg_sd"] = np.round(np.hypot(out["ddg_spread"], loo_model_error(out, scale)), 3)
     return out[ABL_COLUMNS]
+
+
+def loo_model_error(table: pd.DataFrame, scale: np.ndarray) -> np.ndarray:
+    """Each pair's model error (:mod:`structkit.energy.uncertainty`) with the bands fitted on the
+    other drugs' residuals under the pair's leave-one-drug-out ``scale`` (NaN where it has none)."""
+    raw = table["ddg_raw"].to_numpy(dtype=float)
+    measured = table["ddg_exp"].to_numpy(dtype=float)
+    distance = table["min_distance_A"].to_numpy(dtype=float)
+    drugs = table["drug"].to_numpy()
+    out = np.full(len(table), np.nan)
+    for drug in np.unique(drugs):
+        test = drugs == drug
+        s = scale[test]
+        s = s[np.isfinite(s)]
+        if not len(s):
+            continue
+        train = ~test
+        bands = fit_model_error(measured[train] - s[0] * raw[train], distance[train])
+        out[test] = [model_sd(d, bands) for d in distance[test]]
+    return out
 
 
 #: Published figures on the same 144 pairs (``../shared/benchmarks/abl_hauser2018/SOURCES.md``).
@@ -261,13 +273,13 @@ def benchmark_metrics(table: pd.DataFrame, *, n_resamples: int = 1000, seed: int
     return pd.DataFrame(rows, columns=METRIC_COLUMNS)
 
 
-def sd_coverage(table: pd.DataFrame, *, k: float = 2.0) -> tuple[int, int]:
-    """How many measured values fall within ``ddg_pred +- k ddg_sd`` (of the pairs estimated).
+def sd_coverage(table: pd.DataFrame, *, k: float = 2.0, column: str = "ddg_sd") -> tuple[int, int]:
+    """How many measured values fall within ``ddg_pred +- k x column`` (of the pairs estimated).
 
-    For an honest Gaussian uncertainty about 95 % would at ``k = 2``.
+    For an honest Gaussian uncertainty about 95 % would at ``k = 2`` and 68 % at ``k = 1``.
     """
     ok = table[table["status"] == "ok"]
-    y, p, sd = (ok[c].to_numpy(dtype=float) for c in ("ddg_exp", "ddg_pred", "ddg_sd"))
+    y, p, sd = (ok[c].to_numpy(dtype=float) for c in ("ddg_exp", "ddg_pred", column))
     return int(np.sum(np.abs(y - p) <= k * sd)), len(ok)
 
 

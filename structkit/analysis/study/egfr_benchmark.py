@@ -147,8 +147,11 @@ def _corr(a: np.ndarray, b: np.ndarray) -> float:
 def egfr_metrics(table: pd.DataFrame, *, n_resamples: int = 1000, seed: int = 0) -> pd.DataFrame:
     """Per method (potency, drug ddG alone, zero, contains T790M): n, Pearson and Spearman on the
     uncensored points, RMSE with censored cells as bounds, AUC for resistant (> +0.5 log) and for
-    sensitised (< -0.5 log) variants, the fraction of sensitised variants predicted below zero, and
-    95 % bootstrap intervals (pairs resampled, ``seed`` fixed) for Pearson, Spearman and RMSE."""
+    sensitised (< -0.5 log) variants, the fraction of sensitised variants predicted below zero, the
+    fraction of measured values within +- 2 of the prediction's sd (``within_2sd``: a censored cell
+    counts as inside when the prediction is within 2 sd of its bound or beyond it; NaN for a
+    prediction without an sd), and 95 % bootstrap intervals (pairs resampled, ``seed`` fixed) for
+    Pearson, Spearman and RMSE."""
     ok = table[table["status"] == "ok"].reset_index(drop=True)
     y = ok["measured"].to_numpy(dtype=float)
     log10 = ok["measured_log10"].to_numpy(dtype=float)
@@ -160,6 +163,8 @@ def egfr_metrics(table: pd.DataFrame, *, n_resamples: int = 1000, seed: int = 0)
         "zero everywhere": (np.zeros(len(ok)), True),
         "contains T790M (one bit)": (ok["contains_t790m"].astype(bool).to_numpy(dtype=float), False),
     }
+    uncertainty = {"structkit potency (ddg - ddg_atp)": ok["potency_sd"].to_numpy(dtype=float),
+                   "drug ddG alone": ok["ddg_sd"].to_numpy(dtype=float)}
     rng = np.random.default_rng(seed)
     draws = [rng.integers(0, len(ok), len(ok)) for _ in range(n_resamples)]
     resistant, sensitised = log10 > CALL_LOG10, log10 < -CALL_LOG10
@@ -187,6 +192,9 @@ def egfr_metrics(table: pd.DataFrame, *, n_resamples: int = 1000, seed: int = 0)
         row["auc_sensitised"] = round(roc_auc(sensitised, -pred), 3)
         row["sensitised_below_zero"] = (round(float((pred[sensitised] < 0).mean()), 3)
                                         if sensitised.any() else float("nan"))
+        sd = uncertainty.get(name)
+        inside = np.abs(_bounded_errors(y, bound, pred.copy())) <= 2 * sd if sd is not None else None
+        row["within_2sd"] = round(float(np.mean(inside)), 3) if inside is not None else float("nan")
         rows.append(row)
     return pd.DataFrame(rows)
 
