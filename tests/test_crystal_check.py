@@ -64,3 +64,28 @@ def test_crystal_differences_name_what_the_crystal_moves():
     assert f"backbone shift of {shift:.1f} Å" in note
     # L1198F (2XP2 -> 5AAA), which the model gets right: nothing in the crystal stands in its way
     assert "the miss is the model's own" in check.crystal_differences(wild, options.load("5AAA"), 1198)
+
+
+def test_two_crystals_of_one_drug_that_disagree():
+    # crizotinib with Met1196 in 2YFX (L1196M) and 4ANS (L1196M+G1269A): the methyl sits
+    # elsewhere; the side-chain RMSD between them, recomputed with Biopython's superimposer on the
+    # residue's N, CA, C, is above the check's 1 Å, so neither crystal alone fixes the side chain
+    from Bio.SVDSuperimposer import SVDSuperimposer
+
+    options = LoadOptions.resolve([SHARED], offline=True)
+    wild, a, b = options.load("2XP2"), options.load("2YFX"), options.load("4ANS")
+    ra, rb = a.residue_atoms(1196), b.residue_atoms(1196)
+    xa = {str(n): x for n, x in zip(ra.name, ra.coords)}
+    xb = {str(n): x for n, x in zip(rb.name, rb.coords)}
+    fit = SVDSuperimposer()
+    fit.set(np.array([xa[n] for n in ("N", "CA", "C")]), np.array([xb[n] for n in ("N", "CA", "C")]))
+    fit.run()
+    rotation, translation = fit.get_rotran()
+    side = ("CB", "CG", "SD", "CE")
+    rmsd = float(np.sqrt(np.mean([np.sum((xb[n] @ rotation + translation - xa[n]) ** 2) for n in side])))
+    assert rmsd > 1.0
+    note = check.crystal_differences(wild, a, 1196, [("4ANS", b), ("5AAA", options.load("5AAA"))])
+    assert note.startswith("the crystal shows") and f"4ANS ({rmsd:.1f} Å)" in note
+    assert "5AAA" not in note  # Leu at 1196 there: not the same residue
+    # without the sibling, the same site is the model's own miss
+    assert "the miss is the model's own" in check.crystal_differences(wild, a, 1196)

@@ -491,7 +491,9 @@ def _ddg_sections(abl: pd.DataFrame, abl_metrics: pd.DataFrame, crystal: pd.Data
     shown = int(misses["note"].astype(str).str.contains("the crystal shows").sum())
     lines += ["", f"Of the {len(misses)} misses, {shown} are explained by what the crystal shows (the site's "
               "backbone moving, wild-type atoms in the way of the crystal's side chain, alternate "
-              f"conformations; limits fixed in advance, `crystal_check.py`); {len(misses) - shown} are "
+              "conformations, or another crystal of the same drug and residue placing the side chain "
+              "more than 1 Å away; limits fixed in advance, `crystal_check.py`); "
+              f"{len(misses) - shown} are "
               "the model's own: the crystal's conformer fits the wild-type structure and the packer "
               "prefers another."]
     ddg_rows = metrics[metrics["method"] == DDG_METHOD].set_index("subset")

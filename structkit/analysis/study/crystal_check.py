@@ -12,15 +12,17 @@ the wild-type structure cannot follow (:func:`crystal_differences`), measured af
 the crystal's C-alphas within :data:`LOCAL_A` of the site on the wild type's: the site's backbone
 (N, CA, C) moving at least :data:`BACKBONE_SHIFT_A`; wild-type heavy atoms (not the site's own,
 nor the peptide atoms bonded next to it) closer than :data:`CLASH_A` to the crystal's side chain
-so placed, that is, atoms the crystal moved out of its way; or alternate conformations at the
-site. The limits are fixed in advance (about three times the coordinate error of a 2 Å
+so placed, that is, atoms the crystal moved out of its way; alternate conformations at the
+site; or another crystal of the same drug with the same residue at the site placing its side chain
+more than 1 Å (the check's own limit) from this crystal's, so that no single model can match both.
+The limits are fixed in advance (about three times the coordinate error of a 2 Å
 structure; a heavy-atom contact no packing accepts), not fitted. Where the crystal shows none of
 these, the note says that the miss is the model's own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -86,23 +88,28 @@ def crystal_check(*, progress: Callable[[int, int, str], None] | None = None,
     options = options or LoadOptions.resolve()
     rows = []
     estimators: dict[str, DdgEstimator] = {}
+    crystals = {mutant_id: options.load(mutant_id) for _, mutant_id in CRYSTAL_PAIRS}
     for k, (wild_id, mutant_id) in enumerate(CRYSTAL_PAIRS, start=1):
         wild = options.load(wild_id)
-        crystal = options.load(mutant_id)
+        crystal = crystals[mutant_id]
         mutation = "+".join(crystal.mutations)
         if wild_id not in estimators:
             estimators[wild_id] = DdgEstimator(prepare(wild, cache=options.cache))
         estimator = estimators[wild_id]
-        rows.extend(pair_rows(wild, crystal, mutation, estimator, wild_id, mutant_id))
+        siblings = [(other, crystals[other]) for w, other in CRYSTAL_PAIRS
+                    if w == wild_id and other != mutant_id]
+        rows.extend(pair_rows(wild, crystal, mutation, estimator, wild_id, mutant_id, siblings))
         if progress:
             progress(k, len(CRYSTAL_PAIRS), f"{wild_id}->{mutant_id}")
     return pd.DataFrame(rows, columns=CRYSTAL_COLUMNS)
 
 
 def pair_rows(wild: Complex, crystal: Complex, mutation: str, estimator: DdgEstimator, wild_id: str,
-              mutant_id: str) -> list[dict]:
+              mutant_id: str, siblings: Sequence[tuple[str, Complex]] = ()) -> list[dict]:
     """The :data:`CRYSTAL_COLUMNS` rows of one (wild-type complex, mutant crystal) pair: each
-    substituted side chain of the relaxed and of the fixed-pocket model against the crystal's."""
+    substituted side chain of the relaxed and of the fixed-pocket model against the crystal's
+    (``siblings``: the other mutant crystals of the same drug, by entry, for
+    :func:`crystal_differences`)."""
     try:
         estimate = estimator.estimate(mutation, keep_models=True)
         fixed = mutate(wild, mutation)
@@ -128,18 +135,22 @@ def pair_rows(wild: Complex, crystal: Complex, mutation: str, estimator: DdgEsti
             "site": site_model.site, "residue": resname, "rmsd_relaxed_A": round(r_relaxed, 3),
             "rmsd_fixed_pocket_A": round(r_fixed, 3), "within_1A": bool(r_relaxed <= 1.0),
             "note": "" if r_relaxed <= 1.0 else
-            f"{_why(resname, relaxed, observed)}; {crystal_differences(wild, crystal, site_model.site)}",
+            f"{_why(resname, relaxed, observed)}; "
+            f"{crystal_differences(wild, crystal, site_model.site, siblings)}",
         })
     return rows
 
 
-def crystal_differences(wild: Complex, crystal: Complex, site: int) -> str:
+def crystal_differences(wild: Complex, crystal: Complex, site: int,
+                        siblings: Sequence[tuple[str, Complex]] = ()) -> str:
     """What the mutant crystal shows at ``site`` that a model on the wild-type structure cannot follow.
 
     The crystal is superposed on the wild type by the C-alphas of the residues within
     :data:`LOCAL_A` of the site (present in both). Measured: how far the site's backbone (N, CA, C)
     moves, and which wild-type atoms the crystal's side chain, placed so, comes closer than
-    :data:`CLASH_A` to (atoms the crystal has moved out of its way); see the module text.
+    :data:`CLASH_A` to (atoms the crystal has moved out of its way); and, for each other crystal
+    of ``siblings`` (entry, complex) with the same residue at the site, the side-chain RMSD between
+    the two crystals (:func:`sidechain_rmsd`); see the module text.
 
     Returns
     -------
@@ -185,10 +196,35 @@ def crystal_differences(wild: Complex, crystal: Complex, site: int) -> str:
         reasons.append(f"wild-type atoms of {blocking} in the way of the crystal's side chain")
     if altloc:
         reasons.append("alternate conformations at the site")
+    disagree = _sibling_differences(crystal, site, siblings)
+    if disagree:
+        reasons.append(disagree)
     if reasons:
         return "the crystal shows " + "; ".join(reasons)
     return (f"in the crystal the site's backbone moves {shift:.1f} Å and its side chain fits the wild-type "
             "structure: the miss is the model's own (its packing energy prefers another conformer)")
+
+
+def _sibling_differences(crystal: Complex, site: int, siblings: Sequence[tuple[str, Complex]]) -> str:
+    """The other crystals whose side chain at ``site`` (the same residue) lies more than 1 Å from
+    this crystal's, as a phrase (empty if none)."""
+    mine = crystal.residue_atoms(site)
+    if not len(mine):
+        return ""
+    resname = str(mine.resname[0])
+    atoms = _heavy_atoms(mine.name, mine.coords)
+    far = []
+    for entry, other in siblings:
+        theirs = other.residue_atoms(site)
+        if not len(theirs) or str(theirs.resname[0]) != resname:
+            continue
+        rmsd = sidechain_rmsd(resname, atoms, _heavy_atoms(theirs.name, theirs.coords))
+        if rmsd > 1.0:
+            far.append(f"{entry} ({rmsd:.1f} Å)")
+    if not far:
+        return ""
+    return (f"another crystal of the same drug with {resname}{site} places the side chain more than "
+            f"1 Å from this one's: {', '.join(far)}")
 
 
 def _local_residues(complex_: Complex, site: int) -> list[int]:
