@@ -92,6 +92,14 @@ def test_report_holds_the_evaluation_numbers(fresh_results):
     assert "FEP+" in report and "Rosetta REF15 flex ddG" in report
     crystal = pd.read_csv(fresh_results / "crystal_check.csv")
     assert f"{int(crystal['within_1A'].sum())} of {len(crystal)} mutated side chains" in report
+    # the ±2 sd coverage, counted here from the benchmark table
+    table = pd.read_csv(fresh_results / "abl_benchmark.csv")
+    ok = table[table["status"] == "ok"]
+    inside = int((np.abs(ok["ddg_exp"] - ok["ddg_pred"]) <= 2 * ok["ddg_sd"]).sum())
+    assert f"{inside} of {len(ok)} measured values" in report
+    egfr = pd.read_csv(fresh_results / "egfr_metrics.csv").set_index("method")
+    share = egfr.loc["structkit potency (ddg - ddg_atp)", "within_2sd"]
+    assert f"holds {share:.2f} of the measured shifts within +- 2 sd" in report
 
 
 def test_predictions_table_contract(fresh_results):

@@ -223,8 +223,8 @@ def _sibling_differences(crystal: Complex, site: int, siblings: Sequence[tuple[s
             far.append(f"{entry} ({rmsd:.1f} Å)")
     if not far:
         return ""
-    return (f"another crystal of the same drug with {resname}{site} places the side chain more than "
-            f"1 Å from this one's: {', '.join(far)}")
+    return (f"a side chain more than 1 Å from that of another crystal of the same drug with "
+            f"{resname}{site}: {', '.join(far)}")
 
 
 def _local_residues(complex_: Complex, site: int) -> list[int]:
