@@ -78,7 +78,7 @@ def main() -> None:
     y = ok["measured"].to_numpy(float)
     bound = ok["bound"].fillna("").astype(str).to_numpy()
     point = bound == ""
-    for variant, m, value, p, q, measured in zip(ok["variant"], mutations, a, potency, with_term, y):
+    for variant, value, p, q, measured in zip(ok["variant"], a, potency, with_term, y):
         print(f"{variant:22s} a {value:+7.2f}  potency {p:+6.2f} -> {q:+6.2f}  measured {measured:+6.2f}")
     for name, pred in (("potency", potency), ("potency + activation", with_term), ("activation alone", -a)):
         pred = np.nan_to_num(pred)
