@@ -70,8 +70,10 @@ def ddg(
     Returns
     -------
     DataFrame
-        Columns :data:`DDG_COLUMNS` (see :mod:`structkit.energy.ddg` for their meaning), with
-        ``potency``: and the potency columns.
+        Columns :data:`DDG_COLUMNS` (see :mod:`structkit.energy.ddg` for their meaning; ``ddg_sd``
+        is the uncertainty to act on, the conformers' spread ``ddg_spread`` and the method's ABL1
+        error at the site's distance ``site_distance_A`` in quadrature,
+        :mod:`structkit.energy.uncertainty`), with ``potency``: and the potency columns.
     """
     check_mode(mode)
     if isinstance(structure, Complex):
