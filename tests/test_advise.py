@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from scipy.stats import norm
 
 import structkit
 from structkit.io.load import LoadOptions
@@ -40,6 +41,10 @@ def test_solvent_front_g1202r_as_the_review_reports(g1202r):
     for r in g1202r.itertuples():
         assert r.potency == pytest.approx(r.ddg - r.ddg_atp, abs=1e-3)
         assert r.basis.startswith("potency")
+        # the interval and the probability, by hand with scipy
+        assert (r.potency_low, r.potency_high) == pytest.approx(
+            (r.potency - 2 * r.potency_sd, r.potency + 2 * r.potency_sd), abs=2e-3)
+        assert r.p_resistant == pytest.approx(norm.sf(1.36, loc=r.potency, scale=r.potency_sd), abs=2e-3)
     order = {"covered": 0, "reduced": 1, "resistant": 2, "unknown": 3}
     assert [order[v] for v in g1202r["verdict"]] == sorted(order[v] for v in g1202r["verdict"])
 
@@ -58,7 +63,8 @@ def test_json_objects(cache, g1202r):
     assert proc.returncode == 0, proc.stderr
     rows = json.loads(proc.stdout)
     assert len(rows) == 7
-    assert {"drug", "verdict", "reported", "potency", "potency_sd", "basis", "mechanism"} <= set(rows[0])
+    assert {"drug", "verdict", "reported", "potency", "potency_sd", "potency_low", "potency_high",
+            "p_resistant", "basis", "mechanism"} <= set(rows[0])
     assert {r["drug"]: r["reported"] for r in rows}["crizotinib"] == "resistant"
     api = g1202r.set_index("drug")
     for r in rows:
@@ -77,3 +83,13 @@ def test_verdict_of_estimates_that_do_not_fit():
     assert call == "unknown" and "nucleotide does not fit" in basis
     assert verdict(0.2, "ok", "touches the drug")[0] == "covered"
     assert verdict(2.0, "ok", "touches the drug", "", "")[0] == "resistant"
+
+
+def test_resistance_probability_by_hand():
+    from structkit.analysis.study.advise import resistance_probability
+
+    assert resistance_probability(1.36, 0.7) == pytest.approx(0.5)
+    assert resistance_probability(0.0, 1.0) == pytest.approx(norm.sf(1.36), abs=1e-12)
+    assert resistance_probability(3.0, 0.5) == pytest.approx(norm.cdf((3.0 - 1.36) / 0.5), abs=1e-12)
+    assert resistance_probability(2.0, 0.0) == 1.0 and resistance_probability(1.0, 0.0) == 0.0
+    assert resistance_probability(float("nan"), 1.0) != resistance_probability(float("nan"), 1.0)

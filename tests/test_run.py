@@ -134,6 +134,14 @@ def test_predictions_table_contract(fresh_results):
     # a mutant the drug cannot fit while the nucleotide can is resisted; neither fitting: unknown
     assert (verdict[(drug_fit == NO_FIT) & (atp_fit == "")] == "resistant").all()
     assert (verdict[atp_fit == NO_FIT] == "unknown").all()
+    # p_resistant is the Gaussian tail beyond 1.36 kcal/mol with sd potency_sd (scipy), as advise gives it
+    from scipy.stats import norm
+
+    sd = pd.to_numeric(pred["potency_sd"], errors="coerce")[ok]
+    known = (verdict != "unknown") & (sd > 0)
+    tail = norm.sf(1.36, loc=p[known], scale=sd[known])
+    np.testing.assert_allclose(pd.to_numeric(pred["p_resistant"][ok][known]), tail, atol=2e-3)
+    assert pd.to_numeric(pred["p_resistant"][ok][verdict == "unknown"], errors="coerce").isna().all()
     # flagged estimates are bounded (an unflagged one may exceed the bound through its other terms)
     assert set(drug_fit) <= {"", NO_FIT} and (ddg[ok][drug_fit == NO_FIT] <= NO_FIT_KCAL).all()
     assert set(pred["mechanism"][ok]) <= {"touches the drug", "ATP site", "αC and activation", "remote"} | {

@@ -157,10 +157,11 @@ def _cmd_advise(args: argparse.Namespace) -> int:
     else:
         for mutation, rows in table.groupby("mutation", sort=False):
             print(f"{mutation} ({args.kinase}): drugs ranked from most to least likely to cover it")
-            show = rows[["rank", "drug", "verdict", "potency", "potency_sd", "ddg", "ddg_atp", "mechanism",
-                         "reported", "agreement"]]
+            show = rows[["rank", "drug", "verdict", "potency", "potency_sd", "p_resistant", "ddg", "ddg_atp",
+                         "mechanism", "reported", "agreement"]]
             print(show.to_string(index=False, float_format=lambda v: f"{v:.2f}", na_rep="-"))
-        print(f"verdict: {VERDICT_RULE}; potency = drug ddG - ATP ddG (kcal/mol, + = less potent)")
+        print(f"verdict: {VERDICT_RULE}; potency = drug ddG - ATP ddG (kcal/mol, + = less potent); "
+              "p_resistant: the chance that the shift reaches 1.36 kcal/mol, Gaussian with sd potency_sd")
     return 0
 
 

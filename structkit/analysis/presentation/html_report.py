@@ -165,8 +165,8 @@ def index_html(report_markdown: str, predictions: pd.DataFrame, abl: pd.DataFram
         ``abl_benchmark.csv``.
     """
     shown = [c for c in ("drug", "structure", "mutation", "reported", "verdict", "agreement", "potency",
-                         "potency_sd", "ddg", "ddg_atp", "mechanism", "risk", "regions", "min_distance_A",
-                         "clash_excess_A", "note") if c in predictions.columns]
+                         "potency_sd", "p_resistant", "ddg", "ddg_atp", "mechanism", "risk", "regions",
+                         "min_distance_A", "clash_excess_A", "note") if c in predictions.columns]
     table = predictions[shown].reset_index(drop=True)
     links = pd.Series([f"views/{view_file_name(d)}#{m}" for d, m in zip(table["drug"], table["mutation"])])
     abl_shown = [c for c in abl.columns if c in ("drug", "mutation", "ddg_exp", "resistant", "ddg_pred",
@@ -183,7 +183,8 @@ def index_html(report_markdown: str, predictions: pd.DataFrame, abl: pd.DataFram
         "<h3 id=\"predictions-table\">Drug × mutation: what the review reports and the advice "
         "(<code>structkit advise</code>)</h3>\n"
         "<p>verdict: resistant if the potency shift (drug ddG minus ATP ddG, kcal/mol) is at least 1.36, "
-        "reduced from 0.68, covered below, unknown where the mutation cannot be modelled. Click a column "
+        "reduced from 0.68, covered below, unknown where the mutation cannot be modelled; p_resistant is "
+        "the chance that the shift reaches 1.36 if its error is Gaussian with sd potency_sd. Click a column "
         "header to sort, type in the box to filter; click a row (or its mutation) to open the drug "
         "complex's 3D view with that mutant model.</p>\n"
         f"{_interactive_table('table-predictions', table, links)}\n"

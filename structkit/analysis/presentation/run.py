@@ -55,7 +55,7 @@ from structkit.analysis.presentation.figures import (
 from structkit.analysis.presentation.html_report import index_html, view_file_name
 from structkit.analysis.presentation.report import RunResults, report_markdown
 from structkit.analysis.presentation.views import ddg_numbers, view_html
-from structkit.analysis.study.advise import agreement, mechanism_class, verdict
+from structkit.analysis.study.advise import agreement, mechanism_class, resistance_probability, verdict
 from structkit.analysis.study.benchmark import abl_benchmark, benchmark_metrics
 from structkit.analysis.study.crystal_check import crystal_check
 from structkit.analysis.study.egfr_benchmark import (
@@ -371,6 +371,9 @@ def _run(out: Path, progress, abl, egfr, reuse_energies, engine: Engine, options
              for p, m, f, a in zip(pred["potency"].to_numpy(dtype=float), pred["mechanism"],
                                    pred["ddg_flag"], pred["atp_flag"])]
     pred["verdict"] = [c for c, _ in calls]
+    pred["p_resistant"] = [round(resistance_probability(p, sd), 3) if c != "unknown" else np.nan
+                           for p, sd, (c, _) in zip(pred["potency"].to_numpy(dtype=float),
+                                                    pred["potency_sd"].to_numpy(dtype=float), calls)]
     pred["agreement"] = [agreement(r, c) for r, (c, _) in zip(pred["reported"], calls)]
     tables["predictions"] = pred
 
