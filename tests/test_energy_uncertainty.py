@@ -17,6 +17,8 @@ from structkit.energy.uncertainty import (
 )
 from tests.util import shared_file
 
+pytestmark = [pytest.mark.shared_data]
+
 
 def test_bands_and_their_edges():
     assert band_of(np.array([0.0, 4.49, 4.5, 7.99, 8.0, 30.0])).tolist() == [0, 0, 1, 1, 2, 2]
@@ -44,7 +46,6 @@ def test_package_table_names_its_source_and_shrinks_with_distance():
     assert table[0] > table[2]  # on ABL1 a contact site's estimate errs far more than a remote one's
 
 
-@pytest.mark.shared_data
 def test_site_distance_against_biopython():
     from Bio.PDB import PDBParser
 
