@@ -86,10 +86,15 @@ def test_verdict_of_estimates_that_do_not_fit():
 
 
 def test_resistance_probability_by_hand():
+    import numpy as np
+
     from structkit.analysis.study.advise import resistance_probability
+    from structkit.energy.ddg import NO_FIT
 
     assert resistance_probability(1.36, 0.7) == pytest.approx(0.5)
     assert resistance_probability(0.0, 1.0) == pytest.approx(norm.sf(1.36), abs=1e-12)
     assert resistance_probability(3.0, 0.5) == pytest.approx(norm.cdf((3.0 - 1.36) / 0.5), abs=1e-12)
     assert resistance_probability(2.0, 0.0) == 1.0 and resistance_probability(1.0, 0.0) == 0.0
-    assert resistance_probability(float("nan"), 1.0) != resistance_probability(float("nan"), 1.0)
+    assert np.isnan(resistance_probability(float("nan"), 1.0))
+    assert np.isnan(resistance_probability(5.0, 1.0, NO_FIT))
+    assert np.isnan(resistance_probability(0.1, 1.0, "", NO_FIT))

@@ -371,9 +371,10 @@ def _run(out: Path, progress, abl, egfr, reuse_energies, engine: Engine, options
              for p, m, f, a in zip(pred["potency"].to_numpy(dtype=float), pred["mechanism"],
                                    pred["ddg_flag"], pred["atp_flag"])]
     pred["verdict"] = [c for c, _ in calls]
-    pred["p_resistant"] = [round(resistance_probability(p, sd), 3) if c != "unknown" else np.nan
-                           for p, sd, (c, _) in zip(pred["potency"].to_numpy(dtype=float),
-                                                    pred["potency_sd"].to_numpy(dtype=float), calls)]
+    pred["p_resistant"] = [round(resistance_probability(p, sd, f, a), 3)
+                           for p, sd, f, a in zip(pred["potency"].to_numpy(dtype=float),
+                                                  pred["potency_sd"].to_numpy(dtype=float), pred["ddg_flag"],
+                                                  pred["atp_flag"])]
     pred["agreement"] = [agreement(r, c) for r, (c, _) in zip(pred["reported"], calls)]
     tables["predictions"] = pred
 

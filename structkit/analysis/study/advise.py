@@ -8,7 +8,8 @@ For a single or compound substitution, every drug with a reference complex (ALK:
 - ``potency`` and ``potency_sd``: the predicted potency shift (:mod:`structkit.analysis.measure.potency`:
   the drug's ddG minus ATP's, kcal/mol, + = less potent) and the terms ``ddg`` and ``ddg_atp``;
   ``potency_low`` and ``potency_high`` bound it at +- 2 sd, and ``p_resistant`` is the probability
-  that the true shift reaches the 10-fold threshold if the error is Gaussian with that sd
+  that the true shift reaches the 10-fold threshold if the error is Gaussian with that sd (none
+  where the verdict rests on a side that does not fit)
   (:func:`resistance_probability`; the sd carries the method's measured error,
   :mod:`structkit.energy.uncertainty`: on ABL1 binding it holds 94 % of the measured values within
   2 sd, on EGFR potency 86 %);
@@ -59,12 +60,14 @@ ADVICE_COLUMNS = ["rank", "drug", "structure", "mutation", "verdict", "basis", "
                   "ddg_atp", "flag", "atp_flag", "mechanism", "quote", "line", "status"]
 
 
-def resistance_probability(potency: float, sd: float) -> float:
+def resistance_probability(potency: float, sd: float, flag: str = "", atp_flag: str = "") -> float:
     """The probability that a shift estimated at ``potency`` +- ``sd`` (Gaussian) is at least the
-    resistance threshold (:data:`RESISTANT_KCAL`); NaN where either is not a number."""
+    resistance threshold (:data:`RESISTANT_KCAL`); NaN where either is not a number or where a side
+    is flagged :data:`~structkit.energy.ddg.NO_FIT` (its number is a bound, and the verdict rests on
+    the fit, not on the shift)."""
     from math import erf, sqrt
 
-    if not (np.isfinite(potency) and np.isfinite(sd)):
+    if not (np.isfinite(potency) and np.isfinite(sd)) or NO_FIT in (flag, atp_flag):
         return float("nan")
     if sd <= 0.0:
         return 1.0 if potency >= RESISTANT_KCAL else 0.0
@@ -203,6 +206,7 @@ def advise(
                                   flag_text(r["atp_flag"]))
             reported, quote, line = _reported(r["drug"], r["mutation"])
             shift, sd = float(r["potency"]), float(r["potency_sd"])
+            flags = flag_text(r["flag"]), flag_text(r["atp_flag"])
             known = call != "unknown"
             rows.append({"drug": r["drug"], "structure": r["structure"], "mutation": r["mutation"],
                          "verdict": call, "basis": basis, "reported": reported,
@@ -210,7 +214,7 @@ def advise(
                          "potency_sd": r["potency_sd"],
                          "potency_low": round(shift - 2.0 * sd, 3) if known else np.nan,
                          "potency_high": round(shift + 2.0 * sd, 3) if known else np.nan,
-                         "p_resistant": round(resistance_probability(shift, sd), 3) if known else np.nan,
+                         "p_resistant": round(resistance_probability(shift, sd, *flags), 3),
                          "ddg": r["ddg"], "ddg_sd": r["ddg_sd"],
                          "ddg_atp": r["ddg_atp"], "flag": flag_text(r["flag"]),
                          "atp_flag": flag_text(r["atp_flag"]),
