@@ -9,7 +9,7 @@ from scipy.stats import norm
 
 import structkit
 from structkit.io.load import LoadOptions
-from tests.util import SHARED, assert_one_line_error, run
+from tests.util import EGFR, SHARED, assert_one_line_error, run
 
 pytestmark = [pytest.mark.shared_data, pytest.mark.openmm, pytest.mark.slow]
 
@@ -98,3 +98,29 @@ def test_resistance_probability_by_hand():
     assert np.isnan(resistance_probability(float("nan"), 1.0))
     assert np.isnan(resistance_probability(5.0, 1.0, NO_FIT))
     assert np.isnan(resistance_probability(0.1, 1.0, "", NO_FIT))
+
+
+def test_any_kinase_with_its_complexes(tmp_path):
+    """EGFR with gefitinib's complex given: the same potency as structkit ddg --potency on 2ITY with
+    2ITX (the kinase's nucleotide complex, found in the mirror), and no review statement (the review
+    is about ALK)."""
+    options = LoadOptions.resolve([EGFR], cache=tmp_path)
+    table = structkit.advise("T790M", kinase="EGFR", complexes={"gefitinib": EGFR / "2ity.pdb"},
+                             options=options, workers=1)
+    assert table["drug"].tolist() == ["gefitinib"] and table["mutation"].tolist() == ["T790M"]
+    row = table.iloc[0]
+    assert row["reported"] == "" and row["agreement"] == "" and row["structure"] == "2ity.pdb"
+    direct = structkit.ddg(EGFR / "2ity.pdb", "T790M", potency=True, atp_reference=EGFR / "2itx.pdb",
+                           options=options, workers=1).iloc[0]
+    assert row["potency"] == pytest.approx(direct["potency"], abs=1e-3)
+    assert row["ddg_atp"] == pytest.approx(direct["ddg_atp"], abs=1e-3)
+    assert row["mechanism"] == "touches the drug"  # the gatekeeper
+
+
+def test_bad_complexes_are_one_line(tmp_path):
+    advise_egfr = ("advise", "T790M", "--kinase", "EGFR")
+    assert_one_line_error(run(*advise_egfr, "--complex", "gefitinib"), "DRUG=FILE_OR_ID")
+    assert_one_line_error(run(*advise_egfr, "--complex", f"gefitinib={tmp_path}/none.pdb", "--offline"),
+                          "none.pdb")
+    assert_one_line_error(run("advise", "T790M", "--kinase", "EGFR", "--complex", f"a={EGFR}/2ity.pdb",
+                              "--complex", f"a={EGFR}/1xkk.pdb"), "given twice")

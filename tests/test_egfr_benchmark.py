@@ -16,11 +16,10 @@ from structkit.analysis.study.egfr_benchmark import (
     egfr_variants,
 )
 from structkit.io.load import LoadOptions
-from tests.util import SHARED_ROOT
+from tests.util import EGFR
 
 pytestmark = [pytest.mark.shared_data, pytest.mark.openmm, pytest.mark.slow]
 
-EGFR = SHARED_ROOT / "benchmarks" / "egfr_robichaux2021"
 
 
 def test_variants_as_the_file_records_them():

@@ -10,11 +10,10 @@ import pytest
 import structkit
 from structkit.model.ligand import ccd_molecule
 from structkit.model.nucleotide import MG_O_DISTANCE, ionise_phosphates, is_nucleotide, place_magnesium
-from tests.util import SHARED, SHARED_ROOT
+from tests.util import EGFR, SHARED
 
 pytestmark = [pytest.mark.shared_data, pytest.mark.openmm]
 
-EGFR = SHARED_ROOT / "benchmarks" / "egfr_robichaux2021"
 
 
 @pytest.mark.parametrize(("code", "charge"), [("ANP", -4), ("ATP", -4), ("ADP", -3)])

@@ -9,11 +9,10 @@ import structkit
 from structkit.errors import StructkitError
 from structkit.geometry.superpose import rmsd
 from structkit.model.transplant import MIN_CLOSEST_A, transplant_nucleotide
-from tests.util import ABL, SHARED, SHARED_ROOT, abl_files
+from tests.util import ABL, EGFR, SHARED, abl_files
 
 pytestmark = [pytest.mark.shared_data]
 
-EGFR = SHARED_ROOT / "benchmarks" / "egfr_robichaux2021"
 
 
 def _matched_rmsd(a, b) -> tuple[float, int]:

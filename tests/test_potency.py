@@ -12,11 +12,10 @@ from structkit.analysis.measure.potency import POTENCY_COLUMNS, atp_complex, pot
 from structkit.energy.ddg import DdgEstimator
 from structkit.energy.prepare import prepare
 from structkit.errors import StructkitError
-from tests.util import SHARED, SHARED_ROOT, assert_one_line_error, run
+from tests.util import EGFR, SHARED, assert_one_line_error, run
 
 pytestmark = [pytest.mark.shared_data, pytest.mark.openmm, pytest.mark.slow]
 
-EGFR = SHARED_ROOT / "benchmarks" / "egfr_robichaux2021"
 
 
 @pytest.fixture(scope="module")

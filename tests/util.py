@@ -16,6 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_ROOT = Path(os.environ.get("STRUCTKIT_TEST_SHARED") or REPO.parent / "shared")
 SHARED = SHARED_ROOT / "structures"
 ABL = SHARED_ROOT / "benchmarks" / "abl_hauser2018"
+EGFR = SHARED_ROOT / "benchmarks" / "egfr_robichaux2021"
 
 
 def shared_file(pdb_id: str) -> Path:

@@ -148,8 +148,19 @@ def _cmd_advise(args: argparse.Namespace) -> int:
     from structkit.analysis.study.advise import VERDICT_RULE, advise
 
     texts = [mutation_argument(m) for m in args.mutations]
-    table = advise(texts, kinase=args.kinase, options=load_options(args), engine=engine_of(args),
-                   use_cache=not args.no_cache, progress=timed_progress("estimates"))
+    complexes = None
+    if args.complexes:
+        complexes = {}
+        for text in args.complexes:
+            drug, _, source = text.partition("=")
+            if not drug.strip() or not source.strip():
+                raise StructkitError(f"--complex {text}: give DRUG=FILE_OR_ID")
+            if drug.strip() in complexes:
+                raise StructkitError(f"--complex {text}: {drug.strip()} is given twice")
+            complexes[drug.strip()] = source.strip()
+    table = advise(texts, kinase=args.kinase, complexes=complexes, atp_reference=args.atp_reference,
+                   options=load_options(args), engine=engine_of(args), use_cache=not args.no_cache,
+                   progress=timed_progress("estimates"))
     if args.json:
         print(json.dumps(json.loads(table.to_json(orient="records")), indent=2, ensure_ascii=False))
     elif args.csv:
@@ -237,7 +248,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("advise", help="which drugs still cover a mutation: review and predicted potency")
     p.add_argument("mutations", nargs="+", metavar="MUTATION",
                    help="single or compound substitutions (G1202R, G1202R+L1196M), each answered")
-    p.add_argument("--kinase", default="ALK", help="the kinase (drug complexes exist for ALK)")
+    p.add_argument("--kinase", default="ALK",
+                   help="the kinase (ALK's drug complexes are known; for another give --complex)")
+    p.add_argument("--complex", action="append", default=[], metavar="DRUG=FILE_OR_ID", dest="complexes",
+                   help="a drug's complex with the kinase, instead of ALK's (repeatable)")
+    p.add_argument("--atp-reference", metavar="FILE_OR_ID",
+                   help="the nucleotide complex of the ATP side (default: the kinase's, e.g. ALK 3LCT, "
+                        "EGFR 2ITX; else a transplanted nucleotide)")
+    p.add_argument("--reference", metavar="FASTA",
+                   help="renumber the given complexes by this sequence (first=N in the header)")
     form = p.add_mutually_exclusive_group()
     add_json_option(form, "drug answers, one per mutation and drug")
     add_csv_option(form)

@@ -1,7 +1,8 @@
 """Which drugs still cover a patient's mutation: the review's word and the predicted potency shift.
 
 For a single or compound substitution, every drug with a reference complex (ALK: the seven of
-``structkit/data/drugs.csv``) gets one row, ranked from the most to the least likely to cover it:
+``structkit/data/drugs.csv``; another kinase: the complexes the user gives) gets one row, ranked
+from the most to the least likely to cover it:
 
 - ``reported``: what the review says of this drug and this mutation (``resistant``, ``covered``,
   ``reduced_potency`` or empty where it says nothing), with its quote and line;
@@ -26,7 +27,9 @@ is modelled (no source of the drugs' free plasma levels against their wild-type 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -129,6 +132,22 @@ def agreement(reported: str, verdict: str) -> str:
     return f"disagrees: the review says {reported.replace('_', ' ')}, the model {verdict}"
 
 
+def _drug_complexes(complexes: Mapping[str, str | os.PathLike | Complex], options: LoadOptions) -> list:
+    """The drug complexes given, loaded and checked to hold an inhibitor."""
+    from structkit.analysis.study.relate import DrugComplex
+
+    if not complexes:
+        raise StructkitError("no drug complexes given")
+    out = []
+    for drug, source in complexes.items():
+        complex_ = source if isinstance(source, Complex) else options.load(source)
+        label = complex_.pdb_id or (Path(str(source)).name if not isinstance(source, Complex) else drug)
+        if not len(complex_.inhibitor):
+            raise StructkitError(f"{label}: no inhibitor in the complex given for {drug}")
+        out.append(DrugComplex(drug, label, complex_, "given"))
+    return out
+
+
 def _reported(drug: str, mutation: str) -> tuple[str, str, str]:
     table = coverage_table()
     rows = table[(table["drug"] == drug) & (table["mutation"] == mutation)]
@@ -143,6 +162,8 @@ def advise(
     mutations: str | Sequence[str],
     kinase: str = "ALK",
     *,
+    complexes: Mapping[str, str | os.PathLike | Complex] | None = None,
+    atp_reference: str | os.PathLike | Complex | None = None,
     options: LoadOptions | None = None,
     engine: Engine | None = None,
     workers: int | None = None,
@@ -156,7 +177,17 @@ def advise(
     mutations : str or sequence of str
         One mutation (``G1202R``, ``G1202R+L1196M``) or several, each answered in turn.
     kinase : str
-        Only ``ALK`` has drug complexes here.
+        The kinase. ALK's drug complexes are known (``structkit/data/drugs.csv``) and its
+        mutations are read in the ALK reference numbering; for any other kinase give
+        ``complexes``.
+    complexes : mapping, optional
+        Drug name -> its complex with the kinase (an entry, a file or a loaded complex), instead of
+        ALK's; mutations are then read in the first complex's numbering, and the review (which is
+        about ALK) reports nothing.
+    atp_reference : str, path or Complex, optional
+        The nucleotide complex of the ATP side (default: the kinase's entry of
+        :data:`~structkit.analysis.measure.potency.ATP_REFERENCES`, else a transplanted
+        nucleotide, :func:`~structkit.analysis.measure.potency.atp_complex`).
     options : LoadOptions, optional
         Mirrors and cache.
 
@@ -170,41 +201,50 @@ def advise(
     Raises
     ------
     StructkitError
-        Another kinase, or a mutation that cannot be parsed against the reference.
+        Another kinase without ``complexes``, a complex that cannot be loaded or holds no
+        inhibitor, or a mutation that cannot be parsed against the reference.
     """
-    from structkit.analysis.study.relate import drug_complexes
+    from structkit.analysis.measure.potency import ATP_REFERENCES
     from structkit.model.numbering import reference_sequence
 
-    if kinase.upper() != "ALK":
-        raise StructkitError(f"kinase {kinase}: drug complexes are known for ALK only")
+    is_alk = kinase.upper() == "ALK"
+    if complexes is None and not is_alk:
+        raise StructkitError(f"kinase {kinase}: drug complexes are known for ALK only; give this "
+                             "kinase's as DRUG=FILE_OR_ID (--complex, or complexes= in Python)")
+    options = options or LoadOptions.resolve()
+    # ALK's mutations are read (and refused) before its seven complexes are loaded
+    drugs = _drug_complexes(complexes, options) if complexes is not None else []
+    reference = drugs[0].complex_.reference if drugs else reference_sequence()
     if isinstance(mutations, str):
         mutations = [m.strip() for m in mutations.split(",") if m.strip()]
     canonical = []
     for text in mutations:
-        parsed = parse_mutations(text, strict=True, reference=reference_sequence()).mutations
+        parsed = parse_mutations(text, strict=True, reference=reference).mutations
         if len(parsed) != 1:
             raise StructkitError(f"{text}: give one mutation at a time (alternatives: list them)")
         canonical.append(str(parsed[0]))
-    options = options or LoadOptions.resolve()
-    complexes = drug_complexes(options)
-    atp = atp_complex(complexes[0].complex_, None, options)
+    if not drugs:
+        from structkit.analysis.study.relate import drug_complexes
+
+        drugs = drug_complexes(options)
+    atp = atp_complex(drugs[0].complex_, atp_reference or ATP_REFERENCES.get(kinase.upper()), options)
     engine = engine or Engine(workers=workers)
     # the ATP side is the same for every drug: estimated once, side by side with the drugs
     with engine:
-        nucleotide, *drug_tables = ddg_tables([atp, *(dc.complex_ for dc in complexes)], canonical,
+        nucleotide, *drug_tables = ddg_tables([atp, *(dc.complex_ for dc in drugs)], canonical,
                                               cache=options.cache, use_cache=use_cache, engine=engine,
                                               progress=progress)
     tables = [with_atp_side(table, nucleotide, atp.pdb_id or str(atp.source)) for table in drug_tables]
     rows = []
-    for dc, table in zip(complexes, tables):
+    for dc, table in zip(drugs, tables):
         for r in table.to_dict("records"):
             r.update(drug=dc.drug, structure=dc.structure)
-            sites = mutation_positions(r["mutation"], reference=reference_sequence())
+            sites = mutation_positions(r["mutation"], reference=reference)
             classes = [mechanism_class(dc.complex_, atp, s) for s in sites]
             mechanism = "; ".join(dict.fromkeys(classes))
             call, basis = verdict(float(r["potency"]), str(r["status"]), mechanism, flag_text(r["flag"]),
                                   flag_text(r["atp_flag"]))
-            reported, quote, line = _reported(r["drug"], r["mutation"])
+            reported, quote, line = _reported(r["drug"], r["mutation"]) if is_alk else ("", "", "")
             shift, sd = float(r["potency"]), float(r["potency_sd"])
             flags = flag_text(r["flag"]), flag_text(r["atp_flag"])
             known = call != "unknown"
