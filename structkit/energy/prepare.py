@@ -26,6 +26,7 @@ import numpy as np
 from structkit.energy.forcefield import FORCE_FIELD, AtomParameters, atom_parameters, forcefield
 from structkit.energy.ligand_parameters import LigandModel, ligand_model, with_magnesium
 from structkit.errors import StructkitError
+from structkit.io.ccd_store import ccd_from_store, ccd_to_store
 from structkit.io.fetch import cache_dir
 from structkit.io.write import pdb_text, write_text_atomic
 from structkit.model.atoms import Atoms
@@ -209,7 +210,9 @@ def prepare(complex_: Complex, *, cache: str | Path | None = None) -> PreparedCo
     magnesium: tuple[MagnesiumSite, ...] = ()
     if len(complex_.inhibitor):
         inhibitor = complex_.inhibitor
+        ccd_from_store(complex_.ligand, cache)  # a complex built in memory was not loaded through it
         mol = inhibitor_chemistry(complex_).mol
+        ccd_to_store(complex_.ligand, cache)  # so that the next process need not build it
         nucleotide = is_nucleotide(complex_.ligand)
         if nucleotide:  # ATP and its analogues: ionised phosphates and their Mg2+ ions
             mol = ionise_phosphates(mol)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from structkit.errors import StructkitError, StructureWarning
+from structkit.io.ccd_store import ccd_from_store
 from structkit.io.fetch import fetch, is_pdb_id, mirror_dirs
 from structkit.io.ligand_file import read_ligand_file
 from structkit.io.read import read_structure
@@ -114,6 +115,7 @@ def load(
     )
     if ligand_pose is not None:
         complex_ = attach_ligand(complex_, ligand_pose, keep_hydrogens=keep_hydrogens)
+    ccd_from_store(complex_.ligand, cache)  # the inhibitor's CCD molecule, if an earlier process built it
     for message in complex_.metadata.get("warnings", []):
         warnings.warn(f"{path}: {message}", StructureWarning, stacklevel=2)
     return complex_

@@ -32,8 +32,8 @@ if TYPE_CHECKING:
 
     from structkit.model.complex import Complex, LigandRecords
 
-__all__ = ["LigandChemistry", "ccd_molecule", "ccd_names_match", "chemistry_from_mol", "inhibitor_chemistry",
-           "ligand_chemistry", "records_molecule"]
+__all__ = ["LigandChemistry", "ccd_molecule", "ccd_names_match", "chemistry_from_mol", "has_ccd_molecule",
+           "inhibitor_chemistry", "ligand_chemistry", "records_molecule", "remember_ccd_molecule"]
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,37 @@ class LigandChemistry:
     smiles: str
 
 
-@lru_cache(maxsize=64)
+#: CCD molecules of this process, by code (:func:`ccd_molecule`, :func:`remember_ccd_molecule`).
+_CCD_MOLECULES: dict[str, Chem.Mol] = {}
+
+
 def ccd_molecule(code: str) -> Chem.Mol:
+    """The CCD definition of ``code`` as an RDKit molecule (heavy atoms, each with its CCD name in
+    the ``_ccd_name`` property), built once per process; callers must not edit it.
+
+    Raises
+    ------
+    StructkitError
+        ``code`` is not in the dictionary.
+    """
+    found = _CCD_MOLECULES.get(code)
+    if found is None:
+        found = _CCD_MOLECULES[code] = _biotite_ccd_molecule(code)
+    return found
+
+
+def remember_ccd_molecule(code: str, mol: Chem.Mol) -> None:
+    """Give this process the CCD molecule of ``code`` (as :func:`ccd_molecule` built it, for example
+    elsewhere and stored), so that it is not built again."""
+    _CCD_MOLECULES[code] = mol
+
+
+def has_ccd_molecule(code: str) -> bool:
+    """Whether this process already holds the CCD molecule of ``code``."""
+    return code in _CCD_MOLECULES
+
+
+def _biotite_ccd_molecule(code: str) -> Chem.Mol:
     from biotite.interface import rdkit as biotite_rdkit
     from biotite.structure import info
     from rdkit import Chem
