@@ -9,8 +9,8 @@ from the most to the least likely to cover it:
 - ``potency`` and ``potency_sd``: the predicted potency shift (:mod:`structkit.analysis.measure.potency`:
   the drug's ddG minus ATP's, kcal/mol, + = less potent) and the terms ``ddg`` and ``ddg_atp``;
   ``potency_low`` and ``potency_high`` bound it at +- 2 sd, and ``p_resistant`` is the probability
-  that the true shift reaches the 10-fold threshold if the error is Gaussian with that sd (none
-  where the verdict rests on a side that does not fit)
+  that the true shift reaches the 10-fold threshold if the error is Gaussian with that sd (all
+  three empty where the verdict rests on a side that does not fit)
   (:func:`resistance_probability`; the sd carries the method's measured error,
   :mod:`structkit.energy.uncertainty`: on ABL1 binding it holds 94 % of the measured values within
   2 sd, on EGFR potency 86 %);
@@ -247,7 +247,7 @@ def advise(
             reported, quote, line = _reported(r["drug"], r["mutation"]) if is_alk else ("", "", "")
             shift, sd = float(r["potency"]), float(r["potency_sd"])
             flags = flag_text(r["flag"]), flag_text(r["atp_flag"])
-            known = call != "unknown"
+            known = call != "unknown" and NO_FIT not in flags  # a flagged side's number is a bound
             rows.append({"drug": r["drug"], "structure": r["structure"], "mutation": r["mutation"],
                          "verdict": call, "basis": basis, "reported": reported,
                          "agreement": agreement(reported, call), "potency": r["potency"],
