@@ -39,7 +39,9 @@ def ccd_from_store(code: str | None, cache: str | os.PathLike | None = None) -> 
     from rdkit import Chem
 
     try:
-        remember_ccd_molecule(code, Chem.Mol(base64.b64decode(payload["mol"])))
+        data = base64.b64decode(payload["mol"])
+        # RDKit's stubs omit Mol's constructor from its binary form
+        remember_ccd_molecule(code, Chem.Mol(data))  # type: ignore[call-overload]
     except (KeyError, ValueError, TypeError, RuntimeError):
         return False  # an unreadable entry is a miss
     return True
