@@ -28,8 +28,10 @@ def _atoms(mol: Chem.Mol) -> list[tuple]:
 
 @pytest.fixture
 def fresh_process(monkeypatch):
-    """This process as if new: no CCD molecule held."""
+    """This process as if new: no CCD molecule and no inhibitor chemistry held (earlier tests in
+    the same worker may have filled both)."""
     monkeypatch.setattr(ligand_module, "_CCD_MOLECULES", {})
+    monkeypatch.setattr(ligand_module, "_CHEMISTRY_MEMO", {})
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -50,6 +52,7 @@ def test_stored_molecule_is_the_built_one(code, tmp_path, fresh_process):
 def test_load_uses_the_store_instead_of_biotite(tmp_path, fresh_process, monkeypatch):
     path = shared_file("2XP2")
     expected = inhibitor_chemistry(structkit.load(path))  # built from biotite's dictionary
+    assert ligand_module.has_ccd_molecule("VGH")
     ccd_to_store("VGH", tmp_path)
     ligand_module._CCD_MOLECULES.clear()
     ligand_module._CHEMISTRY_MEMO.clear()
