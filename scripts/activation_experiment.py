@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 import structkit
-from structkit.analysis.study.egfr_benchmark import _bounded_errors, _corr, _rank
+from structkit.analysis.study.egfr_benchmark import _corr, _rank, bounded_errors
 from structkit.energy.ddg import DdgEstimator, ddg_scale
 from structkit.energy.prepare import prepare
 from structkit.energy.relax import PackingTables, relax, select_region
@@ -82,7 +82,7 @@ def main() -> None:
         print(f"{variant:22s} a {value:+7.2f}  potency {p:+6.2f} -> {q:+6.2f}  measured {measured:+6.2f}")
     for name, pred in (("potency", potency), ("potency + activation", with_term), ("activation alone", -a)):
         pred = np.nan_to_num(pred)
-        rmse = float(np.sqrt(np.mean(_bounded_errors(y, bound, pred.copy()) ** 2)))
+        rmse = float(np.sqrt(np.mean(bounded_errors(y, bound, pred) ** 2)))
         print(f"{name:22s} Pearson {_corr(y[point], pred[point]):+.3f}  Spearman "
               f"{_corr(_rank(y[point]), _rank(pred[point])):+.3f}  RMSE {rmse:.3f}  (n = {len(y)}, "
               f"{int(point.sum())} points)")

@@ -14,6 +14,7 @@ from structkit.energy.uncertainty import (
     model_sd,
     model_sd_table,
     site_distance,
+    total_sd,
 )
 from tests.util import shared_file
 
@@ -26,6 +27,11 @@ def test_bands_and_their_edges():
     assert model_sd(3.0, [1.0, 0.5, 0.2]) == 1.0
     assert model_sd(6.0, [1.0, 0.5, 0.2]) == 0.5
     assert model_sd(12.0, [1.0, 0.5, 0.2]) == 0.2
+    # the same for an array of distances, and the quadrature sum with a spread (by hand)
+    np.testing.assert_allclose(model_sd(np.array([3.0, 6.0, 12.0]), [1.0, 0.5, 0.2]), [1.0, 0.5, 0.2])
+    assert total_sd(0.75, 3.0, [1.0, 0.5, 0.2]) == pytest.approx(1.25)
+    np.testing.assert_allclose(total_sd(np.array([0.0, 1.2]), np.array([12.0, 6.0]), [1.0, 0.5, 0.2]),
+                               [0.2, 1.3])
 
 
 def test_fit_by_hand():

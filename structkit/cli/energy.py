@@ -152,12 +152,12 @@ def _cmd_advise(args: argparse.Namespace) -> int:
     if args.complexes:
         complexes = {}
         for text in args.complexes:
-            drug, _, source = text.partition("=")
-            if not drug.strip() or not source.strip():
+            drug, _, source = (part.strip() for part in text.partition("="))
+            if not drug or not source:
                 raise StructkitError(f"--complex {text}: give DRUG=FILE_OR_ID")
-            if drug.strip() in complexes:
-                raise StructkitError(f"--complex {text}: {drug.strip()} is given twice")
-            complexes[drug.strip()] = source.strip()
+            if drug in complexes:
+                raise StructkitError(f"--complex {text}: {drug} is given twice")
+            complexes[drug] = source
     table = advise(texts, kinase=args.kinase, complexes=complexes, atp_reference=args.atp_reference,
                    options=load_options(args), engine=engine_of(args), use_cache=not args.no_cache,
                    progress=timed_progress("estimates"))

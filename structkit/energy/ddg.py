@@ -48,7 +48,7 @@ from structkit.energy.binding import BindingScorer, BindingTerms
 from structkit.energy.packing import KT
 from structkit.energy.prepare import PreparedComplex
 from structkit.energy.relax import Model, PackingTables, Region, relax, select_region
-from structkit.energy.uncertainty import model_sd, site_distance
+from structkit.energy.uncertainty import site_distance, total_sd
 from structkit.errors import StructkitError
 from structkit.geometry.vina import rotor_factor, vina_terms, xs_types
 from structkit.io.result_cache import ResultCache
@@ -246,7 +246,7 @@ class DdgEstimator:
         return DdgEstimate(
             mutation=str(mut), ddg=ddg, flag="" if fits else NO_FIT, ddg_vina=ddg_vina,
             ddg_consensus=0.5 * (ddg + ddg_vina),
-            ddg_sd=float(np.hypot(spread, model_sd(distance))), ddg_spread=spread, site_distance_A=distance,
+            ddg_sd=total_sd(spread, distance), ddg_spread=spread, site_distance_A=distance,
             ddg_raw=ddg_raw, components=components, dg_wild=payload["dg_wild"],
             dg_mutant=payload["dg_mutant"], n_shell=payload["n_shell"],
             n_region_atoms=payload["n_region_atoms"], seconds=time.perf_counter() - start,

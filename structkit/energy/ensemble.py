@@ -31,7 +31,7 @@ import numpy as np
 
 from structkit.energy.ddg import COMPONENTS, NO_FIT, NO_FIT_KCAL, DdgEstimate, DdgEstimator
 from structkit.energy.prepare import PreparedComplex
-from structkit.energy.uncertainty import model_sd
+from structkit.energy.uncertainty import total_sd
 from structkit.geometry.backrub import rotate_about_axis
 from structkit.io.result_cache import ResultCache
 from structkit.model.mutations import Mutation, parse_mutation
@@ -144,7 +144,7 @@ class EnsembleDdgEstimator:
         distance = first.site_distance_A
         return DdgEstimate(
             mutation=str(mut), ddg=ddg, flag=flag, ddg_vina=ddg_vina, ddg_consensus=0.5 * (ddg + ddg_vina),
-            ddg_sd=float(np.hypot(spread, model_sd(distance))), ddg_spread=spread, site_distance_A=distance,
+            ddg_sd=total_sd(spread, distance), ddg_spread=spread, site_distance_A=distance,
             ddg_raw=ddg_raw, components=components,
             dg_wild=float(np.mean([e.dg_wild for e in used])),
             dg_mutant=float(np.mean([e.dg_mutant for e in used])),

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
+from typing import overload
 
 import numpy as np
 
@@ -30,7 +31,7 @@ from structkit.geometry.distances import distance_matrix
 from structkit.model.complex import Complex
 
 __all__ = ["BAND_EDGES_A", "BAND_NAMES", "band_of", "fit_model_error", "model_sd", "model_sd_table",
-           "site_distance"]
+           "site_distance", "total_sd"]
 
 #: Edges (Å) of the distance bands of the model error: the site touches the drug (< 4.5 Å, the
 #: contact distance of the mechanism classes), a second shell (< 8 Å), remote.
@@ -87,7 +88,25 @@ def model_sd_table() -> tuple[float, ...]:
     return tuple(rows[name] for name in BAND_NAMES)
 
 
-def model_sd(distance: float, table: Iterable[float] | None = None) -> float:
-    """The model error (kcal/mol) of an estimate whose site lies ``distance`` Å from the drug."""
+@overload
+def model_sd(distance: float, table: Iterable[float] | None = None) -> float: ...
+@overload
+def model_sd(distance: np.ndarray, table: Iterable[float] | None = None) -> np.ndarray: ...
+def model_sd(distance: float | np.ndarray, table: Iterable[float] | None = None) -> float | np.ndarray:
+    """The model error (kcal/mol) of an estimate whose site lies ``distance`` Å from the drug (one
+    value or an array of them), by the bands of ``table`` (default :func:`model_sd_table`)."""
     values = np.asarray(tuple(table) if table is not None else model_sd_table(), dtype=float)
-    return float(values[int(band_of(distance))])
+    found = values[band_of(distance)]
+    return float(found) if np.ndim(found) == 0 else found
+
+
+@overload
+def total_sd(spread: float, distance: float, table: Iterable[float] | None = None) -> float: ...
+@overload
+def total_sd(spread: np.ndarray, distance: np.ndarray,
+             table: Iterable[float] | None = None) -> np.ndarray: ...
+def total_sd(spread: float | np.ndarray, distance: float | np.ndarray,
+             table: Iterable[float] | None = None) -> float | np.ndarray:
+    """``ddg_sd``: the spread and the model error at ``distance`` (:func:`model_sd`) in quadrature."""
+    found = np.hypot(spread, model_sd(distance, table))
+    return float(found) if np.ndim(found) == 0 else found

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from structkit.analysis.study.benchmark import PUBLISHED, per_drug_metrics, sd_coverage
+from structkit.analysis.study.egfr_benchmark import bounded_errors
 from structkit.analysis.study.evaluation import (
     DDG_ATP_METHOD,
     DDG_METHOD,
@@ -566,9 +567,8 @@ def _potency_coverage(ok: pd.DataFrame, share: float) -> str:
     """How often the measured EGFR shift lies within 2 potency_sd, and which variants do not."""
     if not np.isfinite(share):
         return ""
-    err = ok["potency"].to_numpy(dtype=float) - ok["measured"].to_numpy(dtype=float)
-    lower = ok["bound"].fillna("").astype(str).to_numpy() == ">="
-    err[lower & (err >= 0)] = 0.0
+    err = bounded_errors(ok["measured"].to_numpy(dtype=float), ok["bound"].fillna("").astype(str).to_numpy(),
+                         ok["potency"].to_numpy(dtype=float))
     outside = ok.loc[np.abs(err) > 2 * ok["potency_sd"].to_numpy(dtype=float), "variant"].tolist()
     verdict = ("close to the 0.95 of an honest Gaussian uncertainty" if share >= 0.9 else
                "short of the 0.95 of an honest Gaussian uncertainty: the ABL1 binding error does not "

@@ -140,8 +140,11 @@ def _drug_complexes(complexes: Mapping[str, str | os.PathLike | Complex], option
         raise StructkitError("no drug complexes given")
     out = []
     for drug, source in complexes.items():
-        complex_ = source if isinstance(source, Complex) else options.load(source)
-        label = complex_.pdb_id or (Path(str(source)).name if not isinstance(source, Complex) else drug)
+        if isinstance(source, Complex):
+            complex_, label = source, source.pdb_id or drug
+        else:
+            complex_ = options.load(source)
+            label = complex_.pdb_id or Path(source).name
         if not len(complex_.inhibitor):
             raise StructkitError(f"{label}: no inhibitor in the complex given for {drug}")
         out.append(DrugComplex(drug, label, complex_, "given"))
@@ -242,23 +245,23 @@ def advise(
             sites = mutation_positions(r["mutation"], reference=reference)
             classes = [mechanism_class(dc.complex_, atp, s) for s in sites]
             mechanism = "; ".join(dict.fromkeys(classes))
-            call, basis = verdict(float(r["potency"]), str(r["status"]), mechanism, flag_text(r["flag"]),
-                                  flag_text(r["atp_flag"]))
-            reported, quote, line = _reported(r["drug"], r["mutation"]) if is_alk else ("", "", "")
+            flag, atp_flag = flag_text(r["flag"]), flag_text(r["atp_flag"])
             shift, sd = float(r["potency"]), float(r["potency_sd"])
-            flags = flag_text(r["flag"]), flag_text(r["atp_flag"])
-            known = call != "unknown" and NO_FIT not in flags  # a flagged side's number is a bound
+            call, basis = verdict(shift, str(r["status"]), mechanism, flag, atp_flag)
+            reported, quote, line = _reported(r["drug"], r["mutation"]) if is_alk else ("", "", "")
+            # no probability, and so no interval, where the shift is unknown or a side's is a bound
+            p_resistant = resistance_probability(shift, sd, flag, atp_flag)
+            known = np.isfinite(p_resistant)
             rows.append({"drug": r["drug"], "structure": r["structure"], "mutation": r["mutation"],
                          "verdict": call, "basis": basis, "reported": reported,
                          "agreement": agreement(reported, call), "potency": r["potency"],
                          "potency_sd": r["potency_sd"],
                          "potency_low": round(shift - 2.0 * sd, 3) if known else np.nan,
                          "potency_high": round(shift + 2.0 * sd, 3) if known else np.nan,
-                         "p_resistant": round(resistance_probability(shift, sd, *flags), 3),
-                         "ddg": r["ddg"], "ddg_sd": r["ddg_sd"],
-                         "ddg_atp": r["ddg_atp"], "flag": flag_text(r["flag"]),
-                         "atp_flag": flag_text(r["atp_flag"]),
-                         "mechanism": mechanism, "quote": quote, "line": line, "status": r["status"]})
+                         "p_resistant": round(p_resistant, 3),
+                         "ddg": r["ddg"], "ddg_sd": r["ddg_sd"], "ddg_atp": r["ddg_atp"], "flag": flag,
+                         "atp_flag": atp_flag, "mechanism": mechanism, "quote": quote, "line": line,
+                         "status": r["status"]})
     out = pd.DataFrame(rows)
     order = {"covered": 0, "reduced": 1, "resistant": 2, "unknown": 3}
     out["_order"] = out["verdict"].map(order)

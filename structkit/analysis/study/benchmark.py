@@ -29,13 +29,13 @@ from structkit.analysis.measure.ddg import ddg_table
 from structkit.analysis.measure.thresholds import RESISTANT_KCAL, is_resistant
 from structkit.analysis.parallel.engine import Engine
 from structkit.energy.ddg import COMPONENTS, NO_FIT, NO_FIT_KCAL, ddg_scale
-from structkit.energy.uncertainty import fit_model_error, model_sd, site_distance
+from structkit.energy.uncertainty import fit_model_error, site_distance, total_sd
 from structkit.errors import StructkitError
 from structkit.io.load import load
 from structkit.model.mutate import mutate
 
 __all__ = ["ABL_COLUMNS", "PUBLISHED", "RESISTANT_KCAL", "abl_benchmark", "abl_complexes",
-           "benchmark_metrics", "loo_model_error", "loo_scale", "per_drug_metrics", "sd_coverage"]
+           "benchmark_metrics", "loo_scale", "loo_total_sd", "per_drug_metrics", "sd_coverage"]
 
 #: A 10-fold loss of affinity at 300 K.
 ABL_COLUMNS = ["drug", "mutation", "ddg_exp", "resistant", "ddg_pred", "ddg_sd", "ddg_spread", "ddg_raw",
@@ -161,16 +161,18 @@ def abl_benchmark(
     # drugs: put the spread on the pair's leave-one-drug-out scale and refit the error without the drug
     relative = np.nan_to_num(scale, nan=0.0) / ddg_scale()
     out["ddg_spread"] = np.round(out["ddg_spread"].to_numpy(dtype=float) * relative, 3)
-    out["ddg_sd"] = np.round(np.hypot(out["ddg_spread"], loo_model_error(out, scale)), 3)
+    out["ddg_sd"] = np.round(loo_total_sd(out, scale), 3)
     return out[ABL_COLUMNS]
 
 
-def loo_model_error(table: pd.DataFrame, scale: np.ndarray) -> np.ndarray:
-    """Each pair's model error (:mod:`structkit.energy.uncertainty`) with the bands fitted on the
-    other drugs' residuals under the pair's leave-one-drug-out ``scale`` (NaN where it has none)."""
+def loo_total_sd(table: pd.DataFrame, scale: np.ndarray) -> np.ndarray:
+    """Each pair's ``ddg_sd`` (:func:`~structkit.energy.uncertainty.total_sd` of its ``ddg_spread``)
+    with the error bands fitted on the other drugs' residuals under the pair's leave-one-drug-out
+    ``scale`` (NaN where it has none)."""
     raw = table["ddg_raw"].to_numpy(dtype=float)
     measured = table["ddg_exp"].to_numpy(dtype=float)
     distance = table["min_distance_A"].to_numpy(dtype=float)
+    spread = table["ddg_spread"].to_numpy(dtype=float)
     drugs = table["drug"].to_numpy()
     out = np.full(len(table), np.nan)
     for drug in np.unique(drugs):
@@ -179,9 +181,8 @@ def loo_model_error(table: pd.DataFrame, scale: np.ndarray) -> np.ndarray:
         s = s[np.isfinite(s)]
         if not len(s):
             continue
-        train = ~test
-        bands = fit_model_error(measured[train] - s[0] * raw[train], distance[train])
-        out[test] = [model_sd(d, bands) for d in distance[test]]
+        bands = fit_model_error(measured[~test] - s[0] * raw[~test], distance[~test])
+        out[test] = total_sd(spread[test], distance[test], bands)
     return out
 
 

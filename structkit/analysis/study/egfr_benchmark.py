@@ -34,7 +34,8 @@ from structkit.errors import StructkitError
 from structkit.io.load import LoadOptions
 from structkit.model.mutations import parse_mutations
 
-__all__ = ["EGFR_COLUMNS", "EGFR_CRYSTAL_PAIRS", "KCAL_PER_LOG10", "davis_check", "egfr_benchmark",
+__all__ = ["EGFR_COLUMNS", "EGFR_CRYSTAL_PAIRS", "KCAL_PER_LOG10", "bounded_errors", "davis_check",
+           "egfr_benchmark",
            "egfr_crystal_check", "egfr_metrics", "egfr_variants"]
 
 #: kcal/mol per log10 unit at 298.15 K (RT ln 10).
@@ -125,8 +126,10 @@ def egfr_benchmark(
     return out[EGFR_COLUMNS]
 
 
-def _bounded_errors(measured: np.ndarray, bound: np.ndarray, pred: np.ndarray) -> np.ndarray:
-    err = pred - measured
+def bounded_errors(measured: np.ndarray, bound: np.ndarray, pred: np.ndarray) -> np.ndarray:
+    """Prediction minus measurement (kcal/mol), zero where the measurement is a bound (``bound``
+    ``>=`` or ``<=``, else empty) that the prediction meets."""
+    err = np.asarray(pred, dtype=float) - np.asarray(measured, dtype=float)
     lower = bound == ">="
     upper = bound == "<="
     err[lower & (pred >= measured)] = 0.0
@@ -173,7 +176,7 @@ def egfr_metrics(table: pd.DataFrame, *, n_resamples: int = 1000, seed: int = 0)
         p = point[idx]
         yi, pi = y[idx][p], pred[idx][p]
         return {"pearson": _corr(yi, pi), "spearman": _corr(_rank(yi), _rank(pi)),
-                "rmse": float(np.sqrt(np.mean(_bounded_errors(y[idx], bound[idx], pred[idx].copy()) ** 2)))
+                "rmse": float(np.sqrt(np.mean(bounded_errors(y[idx], bound[idx], pred[idx]) ** 2)))
                 if kcal else float("nan")}
 
     rows = []
@@ -193,7 +196,7 @@ def egfr_metrics(table: pd.DataFrame, *, n_resamples: int = 1000, seed: int = 0)
         row["sensitised_below_zero"] = (round(float((pred[sensitised] < 0).mean()), 3)
                                         if sensitised.any() else float("nan"))
         sd = uncertainty.get(name)
-        inside = np.abs(_bounded_errors(y, bound, pred.copy())) <= 2 * sd if sd is not None else None
+        inside = np.abs(bounded_errors(y, bound, pred)) <= 2 * sd if sd is not None else None
         row["within_2sd"] = round(float(np.mean(inside)), 3) if inside is not None else float("nan")
         rows.append(row)
     return pd.DataFrame(rows)
