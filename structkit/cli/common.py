@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 
 from structkit.analysis.parallel.engine import Engine
+from structkit.arguments import check_scheduler, check_workers
 from structkit.catalogue import catalogue_ids
 from structkit.errors import StructkitError
 from structkit.io.load import LoadOptions
 from structkit.model.complex import Complex
-from structkit.model.mutations import ambiguous_slash
+from structkit.model.mutations import requested_mutation
 
 # a parser or one of its (mutually exclusive) groups: anything options are added to
 OptionTarget = argparse._ActionsContainer
@@ -21,18 +22,8 @@ def count(n: int, noun: str, plural: str | None = None) -> str:
 
 
 def mutation_argument(text: str) -> str:
-    """A mutation as typed on the command line; a slash between two sites is refused.
-
-    In the review's prose ``G1202R/L1196M`` means the compound mutant, but on a command line it
-    reads as much like "either"; the user is asked to write ``+`` (or to list them separately).
-    """
-    if ambiguous_slash(text):
-        joined = "+".join(t.strip() for t in text.split("/"))
-        raise StructkitError(
-            f"{text}: a slash between two sites is ambiguous; write {joined} for one compound mutant, "
-            "or give the mutations separately"
-        )
-    return text
+    """A mutation as typed on the command line (:func:`~structkit.model.mutations.requested_mutation`)."""
+    return requested_mutation(text)
 
 
 def parse_site_list(text: str | None) -> list[int] | None:
@@ -77,8 +68,8 @@ def add_engine_options(parser: argparse.ArgumentParser) -> None:
 
 def engine_of(args: argparse.Namespace) -> Engine:
     """The engine the batch options ask for (see :mod:`structkit.analysis.parallel.engine`)."""
-    if args.workers is not None and args.workers < 1:
-        raise StructkitError(f"--workers {args.workers}: give 1 or more")
+    check_workers(args.workers, "--workers")
+    check_scheduler(args.scheduler, "--scheduler")
     return Engine(workers=args.workers, scheduler=args.scheduler)
 
 

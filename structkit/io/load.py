@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from structkit.arguments import check_source
 from structkit.errors import StructkitError, StructureWarning
 from structkit.io.ccd_store import ccd_from_store
 from structkit.io.fetch import fetch, is_pdb_id, mirror_dirs
@@ -90,7 +91,7 @@ def load(
     >>> c.ligand, c.drug, c.mutations  # doctest: +SKIP
     ('VGH', 'crizotinib', [])
     """
-    text = os.fspath(id_or_path)
+    text = os.fspath(check_source(id_or_path, "id_or_path"))
     path = Path(text).expanduser()
     pdb_id = None
     if path.exists():

@@ -19,7 +19,15 @@ gets them here, by aligning its C-alpha trace onto the ALK kinase domain of PDB 
    it no longer changes (at most 6 rounds).
 3. **Positions.** Each KLIFS position takes the residue aligned to its template residue. Only
    residues with coordinates take part, so a position falls on a gap (``missing``) where the chain
-   has no residue there, as for an unresolved glycine-rich or activation loop. A position whose
+   has no residue there, as for an unresolved glycine-rich or activation loop. **Unresolved
+   segments stay gaps**: where the residue numbers jump (``k`` residues not in the structure), the
+   alignment holds ``k`` placeholder rows there, which pair with any template residue at score 0
+   and leave a position ``missing`` if they take it. The segment thus keeps the template columns
+   it spans, and no resolved residue is pulled into them (without this, a disordered αC as in AKT1
+   4EJN drew the residues after it into positions 22-26 and shifted the β3 strand by one).
+   Insertions relative to the template are residues the alignment leaves unpaired (between KLIFS's
+   segments, see step 2); deletions are template residues left unpaired, so the position is
+   ``missing``. A position whose
    aligned C-alpha lies more than 4 Å from the template's after superposition is kept but marked
    ``uncertain`` (conformational change or an indel nearby); one whose neighbours in the pocket
    sequence are missing on both sides is marked ``uncertain`` too.
@@ -74,6 +82,8 @@ CORE_CUTOFF = 4.0
 UNCERTAIN_DISTANCE = 4.0
 MIN_TM_SCORE = 0.40
 MAX_ROUNDS = 6
+#: Placeholders kept for one unresolved segment (longer segments take this many).
+MAX_UNRESOLVED = 100
 FRAGMENT = 12
 SEED_POSITIONS = (17, 47, 55, 62, 70, 81)
 #: KLIFS position -> the residue every protein kinase in ../shared/klifs has there (see step 4).
@@ -207,6 +217,8 @@ def _seed(ca: np.ndarray, seq_scores: np.ndarray, template: KinaseTemplate):
     """Superposition from the sequence alignment, refined on ever closer pairs."""
     alignment = align_scores(seq_scores, gap=-4.0)
     q, t = _pairs(alignment)
+    real = np.isfinite(ca[q]).all(axis=1)  # placeholder rows (NaN) hold columns, never superpose
+    q, t = q[real], t[real]
     if len(q) < 3:
         return None
     keep = np.ones(len(q), dtype=bool)
@@ -245,12 +257,12 @@ def _refine(ca, blosum, template: KinaseTemplate, rot, trans):
     for _ in range(MAX_ROUNDS):
         moved = apply_transform(ca, rot, trans)
         dist = distance_matrix(moved, template.ca)
-        scores = 1.0 / (1.0 + (dist / D0) ** 2) + SEQUENCE_WEIGHT * blosum
+        scores = np.nan_to_num(1.0 / (1.0 + (dist / D0) ** 2), nan=0.0) + SEQUENCE_WEIGHT * blosum
         new = align_scores(scores, GAP, row_gap)
         q, t = _pairs(new)
         if len(q) < 3:
             return None
-        close = dist[q, t] < CORE_CUTOFF
+        close = np.nan_to_num(dist[q, t], nan=np.inf) < CORE_CUTOFF
         if close.sum() >= 3:
             rot, trans = superpose(ca[q[close]], template.ca[t[close]])
         if alignment is not None and np.array_equal(new, alignment):
@@ -258,6 +270,7 @@ def _refine(ca, blosum, template: KinaseTemplate, rot, trans):
         alignment = new
     q, t = _pairs(new)
     d_pairs = np.linalg.norm(apply_transform(ca[q], rot, trans) - template.ca[t], axis=1)
+    d_pairs = d_pairs[np.isfinite(d_pairs)]
     return _tm_score(d_pairs, len(template.ca)), alignment, rot, trans
 
 
@@ -284,7 +297,8 @@ def assign_klifs(ca: np.ndarray, sequence: str, resnums: np.ndarray | None = Non
     n_all = len(ca_all)
     has_ca = np.isfinite(ca_all).all(axis=1)
     rows = np.flatnonzero(has_ca)
-    result = _assign(ca_all[rows], "".join(sequence[i] for i in rows), template)
+    unresolved = unresolved_before(np.asarray(resnums)[rows]) if resnums is not None else None
+    result = _assign(ca_all[rows], "".join(sequence[i] for i in rows), template, unresolved)
     residue_index = np.where(result.residue_index >= 0, rows[np.maximum(result.residue_index, 0)], -1)
     status = result.status.copy()
     if resnums is not None and not has_ca.all():
@@ -309,6 +323,27 @@ def assign_klifs(ca: np.ndarray, sequence: str, resnums: np.ndarray | None = Non
     shifted = check_landmarks(residue_index, sequence, status)
     return KlifsAssignment(position, residue_index, status, result.distance, result.tm_score,
                            result.rmsd, result.n_aligned, shifted)
+
+
+def unresolved_before(resnums: np.ndarray) -> np.ndarray:
+    """Residues the structure leaves out before each resolved residue, read off the numbering.
+
+    Parameters
+    ----------
+    resnums : ndarray of int, shape (n,)
+        Residue numbers of the residues that have a C-alpha, in chain order.
+
+    Returns
+    -------
+    ndarray of int64, shape (n,)
+        ``resnums[i] - resnums[i - 1] - 1`` clipped to ``[0, MAX_UNRESOLVED]`` (0 for the first
+        residue, for insertion codes and for numbering that runs backwards).
+    """
+    nums = np.asarray(resnums, dtype=np.int64)
+    out = np.zeros(len(nums), dtype=np.int64)
+    if len(nums) > 1:
+        out[1:] = np.clip(np.diff(nums) - 1, 0, MAX_UNRESOLVED)
+    return out
 
 
 def check_landmarks(residue_index: np.ndarray, sequence: str, status: np.ndarray) -> tuple[int, ...]:
@@ -341,8 +376,15 @@ def check_landmarks(residue_index: np.ndarray, sequence: str, status: np.ndarray
     return tuple(shifted)
 
 
-def _assign(ca: np.ndarray, sequence: str, template: KinaseTemplate) -> KlifsAssignment:
-    """:func:`assign_klifs` on residues that all have a C-alpha."""
+def _assign(ca: np.ndarray, sequence: str, template: KinaseTemplate,
+            unresolved: np.ndarray | None = None) -> KlifsAssignment:
+    """:func:`assign_klifs` on residues that all have a C-alpha.
+
+    ``unresolved[i]`` residues the structure does not resolve precede residue ``i``; each takes a
+    placeholder row in the alignment (score 0 with every template residue), so that an
+    unresolved segment holds the template residues it spans and no resolved residue is pulled
+    into them; a position that falls on a placeholder is ``missing``.
+    """
     n = len(ca)
     empty = KlifsAssignment(
         np.zeros(n, dtype=np.int64), np.full(N_KLIFS_POSITIONS, -1, dtype=np.int64),
@@ -351,17 +393,24 @@ def _assign(ca: np.ndarray, sequence: str, template: KinaseTemplate) -> KlifsAss
     )
     if n < 20:
         return empty
-    blosum = _blosum()[_codes(sequence)][:, _codes(template.sequence)]
-    seed = _seed(ca, blosum, template)
-    best = _refine(ca, blosum, template, *seed) if seed is not None else None
+    gaps = np.zeros(n, dtype=np.int64) if unresolved is None else np.asarray(unresolved, dtype=np.int64)
+    rows_of_real = np.cumsum(gaps + 1) - 1  # each residue's row, after its placeholders
+    n_rows = int(rows_of_real[-1]) + 1
+    ext_ca = np.full((n_rows, 3), np.nan)
+    ext_ca[rows_of_real] = ca
+    blosum = np.zeros((n_rows, len(template.ca)))
+    blosum[rows_of_real] = _blosum()[_codes(sequence)][:, _codes(template.sequence)]
+    seed = _seed(ext_ca, blosum, template)
+    best = _refine(ext_ca, blosum, template, *seed) if seed is not None else None
     if best is None or best[0] < MIN_TM_SCORE:
         for rot, trans in _fragment_seeds(ca, template):
-            trial = _refine(ca, blosum, template, rot, trans)
+            trial = _refine(ext_ca, blosum, template, rot, trans)
             if trial is not None and (best is None or trial[0] > best[0]):
                 best = trial
     if best is None:
         return empty
-    tm, alignment, rot, trans = best
+    tm, ext_alignment, rot, trans = best
+    alignment = ext_alignment[rows_of_real]
     moved = apply_transform(ca, rot, trans)
     q, t = _pairs(alignment)
     length = len(template.ca)

@@ -177,6 +177,14 @@ def mutate(complex_: Complex, mutation: str | Mutation) -> MutantModel:
         Unparsable mutation, a site without coordinates, or an insertion, deletion or
         site-only entry (which side-chain replacement cannot model).
     """
+    if not isinstance(complex_, Complex):
+        shown = repr(complex_)
+        hint = f" such as structkit.load({shown})" if isinstance(complex_, str) else ""
+        raise StructkitError(
+            f"complex_={shown}: expected a loaded Complex{hint}, got {type(complex_).__name__}")
+    if not isinstance(mutation, (str, Mutation)):
+        raise StructkitError(f"mutation={mutation!r}: expected a string such as 'G1202R' or a Mutation, "
+                             f"got {type(mutation).__name__}")
     mut = parse_mutation(mutation, reference=complex_.reference) if isinstance(mutation, str) else mutation
     for change in mut.changes:
         if change.kind != "substitution":

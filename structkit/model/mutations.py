@@ -32,6 +32,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from structkit.arguments import check_mutations, check_text
 from structkit.errors import StructkitError
 from structkit.model.numbering import Reference, reference_sequence
 from structkit.model.residues import ONE_LETTER, THREE_LETTER
@@ -45,6 +46,8 @@ __all__ = [
     "mutation_positions",
     "parse_mutation",
     "parse_mutations",
+    "requested_mutation",
+    "requested_mutations",
 ]
 
 _AMINO = "ACDEFGHIKLMNPQRSTVWY"
@@ -279,8 +282,11 @@ def parse_mutations(text: str, *, strict: bool = True, reference: Reference | No
     >>> str(parse_mutations("G1202R+L1196M").mutations[0])
     'L1196M+G1202R'
     """
-    if not isinstance(text, str) or not text.strip():
-        raise _error(str(text), "empty string")
+    if not isinstance(text, str):
+        raise StructkitError(
+            f"mutation {text!r}: expected a string such as 'G1202R', got {type(text).__name__}")
+    if not text.strip():
+        raise _error(text, "empty string")
     normalised = _normalise(text)
     notes: list[str] = []
     parts = normalised.split("+")
@@ -306,8 +312,11 @@ def check_mutation_syntax(text: str) -> None:
     Wild types and positions are not checked (they depend on the reference sequence), so a batch
     over several kinases can refuse a typo once, before any structure is loaded.
     """
-    if not isinstance(text, str) or not text.strip():
-        raise _error(str(text), "empty string")
+    if not isinstance(text, str):
+        raise StructkitError(
+            f"mutation {text!r}: expected a string such as 'G1202R', got {type(text).__name__}")
+    if not text.strip():
+        raise _error(text, "empty string")
     for part in _normalise(text).split("+"):
         items = [i for i in part.split("/") if i]
         if not items:
@@ -326,6 +335,44 @@ def ambiguous_slash(text: str) -> bool:
         if len(sites) > 1:
             return True
     return False
+
+
+def requested_mutation(text: str) -> str:
+    """A mutation a user asks for (command line or API); a slash between two sites is refused.
+
+    In the review's prose ``G1202R/L1196M`` means the compound mutant, but in a request it reads
+    as much like "either"; the user is asked to write ``+`` (or to list them separately). One rule
+    for ``structkit ddg``/``advise``/``mutate`` and :func:`structkit.ddg`/``advise``.
+
+    Raises
+    ------
+    StructkitError
+        Not a string, or a slash between two sites.
+    """
+    check_text(text, "mutation", "G1202R")
+    if ambiguous_slash(text):
+        joined = "+".join(t.strip() for t in text.split("/"))
+        raise StructkitError(
+            f"{text}: a slash between two sites is ambiguous; write {joined} for one compound mutant, "
+            "or give the mutations separately"
+        )
+    return text
+
+
+def requested_mutations(value: object, name: str = "mutations") -> list[str]:
+    """The mutations a user asks for: ``"G1202R,L1196M"`` or a list, each a :func:`requested_mutation`.
+
+    Raises
+    ------
+    StructkitError
+        ``None``, a number, an empty string or list, or an ambiguous slash.
+    """
+    checked = check_mutations(value, name)
+    texts = checked.split(",") if isinstance(checked, str) else checked
+    out = [requested_mutation(t.strip()) for t in texts if t.strip()]
+    if not out:
+        raise StructkitError(f"{name}={value!r}: no mutation given")
+    return out
 
 
 def parse_mutation(text: str, *, strict: bool = True, reference: Reference | None = None) -> Mutation:

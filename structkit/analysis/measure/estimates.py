@@ -16,13 +16,14 @@ import pandas as pd
 from structkit.analysis.measure.ddg import check_mode, complete_table, ddg_table, make_estimator
 from structkit.analysis.measure.potency import atp_complex, potency_table
 from structkit.analysis.parallel.engine import Engine
+from structkit.arguments import check_source, check_workers
 from structkit.energy.ddg import DdgEstimate
 from structkit.energy.models import write_model
 from structkit.energy.prepare import prepare
 from structkit.errors import StructkitError
 from structkit.io.load import LoadOptions
 from structkit.model.complex import Complex
-from structkit.model.mutations import parse_mutations
+from structkit.model.mutations import parse_mutations, requested_mutations
 
 __all__ = ["ddg"]
 
@@ -76,6 +77,9 @@ def ddg(
         :mod:`structkit.energy.uncertainty`), with ``potency``: and the potency columns.
     """
     check_mode(mode)
+    check_source(structure, "structure", allow_complex=True)
+    texts = requested_mutations(mutations)
+    check_workers(workers)
     if isinstance(structure, Complex):
         complex_ = structure
     else:
@@ -84,9 +88,7 @@ def ddg(
     if not len(complex_.inhibitor):
         label = complex_.pdb_id or str(structure)
         raise StructkitError(f"{label}: no inhibitor in the structure")
-    if isinstance(mutations, str):
-        mutations = [m.strip() for m in mutations.split(",") if m.strip()]
-    canonical = [str(m) for text in mutations
+    canonical = [str(m) for text in texts
                  for m in parse_mutations(text, strict=True, reference=complex_.reference).mutations]
     cache = options.cache if options is not None else None
     if potency:

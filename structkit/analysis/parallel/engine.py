@@ -21,10 +21,13 @@ client and shuts a local cluster down.
 from __future__ import annotations
 
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from structkit.arguments import check_scheduler, check_workers, workers_from_text
 from structkit.errors import StructkitError
 
 __all__ = ["Engine", "default_workers"]
@@ -33,10 +36,17 @@ T = TypeVar("T")
 
 
 def default_workers() -> int:
-    """Worker processes by default: the machine's cores (``STRUCTKIT_WORKERS`` overrides)."""
+    """Worker processes by default: the machine's cores (``STRUCTKIT_WORKERS`` overrides).
+
+    Raises
+    ------
+    StructkitError
+        ``STRUCTKIT_WORKERS`` set to anything but a whole number of 1 or more (the rules of
+        ``--workers``).
+    """
     env = os.environ.get("STRUCTKIT_WORKERS")
-    if env and env.isdigit() and int(env) > 0:
-        return int(env)
+    if env is not None and env.strip():
+        return workers_from_text(env, "STRUCTKIT_WORKERS")
     return max(1, os.cpu_count() or 1)
 
 
@@ -53,8 +63,13 @@ class Engine:
     """
 
     def __init__(self, workers: int | None = None, scheduler: str | None = None):
-        self.scheduler = scheduler or os.environ.get("STRUCTKIT_SCHEDULER") or None
-        self.workers = workers if workers and workers > 0 else default_workers()
+        if scheduler is not None:
+            self.scheduler = check_scheduler(scheduler, "scheduler")
+        else:
+            from_env = os.environ.get("STRUCTKIT_SCHEDULER") or None
+            self.scheduler = check_scheduler(from_env, "STRUCTKIT_SCHEDULER")
+        given = check_workers(workers, "workers")
+        self.workers = given if given is not None else default_workers()
         self._client = None
         self._cluster = None
         self._depth = 0
@@ -99,8 +114,10 @@ class Engine:
         if self.scheduler:
             try:
                 self._client = Client(self.scheduler, timeout="10s", set_as_default=False)
-            except (OSError, TimeoutError) as exc:
-                raise StructkitError(f"cannot reach the Dask scheduler at {self.scheduler} ({exc})") from None
+            except Exception as exc:  # OSError, TimeoutError, or Dask's own for an address it rejects
+                reason = " ".join(str(exc).split()) or type(exc).__name__
+                raise StructkitError(
+                    f"cannot reach the Dask scheduler at {self.scheduler} ({reason})") from None
         else:
             import dask
 
@@ -108,9 +125,9 @@ class Engine:
             # memory back after every small numpy temporary: our kernels ran 40 % slower with it
             # (scripts/bench_engine.py). Keep the one-thread-per-library settings, not that one.
             environ = {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1, "OPENBLAS_NUM_THREADS": 1}
-            with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
+            with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}), _workers_ignore_sigint():
                 self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                             dashboard_address=None, silence_logs=40)
+                                             dashboard_address=":0", silence_logs=40)
             self._client = Client(self._cluster, set_as_default=False)
         return self._client
 
@@ -156,6 +173,26 @@ class Engine:
             return client.gather(futures)
         finally:
             client.cancel(futures)
+
+
+@contextmanager
+def _workers_ignore_sigint() -> Iterator[None]:
+    """Start worker processes with SIGINT ignored, and restore this process's handler after.
+
+    A terminal's Ctrl-C goes to the whole process group: without this, every local worker
+    process died of its own ``KeyboardInterrupt`` and printed a traceback before this process
+    said "interrupted". A signal ignored at ``exec`` stays ignored, and CPython installs its
+    ``KeyboardInterrupt`` handler only where SIGINT is at its default, so the workers never see
+    it; this process closes the cluster, which stops them.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 class _Shared:

@@ -39,12 +39,13 @@ from structkit.analysis.measure.ddg import ddg_tables
 from structkit.analysis.measure.potency import atp_complex, with_atp_side
 from structkit.analysis.measure.thresholds import REDUCED_KCAL, RESISTANT_KCAL
 from structkit.analysis.parallel.engine import Engine
+from structkit.arguments import check_text, check_workers
 from structkit.energy.ddg import NO_FIT, NO_FIT_KCAL, flag_text
 from structkit.errors import StructkitError
 from structkit.geometry.neighbors import nearest_distance
 from structkit.io.load import LoadOptions
 from structkit.model.complex import Complex
-from structkit.model.mutations import mutation_positions, parse_mutations
+from structkit.model.mutations import mutation_positions, parse_mutations, requested_mutations
 from structkit.model.numbering import N_KLIFS_POSITIONS
 
 __all__ = ["ADVICE_COLUMNS", "VERDICT_RULE", "advise", "agreement", "mechanism_class",
@@ -132,6 +133,31 @@ def agreement(reported: str, verdict: str) -> str:
     return f"disagrees: the review says {reported.replace('_', ' ')}, the model {verdict}"
 
 
+def check_drug_name(drug: str, complex_: Complex, label: str) -> None:
+    """Refuse a drug name that the complex's inhibitor contradicts.
+
+    Where the inhibitor is a named drug (``drugs.csv``), the name given must be that drug; where a
+    name given is a named drug, the inhibitor must be its ligand. An inhibitor that is no named
+    drug (a docked pose, another kinase's ligand) takes the name given.
+
+    Raises
+    ------
+    StructkitError
+        ``aspirin=2XP2`` (2XP2's inhibitor is crizotinib), ``lorlatinib=2XP2``.
+    """
+    from structkit.catalogue import drugs
+
+    check_text(drug, "drug name", "crizotinib")
+    named = complex_.drug
+    if named is not None and named.lower() != drug.strip().lower():
+        raise StructkitError(f"{drug}={label}: the inhibitor of {label} is {complex_.ligand} ({named}), "
+                             f"not {drug}; name it {named}, or give {drug}'s own complex")
+    codes = [code for code, row in drugs().items() if row["drug"].lower() == drug.strip().lower()]
+    if named is None and codes and complex_.ligand not in codes:
+        raise StructkitError(f"{drug}={label}: the inhibitor of {label} is {complex_.ligand or 'a ligand'}, "
+                             f"not {drug} ({'/'.join(codes)}); give {drug}'s own complex or another name")
+
+
 def _drug_complexes(complexes: Mapping[str, str | os.PathLike | Complex], options: LoadOptions) -> list:
     """The drug complexes given, loaded and checked to hold an inhibitor."""
     from structkit.analysis.study.relate import DrugComplex
@@ -147,6 +173,7 @@ def _drug_complexes(complexes: Mapping[str, str | os.PathLike | Complex], option
             label = complex_.pdb_id or Path(source).name
         if not len(complex_.inhibitor):
             raise StructkitError(f"{label}: no inhibitor in the complex given for {drug}")
+        check_drug_name(drug, complex_, label)
         out.append(DrugComplex(drug, label, complex_, "given"))
     return out
 
@@ -210,6 +237,12 @@ def advise(
     from structkit.analysis.measure.potency import ATP_REFERENCES
     from structkit.model.numbering import reference_sequence
 
+    texts = requested_mutations(mutations)
+    check_text(kinase, "kinase", "ALK")
+    check_workers(workers)
+    if complexes is not None and not isinstance(complexes, Mapping):
+        raise StructkitError(f"complexes={complexes!r}: expected a mapping of drug name to complex, "
+                             "such as {'gefitinib': '2ITY'}")
     is_alk = kinase.upper() == "ALK"
     if complexes is None and not is_alk:
         raise StructkitError(f"kinase {kinase}: drug complexes are known for ALK only; give this "
@@ -218,10 +251,8 @@ def advise(
     # ALK's mutations are read (and refused) before its seven complexes are loaded
     drugs = _drug_complexes(complexes, options) if complexes is not None else []
     reference = drugs[0].complex_.reference if drugs else reference_sequence()
-    if isinstance(mutations, str):
-        mutations = [m.strip() for m in mutations.split(",") if m.strip()]
     canonical = []
-    for text in mutations:
+    for text in texts:
         parsed = parse_mutations(text, strict=True, reference=reference).mutations
         if len(parsed) != 1:
             raise StructkitError(f"{text}: give one mutation at a time (alternatives: list them)")
