@@ -36,8 +36,8 @@ def test_the_manifest_names_this_version():
 
 def test_the_manifest_holds_the_package_data_beside_it():
     recorded = _manifest()["inputs"]["package_data"]
-    here = {entry.name: _sha(entry.read_bytes())
-            for entry in resources.files("structkit.data").iterdir() if entry.name.endswith((".csv", ".fasta"))}
+    data = resources.files("structkit.data").iterdir()
+    here = {entry.name: _sha(entry.read_bytes()) for entry in data if entry.name.endswith((".csv", ".fasta"))}
     assert recorded == here
 
 
