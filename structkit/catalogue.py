@@ -7,18 +7,18 @@ provenance. ``structures/README.md`` documents the columns and sources.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
-from structkit.data import commented_rows, read_table
+from structkit.data import cached_copy, commented_rows, read_table
 
 __all__ = ["catalogue", "catalogue_ids", "catalogue_path", "drug_name", "drugs"]
 
 _CATALOGUE_NAME = "catalogue.csv"
 
 
-@lru_cache(maxsize=1)
+@cached_copy
 def drugs() -> dict[str, dict[str, str]]:
     """Named ALK drugs keyed by CCD code (see ``structkit/data/drugs.csv`` for sources)."""
     return {row["ccd"]: row for row in read_table("drugs.csv")}
@@ -51,7 +51,7 @@ def catalogue_path() -> Path:
     return Path(str(resources.files("structkit.data").joinpath(_CATALOGUE_NAME)))
 
 
-@lru_cache(maxsize=1)
+@cached_copy
 def catalogue() -> list[dict[str, str]]:
     """Rows of the catalogue, in file order, as dicts of strings.
 
@@ -61,6 +61,26 @@ def catalogue() -> list[dict[str, str]]:
         One dict per row of ``structures/catalogue.csv``, its columns as keys.
     """
     return commented_rows(catalogue_path().read_text())
+
+
+#: Caches built on the catalogue's rows, cleared with it (see :func:`catalogue_changed`).
+_DEPENDENT_CACHES: list[Callable[[], None]] = []
+
+
+def on_catalogue_change(clear: Callable[[], None]) -> Callable[[], None]:
+    """Register a cache built on the catalogue's rows, so that :func:`catalogue_changed` clears it.
+
+    Returns ``clear``, so a module can register where it defines the cache.
+    """
+    _DEPENDENT_CACHES.append(clear)
+    return clear
+
+
+def catalogue_changed() -> None:
+    """Forget the catalogue's rows and every cache built on them (after the file was rewritten)."""
+    catalogue.cache_clear()  # type: ignore[attr-defined]
+    for clear in _DEPENDENT_CACHES:
+        clear()
 
 
 def catalogue_ids(verified_only: bool = True) -> list[str]:

@@ -18,6 +18,8 @@ from structkit.arguments import check_scheduler, check_workers, workers_from_tex
 from structkit.errors import StructkitError
 from tests.util import REPO, SHARED, run
 
+pytestmark = [pytest.mark.shared_data]
+
 
 @pytest.mark.parametrize("value", [0, -1, "abc", "2", 1.5, True])
 def test_a_worker_count_is_a_whole_number_of_one_or_more(value):
@@ -114,7 +116,6 @@ def test_the_api_refuses_the_ambiguous_slash_as_the_command_does():
     assert [str(m) for m in parsed] == ["I1171N", "I1171S", "I1171T"]
 
 
-@pytest.mark.shared_data
 def test_a_drug_name_the_complex_contradicts_is_refused():
     options = structkit.LoadOptions.resolve(mirrors=[SHARED])
     for name, hint in (("aspirin", "the inhibitor of 2XP2 is VGH \\(crizotinib\\), not aspirin"),
@@ -127,7 +128,6 @@ def test_a_drug_name_the_complex_contradicts_is_refused():
 
 
 @pytest.mark.slow
-@pytest.mark.shared_data
 def test_ctrl_c_during_a_local_cluster_run_prints_one_line_and_no_worker_traceback(tmp_path):
     """SIGINT to the whole process group, as a terminal sends it, while two local workers scan."""
     env = {**os.environ, "STRUCTKIT_CACHE": str(tmp_path / "cache"), "PYTHONUNBUFFERED": "1"}

@@ -63,3 +63,53 @@ def test_catalogue_is_plain_csv():
     with catalogue_path().open() as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 64 and rows[0]["pdb_id"] == "2XB7"
+
+
+def test_cached_tables_hand_each_caller_its_own_copy():
+    """A caller's edit never reaches the next caller (issue 40: catalogue(), drugs(),
+    review_regions() and coverage_statements() handed out the cached object itself)."""
+    from structkit.analysis.measure.coverage import coverage_statements
+    from structkit.model.sites import review_mentions, review_regions
+
+    rows = catalogue()
+    n = len(rows)
+    rows.append({"pdb_id": "9ZZZ"})
+    rows[0]["pdb_id"] = "XXXX"
+    assert len(catalogue()) == n and catalogue()[0]["pdb_id"] == "2XB7"
+    table = drugs()
+    table["VGH"]["drug"] = "aspirin"
+    assert drugs()["VGH"]["drug"] == "crizotinib"
+    regions = review_regions()
+    regions["solvent front"] = frozenset()
+    assert 1202 in review_regions()["solvent front"]
+    statements = coverage_statements()
+    statements["drug"] = "x"
+    assert "lorlatinib" in set(coverage_statements()["drug"])
+    mentions = review_mentions()
+    mentions.drop(mentions.index, inplace=True)
+    assert len(review_mentions()) > 0
+
+
+def test_writing_a_catalogue_clears_what_was_built_on_it(tmp_path, monkeypatch):
+    """After write_catalogue rewrites the catalogue, the rows and the caches built on them are read
+    afresh (the mutant-crystal index of the crystal check among them)."""
+    import sys
+
+    from structkit.analysis.measure.discover import write_catalogue
+    from structkit.analysis.study.relate import _mutant_crystals
+
+    catalogue_module = sys.modules["structkit.catalogue"]  # the package binds the name to the function
+    path = tmp_path / "catalogue.csv"
+    path.write_text(catalogue_path().read_text())
+    monkeypatch.setattr(catalogue_module, "catalogue_path", lambda: path)
+    catalogue_module.catalogue_changed()
+    before = catalogue()
+    assert ("lorlatinib", "L1196M") in _mutant_crystals()
+    kept = [r for r in before if not (r["drug"] == "lorlatinib" and r["mutations"] == "L1196M")]
+    assert len(kept) < len(before)
+    write_catalogue(kept, path)
+    assert len(catalogue()) == len(kept)
+    assert ("lorlatinib", "L1196M") not in _mutant_crystals()
+    monkeypatch.undo()
+    catalogue_module.catalogue_changed()
+    assert len(catalogue()) == len(before)

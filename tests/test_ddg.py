@@ -176,3 +176,28 @@ def test_a_mutant_that_cannot_fit_the_fixed_backbone_is_flagged_and_bounded(tmp_
     assert steric.n_clear_rotamers == 0 and steric.inhibitor_max_overlap_A > 2.0
     assert met.flag == "" and met.ddg == pytest.approx(estimator.scale * met.ddg_raw, abs=1e-12)
     assert structkit.mutate(complex_, "L1196M").to_frame().iloc[0].n_clear_rotamers > 0
+
+
+def test_a_refit_calibration_misses_the_finished_rows(erlotinib, tmp_path, monkeypatch):
+    """Issue 40: finished rows hold calibrated numbers, and were keyed without the calibration, so
+    after a refit of the scale or the error bands a warm call served the old numbers. The row
+    cache's key holds both now: a doubled scale doubles ddg, new bands give a new ddg_sd, each from
+    a warm cache (the inner cache of raw terms still answers, so nothing is minimised again)."""
+    import structkit.analysis.measure.ddg as ddg_module
+    import structkit.energy.ddg as energy_ddg
+    import structkit.energy.uncertainty as uncertainty
+
+    cold = ddg_table(erlotinib, ["T315A"], workers=1, cache=tmp_path)
+    scale = energy_ddg.ddg_scale()
+    monkeypatch.setattr(energy_ddg, "ddg_scale", lambda: 2.0 * scale)
+    refit = ddg_table(erlotinib, ["T315A"], workers=1, cache=tmp_path)
+    assert refit["ddg"].iloc[0] == pytest.approx(2.0 * cold["ddg"].iloc[0], rel=1e-6)
+    assert refit["ddg_raw"].iloc[0] == pytest.approx(cold["ddg_raw"].iloc[0])
+    monkeypatch.undo()
+    ddg_module._PREPARED.clear()
+    bands = tuple(3.0 * b for b in uncertainty.model_sd_table())
+    monkeypatch.setattr(uncertainty, "model_sd_table", lambda: bands)
+    monkeypatch.setattr(ddg_module, "model_sd_table", lambda: bands)
+    wider = ddg_table(erlotinib, ["T315A"], workers=1, cache=tmp_path)
+    assert wider["ddg"].iloc[0] == pytest.approx(cold["ddg"].iloc[0])
+    assert wider["ddg_sd"].iloc[0] > 2.0 * cold["ddg_sd"].iloc[0]

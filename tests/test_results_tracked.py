@@ -20,6 +20,8 @@ from tests.util import REPO, SHARED
 
 RESULTS = REPO / "results"
 
+pytestmark = [pytest.mark.shared_data]
+
 
 def _manifest() -> dict:
     return json.loads((RESULTS / "manifest.json").read_text())
@@ -50,7 +52,6 @@ def test_the_coverage_table_regenerates_byte_for_byte():
     assert table_text(coverage_table()) == (RESULTS / "coverage.csv").read_text()
 
 
-@pytest.mark.shared_data
 @pytest.mark.parametrize("pdb_id", ["2XP2", "4CLI", "9GBE"])
 def test_structure_rows_regenerate(pdb_id):
     tracked = (RESULTS / "structures.csv").read_text().splitlines()

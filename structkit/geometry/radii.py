@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 
-from structkit.data import read_table
+from structkit.data import cached_copy, read_table
 
 __all__ = ["FALLBACK_RADIUS", "atom_radii", "max_asa", "vdw_radii"]
 
@@ -17,13 +15,13 @@ def _table(name: str) -> list[dict[str, str]]:
     return read_table(name)
 
 
-@lru_cache(maxsize=1)
+@cached_copy
 def vdw_radii() -> dict[str, float]:
     """Bondi van der Waals radii by upper-case element symbol (``structkit/data/radii.csv``)."""
     return {row["element"]: float(row["radius"]) for row in _table("radii.csv")}
 
 
-@lru_cache(maxsize=1)
+@cached_copy
 def max_asa() -> dict[str, float]:
     """Maximal accessible area per residue name, Tien et al. 2013 (``structkit/data/max_asa.csv``)."""
     return {row["resname"]: float(row["max_asa"]) for row in _table("max_asa.csv")}

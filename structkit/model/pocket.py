@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 
-from structkit.data import read_table
+from structkit.data import cached_copy, read_table
 from structkit.geometry.pocket import centroid
 from structkit.model.complex import Complex
 
 __all__ = ["SUBPOCKETS", "pocket_centres", "subpocket_anchors"]
 
 
-@lru_cache(maxsize=1)
+@cached_copy
 def subpocket_anchors() -> dict[str, tuple[int, ...]]:
     """KLIFS anchor positions of each subpocket (``structkit/data/subpockets.csv``)."""
     rows = read_table("subpockets.csv")

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from structkit.data import read_table
+from structkit.data import cached_copy, read_table
 from structkit.errors import StructkitError
 from structkit.model.complex import Complex
 from structkit.model.mutations import parse_mutations
@@ -76,7 +76,7 @@ def _expand(spec: str) -> list[int]:
     return out
 
 
-@lru_cache(maxsize=1)
+@cached_copy
 def review_regions() -> dict[str, frozenset[int]]:
     """Review regions (in the data file's order) as sets of UniProt numbers.
 
@@ -134,7 +134,7 @@ def primary_region_of(number: int) -> str:
     return regions[0] if len(regions) == 1 else ""
 
 
-@lru_cache(maxsize=1)
+@cached_copy
 def region_klifs_positions() -> dict[str, tuple[int, ...]]:
     """The review regions as KLIFS positions, for any kinase.
 
@@ -240,7 +240,7 @@ def site_numbers(complex_: Complex, sites: Sequence[int] | None = None) -> tuple
     return list(sites), [int(kmap.uniprot[p - 1]) if p else None for p in positions.tolist()]
 
 
-@lru_cache(maxsize=1)
+@cached_copy
 def review_mentions() -> pd.DataFrame:
     """Every mutation string of the review with its location, parse and notes."""
     frame = pd.DataFrame(_read_commented("review_mentions.csv"))

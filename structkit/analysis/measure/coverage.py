@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from structkit.data import read_table
+from structkit.data import cached_copy, read_table
 from structkit.errors import StructkitError
 from structkit.model.mutations import parse_mutations
 
@@ -32,7 +32,7 @@ COVERAGE_COLUMNS = [
 LABEL_RELATIONS = ("resistant", "covered")
 
 
-@lru_cache(maxsize=1)
+@cached_copy
 def coverage_statements() -> pd.DataFrame:
     """The curated statements, one row per (statement, drug, written string), as in the data file."""
     rows = read_table("review_coverage.csv")

@@ -18,9 +18,11 @@ import numpy as np
 import pandas as pd
 
 from structkit.analysis.parallel.engine import Engine, default_workers
+from structkit.energy import ddg as energy_ddg
 from structkit.energy.ddg import COMPONENTS, METHOD, DdgEstimator
 from structkit.energy.ensemble import MODES, EnsembleDdgEstimator
 from structkit.energy.prepare import PREPARATION, PreparedComplex, prepare
+from structkit.energy.uncertainty import model_sd_table
 from structkit.errors import StructkitError
 from structkit.io.result_cache import ResultCache
 from structkit.model.complex import Complex
@@ -60,7 +62,7 @@ def make_estimator(prep: PreparedComplex, mode: str = "fast", cache: ResultCache
 
 
 def _estimator(complex_: Complex, cache: str | None, use_cache: bool, mode: str) -> Estimator:
-    key = (complex_.fingerprint(), cache, use_cache, mode)
+    key = (complex_.fingerprint(), cache, use_cache, mode, energy_ddg.ddg_scale())  # the scale is read once
     if key not in _PREPARED:
         _PREPARED.clear()
         prep = prepare(complex_, cache=cache)
@@ -205,11 +207,14 @@ def ddg_tables(
 def _row_key(fingerprint: str, mutation: str, mode: str) -> str:
     """The result-cache key of one finished table row: the complex's fingerprint stands for its
     prepared copy, since the preparation is a deterministic function of it (:data:`PREPARATION`),
-    so a warm call answers without preparing anything."""
+    so a warm call answers without preparing anything. A row holds calibrated numbers (``ddg`` is
+    the fitted scale times the raw sum, ``ddg_sd`` holds the fitted error bands), so the key holds
+    the calibration too: a refit (``scripts/fit_ddg_scale.py``) misses the old rows."""
     from importlib.metadata import version
 
     return ResultCache.key("ddg-row", METHOD, __version__, version("openmm"), version("pdbfixer"),
-                           version("numba"), PREPARATION, mode, fingerprint, mutation)
+                           version("numba"), PREPARATION, mode, fingerprint, mutation,
+                           energy_ddg.ddg_scale(), model_sd_table())
 
 
 def _run_complex_group(item: tuple[int, list[str]], complexes: list[Complex], cache: str | None,

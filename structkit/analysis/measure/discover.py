@@ -27,7 +27,7 @@ import os
 import re
 from collections.abc import Callable, Iterable
 
-from structkit.catalogue import catalogue, drug_name
+from structkit.catalogue import catalogue, catalogue_changed, drug_name
 from structkit.errors import StructkitError
 from structkit.io.load import LoadOptions
 from structkit.io.rcsb import RcsbClient
@@ -239,5 +239,7 @@ def is_release_date(text: str) -> bool:
 
 
 def write_catalogue(rows: Iterable[dict[str, str]], path: str | os.PathLike) -> None:
-    """Write rows as a catalogue CSV, atomically (never half a catalogue)."""
+    """Write rows as a catalogue CSV, atomically (never half a catalogue); the catalogue's rows and
+    every cache built on them are read afresh afterwards (:func:`~structkit.catalogue.catalogue_changed`)."""
     write_text_atomic(path, catalogue_text(rows))
+    catalogue_changed()

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from structkit.analysis.measure.coverage import LABEL_RELATIONS, coverage_table, is_class_statement
-from structkit.catalogue import catalogue, drugs
+from structkit.catalogue import catalogue, drugs, on_catalogue_change
 from structkit.errors import StructkitError
 from structkit.geometry.distances import distance_matrix
 from structkit.geometry.radii import atom_radii
@@ -197,6 +197,9 @@ def _mutant_crystals() -> dict[tuple[str, str], str]:
             key = str(parse_mutations("+".join(at_sites)).mutations[0])
             out.setdefault((row["drug"], key), row["pdb_id"])
     return out
+
+
+on_catalogue_change(_mutant_crystals.cache_clear)
 
 
 def join(
