@@ -7,7 +7,7 @@ prints that line and exits non-zero; it never shows a traceback for such errors.
 
 from __future__ import annotations
 
-__all__ = ["FetchError", "StructkitError", "StructureFileError", "StructureWarning"]
+__all__ = ["FetchError", "NoInhibitorError", "StructkitError", "StructureFileError", "StructureWarning"]
 
 
 class StructkitError(Exception):
@@ -20,6 +20,10 @@ class StructureFileError(StructkitError):
 
 class FetchError(StructkitError):
     """An entry could not be found in the cache, the mirrors or the RCSB."""
+
+
+class NoInhibitorError(StructkitError):
+    """A computation on the inhibitor was asked of a structure that holds none."""
 
 
 class StructureWarning(UserWarning):

@@ -27,7 +27,7 @@ from structkit.cli.output import (
     timed_progress,
 )
 from structkit.energy.ensemble import MODES
-from structkit.errors import StructkitError
+from structkit.errors import NoInhibitorError, StructkitError
 from structkit.io.load import LoadOptions
 from structkit.io.write import (
     check_output_folder,
@@ -66,9 +66,9 @@ def _cmd_ddg(args: argparse.Namespace) -> int:
     try:
         table = ddg(args.target, texts, engine=engine, models=args.models, use_cache=not args.no_cache,
                     progress=progress, options=load_options(args), potency=args.potency,
-                    atp_reference=args.atp_reference, mode=args.mode)
-    except StructkitError as exc:
-        if "no inhibitor in the structure" in str(exc) and not args.ligand_file:
+                    atp_reference=args.atp_reference, mode=args.mode, kinase=args.kinase, drug=args.drug)
+    except NoInhibitorError as exc:
+        if not args.ligand_file:
             raise StructkitError(f"{exc} (give its pose with --ligand-file)") from None
         raise
     failed = table[table["status"] != "ok"]
@@ -85,8 +85,10 @@ def _cmd_ddg(args: argparse.Namespace) -> int:
               "the Vina score of the same models, ddg_consensus the mean of the two; flag "
               f"{NO_FIT}: the mutant does not fit a fixed backbone, ddg bounded at {NO_FIT_KCAL:g}")
         if args.potency:
-            print("ddg_atp: the same for the nucleotide (Mg-ATP analogue); potency = ddg - ddg_atp, "
-                  "positive = the drug is less potent on the mutant (ATP competition)")
+            print("ddg_atp: the same for the nucleotide (Mg-ATP analogue); potency_structural = ddg - "
+                  "ddg_atp; potency: positive = the drug is less potent on the mutant, learned from the "
+                  "kinase's measured panel where it has one (potency_basis; the drug's own measurements "
+                  "never enter), else the structural estimate")
     for row in failed.itertuples(index=False):
         print(f"structkit: error: {row.mutation}: {row.status}", file=sys.stderr)
     if args.models:
@@ -224,7 +226,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--models", metavar="DIR",
                    help="also write the relaxed wild-type and mutant regions as PDB files to DIR")
     p.add_argument("--potency", action="store_true",
-                   help="also the ATP side (ddg_atp) and the potency shift: potency = ddg - ddg_atp")
+                   help="also the ATP side (ddg_atp) and the potency shift: learned from the kinase's "
+                        "measured panel where it has one (EGFR's Ba/F3 panel, Davis 2011 constructs), "
+                        "else ddg - ddg_atp")
+    p.add_argument("--kinase", metavar="NAME",
+                   help="with --potency: the kinase whose measured panel to learn from (default: the "
+                        "name read off the structure)")
+    p.add_argument("--drug", metavar="NAME",
+                   help="with --potency: the drug's name, so that its own measurements are never used")
     p.add_argument("--atp-reference", metavar="FILE_OR_ID",
                    help="the nucleotide complex for --potency (default: the kinase's, e.g. ALK 3LCT, "
                         "EGFR 2ITX)")

@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from structkit.analysis.measure.ddg import check_mode, complete_table, ddg_table, make_estimator
@@ -20,7 +21,7 @@ from structkit.arguments import check_source, check_workers
 from structkit.energy.ddg import DdgEstimate
 from structkit.energy.models import write_model
 from structkit.energy.prepare import prepare
-from structkit.errors import StructkitError
+from structkit.errors import NoInhibitorError, StructkitError
 from structkit.io.load import LoadOptions
 from structkit.model.complex import Complex
 from structkit.model.mutations import parse_mutations, requested_mutations
@@ -41,6 +42,8 @@ def ddg(
     potency: bool = False,
     atp_reference: str | os.PathLike | Complex | None = None,
     mode: str = "fast",
+    kinase: str | None = None,
+    drug: str | None = None,
 ) -> pd.DataFrame:
     """The change in the inhibitor's binding free energy for each mutation (kcal/mol, + = weaker).
 
@@ -67,6 +70,12 @@ def ddg(
         :data:`~structkit.analysis.measure.potency.ATP_REFERENCES`).
     mode : {"fast", "accurate"}
         As for :func:`ddg_table` (both sides of the potency use it).
+    kinase : str, optional
+        With ``potency``: the kinase whose measured panel the potency learns from (default the
+        name read off the structure, such as ``EGFR``); see :func:`with_measured_panel`.
+    drug : str, optional
+        With ``potency``: the drug's name, so that its own measurements are never its evidence
+        (it is also recognised by its chemistry).
 
     Returns
     -------
@@ -74,7 +83,9 @@ def ddg(
         Columns :data:`DDG_COLUMNS` (see :mod:`structkit.energy.ddg` for their meaning; ``ddg_sd``
         is the uncertainty to act on, the conformers' spread ``ddg_spread`` and the method's ABL1
         error at the site's distance ``site_distance_A`` in quadrature,
-        :mod:`structkit.energy.uncertainty`), with ``potency``: and the potency columns.
+        :mod:`structkit.energy.uncertainty`), with ``potency``: and the potency columns, where
+        ``potency`` is learned from the kinase's measured panel when it has one (``potency_basis``
+        says which, ``potency_structural`` keeps the structural estimate beside it).
     """
     check_mode(mode)
     check_source(structure, "structure", allow_complex=True)
@@ -87,7 +98,7 @@ def ddg(
         complex_ = options.load(structure, keep_hydrogens=True)
     if not len(complex_.inhibitor):
         label = complex_.pdb_id or str(structure)
-        raise StructkitError(f"{label}: no inhibitor in the structure")
+        raise NoInhibitorError(f"{label}: no inhibitor in the structure")
     canonical = [str(m) for text in texts
                  for m in parse_mutations(text, strict=True, reference=complex_.reference).mutations]
     cache = options.cache if options is not None else None
@@ -95,12 +106,49 @@ def ddg(
         if models is not None:
             raise StructkitError("relaxed models are written for the drug's ddG only, not with the potency")
         atp = atp_complex(complex_, atp_reference, options)
-        return potency_table(complex_, canonical, atp, workers=workers, cache=cache, use_cache=use_cache,
-                             progress=progress, engine=engine, mode=mode)
+        table = potency_table(complex_, canonical, atp, workers=workers, cache=cache, use_cache=use_cache,
+                              progress=progress, engine=engine, mode=mode)
+        return with_measured_panel(table, complex_, kinase=kinase, drug=drug)
     if models is not None:
         return _with_models(complex_, canonical, Path(models), cache, progress, mode)
     return ddg_table(complex_, canonical, workers=workers, cache=cache, use_cache=use_cache,
                      progress=progress, engine=engine, mode=mode)
+
+
+def with_measured_panel(table: pd.DataFrame, complex_: Complex, *, kinase: str | None = None,
+                        drug: str | None = None) -> pd.DataFrame:
+    """A potency table with the measured panel's prediction beside the structural estimate.
+
+    Where the kinase has a measured multi-drug panel (:func:`~structkit.io.measurements.measured_panel`)
+    that holds a mutation, ``potency`` becomes the panel model's prediction
+    (:mod:`~structkit.analysis.measure.panel`: the other drugs' measured shifts, weighted by
+    chemistry and binding mode; the drug's own never enter) and ``potency_sd`` its
+    leave-one-drug-out error; elsewhere the structural ``ddg - ddg_atp`` stays. ``potency_basis``
+    says which (``measured panel`` or ``structure``), ``potency_structural`` and
+    ``potency_structural_sd`` keep the structural numbers, and the panel columns
+    (:data:`~structkit.analysis.measure.panel.PANEL_COLUMNS`) show the evidence.
+    """
+    from structkit.analysis.measure.panel import PANEL_COLUMNS, panel_potency, query_of_complex
+    from structkit.io.measurements import measured_panel
+
+    out = table.copy()
+    out["potency_structural"] = out["potency"]
+    out["potency_structural_sd"] = out["potency_sd"]
+    panel = measured_panel(kinase or complex_.kinase)
+    if panel is None:
+        for column in PANEL_COLUMNS:
+            out[column] = "" if column in ("panel_nearest", "panel_source") else np.nan
+        out["panel_n"] = 0
+        out["potency_basis"] = "structure"
+        return out
+    found = panel_potency(panel, query_of_complex(complex_, drug), out["mutation"].tolist())
+    for column in PANEL_COLUMNS:
+        out[column] = found[column].to_numpy()
+    learned = out["potency_panel"].notna().to_numpy()
+    out.loc[learned, "potency"] = out.loc[learned, "potency_panel"]
+    out.loc[learned, "potency_sd"] = out.loc[learned, "panel_sd"]
+    out["potency_basis"] = np.where(learned, "measured panel", "structure")
+    return out
 
 
 def _with_models(complex_: Complex, mutations: list[str], folder: Path, cache, progress,

@@ -1,0 +1,233 @@
+"""The kinase side from measurements: a drug's shift on a variant, learned from other drugs' measured shifts.
+
+Where a kinase has a measured multi-drug panel (:mod:`structkit.io.measurements`: EGFR's Ba/F3
+potency panel, Davis 2011 binding constants for ABL1, KIT, FLT3 ...), a variant's effect is mostly
+shared by the drugs of one binding mode: activation, ATP affinity and the pocket change act on all
+of them (EGFR T790M raises ATP affinity and so costs every reversible drug potency; L858R lowers it
+and sensitises them). The drug's own part follows its chemistry. So the shift of a drug ``q`` on a
+variant ``v`` is predicted as the weighted mean of the other drugs' measured shifts on ``v``::
+
+    w_j = (s(q, j) ** 3 + 0.02) x (1 if j binds as q does, else 0.1)
+
+with ``s`` the Tanimoto similarity of Morgan fingerprints (radius 2, 2,048 bits) of the two drugs'
+CCD molecules (``structkit/data/drug_chemistry.csv``), 0.2 for a drug without chemistry. The
+query itself never enters: drugs are left out by name or alias and by chemistry (similarity
+>= 0.95), so a drug's own measurements never predict it. The three constants were chosen by leave
+one drug out over the 18 drugs of the EGFR panel that have 77 variants (erlotinib, the check, is
+not in it); :func:`leave_one_drug_out` reports that cross-validation, and its residual sets the
+uncertainty ``panel_sd``.
+
+``kinase_side`` is the plain mean over the other drugs of the query's mode: the part a variant
+shares across drugs, for comparison and for the report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from structkit.data import cached_copy, read_table
+from structkit.errors import StructkitError
+from structkit.io.measurements import MeasuredPanel
+from structkit.model.complex import Complex
+
+__all__ = ["IDENTICAL", "PANEL_COLUMNS", "DrugQuery", "binding_mode", "drug_chemistry_table", "drug_query",
+           "leave_one_drug_out", "panel_potency", "query_of_complex"]
+
+SIMILARITY_POWER = 3.0
+WEIGHT_FLOOR = 0.02
+OTHER_MODE_WEIGHT = 0.1
+FLOOR_SIMILARITY = 0.2
+#: Fingerprint similarity at or above which a panel drug is taken to be the query itself.
+IDENTICAL = 0.95
+#: The columns :func:`panel_potency` adds (kcal/mol where a number).
+PANEL_COLUMNS = ["kinase_side", "potency_panel", "panel_sd", "panel_n", "panel_nearest", "panel_similarity",
+                 "panel_source"]
+#: Cysteine SG to inhibitor distance (Å) below which the inhibitor is bonded to it (a C-S bond is 1.8 Å).
+COVALENT_DISTANCE = 2.1
+
+
+@dataclass(frozen=True)
+class DrugQuery:
+    """The drug a panel prediction is for: its names, its fingerprint (or None) and binding mode."""
+
+    names: frozenset[str]
+    fingerprint: Any
+    mode: str
+
+    @property
+    def label(self) -> str:
+        return sorted(self.names)[0] if self.names else "the query"
+
+
+@cached_copy
+def drug_chemistry_table() -> dict[str, dict[str, str]]:
+    """``structkit/data/drug_chemistry.csv`` keyed by every lower-case name and alias of a drug."""
+    out: dict[str, dict[str, str]] = {}
+    for row in read_table("drug_chemistry.csv"):
+        for name in [row["drug"], *[a for a in row["aliases"].split(";") if a]]:
+            out[name.strip().lower()] = row
+    return out
+
+
+def _fingerprint(mol):
+    from rdkit.Chem import rdFingerprintGenerator
+
+    return rdFingerprintGenerator.GetMorganGenerator(radius=2, fpSize=2048).GetFingerprint(mol)
+
+
+@lru_cache(maxsize=256)
+def _ccd_fingerprint(code: str):
+    from structkit.model.ligand import ccd_molecule
+
+    try:
+        return _fingerprint(ccd_molecule(code))
+    except StructkitError:
+        return None
+
+
+def drug_query(name: str, mode: str = "") -> DrugQuery:
+    """A query for a named drug: its chemistry and mode from ``drug_chemistry.csv`` where it has a
+    row (``mode`` given wins), else its name alone."""
+    row = drug_chemistry_table().get(name.strip().lower())
+    names = {name.strip().lower()}
+    if row is None:
+        return DrugQuery(frozenset(names), None, mode)
+    names |= {row["drug"].lower(), *[a.lower() for a in row["aliases"].split(";") if a]}
+    return DrugQuery(frozenset(names), _ccd_fingerprint(row["ccd"]), mode or row["mode"])
+
+
+def binding_mode(complex_: Complex) -> str:
+    """``covalent`` where an inhibitor heavy atom lies within :data:`COVALENT_DISTANCE` of a
+    cysteine SG, else ``reversible``."""
+    protein, ligand = complex_.protein, complex_.inhibitor
+    sg = protein.coords[(protein.resname == "CYS") & (protein.name == "SG")]
+    heavy = ligand.coords[~ligand.is_hydrogen]
+    if len(sg) == 0 or len(heavy) == 0:
+        return "reversible"
+    d = np.linalg.norm(sg[:, None, :] - heavy[None, :, :], axis=2)
+    return "covalent" if float(d.min()) < COVALENT_DISTANCE else "reversible"
+
+
+def query_of_complex(complex_: Complex, name: str | None = None) -> DrugQuery:
+    """The query for a complex's inhibitor: its chemistry (ligand file or CCD), its binding mode
+    read off the structure, and the names it goes by (``name``, the drug table's row of its CCD code)."""
+    from structkit.model.ligand import inhibitor_chemistry
+
+    names = {n.lower() for n in (name, complex_.drug) if n}
+    code = complex_.ligand
+    for row in read_table("drug_chemistry.csv"):
+        if code and row["ccd"] == code:
+            names |= {row["drug"].lower(), *[a.lower() for a in row["aliases"].split(";") if a]}
+    fingerprint = _fingerprint(inhibitor_chemistry(complex_).mol)
+    return DrugQuery(frozenset(names), fingerprint, binding_mode(complex_))
+
+
+def _similarities(panel: MeasuredPanel, query: DrugQuery) -> pd.Series:
+    """Each panel drug's similarity to the query (NaN without chemistry on either side)."""
+    from rdkit import DataStructs
+
+    out = {}
+    for drug in panel.drugs:
+        other = drug_query(drug).fingerprint
+        out[drug] = (float(DataStructs.TanimotoSimilarity(query.fingerprint, other))
+                     if query.fingerprint is not None and other is not None else np.nan)
+    return pd.Series(out, dtype=float)
+
+
+def _weights(panel: MeasuredPanel, query: DrugQuery) -> tuple[pd.Series, pd.Series]:
+    """Each other drug's weight, and the similarities (the query's own entries left out)."""
+    sims = _similarities(panel, query)
+    modes = panel.modes()
+    keep = [d for d in panel.drugs
+            if d.lower() not in query.names and not drug_query(d).names & query.names
+            and not (np.isfinite(sims[d]) and sims[d] >= IDENTICAL)]
+    s = sims[keep].fillna(FLOOR_SIMILARITY)
+    same = pd.Series([not query.mode or not modes.get(d) or modes[d] == query.mode for d in keep], index=keep)
+    weights = (s ** SIMILARITY_POWER + WEIGHT_FLOOR) * np.where(same, 1.0, OTHER_MODE_WEIGHT)
+    return weights, sims[keep]
+
+
+def _predict(matrix: pd.DataFrame, weights: pd.Series) -> pd.Series:
+    sub = matrix[weights.index]
+    measured = sub.notna()
+    num = (sub.fillna(0.0) * weights).sum(axis=1)
+    den = measured.mul(weights).sum(axis=1)
+    return (num / den.where(den > 0)).astype(float)
+
+
+def panel_potency(panel: MeasuredPanel, query: DrugQuery, mutations: list[str]) -> pd.DataFrame:
+    """The panel's prediction for each mutation (columns ``mutation`` and :data:`PANEL_COLUMNS`).
+
+    Parameters
+    ----------
+    panel : MeasuredPanel
+    query : DrugQuery
+        The drug (never used as its own evidence).
+    mutations : list of str
+        Canonical mutation strings (``L858R+T790M``); one the panel has not measured gets NaN.
+    """
+    matrix = panel.matrix()
+    weights, sims = _weights(panel, query)
+    predicted = _predict(matrix, weights)
+    modes = panel.modes()
+    same_mode = [d for d in weights.index if not query.mode or not modes.get(d) or modes[d] == query.mode]
+    side = matrix[same_mode].mean(axis=1) if same_mode else predicted * np.nan
+    nearest = sims.idxmax() if sims.notna().any() else ""
+    sd = leave_one_drug_out_sd(panel)
+    rows = []
+    for mutation in mutations:
+        measured = (matrix.loc[mutation, weights.index].notna() if mutation in matrix.index
+                    else pd.Series(False, index=weights.index))
+        found = bool(measured.any())
+        rows.append({
+            "mutation": mutation,
+            "kinase_side": round(float(side[mutation]), 3)
+            if found and np.isfinite(side[mutation]) else np.nan,
+            "potency_panel": round(float(predicted[mutation]), 3) if found else np.nan,
+            "panel_sd": round(sd, 3) if found else np.nan,
+            "panel_n": int(measured.sum()) if found else 0,
+            "panel_nearest": nearest if found else "",
+            "panel_similarity": round(float(sims[nearest]), 3) if found and nearest else np.nan,
+            "panel_source": f"{panel.kinase} {panel.assay}: {panel.source}" if found else "",
+        })
+    return pd.DataFrame(rows, columns=["mutation", *PANEL_COLUMNS])
+
+
+def leave_one_drug_out(panel: MeasuredPanel) -> pd.DataFrame:
+    """Every panel drug predicted from the others (its names, chemistry and the panel's binding mode
+    as the query): ``drug``, ``variant``, ``measured``, ``predicted``, ``censored``."""
+    matrix = panel.matrix()
+    censored = panel.table.groupby(["drug", "variant"])["censored"].any()
+    modes = panel.modes()
+    frames = []
+    for drug in panel.drugs:
+        weights, _ = _weights(panel, drug_query(drug, modes.get(drug, "")))
+        predicted = _predict(matrix, weights)
+        measured = matrix[drug]
+        ok = measured.notna()
+        frames.append(pd.DataFrame({
+            "drug": drug, "variant": measured.index[ok], "measured": measured[ok].to_numpy(),
+            "predicted": predicted[ok].to_numpy(),
+            "censored": [bool(censored.get((drug, v), False)) for v in measured.index[ok]]}))
+    return pd.concat(frames, ignore_index=True)
+
+
+#: Per process: each panel's leave-one-drug-out residual, keyed by what the panel holds.
+_SD: dict[tuple, float] = {}
+
+
+def leave_one_drug_out_sd(panel: MeasuredPanel) -> float:
+    """The root-mean-square residual (kcal/mol) of :func:`leave_one_drug_out` over the panel's
+    uncensored cells: the uncertainty of a panel prediction (computed once per panel and process)."""
+    key = (panel.kinase, panel.source, len(panel.table), round(float(panel.table["shift"].sum()), 6))
+    if key not in _SD:
+        table = leave_one_drug_out(panel)
+        ok = ~table["censored"] & table["predicted"].notna()
+        residual = (table.loc[ok, "measured"] - table.loc[ok, "predicted"]).to_numpy(dtype=float)
+        _SD[key] = float(np.sqrt(np.mean(residual ** 2))) if len(residual) else float("nan")
+    return _SD[key]
