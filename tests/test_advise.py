@@ -27,21 +27,27 @@ def g1202r(cache):
 
 
 def test_solvent_front_g1202r_as_the_review_reports(g1202r):
-    """Table 2 of the review: crizotinib resisted by G1202R, lorlatinib covers it; the model agrees
-    on both and ranks lorlatinib above crizotinib."""
+    """Table 2 of the review: crizotinib resisted by G1202R, lorlatinib covers it. The verdict is
+    the review's (evidence first), the model's verdict beside it agrees on both, and lorlatinib ranks
+    above crizotinib."""
     table = g1202r.set_index("drug")
     assert len(table) == 7 and set(table["mutation"]) == {"G1202R"}
     assert table.loc["crizotinib", "reported"] == "resistant"
-    assert table.loc["crizotinib", "verdict"] == "resistant"
-    assert table.loc["crizotinib", "agreement"] == "agrees"
+    assert table.loc["crizotinib", ["verdict", "evidence", "model_verdict"]].tolist() == [
+        "resistant", "reported", "resistant"]
+    assert table.loc["crizotinib", "agreement"] == "the model agrees"
     assert table.loc["lorlatinib", "reported"] == "covered"
-    assert table.loc["lorlatinib", "verdict"] == "covered"
+    assert table.loc["lorlatinib", ["verdict", "model_verdict"]].tolist() == ["covered", "covered"]
     assert table.loc["lorlatinib", "rank"] < table.loc["crizotinib", "rank"]
     assert table.loc["crizotinib", "quote"] and int(table.loc["crizotinib", "line"]) > 0
     assert set(table["mechanism"]) == {"touches the drug"}
+    # brigatinib: the review's own statements disagree (lines 153 and 165)
+    assert table.loc["brigatinib", "verdict"] == "contested"
+    assert "split" in table.loc["brigatinib", "basis"]
     for r in g1202r.itertuples():
         assert r.potency == pytest.approx(r.ddg - r.ddg_atp, abs=1e-3)
-        assert r.basis.startswith("potency")
+        assert r.model_basis.startswith("potency")
+        assert r.evidence in ("measured", "reported", "neighbour", "predicted")
         # the interval and the probability, by hand with scipy (none where a side does not fit)
         if r.flag or r.atp_flag:
             assert np.isnan(r.potency_low) and np.isnan(r.p_resistant)
@@ -49,8 +55,27 @@ def test_solvent_front_g1202r_as_the_review_reports(g1202r):
         assert (r.potency_low, r.potency_high) == pytest.approx(
             (r.potency - 2 * r.potency_sd, r.potency + 2 * r.potency_sd), abs=2e-3)
         assert r.p_resistant == pytest.approx(norm.sf(1.36, loc=r.potency, scale=r.potency_sd), abs=2e-3)
-    order = {"covered": 0, "reduced": 1, "resistant": 2, "unknown": 3}
+    order = {"covered": 0, "reduced": 1, "contested": 2, "resistant": 3, "unknown": 4}
     assert [order[v] for v in g1202r["verdict"]] == sorted(order[v] for v in g1202r["verdict"])
+
+
+def test_a_measurement_outranks_the_model(cache):
+    """Issue 38: for G1202R+L1196M the model calls lorlatinib covered (potency about 0.3), but the
+    review reports it resisted with an IC50 of about 1 uM (line 75, ref 44): the verdict is resistant
+    on measured evidence, the model's guess stays visible beside it, and lorlatinib ranks among the
+    resisted, below every drug the evidence or the model calls covered."""
+    table = structkit.advise("G1202R+L1196M", options=LoadOptions.resolve([SHARED], cache=cache), workers=2)
+    lorlatinib = table.set_index("drug").loc["lorlatinib"]
+    assert lorlatinib["verdict"] == "resistant" and lorlatinib["evidence"] == "measured"
+    assert "IC50 1000 nM" in lorlatinib["basis"] and "line 75" in lorlatinib["basis"]
+    assert lorlatinib["model_verdict"] == "covered"
+    assert lorlatinib["agreement"].startswith("the model disagrees")
+    covered = table.loc[table["verdict"] == "covered", "rank"]
+    assert (covered < lorlatinib["rank"]).all()
+    nvl = table.set_index("drug").loc["NVL-655"]
+    assert nvl["verdict"] == "covered" and nvl["evidence"] == "reported"
+    # entrectinib: the review says nothing of it, so the model decides
+    assert table.set_index("drug").loc["entrectinib", "evidence"] == "predicted"
 
 
 def test_bad_input_is_one_line():

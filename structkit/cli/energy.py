@@ -147,7 +147,7 @@ def _benchmark_egfr(args: argparse.Namespace) -> int:
 
 
 def _cmd_advise(args: argparse.Namespace) -> int:
-    from structkit.analysis.study.advise import VERDICT_RULE, advise
+    from structkit.analysis.study.advise import EVIDENCE_TIERS, VERDICT_RULE, advise
 
     texts = [mutation_argument(m) for m in args.mutations]
     complexes = None
@@ -170,11 +170,15 @@ def _cmd_advise(args: argparse.Namespace) -> int:
     else:
         for mutation, rows in table.groupby("mutation", sort=False):
             print(f"{mutation} ({args.kinase}): drugs ranked from most to least likely to cover it")
-            show = rows[["rank", "drug", "verdict", "potency", "potency_sd", "p_resistant", "ddg", "ddg_atp",
-                         "mechanism", "reported", "agreement"]]
+            show = rows[["rank", "drug", "verdict", "evidence", "model_verdict", "potency", "potency_sd",
+                         "p_resistant", "mechanism"]]
             print(show.to_string(index=False, float_format=lambda v: f"{v:.2f}", na_rep="-"))
-        print(f"verdict: {VERDICT_RULE}; potency = drug ddG - ATP ddG (kcal/mol, + = less potent); "
-              "p_resistant: the chance that the shift reaches 1.36 kcal/mol, Gaussian with sd potency_sd")
+            for row in rows.itertuples(index=False):
+                note = "" if row.evidence == "predicted" else f"; {row.agreement}"
+                print(f"  {row.drug}: {row.basis}{note}")
+        print(f"verdict: the strongest evidence decides ({' > '.join(EVIDENCE_TIERS)}); model_verdict: "
+              f"{VERDICT_RULE}; potency = drug ddG - ATP ddG (kcal/mol, + = less potent); p_resistant: the "
+              "chance that the shift reaches 1.36 kcal/mol, Gaussian with sd potency_sd")
     return 0
 
 

@@ -48,8 +48,8 @@ from structkit.model.complex import Complex
 from structkit.model.mutations import mutation_positions, parse_mutations, requested_mutations
 from structkit.model.numbering import N_KLIFS_POSITIONS
 
-__all__ = ["ADVICE_COLUMNS", "VERDICT_RULE", "advise", "agreement", "mechanism_class",
-           "resistance_probability", "verdict"]
+__all__ = ["ADVICE_COLUMNS", "EVIDENCE_TIERS", "VERDICT_ORDER", "VERDICT_RULE", "advise", "agreement",
+           "evidence_verdict", "mechanism_class", "resistance_probability", "verdict"]
 
 #: How a verdict is reached, in words.
 VERDICT_RULE = (f"resistant if potency >= {RESISTANT_KCAL} kcal/mol (10-fold), reduced if >= {REDUCED_KCAL} "
@@ -59,9 +59,75 @@ CONTACT_A = 4.5
 #: KLIFS positions of the αC helix (20-28) and of the activation segment (DFG and beyond, 81-85).
 ALPHA_C_POSITIONS = frozenset(range(20, 29)) | frozenset(range(81, N_KLIFS_POSITIONS + 1))
 
-ADVICE_COLUMNS = ["rank", "drug", "structure", "mutation", "verdict", "basis", "reported", "agreement",
-                  "potency", "potency_sd", "potency_low", "potency_high", "p_resistant", "ddg", "ddg_sd",
-                  "ddg_atp", "flag", "atp_flag", "mechanism", "quote", "line", "status"]
+ADVICE_COLUMNS = ["rank", "drug", "structure", "mutation", "verdict", "evidence", "basis", "model_verdict",
+                  "model_basis", "reported", "agreement", "potency", "potency_sd", "potency_low",
+                  "potency_high", "p_resistant", "ddg", "ddg_sd", "ddg_atp", "flag", "atp_flag", "mechanism",
+                  "quote", "line", "status"]
+#: Evidence tiers, strongest first: what decides a verdict and, within a verdict, the rank.
+EVIDENCE_TIERS = ("measured", "reported", "neighbour", "predicted")
+#: The order of verdicts in a ranking (most likely to cover first).
+VERDICT_ORDER = {"covered": 0, "reduced": 1, "contested": 2, "resistant": 3, "unknown": 4}
+_RELATION_VERDICT = {"resistant": "resistant", "covered": "covered", "reduced_potency": "reduced"}
+
+
+def evidence_verdict(drug: str, mutation: str, table: pd.DataFrame) -> tuple[str, str, str] | None:
+    """The strongest evidence the review's coverage table holds for a drug and a mutation.
+
+    Tiers (:data:`EVIDENCE_TIERS`): ``measured`` (a statement with a measured IC50), ``reported``
+    (a statement about this drug and this mutation; statements about a class of drugs count only
+    where no statement names the drug alone), ``neighbour`` (this drug and a close neighbour: for a
+    compound mutation its components, resisted if one of them is and covered if all are; for a
+    single one another substitution at the same residue). Where the statements of one tier
+    disagree, the verdict is ``contested`` and the basis gives both sides.
+
+    Returns
+    -------
+    (verdict, tier, basis) or None where the review says nothing that bears on the pair.
+    """
+    rows = table[(table["drug"] == drug) & (table["mutation"] == mutation)
+                 & table["relation"].isin(list(_RELATION_VERDICT))]
+    if len(rows):
+        own = rows[~rows["flag"].str.contains("class_statement")]
+        who = "the review" if len(own) else "the review, of the drug class"
+        rows = own if len(own) else rows
+        measured = rows[rows["ic50_nM"].notna()]
+        tier, chosen = ("measured", measured) if len(measured) else ("reported", rows)
+        verdicts = sorted({_RELATION_VERDICT[r] for r in chosen["relation"]})
+        where = "; ".join(_statement_text(r) for r in chosen.to_dict("records"))
+        if len(verdicts) > 1:
+            return "contested", tier, f"{who} is split: {where}"
+        return verdicts[0], tier, f"{who}: {where}"
+    return _neighbour_verdict(drug, mutation, table)
+
+
+def _statement_text(row: dict) -> str:
+    ic50 = f", IC50 {row['ic50_nM']:g} nM" if np.isfinite(row["ic50_nM"]) else ""
+    refs = f", refs {row['refs'].replace(';', ', ')}" if row["refs"] else ""
+    return f"{row['relation'].replace('_', ' ')}{ic50} (line {row['line']}{refs})"
+
+
+def _neighbour_verdict(drug: str, mutation: str, table: pd.DataFrame) -> tuple[str, str, str] | None:
+    specific = table[(table["drug"] == drug) & ~table["flag"].str.contains("class_statement")
+                     & table["relation"].isin(["resistant", "covered"])]
+    parts = mutation.split("+")
+    if len(parts) > 1:
+        said = {p: set(specific.loc[specific["mutation"] == p, "relation"]) for p in parts}
+        resisted = [p for p, r in said.items() if r == {"resistant"}]
+        if resisted:
+            return "resistant", "neighbour", (f"the review reports {', '.join(resisted)} alone resisted by "
+                                              f"{drug}; the compound keeps it")
+        if all(r == {"covered"} for r in said.values()):
+            return "covered", "neighbour", (f"the review reports each of {', '.join(parts)} alone covered by "
+                                            f"{drug} (the compound itself is not reported)")
+        return None
+    site = "".join(ch for ch in mutation if ch.isdigit())
+    others = specific[(specific["sites"] == site) & (specific["mutation"] != mutation)]
+    relations = sorted(set(others["relation"]))
+    if len(relations) == 1:
+        named = ", ".join(dict.fromkeys(others["mutation"]))
+        return relations[0], "neighbour", f"the review reports {named} at the same residue {relations[0]}"
+    return None
+
 
 
 def resistance_probability(potency: float, sd: float, flag: str = "", atp_flag: str = "") -> float:
@@ -119,6 +185,17 @@ def verdict(potency: float, status: str = "ok", mechanism: str = "", flag: str =
     if "αC" in mechanism:
         basis += " (an αC/activation site: activation is not modelled)"
     return "covered", basis
+
+
+def _model_agreement(final: str, tier: str, model: str) -> str:
+    """The model's verdict against the evidence's, in words."""
+    if model == "unknown":
+        return "the model cannot tell"
+    if final == "contested":
+        return f"the evidence is split; the model says {model}"
+    if (final in ("resistant", "reduced")) == (model in ("resistant", "reduced")):
+        return "the model agrees"
+    return f"the model disagrees: it predicts {model}, the {tier} evidence says {final}"
 
 
 def agreement(reported: str, verdict: str) -> str:
@@ -269,6 +346,7 @@ def advise(
                                               cache=options.cache, use_cache=use_cache, engine=engine,
                                               progress=progress)
     tables = [with_atp_side(table, nucleotide, atp.pdb_id or str(atp.source)) for table in drug_tables]
+    coverage = coverage_table()
     rows = []
     for dc, table in zip(drugs, tables):
         for r in table.to_dict("records"):
@@ -280,12 +358,16 @@ def advise(
             shift, sd = float(r["potency"]), float(r["potency_sd"])
             call, basis = verdict(shift, str(r["status"]), mechanism, flag, atp_flag)
             reported, quote, line = _reported(r["drug"], r["mutation"]) if is_alk else ("", "", "")
+            found = evidence_verdict(r["drug"], r["mutation"], coverage) if is_alk else None
+            final, tier, final_basis = found if found is not None else (call, "predicted", basis)
             # no probability, and so no interval, where the shift is unknown or a side's is a bound
             p_resistant = resistance_probability(shift, sd, flag, atp_flag)
             known = np.isfinite(p_resistant)
             rows.append({"drug": r["drug"], "structure": r["structure"], "mutation": r["mutation"],
-                         "verdict": call, "basis": basis, "reported": reported,
-                         "agreement": agreement(reported, call), "potency": r["potency"],
+                         "verdict": final, "evidence": tier, "basis": final_basis, "model_verdict": call,
+                         "model_basis": basis, "reported": reported,
+                         "agreement": _model_agreement(final, tier, call) if found is not None else "",
+                         "potency": r["potency"],
                          "potency_sd": r["potency_sd"],
                          "potency_low": round(shift - 2.0 * sd, 3) if known else np.nan,
                          "potency_high": round(shift + 2.0 * sd, 3) if known else np.nan,
@@ -294,9 +376,11 @@ def advise(
                          "atp_flag": atp_flag, "mechanism": mechanism, "quote": quote, "line": line,
                          "status": r["status"]})
     out = pd.DataFrame(rows)
-    order = {"covered": 0, "reduced": 1, "resistant": 2, "unknown": 3}
-    out["_order"] = out["verdict"].map(order)
+    out["_order"] = out["verdict"].map(VERDICT_ORDER)
+    out["_tier"] = out["evidence"].map({t: k for k, t in enumerate(EVIDENCE_TIERS)})
+    # a covered verdict on evidence ranks above one on the model alone; a resisted one below it
+    out["_tier"] = np.where(out["verdict"].isin(["resistant", "contested"]), -out["_tier"], out["_tier"])
     out["_input"] = out["mutation"].map({m: i for i, m in enumerate(canonical)})
-    out = out.sort_values(["_input", "_order", "potency", "drug"], kind="stable", na_position="last")
+    out = out.sort_values(["_input", "_order", "_tier", "potency", "drug"], kind="stable", na_position="last")
     out["rank"] = out.groupby("mutation", sort=False).cumcount() + 1
     return out[ADVICE_COLUMNS].reset_index(drop=True)
