@@ -22,7 +22,7 @@ import time
 import structkit
 from structkit.analysis.measure.ddg import ddg_table, substitutions_at
 from structkit.analysis.parallel.engine import Engine
-from structkit.analysis.presentation.run import run
+from structkit.analysis.pipeline.run import run
 from structkit.energy.prepare import prepare
 from structkit.io.load import LoadOptions
 

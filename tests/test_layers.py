@@ -20,7 +20,7 @@ LAYERS = {
     "__init__": 7, "__main__": 7,
 }
 # the rooms of analysis, lowest first: a fraction added to its layer
-ANALYSIS_ROOMS = {"parallel": 0.1, "measure": 0.2, "study": 0.3, "presentation": 0.4}
+ANALYSIS_ROOMS = {"parallel": 0.1, "measure": 0.2, "study": 0.3, "presentation": 0.4, "pipeline": 0.5}
 
 
 def _layer(module: str) -> float:
@@ -77,6 +77,19 @@ def test_the_walk_sees_function_level_imports():
 def test_an_upward_import_between_rooms_is_caught():
     # study sits above measure: the walk must rank a measure module importing study as upward
     assert _layer("structkit.analysis.study.relate") > _layer("structkit.analysis.measure.ddg")
-    assert _layer("structkit.analysis.presentation.run") > _layer("structkit.analysis.study.advise")
+    assert _layer("structkit.analysis.pipeline.run") > _layer("structkit.analysis.study.advise")
     assert _layer("structkit.analysis.measure.ddg") > _layer("structkit.analysis.parallel.engine")
-    assert _layer("structkit.cli.energy") > _layer("structkit.analysis.presentation.run")
+    assert _layer("structkit.cli.energy") > _layer("structkit.analysis.pipeline.run")
+
+
+def test_the_pipeline_sits_above_study_and_presentation():
+    assert _layer("structkit.analysis.pipeline.run") > _layer("structkit.analysis.presentation.report")
+    assert _layer("structkit.analysis.presentation.report") > _layer("structkit.analysis.study.advise")
+
+
+def test_the_report_modules_import_no_measure_or_energy_module():
+    """The report and the results page render the tables they are given (issue 40)."""
+    for name in ("report.py", "html_report.py"):
+        targets = {target for _, target in _imports(PACKAGE / "analysis" / "presentation" / name)}
+        wrong = {t for t in targets if t.startswith(("structkit.analysis.measure", "structkit.energy"))}
+        assert not wrong, (name, wrong)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from structkit.analysis.presentation.run import RESULT_TABLES, run, write_table
+from structkit.analysis.pipeline.run import RESULT_TABLES, run, write_table
 from structkit.energy.ddg import NO_FIT, NO_FIT_KCAL
 from structkit.io.load import LoadOptions
 from tests.util import REPO, SHARED
@@ -164,7 +164,7 @@ def test_interrupted_write_keeps_the_previous_table(tmp_path, monkeypatch):
     def interrupted(src, dst):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("structkit.analysis.presentation.run.os.replace", interrupted)
+    monkeypatch.setattr("structkit.analysis.pipeline.run.os.replace", interrupted)
     try:
         write_table(pd.DataFrame({"a": [2]}), target)
     except KeyboardInterrupt:
@@ -175,7 +175,7 @@ def test_interrupted_write_keeps_the_previous_table(tmp_path, monkeypatch):
 
 def test_manifest_records_the_mirror_however_given(tmp_path, monkeypatch):
     # the new user's case: STRUCTKIT_MIRROR from the environment was not recorded at all
-    from structkit.analysis.presentation.run import _manifest
+    from structkit.analysis.pipeline.run import _manifest
 
     monkeypatch.chdir(REPO)
     given = _manifest(tmp_path, LoadOptions.resolve([SHARED], offline=True), {})

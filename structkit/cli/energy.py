@@ -29,6 +29,7 @@ from structkit.cli.output import (
 from structkit.energy.ensemble import MODES
 from structkit.errors import NoInhibitorError, StructkitError
 from structkit.io.load import LoadOptions
+from structkit.io.shared_data import ABL_BENCHMARK, EGFR_BENCHMARK, default_path
 from structkit.io.write import (
     check_output_folder,
 )
@@ -102,7 +103,7 @@ def _cmd_benchmark(args: argparse.Namespace) -> int:
     check_output(args.output)
     if args.set == "egfr":
         return _benchmark_egfr(args)
-    table = abl_benchmark(args.data or "../shared/benchmarks/abl_hauser2018", engine=engine_of(args),
+    table = abl_benchmark(args.data or default_path(ABL_BENCHMARK), engine=engine_of(args),
                           use_cache=not args.no_cache, drugs=args.drugs,
                           progress=timed_progress("pairs"), mode=args.mode)
     if args.output:
@@ -125,7 +126,7 @@ def _cmd_benchmark(args: argparse.Namespace) -> int:
 def _benchmark_egfr(args: argparse.Namespace) -> int:
     from structkit.analysis.study.egfr_benchmark import davis_check, egfr_benchmark, egfr_metrics
 
-    folder = args.data or "../shared/benchmarks/egfr_robichaux2021"
+    folder = args.data or default_path(EGFR_BENCHMARK)
     if args.drugs and [d.lower() for d in args.drugs] != ["gefitinib"]:
         raise StructkitError("the EGFR benchmark has complexes for gefitinib only")
     options = LoadOptions.resolve(cache=args.cache) if getattr(args, "cache", None) else LoadOptions.resolve()
@@ -183,7 +184,7 @@ def _cmd_advise(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from structkit.analysis.presentation.run import (
+    from structkit.analysis.pipeline.run import (
         run,  # matplotlib and the whole pipeline: only for this command
     )
 
@@ -250,8 +251,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="abl: 144 ABL1 mutation x drug pairs (Hauser 2018); egfr: the gefitinib potency "
                         "shifts of 52 EGFR substitution variants (Robichaux 2021) and Davis 2011 Kd")
     p.add_argument("--data", metavar="DIR",
-                   help="the benchmark folder (default ../shared/benchmarks/abl_hauser2018 or "
-                        "../shared/benchmarks/egfr_robichaux2021)")
+                   help=f"the benchmark folder (default {ABL_BENCHMARK} or {EGFR_BENCHMARK} in the shared "
+                        "data folder: STRUCTKIT_SHARED, else ../shared)")
     p.add_argument("--drugs", nargs="+", metavar="NAME", help="only these drugs")
     add_table_output_option(p)
     _add_mode_option(p)
@@ -279,10 +280,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_advise)
     p = sub.add_parser("run", help="regenerate results/: tables, figures, REPORT.md, manifest")
     p.add_argument("-o", "--output", default="results", metavar="DIR", help="results folder")
-    p.add_argument("--abl", default="../shared/benchmarks/abl_hauser2018", metavar="DIR",
-                   help="the ABL1 benchmark folder (default ../shared/benchmarks/abl_hauser2018)")
-    p.add_argument("--egfr", default="../shared/benchmarks/egfr_robichaux2021", metavar="DIR",
-                   help="the EGFR potency benchmark folder (default ../shared/benchmarks/egfr_robichaux2021)")
+    p.add_argument("--abl", metavar="DIR",
+                   help=f"the ABL1 benchmark folder (default {ABL_BENCHMARK} in the shared data folder: "
+                        "STRUCTKIT_SHARED, else ../shared)")
+    p.add_argument("--egfr", metavar="DIR",
+                   help=f"the EGFR potency benchmark folder (default {EGFR_BENCHMARK} in the shared data "
+                        "folder)")
     add_engine_options(p)
     p.add_argument("--reuse-energies", metavar="DIR",
                    help="read the force-field tables (abl_benchmark, crystal_check, ddg_alk, ddg_atp, "

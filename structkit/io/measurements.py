@@ -27,9 +27,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from structkit.errors import StructkitError
 from structkit.io.shared_data import EGFR_BENCHMARK, MEASUREMENTS, shared_root
 
-__all__ = ["KCAL_PER_LOG10", "MeasuredPanel", "measured_panel", "variant_key"]
+__all__ = ["KCAL_PER_LOG10", "MeasuredPanel", "egfr_cell_panel", "measured_panel", "variant_key"]
 
 #: kcal/mol per log10 unit at 298.15 K (RT ln 10).
 KCAL_PER_LOG10 = 1.364
@@ -105,6 +106,20 @@ def _robichaux(path: Path) -> MeasuredPanel:
     })
     return MeasuredPanel("EGFR", "Ba/F3 cellular IC50", "Robichaux et al., Nature 597:732 (2021), Fig. 2a "
                          f"({path.name})", table)
+
+
+def egfr_cell_panel(folder: str | Path) -> MeasuredPanel:
+    """EGFR's Ba/F3 panel read from the benchmark folder given (``robichaux2021_ba_f3.csv`` in it).
+
+    Raises
+    ------
+    StructkitError
+        The folder holds no such file.
+    """
+    path = Path(folder) / "robichaux2021_ba_f3.csv"
+    if not path.is_file():
+        raise StructkitError(f"{folder}: not the EGFR benchmark folder (no robichaux2021_ba_f3.csv)")
+    return _robichaux(path)
 
 
 def _davis(path: Path, kinase: str) -> MeasuredPanel | None:

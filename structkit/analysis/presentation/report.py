@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -21,10 +21,18 @@ from structkit.analysis.study.evaluation import (
     N_PERMUTATIONS,
     WITH_CLASS_LABELS,
 )
-from structkit.analysis.study.relate import DrugComplex
 from structkit.model.mutations import mutation_positions
 
 __all__ = ["RunResults", "report_markdown"]
+
+
+class ComplexLabel(Protocol):
+    """What the report reads of a drug complex (a
+    :class:`~structkit.analysis.measure.reference_complexes.DrugComplex` has it)."""
+
+    drug: str
+    structure: str
+    note: str
 
 
 def _fmt(x: Any, digits: int = 2) -> str:
@@ -52,7 +60,7 @@ class RunResults:
         ``join``, ``evaluation``, ``predictions``, ``saturation``, ``abl_benchmark``,
         ``abl_metrics``, ``crystal_check``, ``ddg_alk``, ``ddg_atp``, ``interactions`` and the
         ``egfr_*`` tables).
-    complexes : list of DrugComplex
+    complexes : sequence of DrugComplex (anything with ``drug``, ``structure`` and ``note``)
         The drug complexes the ALK estimates were made on.
     model : dict
         The fitted steric model (:func:`structkit.analysis.study.predictions.predictions`).
@@ -64,7 +72,7 @@ class RunResults:
     """
 
     tables: Mapping[str, pd.DataFrame]
-    complexes: list[DrugComplex]
+    complexes: Sequence[ComplexLabel]
     model: dict
     figures: list[str]
     mirrors: Sequence[str] = ()
@@ -90,7 +98,7 @@ def report_markdown(results: RunResults) -> str:
     ddg_alk, ddg_atp, interactions = tables["ddg_alk"], tables["ddg_atp"], tables.get("interactions")
     complexes, model, figures = results.complexes, results.model, results.figures
     potency = {name: tables[name] for name in ("egfr_benchmark", "egfr_metrics", "egfr_crystal_check",
-                                               "egfr_davis", "predictions") if name in tables}
+                                               "egfr_davis", "predictions", "egfr_panel") if name in tables}
     where = "provenance in `structures/catalogue.csv`"
     if mirrors:
         where = ", ".join(f"`{m}`" for m in mirrors) + ", provenance in its SOURCES.md and in " + \
@@ -288,7 +296,7 @@ _POLAR = ("hbond_donor", "hbond_acceptor", "ionic_positive", "ionic_negative", "
 
 
 def _interaction_section(structures: pd.DataFrame, interactions: pd.DataFrame, joined: pd.DataFrame,
-                         complexes: list[DrugComplex]) -> list[str]:
+                         complexes: Sequence[ComplexLabel]) -> list[str]:
     """Conformational states, the drugs' typed interactions and how they sit with the labels."""
     held = structures[structures["ligand"].astype(str) != ""]
     dfg = held["dfg"].value_counts()
@@ -536,7 +544,7 @@ def _ddg_sections(abl: pd.DataFrame, abl_metrics: pd.DataFrame, crystal: pd.Data
 
 def _no_fit_lines(ddg_alk: pd.DataFrame, ddg_atp: pd.DataFrame) -> list[str]:
     """How many estimates are flagged as not fitting a fixed backbone, per site."""
-    from structkit.energy.ddg import NO_FIT, NO_FIT_KCAL
+    from structkit.analysis.study.advise import NO_FIT, NO_FIT_KCAL
 
     def flagged(table: pd.DataFrame) -> pd.DataFrame:
         if "flag" not in table:
@@ -586,6 +594,37 @@ def _sensitised_phrase(ours: float, drug_only: float) -> str:
         return ("the ATP side moves more sensitising variants below zero than the drug's ddG alone, "
                 "short of 80 %")
     return "the ATP side does not move the sensitising variants below zero more often than the drug alone"
+
+
+def _panel_lines(panel: pd.DataFrame) -> list[str]:
+    """The measured-panel model leave one drug out, against its baselines (``egfr_panel.csv``)."""
+    method = panel["method"].str.split(" ").str[0]
+    summary = panel.assign(method=method).groupby("method", sort=False).agg(
+        drugs=("drug", "nunique"), spearman=("spearman", "mean"), pearson=("pearson", "mean"),
+        rmse=("rmse", "mean"))
+    lines = ["### Potency learned from the other drugs' measurements (EGFR, leave one drug out)", "",
+             "`structkit/analysis/measure/panel.py`: a drug's shift on a variant is the mean of the other "
+             "drugs' measured shifts on it, weighted by chemical similarity (Morgan fingerprints of CCD "
+             "molecules) and binding mode (covalent or reversible); the drug's own column never enters. "
+             "Each of the panel's drugs is predicted from the others on its substitution variants "
+             "(censored cells left out). Means over drugs (`egfr_panel.csv`; per drug there, with the "
+             "model's 95 % bootstrap interval):", "",
+             "| method | drugs | mean Spearman | mean Pearson | mean RMSE (kcal/mol) |",
+             "| --- | --- | --- | --- | --- |"]
+    for name, row in summary.iterrows():
+        lines.append(f"| {name} | {int(row['drugs'])} | {_fmt(row['spearman'])} | {_fmt(row['pearson'])} | "
+                     f"{_fmt(row['rmse'])} |")
+    model = panel[panel["method"] == "panel_model"].set_index("drug")
+    if "Gefitinib" in model.index:
+        g = model.loc["Gefitinib"]
+        lines += ["", f"Gefitinib (the drug of the structural benchmark above): Spearman "
+                  f"{_fmt(g['spearman'])} ({_fmt(g['spearman_low'])}-{_fmt(g['spearman_high'])}), RMSE "
+                  f"{_fmt(g['rmse'])} kcal/mol, {int(g['sensitised_below_zero'])} of {int(g['sensitised'])} "
+                  f"sensitised variants below zero, n = {int(g['n'])}. The ranking is learned well; the "
+                  "scale is not: a drug's own amplitude "
+                  "(gefitinib's shifts are smaller than its neighbours') cannot be known from the others, "
+                  "so the RMSE can exceed that of predicting zero."]
+    return [*lines, ""]
 
 
 def _potency_sections(potency: dict) -> list[str]:
@@ -644,6 +683,7 @@ def _potency_sections(potency: dict) -> list[str]:
         "conformational equilibrium), so the model is far from the measured spread. "
         f"{_potency_coverage(ok, ours.get('within_2sd', np.nan))}",
         "",
+        *(_panel_lines(potency["egfr_panel"]) if "egfr_panel" in potency else []),
         "Mutant crystals against mutant models (side-chain RMSD after superposing N, CA, C; forward "
         "estimate on the wild-type complex, reverse on the mutant crystal mutated back: a consistent "
         "estimate has reverse = -forward; `egfr_crystal_check.csv`):",
@@ -668,17 +708,20 @@ def _potency_sections(potency: dict) -> list[str]:
     lines += ["", "### ALK: the review's labels by mechanism class", "",
               "Where each labelled, modelled (drug, mutation) pair acts (`predictions.csv` column "
               "`mechanism`: a site atom within 4.5 Å of the drug, else of the nucleotide in 3LCT, else "
-              "the αC helix or activation segment, else remote) and how often the potency rule "
-              "(resistant at >= 1.36 kcal/mol) agrees with the review:", "",
-              "| mechanism | pairs | reported resistant | predicted resistant | agreement | mean potency "
-              "(resistant / covered) |", "| --- | --- | --- | --- | --- | --- |"]
+              "the αC helix or activation segment, else remote) and how often the model's verdict "
+              "agrees with the review (the `agreement` column of the same table: `reduced` counts with "
+              "`resistant`, and a side that does not fit decides as `verdict` says):", "",
+              "| mechanism | pairs | reported resistant | predicted resistant or reduced | agreement | "
+              "mean potency (resistant / covered) |", "| --- | --- | --- | --- | --- | --- |"]
     for name, g in labelled.groupby("mechanism", sort=True):
         res = g["reported"] == "resistant"
-        pr = g["potency"] >= 1.36
+        pr = g["verdict"].isin(["resistant", "reduced"])
+        judged = g["agreement"].astype(str) != ""
+        agree = float((g.loc[judged, "agreement"] == "agrees").mean()) if judged.any() else float("nan")
         mean_r = _fmt(g.loc[res, "potency"].mean()) if res.any() else "-"
         mean_c = _fmt(g.loc[~res, "potency"].mean()) if (~res).any() else "-"
         lines.append(f"| {name} | {len(g)} | {int(res.sum())} | {int(pr.sum())} | "
-                     f"{_fmt(float((res == pr).mean()))} | {mean_r} / {mean_c} |")
+                     f"{_fmt(agree)} | {mean_r} / {mean_c} |")
     lines += ["", "Mutations that touch the drug are where the estimate has something to say; the αC and "
               "remote classes are resisted in the clinic through activation, which neither side of the "
               "model can see: their potency shifts are near zero by construction, and their resistant "

@@ -237,7 +237,7 @@ def check_drug_name(drug: str, complex_: Complex, label: str) -> None:
 
 def _drug_complexes(complexes: Mapping[str, str | os.PathLike | Complex], options: LoadOptions) -> list:
     """The drug complexes given, loaded and checked to hold an inhibitor."""
-    from structkit.analysis.study.relate import DrugComplex
+    from structkit.analysis.measure.reference_complexes import DrugComplex
 
     if not complexes:
         raise StructkitError("no drug complexes given")
@@ -335,7 +335,7 @@ def advise(
             raise StructkitError(f"{text}: give one mutation at a time (alternatives: list them)")
         canonical.append(str(parsed[0]))
     if not drugs:
-        from structkit.analysis.study.relate import drug_complexes
+        from structkit.analysis.measure.reference_complexes import drug_complexes
 
         drugs = drug_complexes(options)
     atp = atp_complex(drugs[0].complex_, atp_reference or ATP_REFERENCES.get(kinase.upper()), options)

@@ -9,10 +9,11 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from structkit.analysis.measure.reference_complexes import DrugComplex
 from structkit.analysis.measure.thresholds import RESISTANT_KCAL
 from structkit.analysis.parallel.engine import Engine
 from structkit.analysis.study.evaluation import fit_model, labelled_samples, predict_risk
-from structkit.analysis.study.relate import SCORE_COLUMNS, DrugComplex, score_mutation
+from structkit.analysis.study.relate import SCORE_COLUMNS, score_mutation
 from structkit.energy.ddg import flag_text
 from structkit.errors import StructkitError
 from structkit.model.mutations import Change, Mutation

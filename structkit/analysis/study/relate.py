@@ -1,12 +1,11 @@
 """Relate the review's reported coverage to structure: each (drug, mutation) joined with steric
 scores measured on the drug's own complex.
 
-Reference complexes are the ``reference_structure`` of ``structkit/data/drugs.csv`` (crizotinib 2XP2,
-ceritinib 4MKC, alectinib 3AOX, brigatinib 6MX8, lorlatinib 4CLI, entrectinib 5FTO, NVL-655 9GBE).
-9GBE is the L1196M+G1202R double mutant; its two sites are modelled back to the reference residues
-first, so that every drug is scored from a wild-type pocket. Where the catalogue holds a crystal of
-the drug with exactly that mutation (2YFX, 4ANQ, 4ANS, 5AAA, 5AAB, 5AAC for crizotinib; 4CLJ, 5A9U,
-5AA8, 5AA9 for lorlatinib; 9GBE for NVL-655) its measured distance is added beside the model's.
+Reference complexes are those of :mod:`structkit.analysis.measure.reference_complexes` (one per
+drug of ``structkit/data/drugs.csv``, mutant pockets modelled back to wild type). Where the
+catalogue holds a crystal of the drug with exactly that mutation (2YFX, 4ANQ, 4ANS, 5AAA, 5AAB,
+5AAC for crizotinib; 4CLJ, 5A9U, 5AA8, 5AA9 for lorlatinib; 9GBE for NVL-655) its measured distance
+is added beside the model's.
 
 Scores (all from the model of the mutant on the drug's complex; sums and extremes over the sites of
 a compound mutation)
@@ -24,14 +23,14 @@ a compound mutation)
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from structkit.analysis.measure.coverage import LABEL_RELATIONS, coverage_table, is_class_statement
-from structkit.catalogue import catalogue, drugs, on_catalogue_change
+from structkit.analysis.measure.reference_complexes import DrugComplex, drug_complexes
+from structkit.catalogue import catalogue, on_catalogue_change
 from structkit.errors import StructkitError
 from structkit.geometry.distances import distance_matrix
 from structkit.geometry.radii import atom_radii
@@ -39,55 +38,15 @@ from structkit.geometry.sasa import sasa_of_atoms
 from structkit.io.load import LoadOptions
 from structkit.model.complex import Complex
 from structkit.model.mutate import mutate
-from structkit.model.mutations import Change, Mutation, mutation_positions, parse_mutations
-from structkit.model.numbering import reference_residue
+from structkit.model.mutations import Mutation, mutation_positions, parse_mutations
 from structkit.model.sites import primary_region_of, regions_of
 
-__all__ = ["SCORE_COLUMNS", "DrugComplex", "drug_complexes", "join", "reported_labels", "score_mutation"]
+__all__ = ["SCORE_COLUMNS", "join", "reported_labels", "score_mutation"]
 
 BURIED_POINTS = 400  # test points for the local buried-area computation (0.3 A^2 per carbon point)
 
 SCORE_COLUMNS = ["clash_excess_A", "max_overlap_A", "min_distance_A", "volume_change_A3",
                  "clear_fraction", "strain_A", "delta_buried_A2"]
-
-
-@dataclass
-class DrugComplex:
-    """A drug's reference complex, as used for scoring."""
-
-    drug: str
-    structure: str
-    complex_: Complex
-    note: str
-
-
-def _reference_sites(complex_: Complex) -> list[int]:
-    return [int(m[1:-1]) for m in complex_.mutations if regions_of(int(m[1:-1]))]
-
-
-def drug_complexes(options: LoadOptions | None = None) -> list[DrugComplex]:
-    """The reference complex of every drug that has one (mutant pockets modelled back to wild type)."""
-    options = options or LoadOptions.resolve()
-    out = []
-    for row in drugs().values():
-        structure = row["reference_structure"]
-        complex_ = options.load(structure)
-        sites = _reference_sites(complex_)
-        note = "crystal complex"
-        if sites:
-            back = Mutation(tuple(Change(s, "substitution", reference_residue(s), reference_residue(s))
-                                  for s in sites))
-            complex_ = mutate(complex_, back).complex_
-            note = f"{structure} carries {'+'.join(complex_mutations(structure, sites))}; " \
-                   f"modelled back to the reference residue at {', '.join(map(str, sites))}"
-        out.append(DrugComplex(row["drug"], structure, complex_, note))
-    return out
-
-
-def complex_mutations(structure: str, sites: list[int]) -> list[str]:
-    """The catalogue's mutations of ``structure`` at ``sites``."""
-    row = next(r for r in catalogue() if r["pdb_id"] == structure)
-    return [m for m in row["mutations"].split("+") if int(m[1:-1]) in sites]
 
 
 def _residue_heavy(complex_: Complex, site: int) -> np.ndarray:

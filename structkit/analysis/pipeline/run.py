@@ -4,13 +4,13 @@ Tables (CSV): ``structures`` (with the DFG and αC-helix state), ``features``, `
 ``interactions`` (typed interactions of every drug complex), ``coverage``, ``join``, ``evaluation``,
 ``out_of_fold``, ``predictions``, ``saturation``, ``abl_benchmark`` and ``abl_metrics`` (the ddG
 estimate on the measured ABL1 set), ``crystal_check`` (relaxed mutant side chains against mutant
-crystals), ``ddg_alk`` (the ddG estimate for every drug complex x every substitution at the
-review's sites and the review's compound mutations) and ``ddg_atp`` (the same mutations against ADP
-in 3LCT); figures (PNG) in ``figures/``; ``REPORT.md``;
-``index.html`` (the report as a web page with sortable tables and a link from every drug x
-mutation row to ``views/<drug>.html``, the drug complex's 3D view with that mutant model; the views
-embed the 3Dmol.js library and are left out of version control); ``manifest.json`` (input
-checksums, package versions, command). Every file is written through a
+crystals), ``egfr_panel`` (the measured-panel potency model leave one drug out, with its baselines),
+``ddg_alk`` (the ddG estimate for every drug complex x every substitution at the review's sites and
+the review's compound mutations) and ``ddg_atp`` (the same mutations against ADP in 3LCT); figures
+(PNG) in ``figures/``; ``REPORT.md``; ``index.html`` (the report as a web page with sortable tables
+and a link from every drug x mutation row to ``views/<drug>.html``, the drug complex's 3D view with
+that mutant model; the views embed the 3Dmol.js library and are left out of version control);
+``manifest.json`` (input checksums, package versions, command). Every file is written through a
 temporary file and a rename, so an interrupted run never leaves a half-written file; tables hold no
 timestamps and have a fixed row order, and every random step has a fixed seed, so two runs on the
 same inputs give byte-identical tables.
@@ -37,6 +37,12 @@ from structkit.analysis.measure.interactions import (
     INTERACTION_COLUMNS,
     InteractionCriteria,
     interaction_table,
+)
+from structkit.analysis.measure.reference_complexes import (
+    ALK_ATP_ENTRY,
+    DrugComplex,
+    alk_atp_complex,
+    drug_complexes,
 )
 from structkit.analysis.measure.scan import SCAN_COLUMNS, review_mutations, scan_complex
 from structkit.analysis.measure.structures import STRUCTURE_COLUMNS, structure_row
@@ -65,9 +71,10 @@ from structkit.analysis.study.egfr_benchmark import (
     egfr_metrics,
 )
 from structkit.analysis.study.evaluation import evaluate
+from structkit.analysis.study.panel_benchmark import panel_benchmark
 from structkit.analysis.study.predictions import ddg_predictions, parse_mutation_positions, saturation_scan
 from structkit.analysis.study.predictions import predictions as make_predictions
-from structkit.analysis.study.relate import DrugComplex, drug_complexes, join
+from structkit.analysis.study.relate import join
 from structkit.catalogue import catalogue, catalogue_ids
 from structkit.energy.ddg import METHOD as DDG_PROTOCOL
 from structkit.energy.ensemble import BACKRUB_ANGLES
@@ -75,6 +82,8 @@ from structkit.energy.forcefield import record as force_field_record
 from structkit.errors import StructkitError
 from structkit.io.fetch import fetch, mirror_label
 from structkit.io.load import LoadOptions
+from structkit.io.measurements import egfr_cell_panel
+from structkit.io.shared_data import ABL_BENCHMARK, EGFR_BENCHMARK, default_path
 from structkit.io.viewer_library import viewer_library
 from structkit.io.write import table_text, write_table, write_text_atomic
 from structkit.model.complex import Complex
@@ -87,16 +96,13 @@ __all__ = ["RESULT_TABLES", "run", "write_table"]
 #: The tables ``structkit run`` writes, in order.
 RESULT_TABLES = ["structures", "features", "scan", "interactions", "coverage", "join", "evaluation",
                  "out_of_fold", "predictions", "saturation", "abl_benchmark", "abl_metrics", "crystal_check",
-                 "ddg_alk", "ddg_atp", "egfr_benchmark", "egfr_metrics", "egfr_crystal_check", "egfr_davis"]
+                 "ddg_alk", "ddg_atp", "egfr_benchmark", "egfr_metrics", "egfr_crystal_check", "egfr_davis",
+                 "egfr_panel"]
 #: The force-field tables (read from ``reuse_energies`` instead of computed, when given).
 ENERGY_TABLES = ["crystal_check", "abl_benchmark", "ddg_alk", "ddg_atp", "egfr_benchmark",
                  "egfr_crystal_check", "egfr_davis"]
 #: The ALK complex with a nucleotide in the ATP site (ADP), for ddG of the natural ligand.
-ATP_COMPLEX = "3LCT"
-#: Where the ABL1 benchmark is read from by default.
-DEFAULT_ABL = "../shared/benchmarks/abl_hauser2018"
-#: Where the EGFR potency benchmark is read from by default.
-DEFAULT_EGFR = "../shared/benchmarks/egfr_robichaux2021"
+ATP_COMPLEX = ALK_ATP_ENTRY
 _PACKAGES = ["structkit", "numpy", "scipy", "pandas", "biopython", "rdkit", "biotite", "MDAnalysis",
              "matplotlib", "pyarrow", "openmm", "pdbfixer"]
 
@@ -277,8 +283,8 @@ def run(
     output: str | os.PathLike = "results",
     *,
     progress: Callable[[str, int, int], None] | None = None,
-    abl: str | os.PathLike = DEFAULT_ABL,
-    egfr: str | os.PathLike = DEFAULT_EGFR,
+    abl: str | os.PathLike | None = None,
+    egfr: str | os.PathLike | None = None,
     workers: int | None = None,
     reuse_energies: str | os.PathLike | None = None,
     engine: Engine | None = None,
@@ -292,10 +298,11 @@ def run(
         The results folder.
     progress : callable, optional
         ``progress(step, done, total)`` during long steps.
-    abl : path
-        The ABL1 benchmark folder.
-    egfr : path
-        The EGFR potency benchmark folder.
+    abl : path, optional
+        The ABL1 benchmark folder (default: in the shared data folder,
+        :mod:`structkit.io.shared_data`).
+    egfr : path, optional
+        The EGFR potency benchmark folder (default: in the shared data folder).
     workers : int, optional
         Local worker processes when no ``engine`` is given (default: all cores).
     engine : Engine, optional
@@ -317,7 +324,8 @@ def run(
     options = options or LoadOptions.resolve()  # a missing mirror folder fails before any work
     engine = engine or Engine(workers=workers)
     with engine:  # one engine (one local cluster) for the whole run; shut down however it ends
-        return _run(Path(output), progress, abl, egfr, reuse_energies, engine, options)
+        return _run(Path(output), progress, abl or default_path(ABL_BENCHMARK),
+                    egfr or default_path(EGFR_BENCHMARK), reuse_energies, engine, options)
 
 
 def _run(out: Path, progress, abl, egfr, reuse_energies, engine: Engine, options: LoadOptions) -> list[Path]:
@@ -336,6 +344,7 @@ def _run(out: Path, progress, abl, egfr, reuse_energies, engine: Engine, options
     joined = join(complexes=complexes, progress=step("join"), options=options)
     _, model = make_predictions(joined)
     tables["saturation"] = saturation_scan(complexes, model, progress=step("saturation"), engine=engine)
+    atp = alk_atp_complex(options)  # loaded once: the ATP side's ddG and the mechanism classes
     if reuse_energies is not None:
         for name in ENERGY_TABLES:
             tables[name] = _read_table(Path(reuse_energies) / f"{name}.csv")
@@ -343,7 +352,6 @@ def _run(out: Path, progress, abl, egfr, reuse_energies, engine: Engine, options
         tables["crystal_check"] = crystal_check(progress=step("crystals"), options=options)
         cache = options.cache
         mutations = alk_mutations(complexes)
-        atp = options.load(ATP_COMPLEX)
         tables["abl_benchmark"] = abl_benchmark(abl, engine=engine, cache=cache, progress=step("abl"))
         tables["ddg_alk"] = complexes_ddg([(dc.drug, dc.structure, dc.complex_) for dc in complexes],
                                           mutations, engine=engine, cache=cache, progress=step("ddg"))
@@ -356,6 +364,9 @@ def _run(out: Path, progress, abl, egfr, reuse_energies, engine: Engine, options
             tables[name] = as_written(tables[name])
     abl_table, ddg_alk, ddg_atp = tables["abl_benchmark"], tables["ddg_alk"], tables["ddg_atp"]
     tables["egfr_metrics"] = egfr_metrics(tables["egfr_benchmark"])
+    say("panel", 0, 1)
+    tables["egfr_panel"] = panel_benchmark(egfr_cell_panel(egfr))
+    say("panel", 1, 1)
     tables["abl_metrics"] = benchmark_metrics(abl_table)
     joined = joined.merge(ddg_alk[["drug", "mutation", "ddg", "ddg_sd"]], on=["drug", "mutation"], how="left")
     joined = joined.merge(ddg_atp[["mutation", "ddg"]].rename(columns={"ddg": "ddg_atp"}), on="mutation",
@@ -366,7 +377,7 @@ def _run(out: Path, progress, abl, egfr, reuse_energies, engine: Engine, options
     tables["evaluation"] = metrics
     tables["out_of_fold"] = oof
     pred = ddg_predictions(ddg_alk, joined, tables["saturation"], ddg_atp)
-    pred["mechanism"] = mechanism_classes(pred, complexes, options.load(ATP_COMPLEX))
+    pred["mechanism"] = mechanism_classes(pred, complexes, atp)
     calls = [verdict(p, "ok" if np.isfinite(p) else "no estimate", m, f, a)
              for p, m, f, a in zip(pred["potency"].to_numpy(dtype=float), pred["mechanism"],
                                    pred["ddg_flag"], pred["atp_flag"])]
