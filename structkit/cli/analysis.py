@@ -54,7 +54,6 @@ from structkit.io.write import (
     write_pdb,
     write_text_atomic,
 )
-from structkit.model.complex import Complex
 from structkit.model.mutate import mutate
 
 
@@ -99,34 +98,14 @@ def _cmd_interactions(args: argparse.Namespace) -> int:
     return finish(failure_summary(failures, len(targets)))
 
 
-def _interaction_changes(complex_: Complex, model) -> pd.DataFrame | None:
-    """Interactions the mutation removes or adds at its sites (None for an apo structure)."""
-    from structkit.analysis.measure.interactions import interaction_changes, interaction_table
-
-    if len(complex_.inhibitor) == 0:
-        return None
-    sites = [site.site for site in model.sites]
-    return interaction_changes(interaction_table(complex_), interaction_table(model.complex_), sites)
-
-
-def _changed(changes: pd.DataFrame | None, kind: str, site: int) -> str:
-    """``type (protein atoms-ligand atoms d Å)`` of one site's removed or added interactions."""
-    if changes is None:
-        return ""
-    rows = changes[(changes["change"] == kind) & (changes["uniprot"] == site)]
-    return "; ".join(f"{r.type} ({r.protein_atoms}-{r.ligand_atoms} {r.distance:.1f} A)"
-                     for r in rows.itertuples())
-
-
 def _cmd_mutate(args: argparse.Namespace) -> int:
+    from structkit.analysis.measure.interactions import mutant_report
+
     if args.output:
         check_output_file(args.output, (".pdb",))
     complex_ = load_target(args)
     model = mutate(complex_, mutation_argument(args.mutation))
-    report = model.to_frame()
-    changes = _interaction_changes(complex_, model)
-    report["interactions_removed"] = [_changed(changes, "removed", site) for site in report["site"]]
-    report["interactions_added"] = [_changed(changes, "added", site) for site in report["site"]]
+    report = mutant_report(complex_, model)
     for note in model.notes:
         print(f"structkit: note: {note}", file=sys.stderr)
     if args.output:

@@ -129,7 +129,7 @@ def _benchmark_egfr(args: argparse.Namespace) -> int:
     folder = args.data or default_path(EGFR_BENCHMARK)
     if args.drugs and [d.lower() for d in args.drugs] != ["gefitinib"]:
         raise StructkitError("the EGFR benchmark has complexes for gefitinib only")
-    options = LoadOptions.resolve(cache=args.cache) if getattr(args, "cache", None) else LoadOptions.resolve()
+    options = LoadOptions.resolve()
     engine = engine_of(args)
     table = egfr_benchmark(folder, options=options, engine=engine, use_cache=not args.no_cache,
                            progress=timed_progress("estimates"), mode=args.mode)
@@ -232,8 +232,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="also write the relaxed wild-type and mutant regions as PDB files to DIR")
     p.add_argument("--potency", action="store_true",
                    help="also the ATP side (ddg_atp) and the potency shift: learned from the kinase's "
-                        "measured panel where it has one (EGFR's Ba/F3 panel, Davis 2011 constructs), "
-                        "else ddg - ddg_atp")
+                        "measured cellular panel where it has one (EGFR's Ba/F3 panel), else ddg - ddg_atp")
     p.add_argument("--kinase", metavar="NAME",
                    help="with --potency: the kinase whose measured panel to learn from (default: the "
                         "name read off the structure)")

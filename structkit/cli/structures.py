@@ -87,7 +87,13 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def _cmd_discover(args: argparse.Namespace) -> int:
-    from structkit.analysis.measure.discover import discover, is_release_date, verify_rows, write_catalogue
+    from structkit.analysis.measure.discover import (
+        discover,
+        is_discovered,
+        is_release_date,
+        verify_rows,
+        write_catalogue,
+    )
     from structkit.catalogue import catalogue
     from structkit.io.rcsb import RcsbClient
 
@@ -106,7 +112,7 @@ def _cmd_discover(args: argparse.Namespace) -> int:
     if args.verify:
         rows = verify_rows(rows, failures=failures, progress=timed_progress("new entries"),
                            options=load_options(args))
-    new = [r for r in rows if "discovered through the RCSB" in r["notes"]]
+    new = [r for r in rows if is_discovered(r)]
     if args.json:
         print(json.dumps(rows, indent=2))
     else:

@@ -30,8 +30,10 @@ import pandas as pd
 from structkit.errors import StructkitError
 from structkit.io.shared_data import EGFR_BENCHMARK, MEASUREMENTS, shared_root
 
-__all__ = ["KCAL_PER_LOG10", "MeasuredPanel", "egfr_cell_panel", "measured_panel", "variant_key"]
+__all__ = ["CELLULAR", "KCAL_PER_LOG10", "MeasuredPanel", "egfr_cell_panel", "measured_panel", "variant_key"]
 
+#: The assay of a cellular potency panel (what a potency prediction may learn from).
+CELLULAR = "Ba/F3 cellular IC50"
 #: kcal/mol per log10 unit at 298.15 K (RT ln 10).
 KCAL_PER_LOG10 = 1.364
 _SUBSTITUTION = re.compile(r"^([A-Z])(\d+)([A-Z])$")
@@ -104,7 +106,7 @@ def _robichaux(path: Path) -> MeasuredPanel:
         "censored": data["censoring_flag"].astype(str).str.startswith("repeated_value"),
         "mode": [_mode(m, "EGFR") for m in data["drug_binding_mode"]],
     })
-    return MeasuredPanel("EGFR", "Ba/F3 cellular IC50", "Robichaux et al., Nature 597:732 (2021), Fig. 2a "
+    return MeasuredPanel("EGFR", CELLULAR, "Robichaux et al., Nature 597:732 (2021), Fig. 2a "
                          f"({path.name})", table)
 
 

@@ -34,8 +34,16 @@ from structkit.io.rcsb import RcsbClient
 from structkit.io.write import write_text_atomic
 from structkit.model.residues import ADDITIVES
 
-__all__ = ["ALK_ACCESSION", "CATALOGUE_COLUMNS", "catalogue_text", "discover", "row_from_record",
-           "verify_rows", "write_catalogue"]
+__all__ = ["ALK_ACCESSION", "CATALOGUE_COLUMNS", "DISCOVERED_NOTE", "catalogue_text", "discover",
+           "is_discovered", "row_from_record", "verify_rows", "write_catalogue"]
+
+#: How a row found through the RCSB (not shipped in the catalogue) begins its notes.
+DISCOVERED_NOTE = "discovered through the RCSB"
+
+
+def is_discovered(row: dict[str, str]) -> bool:
+    """Whether a catalogue row was found through the RCSB rather than shipped (:func:`discover`)."""
+    return DISCOVERED_NOTE in row.get("notes", "")
 
 ALK_ACCESSION = "Q9UM73"
 CATALOGUE_COLUMNS = [
@@ -108,7 +116,7 @@ def row_from_record(record: dict, accession: str = ALK_ACCESSION) -> dict[str, s
     resolution = ((record.get("rcsb_entry_info") or {}).get("resolution_combined") or [None])[0]
     released = str((record.get("rcsb_accession_info") or {}).get("initial_release_date") or "")[:10]
     methods = ", ".join(str(e.get("method", "")).lower() for e in record.get("exptl") or [] if e)
-    notes.insert(0, f"discovered through the RCSB Search and Data APIs (released {released or '?'}"
+    notes.insert(0, f"{DISCOVERED_NOTE} Search and Data APIs (released {released or '?'}"
                     f"{', ' + methods if methods else ''}); not verified: the file has not been loaded")
     return {
         "pdb_id": pdb_id, "verified": "no", "file_class": "", "mirror_file": "", "chain": chain,

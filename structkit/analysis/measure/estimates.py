@@ -119,8 +119,9 @@ def with_measured_panel(table: pd.DataFrame, complex_: Complex, *, kinase: str |
                         drug: str | None = None) -> pd.DataFrame:
     """A potency table with the measured panel's prediction beside the structural estimate.
 
-    Where the kinase has a measured multi-drug panel (:func:`~structkit.io.measurements.measured_panel`)
-    that holds a mutation, ``potency`` becomes the panel model's prediction
+    Where the kinase has a measured multi-drug panel of cellular potency
+    (:func:`~structkit.io.measurements.measured_panel`; EGFR's Ba/F3 panel) that holds a mutation,
+    ``potency`` becomes the panel model's prediction
     (:mod:`~structkit.analysis.measure.panel`: the other drugs' measured shifts, weighted by
     chemistry and binding mode; the drug's own never enter) and ``potency_sd`` its
     leave-one-drug-out error; elsewhere the structural ``ddg - ddg_atp`` stays. ``potency_basis``
@@ -129,12 +130,14 @@ def with_measured_panel(table: pd.DataFrame, complex_: Complex, *, kinase: str |
     (:data:`~structkit.analysis.measure.panel.PANEL_COLUMNS`) show the evidence.
     """
     from structkit.analysis.measure.panel import PANEL_COLUMNS, panel_potency, query_of_complex
-    from structkit.io.measurements import measured_panel
+    from structkit.io.measurements import CELLULAR, measured_panel
 
     out = table.copy()
     out["potency_structural"] = out["potency"]
     out["potency_structural_sd"] = out["potency_sd"]
     panel = measured_panel(kinase or complex_.kinase)
+    if panel is not None and panel.assay != CELLULAR:
+        panel = None  # a binding panel predicted ABL1 worse than the structure (see the panel module)
     if panel is None:
         for column in PANEL_COLUMNS:
             out[column] = "" if column in ("panel_nearest", "panel_source") else np.nan

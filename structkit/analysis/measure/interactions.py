@@ -107,6 +107,7 @@ __all__ = [
     "interaction_table",
     "interactions",
     "klifs_fingerprint",
+    "mutant_report",
     "residue_fields",
 ]
 
@@ -707,3 +708,34 @@ def interactions(
         apo.extend(r for r in results if isinstance(r, str))
     frames = [f for f in results if not isinstance(f, str) and len(f)]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=INTERACTION_COLUMNS)
+
+
+def mutant_report(complex_: Complex, model) -> pd.DataFrame:
+    """A mutant model's per-site report (:meth:`~structkit.model.mutate.MutantModel.to_frame`) with the
+    interactions the mutation removes and adds at each site (``interactions_removed``,
+    ``interactions_added``: ``type (protein atoms-ligand atoms d A)``, ``;``-joined; empty for an apo
+    structure).
+
+    Parameters
+    ----------
+    complex_ : Complex
+        The structure the model was built on.
+    model : MutantModel
+        :func:`structkit.mutate` of it.
+    """
+    report = model.to_frame()
+    changes = None
+    if len(complex_.inhibitor):
+        sites = [site.site for site in model.sites]
+        changes = interaction_changes(interaction_table(complex_), interaction_table(model.complex_), sites)
+
+    def changed(kind: str, site: int) -> str:
+        if changes is None:
+            return ""
+        rows = changes[(changes["change"] == kind) & (changes["uniprot"] == site)]
+        return "; ".join(f"{r.type} ({r.protein_atoms}-{r.ligand_atoms} {r.distance:.1f} A)"
+                         for r in rows.itertuples())
+
+    report["interactions_removed"] = [changed("removed", site) for site in report["site"]]
+    report["interactions_added"] = [changed("added", site) for site in report["site"]]
+    return report
