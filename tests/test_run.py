@@ -124,8 +124,8 @@ def test_predictions_table_contract(fresh_results):
     # the risk is a fixed monotone map of the potency: 0.5 at 1.36 kcal/mol
     expected = 1 / (1 + np.exp(-(potency[ok] - 1.36) / 0.5))
     np.testing.assert_allclose(pd.to_numeric(pred["risk"][ok]), expected, atol=6e-4)
-    # the advice of structkit advise, by its rule
-    verdict, p = pred["verdict"][ok], potency[ok]
+    # the model's verdict, by its rule (the verdict itself is decided by the evidence, as in advise)
+    verdict, p = pred["model_verdict"][ok], potency[ok]
     drug_fit, atp_fit = pred["ddg_flag"][ok], pred["atp_flag"][ok]
     plain = (drug_fit == "") & (atp_fit == "")
     assert (verdict[plain & (p >= 1.36)] == "resistant").all()
@@ -134,6 +134,11 @@ def test_predictions_table_contract(fresh_results):
     # a mutant the drug cannot fit while the nucleotide can is resisted; neither fitting: unknown
     assert (verdict[(drug_fit == NO_FIT) & (atp_fit == "")] == "resistant").all()
     assert (verdict[atp_fit == NO_FIT] == "unknown").all()
+    # evidence first: where the model decides, its verdict is the verdict; a measured IC50 always decides
+    predicted = pred["evidence"] == "predicted"
+    assert (pred.loc[predicted, "verdict"] == pred.loc[predicted, "model_verdict"]).all()
+    lorlatinib = pred[(pred["drug"] == "lorlatinib") & (pred["mutation"] == "L1196M+G1202R")].iloc[0]
+    assert (lorlatinib["verdict"], lorlatinib["evidence"]) == ("resistant", "measured")
     # p_resistant is the Gaussian tail beyond 1.36 kcal/mol with sd potency_sd (scipy), as advise gives it
     from scipy.stats import norm
 

@@ -61,7 +61,7 @@ from structkit.analysis.presentation.figures import (
 from structkit.analysis.presentation.html_report import index_html, view_file_name
 from structkit.analysis.presentation.report import RunResults, report_markdown
 from structkit.analysis.presentation.views import ddg_numbers, view_html
-from structkit.analysis.study.advise import agreement, mechanism_class, resistance_probability, verdict
+from structkit.analysis.study.advise import judge, mechanism_class
 from structkit.analysis.study.benchmark import abl_benchmark, benchmark_metrics
 from structkit.analysis.study.crystal_check import crystal_check
 from structkit.analysis.study.egfr_benchmark import (
@@ -378,15 +378,14 @@ def _run(out: Path, progress, abl, egfr, reuse_energies, engine: Engine, options
     tables["out_of_fold"] = oof
     pred = ddg_predictions(ddg_alk, joined, tables["saturation"], ddg_atp)
     pred["mechanism"] = mechanism_classes(pred, complexes, atp)
-    calls = [verdict(p, "ok" if np.isfinite(p) else "no estimate", m, f, a)
-             for p, m, f, a in zip(pred["potency"].to_numpy(dtype=float), pred["mechanism"],
-                                   pred["ddg_flag"], pred["atp_flag"])]
-    pred["verdict"] = [c for c, _ in calls]
-    pred["p_resistant"] = [round(resistance_probability(p, sd, f, a), 3)
-                           for p, sd, f, a in zip(pred["potency"].to_numpy(dtype=float),
-                                                  pred["potency_sd"].to_numpy(dtype=float), pred["ddg_flag"],
-                                                  pred["atp_flag"])]
-    pred["agreement"] = [agreement(r, c) for r, (c, _) in zip(pred["reported"], calls)]
+    judged = [judge(d, m, {"potency": p, "potency_sd": sd, "flag": f, "atp_flag": a,
+                           "status": "ok" if np.isfinite(p) else "no estimate"}, mech, cov)
+              for d, m, p, sd, f, a, mech in zip(pred["drug"], pred["mutation"],
+                                                 pred["potency"].to_numpy(dtype=float),
+                                                 pred["potency_sd"].to_numpy(dtype=float), pred["ddg_flag"],
+                                                 pred["atp_flag"], pred["mechanism"])]
+    for column in ("verdict", "evidence", "basis", "model_verdict", "p_resistant", "agreement"):
+        pred[column] = [j[column] for j in judged]
     tables["predictions"] = pred
 
     written: dict[str, Path] = {}

@@ -164,7 +164,8 @@ def index_html(report_markdown: str, predictions: pd.DataFrame, abl: pd.DataFram
     abl : DataFrame
         ``abl_benchmark.csv``.
     """
-    shown = [c for c in ("drug", "structure", "mutation", "reported", "verdict", "agreement", "potency",
+    shown = [c for c in ("drug", "structure", "mutation", "verdict", "evidence", "basis", "model_verdict",
+                         "reported", "agreement", "potency",
                          "potency_sd", "p_resistant", "ddg", "ddg_atp", "mechanism", "risk", "regions",
                          "min_distance_A", "clash_excess_A", "note") if c in predictions.columns]
     table = predictions[shown].reset_index(drop=True)
@@ -182,8 +183,11 @@ def index_html(report_markdown: str, predictions: pd.DataFrame, abl: pd.DataFram
         "<h2 id=\"tables\">Tables</h2>\n"
         "<h3 id=\"predictions-table\">Drug × mutation: what the review reports and the advice "
         "(<code>structkit advise</code>)</h3>\n"
-        "<p>verdict: resistant if the potency shift (drug ddG minus ATP ddG, kcal/mol) is at least 1.36, "
-        "reduced from 0.68, covered below, unknown where the mutation cannot be modelled; p_resistant is "
+        "<p>verdict: decided by the strongest evidence (a measured IC50 in the review, then the review's "
+        "statement about the drug, about its class, a close neighbour, then the model; evidence and basis "
+        "say which). model_verdict: resistant if the potency shift (drug ddG minus ATP ddG, kcal/mol) is "
+        "at least 1.36, reduced from 0.68, covered below, unknown where the mutation cannot be modelled; "
+        "p_resistant is "
         "the chance that the shift reaches 1.36 if its error is Gaussian with sd potency_sd. Click a column "
         "header to sort, type in the box to filter; click a row (or its mutation) to open the drug "
         "complex's 3D view with that mutant model.</p>\n"

@@ -709,15 +709,17 @@ def _potency_sections(potency: dict) -> list[str]:
               "Where each labelled, modelled (drug, mutation) pair acts (`predictions.csv` column "
               "`mechanism`: a site atom within 4.5 Å of the drug, else of the nucleotide in 3LCT, else "
               "the αC helix or activation segment, else remote) and how often the model's verdict "
-              "agrees with the review (the `agreement` column of the same table: `reduced` counts with "
-              "`resistant`, and a side that does not fit decides as `verdict` says):", "",
+              "(`model_verdict`) agrees with the review where the review decides the verdict (the "
+              "`agreement` column of the same table: `reduced` counts with `resistant`; split statements "
+              "and estimates the model cannot make are left out):", "",
               "| mechanism | pairs | reported resistant | predicted resistant or reduced | agreement | "
               "mean potency (resistant / covered) |", "| --- | --- | --- | --- | --- | --- |"]
     for name, g in labelled.groupby("mechanism", sort=True):
         res = g["reported"] == "resistant"
-        pr = g["verdict"].isin(["resistant", "reduced"])
-        judged = g["agreement"].astype(str) != ""
-        agree = float((g.loc[judged, "agreement"] == "agrees").mean()) if judged.any() else float("nan")
+        pr = g["model_verdict"].isin(["resistant", "reduced"])
+        judged = g["agreement"].astype(str).str.startswith("the model ")
+        agree = (float((g.loc[judged, "agreement"] == "the model agrees").mean()) if judged.any()
+                 else float("nan"))
         mean_r = _fmt(g.loc[res, "potency"].mean()) if res.any() else "-"
         mean_c = _fmt(g.loc[~res, "potency"].mean()) if (~res).any() else "-"
         lines.append(f"| {name} | {len(g)} | {int(res.sum())} | {int(pr.sum())} | "

@@ -48,8 +48,20 @@ from structkit.model.complex import Complex
 from structkit.model.mutations import mutation_positions, parse_mutations, requested_mutations
 from structkit.model.numbering import N_KLIFS_POSITIONS
 
-__all__ = ["ADVICE_COLUMNS", "EVIDENCE_TIERS", "VERDICT_ORDER", "VERDICT_RULE", "advise", "agreement",
-           "evidence_verdict", "mechanism_class", "resistance_probability", "verdict"]
+__all__ = [
+    "ADVICE_COLUMNS",
+    "EVIDENCE_TIERS",
+    "JUDGEMENT_COLUMNS",
+    "VERDICT_ORDER",
+    "VERDICT_RULE",
+    "advise",
+    "agreement",
+    "evidence_verdict",
+    "judge",
+    "mechanism_class",
+    "resistance_probability",
+    "verdict",
+]
 
 #: How a verdict is reached, in words.
 VERDICT_RULE = (f"resistant if potency >= {RESISTANT_KCAL} kcal/mol (10-fold), reduced if >= {REDUCED_KCAL} "
@@ -185,6 +197,56 @@ def verdict(potency: float, status: str = "ok", mechanism: str = "", flag: str =
     if "αC" in mechanism:
         basis += " (an αC/activation site: activation is not modelled)"
     return "covered", basis
+
+
+#: The columns :func:`judge` gives.
+JUDGEMENT_COLUMNS = ["verdict", "evidence", "basis", "model_verdict", "model_basis", "reported",
+                     "agreement", "potency", "potency_sd", "potency_low", "potency_high", "p_resistant",
+                     "flag", "atp_flag", "quote", "line"]
+
+
+def judge(drug: str, mutation: str, estimate: Mapping, mechanism: str = "",
+          coverage: pd.DataFrame | None = None) -> dict:
+    """The verdict for one drug and one mutation: the one rule that ``structkit advise`` and
+    ``results/predictions.csv`` both apply (columns :data:`JUDGEMENT_COLUMNS`).
+
+    Parameters
+    ----------
+    drug, mutation : str
+    estimate : mapping
+        The model's row: ``potency``, ``potency_sd``, ``flag``, ``atp_flag`` and ``status`` (a
+        missing ``status`` is ``ok``).
+    mechanism : str
+        :func:`mechanism_class` of the mutation's sites.
+    coverage : DataFrame, optional
+        The review's coverage table (ALK); without it the model decides alone.
+
+    Returns
+    -------
+    dict
+        ``verdict`` by the strongest evidence (:func:`evidence_verdict`, else the model's),
+        ``evidence``, ``basis``; the model's ``model_verdict`` and ``model_basis``
+        (:func:`verdict`); ``reported`` (the review's relations), ``agreement`` (the model against
+        the deciding evidence, in words); the potency, its interval (+- 2 sd) and ``p_resistant``
+        (none where the shift is unknown or a side's number is a bound); the flags; the review's
+        ``quote`` and ``line``.
+    """
+    flag, atp_flag = flag_text(estimate.get("flag")), flag_text(estimate.get("atp_flag"))
+    shift, sd = float(estimate["potency"]), float(estimate["potency_sd"])
+    call, basis = verdict(shift, str(estimate.get("status", "ok")), mechanism, flag, atp_flag)
+    reported, quote, line = _reported(drug, mutation) if coverage is not None else ("", "", "")
+    found = evidence_verdict(drug, mutation, coverage) if coverage is not None else None
+    final, tier, final_basis = found if found is not None else (call, "predicted", basis)
+    p_resistant = resistance_probability(shift, sd, flag, atp_flag)
+    known = np.isfinite(p_resistant)
+    return {"verdict": final, "evidence": tier, "basis": final_basis, "model_verdict": call,
+            "model_basis": basis, "reported": reported,
+            "agreement": _model_agreement(final, tier, call) if found is not None else "",
+            "potency": estimate["potency"], "potency_sd": estimate["potency_sd"],
+            "potency_low": round(shift - 2.0 * sd, 3) if known else np.nan,
+            "potency_high": round(shift + 2.0 * sd, 3) if known else np.nan,
+            "p_resistant": round(p_resistant, 3), "flag": flag, "atp_flag": atp_flag,
+            "quote": quote, "line": line}
 
 
 def _model_agreement(final: str, tier: str, model: str) -> str:
@@ -354,27 +416,10 @@ def advise(
             sites = mutation_positions(r["mutation"], reference=reference)
             classes = [mechanism_class(dc.complex_, atp, s) for s in sites]
             mechanism = "; ".join(dict.fromkeys(classes))
-            flag, atp_flag = flag_text(r["flag"]), flag_text(r["atp_flag"])
-            shift, sd = float(r["potency"]), float(r["potency_sd"])
-            call, basis = verdict(shift, str(r["status"]), mechanism, flag, atp_flag)
-            reported, quote, line = _reported(r["drug"], r["mutation"]) if is_alk else ("", "", "")
-            found = evidence_verdict(r["drug"], r["mutation"], coverage) if is_alk else None
-            final, tier, final_basis = found if found is not None else (call, "predicted", basis)
-            # no probability, and so no interval, where the shift is unknown or a side's is a bound
-            p_resistant = resistance_probability(shift, sd, flag, atp_flag)
-            known = np.isfinite(p_resistant)
             rows.append({"drug": r["drug"], "structure": r["structure"], "mutation": r["mutation"],
-                         "verdict": final, "evidence": tier, "basis": final_basis, "model_verdict": call,
-                         "model_basis": basis, "reported": reported,
-                         "agreement": _model_agreement(final, tier, call) if found is not None else "",
-                         "potency": r["potency"],
-                         "potency_sd": r["potency_sd"],
-                         "potency_low": round(shift - 2.0 * sd, 3) if known else np.nan,
-                         "potency_high": round(shift + 2.0 * sd, 3) if known else np.nan,
-                         "p_resistant": round(p_resistant, 3),
-                         "ddg": r["ddg"], "ddg_sd": r["ddg_sd"], "ddg_atp": r["ddg_atp"], "flag": flag,
-                         "atp_flag": atp_flag, "mechanism": mechanism, "quote": quote, "line": line,
-                         "status": r["status"]})
+                         **judge(r["drug"], r["mutation"], r, mechanism, coverage if is_alk else None),
+                         "ddg": r["ddg"], "ddg_sd": r["ddg_sd"], "ddg_atp": r["ddg_atp"],
+                         "mechanism": mechanism, "status": r["status"]})
     out = pd.DataFrame(rows)
     out["_order"] = out["verdict"].map(VERDICT_ORDER)
     out["_tier"] = out["evidence"].map({t: k for k, t in enumerate(EVIDENCE_TIERS)})
