@@ -136,7 +136,12 @@ def test_any_kinase_with_its_complexes(tmp_path):
                              options=options, workers=1)
     assert table["drug"].tolist() == ["gefitinib"] and table["mutation"].tolist() == ["T790M"]
     row = table.iloc[0]
-    assert row["reported"] == "" and row["agreement"] == "" and row["structure"] == "2ity.pdb"
+    assert row["reported"] == "" and row["structure"] == "2ity.pdb"
+    # the cellular panel measured gefitinib on T790M (Robichaux 2021: +1.26 log10, 1.71 kcal/mol):
+    # that measurement decides, and the structural model's call stays beside it
+    assert (row["verdict"], row["evidence"]) == ("resistant", "measured")
+    assert "Gefitinib +1.71 kcal/mol" in row["basis"] and "Robichaux" in row["basis"]
+    assert row["model_verdict"] in ("covered", "reduced", "resistant")
     direct = structkit.ddg(EGFR / "2ity.pdb", "T790M", potency=True, atp_reference=EGFR / "2itx.pdb",
                            options=options, workers=1).iloc[0]
     assert row["potency"] == pytest.approx(direct["potency"], abs=1e-3)

@@ -43,8 +43,8 @@ from structkit.errors import StructkitError
 from structkit.io.measurements import MeasuredPanel
 from structkit.model.complex import Complex
 
-__all__ = ["IDENTICAL", "PANEL_COLUMNS", "DrugQuery", "binding_mode", "drug_chemistry_table", "drug_query",
-           "leave_one_drug_out", "panel_potency", "query_of_complex"]
+__all__ = ["IDENTICAL", "PANEL_COLUMNS", "DrugQuery", "binding_mode", "binding_type", "drug_chemistry_table",
+           "drug_query", "leave_one_drug_out", "measured_shift", "panel_potency", "query_of_complex"]
 
 SIMILARITY_POWER = 3.0
 WEIGHT_FLOOR = 0.02
@@ -119,6 +119,26 @@ def binding_mode(complex_: Complex) -> str:
         return "reversible"
     d = np.linalg.norm(sg[:, None, :] - heavy[None, :, :], axis=2)
     return "covalent" if float(d.min()) < COVALENT_DISTANCE else "reversible"
+
+
+def binding_type(complex_: Complex) -> str:
+    """The binding mode of a complex's inhibitor, named as kinase chemists name it.
+
+    ``covalent`` (:func:`binding_mode`) first; otherwise by the pocket the drug holds
+    (:func:`~structkit.model.conformation.conformational_state`): ``type II`` where the DFG motif
+    is out (the drug reaches the back pocket it opens), ``type I½`` where the DFG is in and the αC
+    helix out, ``type I`` where both are in; ``unassigned`` where the state cannot be called.
+    """
+    from structkit.model.conformation import conformational_state
+
+    if binding_mode(complex_) == "covalent":
+        return "covalent"
+    state = conformational_state(complex_)
+    if state.dfg in ("out", "out-like"):
+        return "type II"
+    if state.dfg == "in":
+        return "type I½" if state.alpha_c == "out" else "type I"
+    return "unassigned"
 
 
 def query_of_complex(complex_: Complex, name: str | None = None) -> DrugQuery:
@@ -239,3 +259,25 @@ def leave_one_drug_out_sd(panel: MeasuredPanel) -> float:
         residual = (table.loc[ok, "measured"] - table.loc[ok, "predicted"]).to_numpy(dtype=float)
         _SD[key] = float(np.sqrt(np.mean(residual ** 2))) if len(residual) else float("nan")
     return _SD[key]
+
+
+def measured_shift(panel: MeasuredPanel, query: DrugQuery, mutation: str) -> tuple[float, bool, str] | None:
+    """The panel's own measurement of this drug on this mutation, where it has one.
+
+    Parameters
+    ----------
+    panel : MeasuredPanel
+    query : DrugQuery
+        The drug, matched by name or alias (never by chemistry alone: a measurement must be the drug's).
+    mutation : str
+        Canonical mutation string.
+
+    Returns
+    -------
+    (shift in kcal/mol, censored, drug name as the panel spells it) or None.
+    """
+    rows = panel.table[(panel.table["variant"] == mutation)
+                       & panel.table["drug"].str.lower().isin(query.names)]
+    if rows.empty:
+        return None
+    return float(rows["shift"].mean()), bool(rows["censored"].any()), str(rows["drug"].iloc[0])

@@ -36,6 +36,7 @@ import pandas as pd
 
 from structkit.analysis.measure.coverage import coverage_table
 from structkit.analysis.measure.ddg import ddg_tables
+from structkit.analysis.measure.panel import binding_type
 from structkit.analysis.measure.potency import atp_complex, with_atp_side
 from structkit.analysis.measure.thresholds import REDUCED_KCAL, RESISTANT_KCAL
 from structkit.analysis.parallel.engine import Engine
@@ -74,7 +75,7 @@ ALPHA_C_POSITIONS = frozenset(range(20, 29)) | frozenset(range(81, N_KLIFS_POSIT
 ADVICE_COLUMNS = ["rank", "drug", "structure", "mutation", "verdict", "evidence", "basis", "model_verdict",
                   "model_basis", "reported", "agreement", "potency", "potency_sd", "potency_low",
                   "potency_high", "p_resistant", "ddg", "ddg_sd", "ddg_atp", "flag", "atp_flag", "mechanism",
-                  "quote", "line", "status"]
+                  "binding_mode", "quote", "line", "status"]
 #: Evidence tiers, strongest first: what decides a verdict and, within a verdict, the rank.
 EVIDENCE_TIERS = ("measured", "reported", "neighbour", "predicted")
 #: The order of verdicts in a ranking (most likely to cover first).
@@ -206,7 +207,8 @@ JUDGEMENT_COLUMNS = ["verdict", "evidence", "basis", "model_verdict", "model_bas
 
 
 def judge(drug: str, mutation: str, estimate: Mapping, mechanism: str = "",
-          coverage: pd.DataFrame | None = None) -> dict:
+          coverage: pd.DataFrame | None = None,
+          measured: tuple[str, str, str] | None = None) -> dict:
     """The verdict for one drug and one mutation: the one rule that ``structkit advise`` and
     ``results/predictions.csv`` both apply (columns :data:`JUDGEMENT_COLUMNS`).
 
@@ -220,6 +222,9 @@ def judge(drug: str, mutation: str, estimate: Mapping, mechanism: str = "",
         :func:`mechanism_class` of the mutation's sites.
     coverage : DataFrame, optional
         The review's coverage table (ALK); without it the model decides alone.
+    measured : (verdict, tier, basis), optional
+        Evidence measured elsewhere for this pair (a kinase's cellular panel,
+        :func:`panel_evidence`); it decides where the review says nothing.
 
     Returns
     -------
@@ -236,6 +241,8 @@ def judge(drug: str, mutation: str, estimate: Mapping, mechanism: str = "",
     call, basis = verdict(shift, str(estimate.get("status", "ok")), mechanism, flag, atp_flag)
     reported, quote, line = _reported(drug, mutation) if coverage is not None else ("", "", "")
     found = evidence_verdict(drug, mutation, coverage) if coverage is not None else None
+    if found is None or (measured is not None and found[1] != "measured"):
+        found = measured or found
     final, tier, final_basis = found if found is not None else (call, "predicted", basis)
     p_resistant = resistance_probability(shift, sd, flag, atp_flag)
     known = np.isfinite(p_resistant)
@@ -247,6 +254,24 @@ def judge(drug: str, mutation: str, estimate: Mapping, mechanism: str = "",
             "potency_high": round(shift + 2.0 * sd, 3) if known else np.nan,
             "p_resistant": round(p_resistant, 3), "flag": flag, "atp_flag": atp_flag,
             "quote": quote, "line": line}
+
+
+def panel_evidence(complex_: Complex, drug: str, mutation: str, kinase: str) -> tuple[str, str, str] | None:
+    """The verdict a kinase's cellular panel measured for this drug and mutation (EGFR's Ba/F3
+    panel), by the thresholds of :data:`VERDICT_RULE`; None where it has no such measurement."""
+    from structkit.analysis.measure.panel import measured_shift, query_of_complex
+    from structkit.io.measurements import CELLULAR, measured_panel
+
+    panel = measured_panel(kinase)
+    if panel is None or panel.assay != CELLULAR:
+        return None
+    found = measured_shift(panel, query_of_complex(complex_, drug), mutation)
+    if found is None:
+        return None
+    shift, censored, name = found
+    call = "resistant" if shift >= RESISTANT_KCAL else ("reduced" if shift >= REDUCED_KCAL else "covered")
+    bound = " (at the assay's limit: a bound)" if censored else ""
+    return call, "measured", f"measured: {name} {shift:+.2f} kcal/mol{bound} ({panel.source})"
 
 
 def _model_agreement(final: str, tier: str, model: str) -> str:
@@ -411,15 +436,22 @@ def advise(
     coverage = coverage_table()
     rows = []
     for dc, table in zip(drugs, tables):
+        mode = binding_type(dc.complex_)
         for r in table.to_dict("records"):
             r.update(drug=dc.drug, structure=dc.structure)
             sites = mutation_positions(r["mutation"], reference=reference)
             classes = [mechanism_class(dc.complex_, atp, s) for s in sites]
             mechanism = "; ".join(dict.fromkeys(classes))
             rows.append({"drug": r["drug"], "structure": r["structure"], "mutation": r["mutation"],
-                         **judge(r["drug"], r["mutation"], r, mechanism, coverage if is_alk else None),
+                         **judge(r["drug"], r["mutation"], r, mechanism, coverage if is_alk else None,
+                                 panel_evidence(dc.complex_, dc.drug, r["mutation"], kinase)),
                          "ddg": r["ddg"], "ddg_sd": r["ddg_sd"], "ddg_atp": r["ddg_atp"],
-                         "mechanism": mechanism, "status": r["status"]})
+                         "mechanism": mechanism, "binding_mode": mode, "status": r["status"]})
+            if mode in ("type II", "covalent"):  # what the model compares, said where it matters
+                bond = " or the covalent bond" if mode == "covalent" else ""
+                rows[-1]["model_basis"] += (f" ({mode} drug: its pocket and ATP's are compared as the "
+                                            f"crystals hold them; the model does not follow a change of "
+                                            f"state{bond})")
     out = pd.DataFrame(rows)
     out["_order"] = out["verdict"].map(VERDICT_ORDER)
     out["_tier"] = out["evidence"].map({t: k for k, t in enumerate(EVIDENCE_TIERS)})
