@@ -149,3 +149,26 @@ def test_ddg_potency_learns_from_the_panel_and_keeps_the_structural_number(tmp_p
     plain = structkit.ddg(EGFR / "2ity.pdb", "T790M", potency=True, atp_reference=EGFR / "2itx.pdb",
                           options=options, workers=1)
     assert plain["potency_basis"].tolist() == ["structure"]
+
+
+def test_binding_types_follow_the_pocket_each_crystal_holds():
+    """Crizotinib (2XP2) holds DFG-in/αC-in: type I; lapatinib (1XKK) the αC-out pocket: type I½;
+    imatinib (ABL1 2HYY) DFG-out: type II (the literature's classes of the three)."""
+    from structkit.analysis.measure.panel import binding_type
+    from tests.util import ABL, SHARED
+
+    assert binding_type(structkit.load("2XP2", mirrors=[SHARED])) == "type I"
+    assert binding_type(structkit.load(EGFR / "1xkk.pdb")) == "type I½"
+    assert binding_type(structkit.load(ABL / "imatinib_2hyy_complex.pdb")) == "type II"
+
+
+def test_a_measurement_is_the_drugs_own_by_name_only(egfr):
+    from structkit.analysis.measure.panel import measured_shift
+
+    shift, censored, name = measured_shift(egfr, drug_query("Iressa"), "T790M")  # an alias
+    assert censored  # the source pins gefitinib's T790M cell at the assay limit: a lower bound
+    assert name == "Gefitinib" and shift == pytest.approx(egfr.matrix().loc["T790M", "Gefitinib"])
+    assert measured_shift(egfr, drug_query("Gefitinib"), "C797S") is None  # not in the panel
+    gefitinib = drug_query("Gefitinib")
+    nameless = type(gefitinib)(frozenset({"compound-1"}), gefitinib.fingerprint, "")
+    assert measured_shift(egfr, nameless, "T790M") is None  # chemistry alone is not the drug's measurement
