@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from structkit.analysis.measure.thresholds import RESISTANT_KCAL
 from structkit.cli.common import (
     add_csv_option,
     add_engine_options,
@@ -111,7 +112,7 @@ def _cmd_benchmark(args: argparse.Namespace) -> int:
     metrics = benchmark_metrics(table)
     skipped = table[table["status"] != "ok"]
     print(f"ABL1 benchmark (Hauser 2018): {int((table['status'] == 'ok').sum())} of {len(table)} pairs "
-          f"estimated, resistant = ddG_exp > 1.36 kcal/mol")
+          f"estimated, resistant = ddG_exp >= {RESISTANT_KCAL} kcal/mol")
     for row in skipped.itertuples(index=False):
         print(f"  not modelled: {row.drug} {row.mutation}: {row.status}")
     if table["drug"].nunique() < 2:
@@ -179,7 +180,7 @@ def _cmd_advise(args: argparse.Namespace) -> int:
                 print(f"  {row.drug}: {row.basis}{note}")
         print(f"verdict: the strongest evidence decides ({' > '.join(EVIDENCE_TIERS)}); model_verdict: "
               f"{VERDICT_RULE}; potency = drug ddG - ATP ddG (kcal/mol, + = less potent); p_resistant: the "
-              "chance that the shift reaches 1.36 kcal/mol, Gaussian with sd potency_sd")
+              f"chance that the shift reaches {RESISTANT_KCAL} kcal/mol, Gaussian with sd potency_sd")
     return 0
 
 
