@@ -55,7 +55,7 @@ TUTORIALS = {
         ("md", "Typed interactions of the pose (hydrogen bonds, π-stacking, hydrophobic ...), residue by "
                "residue, with KLIFS positions."),
         ("code", 'table = structkit.interaction_table(pose)\n'
-                 'table[["resname", "resnum", "klifs", "type", "distance_A"]].head(12)'),
+                 'table[["resname", "resnum", "klifs", "type", "distance", "protein_atoms", "ligand_atoms"]].head(12)'),
         ("md", "The gatekeeper T315I and two other resistance mutations against the pose."),
         ("code", 'structkit.ddg(pose, "T315I,F317L,E255K", options=options, workers=1)'
                  '[["mutation", "ddg", "ddg_sd", "site_distance_A", "flag"]]'),
@@ -81,6 +81,12 @@ TUTORIALS = {
                  'measured = panel.matrix()["Gefitinib"]\n'
                  'table.assign(measured=[measured.get(m) for m in table["mutation"]])'
                  '[["mutation", "potency", "potency_basis", "potency_structural", "measured", "panel_nearest"]]'),
+        ("md", "Read it plainly: the learned potency has the direction of all three right (T790M and the "
+               "double mutant cost gefitinib potency, L858R sensitises), where the structural number sees "
+               "little of what these mutations do to ATP and to activation. Its scale is not right for "
+               "gefitinib: the neighbours it learns from (the drugs closest in chemistry and mode) shift "
+               "more than gefitinib does, and no drug's own amplitude can be known from the others. The "
+               "measured column is what `structkit advise` puts first when it exists."),
     ]),
     "dask_cluster": ("Running on a Dask cluster", [
         ("md", "Batch work maps coarse tasks over Dask workers. A scheduler started elsewhere (by hand, by "

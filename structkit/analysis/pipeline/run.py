@@ -90,6 +90,7 @@ from structkit.model.complex import Complex
 from structkit.model.conformation import ALPHA_C_CB_IN, DFG_D1_IN, DFG_D2_IN, DFG_D2_OUT
 from structkit.model.mutate import mutate
 from structkit.model.sites import review_sites
+from structkit.version import __version__
 
 __all__ = ["RESULT_TABLES", "run", "write_table"]
 
@@ -130,8 +131,10 @@ def _manifest(out: Path, options: LoadOptions, tables: dict[str, Path]) -> dict:
     for entry in sorted(resources.files("structkit.data").iterdir(), key=lambda p: p.name):
         if entry.name.endswith((".csv", ".fasta")):
             data[entry.name] = hashlib.sha256(entry.read_bytes()).hexdigest()
-    versions: dict[str, str | None] = {}
-    for name in _PACKAGES:
+    # structkit's own version from the code that ran (an editable install's metadata keeps the version
+    # it was installed at); the others from their installed metadata
+    versions: dict[str, str | None] = {"structkit": __version__}
+    for name in _PACKAGES[1:]:
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
