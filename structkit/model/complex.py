@@ -70,7 +70,7 @@ from structkit.model.residues import (
     WATER_NAMES,
     one_letter,
 )
-from structkit.model.structure_file import StructureFile
+from structkit.model.structure_file import LigandRecords, StructureFile
 
 if TYPE_CHECKING:
     from rdkit import Chem
@@ -618,26 +618,6 @@ def build_complex(
         ligand_source=("ccd" if len(inhibitor_idx) else None),
         ligand_records=ligand_records(inhibitor, parsed),
     )
-
-
-@dataclass(frozen=True)
-class LigandRecords:
-    """An inhibitor's bonds and charges from the file's records, by atom serial.
-
-    Attributes
-    ----------
-    serial : tuple of int
-        Serials of the inhibitor's heavy atoms the records describe, in the inhibitor's order.
-    bonds : tuple of (int, int, int)
-        ``(serial, serial, order)`` for every bond between two of them; the order is how many
-        times the pair is listed in the first atom's records (1-3).
-    formal_charge : tuple of int
-        Formal charge of each atom of ``serial``.
-    """
-
-    serial: tuple[int, ...]
-    bonds: tuple[tuple[int, int, int], ...]
-    formal_charge: tuple[int, ...]
 
 
 def ligand_records(inhibitor: Atoms, parsed: StructureFile) -> LigandRecords | None:

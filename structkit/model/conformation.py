@@ -24,14 +24,20 @@ DFG-Phe χ1 dihedral.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import numpy as np
 
 from structkit.geometry.sidechain import dihedral
 
-if TYPE_CHECKING:
-    from structkit.model.complex import Complex
+
+class KinasePocket(Protocol):
+    """What :func:`conformational_state` reads of a complex (a
+    :class:`~structkit.model.complex.Complex` has it: the residue table with KLIFS positions and
+    the protein atoms)."""
+
+    residues: Any
+    protein: Any
 
 __all__ = ["ConformationalState", "conformational_state"]
 
@@ -75,7 +81,7 @@ def _distance(x: np.ndarray | None, y: np.ndarray | None) -> float:
     return float(np.linalg.norm(x - y)) if x is not None and y is not None else float("nan")
 
 
-def conformational_state(complex_: Complex) -> ConformationalState:
+def conformational_state(complex_: KinasePocket) -> ConformationalState:
     """Call the DFG and αC-helix conformation of a complex's kinase chain.
 
     Parameters

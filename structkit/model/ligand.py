@@ -20,17 +20,29 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from structkit.errors import StructkitError
 from structkit.model.atoms import Atoms
+from structkit.model.structure_file import LigandRecords
 
 if TYPE_CHECKING:
     from rdkit import Chem
 
-    from structkit.model.complex import Complex, LigandRecords
+
+class LoadedInhibitor(Protocol):
+    """What :func:`inhibitor_chemistry` reads of a complex (a
+    :class:`~structkit.model.complex.Complex` has it; naming the protocol here, not the class,
+    keeps this module below the complex)."""
+
+    ligand: str | None
+    ligand_mol: Any
+    ligand_records: LigandRecords | None
+    inhibitor: Atoms
+
+    def chemistry_source(self) -> str | None: ...
 
 __all__ = ["LigandChemistry", "ccd_molecule", "ccd_names_match", "chemistry_from_mol", "has_ccd_molecule",
            "inhibitor_chemistry", "ligand_chemistry", "records_molecule", "remember_ccd_molecule"]
@@ -226,7 +238,7 @@ def _ligand_chemistry(heavy: Atoms, code: str) -> LigandChemistry:
     return chemistry_from_mol(mol)
 
 
-def inhibitor_chemistry(complex_: Complex) -> LigandChemistry:
+def inhibitor_chemistry(complex_: LoadedInhibitor) -> LigandChemistry:
     """The chemistry of a complex's inhibitor: from its ligand file where it has one, else the CCD.
 
     Parameters

@@ -9,7 +9,7 @@ import numpy as np
 
 from structkit.model.atoms import Atoms
 
-__all__ = ["StructureFile"]
+__all__ = ["LigandRecords", "StructureFile"]
 
 
 @dataclass
@@ -66,3 +66,23 @@ class StructureFile:
     unterminated: str | None = None
     conect: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))
     formal_charge: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LigandRecords:
+    """An inhibitor's bonds and charges from the file's records, by atom serial.
+
+    Attributes
+    ----------
+    serial : tuple of int
+        Serials of the inhibitor's heavy atoms the records describe, in the inhibitor's order.
+    bonds : tuple of (int, int, int)
+        ``(serial, serial, order)`` for every bond between two of them; the order is how many
+        times the pair is listed in the first atom's records (1-3).
+    formal_charge : tuple of int
+        Formal charge of each atom of ``serial``.
+    """
+
+    serial: tuple[int, ...]
+    bonds: tuple[tuple[int, int, int], ...]
+    formal_charge: tuple[int, ...]
