@@ -149,6 +149,7 @@ def _benchmark_egfr(args: argparse.Namespace) -> int:
 
 
 def _cmd_advise(args: argparse.Namespace) -> int:
+    from structkit.analysis.measure.review_tables import context_lines
     from structkit.analysis.study.advise import EVIDENCE_TIERS, VERDICT_RULE, advise
 
     texts = [mutation_argument(m) for m in args.mutations]
@@ -178,6 +179,10 @@ def _cmd_advise(args: argparse.Namespace) -> int:
             for row in rows.itertuples(index=False):
                 note = "" if row.evidence == "predicted" else f"; {row.agreement}"
                 print(f"  {row.drug}: {row.basis}{note}")
+        beyond = context_lines(list(dict.fromkeys(table["drug"]))) if args.kinase.upper() == "ALK" else []
+        if beyond:
+            print("Beyond the kinase domain, the review reports (its Tables 1, 3-5):")
+            print("\n".join(beyond))
         print(f"verdict: the strongest evidence decides ({' > '.join(EVIDENCE_TIERS)}); model_verdict: "
               f"{VERDICT_RULE}; potency = drug ddG - ATP ddG (kcal/mol, + = less potent); p_resistant: the "
               f"chance that the shift reaches {RESISTANT_KCAL} kcal/mol, Gaussian with sd potency_sd")
