@@ -7,10 +7,11 @@ import pytest
 from structkit.analysis.measure.review_tables import context_lines, review_context, review_table
 from tests.util import SHARED_ROOT
 
+pytestmark = [pytest.mark.shared_data]
+
 REVIEW = SHARED_ROOT / "review" / "alk_tki_resistance_review.txt"
 
 
-@pytest.mark.shared_data
 @pytest.mark.parametrize("number, rows", [(1, 13), (3, 5), (4, 8), (5, 7)])
 def test_every_row_is_on_its_line_of_the_review(number, rows):
     table = review_table(number)
