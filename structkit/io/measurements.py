@@ -30,7 +30,8 @@ import pandas as pd
 from structkit.errors import StructkitError
 from structkit.io.shared_data import EGFR_BENCHMARK, MEASUREMENTS, shared_root
 
-__all__ = ["CELLULAR", "KCAL_PER_LOG10", "MeasuredPanel", "egfr_cell_panel", "measured_panel", "variant_key"]
+__all__ = ["CELLULAR", "KCAL_PER_LOG10", "MeasuredPanel", "cellular_panel", "egfr_cell_panel",
+           "measured_panel", "variant_key"]
 
 #: The assay of a cellular potency panel (what a potency prediction may learn from).
 CELLULAR = "Ba/F3 cellular IC50"
@@ -166,3 +167,11 @@ def measured_panel(kinase: str | None, root: str | Path | None = None) -> Measur
     if panel is None:
         return None
     return MeasuredPanel(panel.kinase, panel.assay, panel.source, panel.table.copy())
+
+
+def cellular_panel(kinase: str | None, root: str | Path | None = None) -> MeasuredPanel | None:
+    """The kinase's panel where it measures cellular potency (:data:`CELLULAR`), else None: what a
+    potency may learn from and what advice counts as measured for a pair (a binding panel predicted
+    ABL1 worse than the structure, see :mod:`structkit.analysis.measure.panel`)."""
+    panel = measured_panel(kinase, root)
+    return panel if panel is not None and panel.assay == CELLULAR else None

@@ -69,6 +69,7 @@ __all__ = [
     "assign_klifs",
     "check_landmarks",
     "kinase_template",
+    "unresolved_before",
 ]
 
 D0 = 4.5

@@ -130,14 +130,12 @@ def with_measured_panel(table: pd.DataFrame, complex_: Complex, *, kinase: str |
     (:data:`~structkit.analysis.measure.panel.PANEL_COLUMNS`) show the evidence.
     """
     from structkit.analysis.measure.panel import PANEL_COLUMNS, panel_potency, query_of_complex
-    from structkit.io.measurements import CELLULAR, measured_panel
+    from structkit.io.measurements import cellular_panel
 
     out = table.copy()
     out["potency_structural"] = out["potency"]
     out["potency_structural_sd"] = out["potency_sd"]
-    panel = measured_panel(kinase or complex_.kinase)
-    if panel is not None and panel.assay != CELLULAR:
-        panel = None  # a binding panel predicted ABL1 worse than the structure (see the panel module)
+    panel = cellular_panel(kinase or complex_.kinase)
     if panel is None:
         for column in PANEL_COLUMNS:
             out[column] = "" if column in ("panel_nearest", "panel_source") else np.nan

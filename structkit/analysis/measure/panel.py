@@ -40,11 +40,13 @@ import pandas as pd
 
 from structkit.data import cached_copy, read_table
 from structkit.errors import StructkitError
+from structkit.geometry.neighbors import nearest_distance
 from structkit.io.measurements import MeasuredPanel
 from structkit.model.complex import Complex
 
 __all__ = ["IDENTICAL", "PANEL_COLUMNS", "DrugQuery", "binding_mode", "binding_type", "drug_chemistry_table",
-           "drug_query", "leave_one_drug_out", "measured_shift", "panel_potency", "query_of_complex"]
+           "drug_query", "leave_one_drug_out", "measured_shift", "panel_potency", "query_of_complex",
+           "same_mode", "similarities"]
 
 SIMILARITY_POWER = 3.0
 WEIGHT_FLOOR = 0.02
@@ -67,19 +69,16 @@ class DrugQuery:
     fingerprint: Any
     mode: str
 
-    @property
-    def label(self) -> str:
-        return sorted(self.names)[0] if self.names else "the query"
+
+def _row_names(row: dict[str, str]) -> set[str]:
+    """A drug table row's lower-case name and aliases."""
+    return {name.strip().lower() for name in [row["drug"], *row["aliases"].split(";")] if name.strip()}
 
 
 @cached_copy
 def drug_chemistry_table() -> dict[str, dict[str, str]]:
     """``structkit/data/drug_chemistry.csv`` keyed by every lower-case name and alias of a drug."""
-    out: dict[str, dict[str, str]] = {}
-    for row in read_table("drug_chemistry.csv"):
-        for name in [row["drug"], *[a for a in row["aliases"].split(";") if a]]:
-            out[name.strip().lower()] = row
-    return out
+    return {name: row for row in read_table("drug_chemistry.csv") for name in _row_names(row)}
 
 
 def _fingerprint(mol):
@@ -100,13 +99,16 @@ def _ccd_fingerprint(code: str):
 
 def drug_query(name: str, mode: str = "") -> DrugQuery:
     """A query for a named drug: its chemistry and mode from ``drug_chemistry.csv`` where it has a
-    row (``mode`` given wins), else its name alone."""
-    row = drug_chemistry_table().get(name.strip().lower())
-    names = {name.strip().lower()}
+    row (``mode`` given wins), else its name alone (built once per name and mode)."""
+    return _drug_query(name.strip().lower(), mode)
+
+
+@lru_cache(maxsize=512)
+def _drug_query(name: str, mode: str) -> DrugQuery:
+    row = drug_chemistry_table().get(name)
     if row is None:
-        return DrugQuery(frozenset(names), None, mode)
-    names |= {row["drug"].lower(), *[a.lower() for a in row["aliases"].split(";") if a]}
-    return DrugQuery(frozenset(names), _ccd_fingerprint(row["ccd"]), mode or row["mode"])
+        return DrugQuery(frozenset({name}), None, mode)
+    return DrugQuery(frozenset({name} | _row_names(row)), _ccd_fingerprint(row["ccd"]), mode or row["mode"])
 
 
 def binding_mode(complex_: Complex) -> str:
@@ -117,8 +119,7 @@ def binding_mode(complex_: Complex) -> str:
     heavy = ligand.coords[~ligand.is_hydrogen]
     if len(sg) == 0 or len(heavy) == 0:
         return "reversible"
-    d = np.linalg.norm(sg[:, None, :] - heavy[None, :, :], axis=2)
-    return "covalent" if float(d.min()) < COVALENT_DISTANCE else "reversible"
+    return "covalent" if float(nearest_distance(sg, heavy).min()) < COVALENT_DISTANCE else "reversible"
 
 
 def binding_type(complex_: Complex) -> str:
@@ -147,15 +148,14 @@ def query_of_complex(complex_: Complex, name: str | None = None) -> DrugQuery:
     from structkit.model.ligand import inhibitor_chemistry
 
     names = {n.lower() for n in (name, complex_.drug) if n}
-    code = complex_.ligand
-    for row in read_table("drug_chemistry.csv"):
-        if code and row["ccd"] == code:
-            names |= {row["drug"].lower(), *[a.lower() for a in row["aliases"].split(";") if a]}
+    for row in drug_chemistry_table().values():
+        if complex_.ligand and row["ccd"] == complex_.ligand:
+            names |= _row_names(row)
     fingerprint = _fingerprint(inhibitor_chemistry(complex_).mol)
     return DrugQuery(frozenset(names), fingerprint, binding_mode(complex_))
 
 
-def _similarities(panel: MeasuredPanel, query: DrugQuery) -> pd.Series:
+def similarities(panel: MeasuredPanel, query: DrugQuery) -> pd.Series:
     """Each panel drug's similarity to the query (NaN without chemistry on either side)."""
     from rdkit import DataStructs
 
@@ -167,15 +167,20 @@ def _similarities(panel: MeasuredPanel, query: DrugQuery) -> pd.Series:
     return pd.Series(out, dtype=float)
 
 
+def same_mode(a: str, b: str) -> bool:
+    """Whether two binding modes count as one (an unknown mode matches any)."""
+    return not a or not b or a == b
+
+
 def _weights(panel: MeasuredPanel, query: DrugQuery) -> tuple[pd.Series, pd.Series]:
     """Each other drug's weight, and the similarities (the query's own entries left out)."""
-    sims = _similarities(panel, query)
+    sims = similarities(panel, query)
     modes = panel.modes()
     keep = [d for d in panel.drugs
             if d.lower() not in query.names and not drug_query(d).names & query.names
             and not (np.isfinite(sims[d]) and sims[d] >= IDENTICAL)]
     s = sims[keep].fillna(FLOOR_SIMILARITY)
-    same = pd.Series([not query.mode or not modes.get(d) or modes[d] == query.mode for d in keep], index=keep)
+    same = pd.Series([same_mode(query.mode, modes.get(d, "")) for d in keep], index=keep)
     weights = (s ** SIMILARITY_POWER + WEIGHT_FLOOR) * np.where(same, 1.0, OTHER_MODE_WEIGHT)
     return weights, sims[keep]
 
@@ -203,8 +208,8 @@ def panel_potency(panel: MeasuredPanel, query: DrugQuery, mutations: list[str]) 
     weights, sims = _weights(panel, query)
     predicted = _predict(matrix, weights)
     modes = panel.modes()
-    same_mode = [d for d in weights.index if not query.mode or not modes.get(d) or modes[d] == query.mode]
-    side = matrix[same_mode].mean(axis=1) if same_mode else predicted * np.nan
+    shared = [d for d in weights.index if same_mode(query.mode, modes.get(d, ""))]
+    side = matrix[shared].mean(axis=1) if shared else predicted * np.nan
     nearest = sims.idxmax() if sims.notna().any() else ""
     sd = leave_one_drug_out_sd(panel)
     rows = []

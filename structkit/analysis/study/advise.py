@@ -36,7 +36,7 @@ import pandas as pd
 
 from structkit.analysis.measure.coverage import coverage_table
 from structkit.analysis.measure.ddg import ddg_tables
-from structkit.analysis.measure.panel import binding_type
+from structkit.analysis.measure.panel import DrugQuery, binding_type, measured_shift, query_of_complex
 from structkit.analysis.measure.potency import atp_complex, with_atp_side
 from structkit.analysis.measure.thresholds import REDUCED_KCAL, RESISTANT_KCAL
 from structkit.analysis.parallel.engine import Engine
@@ -45,6 +45,7 @@ from structkit.energy.ddg import NO_FIT, NO_FIT_KCAL, flag_text
 from structkit.errors import StructkitError
 from structkit.geometry.neighbors import nearest_distance
 from structkit.io.load import LoadOptions
+from structkit.io.measurements import MeasuredPanel, cellular_panel
 from structkit.model.complex import Complex
 from structkit.model.mutations import mutation_positions, parse_mutations, requested_mutations
 from structkit.model.numbering import N_KLIFS_POSITIONS
@@ -56,10 +57,10 @@ __all__ = [
     "VERDICT_ORDER",
     "VERDICT_RULE",
     "advise",
-    "agreement",
     "evidence_verdict",
     "judge",
     "mechanism_class",
+    "panel_evidence",
     "resistance_probability",
     "verdict",
 ]
@@ -239,7 +240,7 @@ def judge(drug: str, mutation: str, estimate: Mapping, mechanism: str = "",
     flag, atp_flag = flag_text(estimate.get("flag")), flag_text(estimate.get("atp_flag"))
     shift, sd = float(estimate["potency"]), float(estimate["potency_sd"])
     call, basis = verdict(shift, str(estimate.get("status", "ok")), mechanism, flag, atp_flag)
-    reported, quote, line = _reported(drug, mutation) if coverage is not None else ("", "", "")
+    reported, quote, line = _reported(drug, mutation, coverage) if coverage is not None else ("", "", "")
     found = evidence_verdict(drug, mutation, coverage) if coverage is not None else None
     if found is None or (measured is not None and found[1] != "measured"):
         found = measured or found
@@ -256,22 +257,16 @@ def judge(drug: str, mutation: str, estimate: Mapping, mechanism: str = "",
             "quote": quote, "line": line}
 
 
-def panel_evidence(complex_: Complex, drug: str, mutation: str, kinase: str) -> tuple[str, str, str] | None:
-    """The verdict a kinase's cellular panel measured for this drug and mutation (EGFR's Ba/F3
-    panel), by the thresholds of :data:`VERDICT_RULE`; None where it has no such measurement."""
-    from structkit.analysis.measure.panel import measured_shift, query_of_complex
-    from structkit.io.measurements import CELLULAR, measured_panel
-
-    panel = measured_panel(kinase)
-    if panel is None or panel.assay != CELLULAR:
-        return None
-    found = measured_shift(panel, query_of_complex(complex_, drug), mutation)
+def panel_evidence(panel: MeasuredPanel, query: DrugQuery, mutation: str) -> tuple[str, str, str] | None:
+    """The verdict a kinase's cellular panel (:func:`~structkit.io.measurements.cellular_panel`,
+    EGFR's Ba/F3 panel) measured for this drug and mutation, by the thresholds of :func:`verdict`;
+    None where it has no such measurement."""
+    found = measured_shift(panel, query, mutation)
     if found is None:
         return None
     shift, censored, name = found
-    call = "resistant" if shift >= RESISTANT_KCAL else ("reduced" if shift >= REDUCED_KCAL else "covered")
     bound = " (at the assay's limit: a bound)" if censored else ""
-    return call, "measured", f"measured: {name} {shift:+.2f} kcal/mol{bound} ({panel.source})"
+    return verdict(shift)[0], "measured", f"measured: {name} {shift:+.2f} kcal/mol{bound} ({panel.source})"
 
 
 def _model_agreement(final: str, tier: str, model: str) -> str:
@@ -283,18 +278,6 @@ def _model_agreement(final: str, tier: str, model: str) -> str:
     if (final in ("resistant", "reduced")) == (model in ("resistant", "reduced")):
         return "the model agrees"
     return f"the model disagrees: it predicts {model}, the {tier} evidence says {final}"
-
-
-def agreement(reported: str, verdict: str) -> str:
-    """Whether the review's relation and a verdict agree (empty where either says nothing)."""
-    if not reported or verdict == "unknown" or reported in ("conflict",):
-        return ""
-    if "/" in reported:
-        return f"the review is split ({reported.replace('/', ' and ')})"
-    said_resistant = reported == "resistant"
-    if said_resistant == (verdict in ("resistant", "reduced")):
-        return "agrees"
-    return f"disagrees: the review says {reported.replace('_', ' ')}, the model {verdict}"
 
 
 def check_drug_name(drug: str, complex_: Complex, label: str) -> None:
@@ -342,8 +325,7 @@ def _drug_complexes(complexes: Mapping[str, str | os.PathLike | Complex], option
     return out
 
 
-def _reported(drug: str, mutation: str) -> tuple[str, str, str]:
-    table = coverage_table()
+def _reported(drug: str, mutation: str, table: pd.DataFrame) -> tuple[str, str, str]:
     rows = table[(table["drug"] == drug) & (table["mutation"] == mutation)]
     if rows.empty:
         return "", "", ""
@@ -435,16 +417,19 @@ def advise(
     tables = [with_atp_side(table, nucleotide, atp.pdb_id or str(atp.source)) for table in drug_tables]
     coverage = coverage_table()
     rows = []
+    panel = None if is_alk else cellular_panel(kinase)
     for dc, table in zip(drugs, tables):
         mode = binding_type(dc.complex_)
+        query = query_of_complex(dc.complex_, dc.drug) if panel is not None else None
         for r in table.to_dict("records"):
             r.update(drug=dc.drug, structure=dc.structure)
             sites = mutation_positions(r["mutation"], reference=reference)
             classes = [mechanism_class(dc.complex_, atp, s) for s in sites]
             mechanism = "; ".join(dict.fromkeys(classes))
+            measured = None if panel is None or query is None else panel_evidence(panel, query, r["mutation"])
             rows.append({"drug": r["drug"], "structure": r["structure"], "mutation": r["mutation"],
                          **judge(r["drug"], r["mutation"], r, mechanism, coverage if is_alk else None,
-                                 panel_evidence(dc.complex_, dc.drug, r["mutation"], kinase)),
+                                 measured),
                          "ddg": r["ddg"], "ddg_sd": r["ddg_sd"], "ddg_atp": r["ddg_atp"],
                          "mechanism": mechanism, "binding_mode": mode, "status": r["status"]})
             if mode in ("type II", "covalent"):  # what the model compares, said where it matters

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import pearsonr, spearmanr
 
-from structkit.analysis.measure.panel import _similarities, drug_query, leave_one_drug_out
+from structkit.analysis.measure.panel import drug_query, leave_one_drug_out, same_mode, similarities
 from structkit.io.measurements import KCAL_PER_LOG10, MeasuredPanel
 
 __all__ = ["PANEL_METRIC_COLUMNS", "SENSITISED_KCAL", "panel_benchmark"]
@@ -90,11 +90,10 @@ def panel_benchmark(panel: MeasuredPanel, min_variants: int = 20) -> pd.DataFram
             bit = np.array(["T790M" in v for v in variants], dtype=float)
             rows.append(_metrics(panel.kinase, drug, "contains_T790M", measured, bit, scale=False))
         query = drug_query(drug, modes.get(drug, ""))
-        mode = modes.get(drug)
-        others = [d for d in panel.drugs if d != drug and (not modes.get(d) or modes.get(d) == mode)]
+        others = [d for d in panel.drugs if d != drug and same_mode(modes.get(drug, ""), modes.get(d, ""))]
         mean_others = matrix.loc[variants, others].mean(axis=1).to_numpy(dtype=float)
         rows.append(_metrics(panel.kinase, drug, "mean_of_others", measured, mean_others))
-        sims = _similarities(panel, query).drop(labels=[drug])
+        sims = similarities(panel, query).drop(labels=[drug])
         if query.fingerprint is not None and sims.notna().any():
             nearest = str(sims.idxmax())
             copied = matrix.loc[variants, nearest].to_numpy(dtype=float)
