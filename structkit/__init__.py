@@ -25,6 +25,10 @@ The public API, re-exported here:
   fingerprints over an MDAnalysis trajectory;
 - :func:`ddg`: the change in the inhibitor's binding free energy for mutations (relaxed models,
   cached, in parallel); :func:`abl_benchmark` validates it on 144 measured ABL1 pairs;
+- :func:`pose`: a new compound (SMILES or file, :func:`read_compound`) posed in a kinase's ATP
+  site on the best co-crystal template (any kinase's, superposed on the KLIFS pocket) or docked
+  with Vina, with its confidence (:class:`PoseResult`); :func:`pose_files` keeps the posed complex
+  as files every command reads (``--compound`` on advise, ddg, scan, interactions, view);
 - :class:`StructkitError`, the one error type for bad input.
 """
 
@@ -58,6 +62,7 @@ if TYPE_CHECKING:  # the names as type checkers and editors see them; at run tim
     from structkit.analysis.study.benchmark import abl_benchmark
     from structkit.analysis.study.egfr_benchmark import egfr_benchmark
     from structkit.errors import FetchError, StructkitError, StructureFileError, StructureWarning
+    from structkit.io.compound import Compound, read_compound
     from structkit.io.fetch import FetchResult, fetch, fetch_many
     from structkit.io.ligand_file import read_ligand_file
     from structkit.io.load import LoadOptions, load
@@ -78,6 +83,8 @@ if TYPE_CHECKING:  # the names as type checkers and editors see them; at run tim
         review_sites,
         site_table,
     )
+    from structkit.posing.files import pose_files
+    from structkit.posing.pose import PoseResult, pose
     from structkit.version import __version__
 
 #: Where each public name lives: ``import structkit`` stays light (a command-line start-up pays
@@ -117,6 +124,11 @@ _WHERE = {
     "read_ligand_file": "structkit.io.ligand_file",
     "read_reference_fasta": "structkit.model.numbering",
     "read_structure": "structkit.io.read",
+    "read_compound": "structkit.io.compound",
+    "pose": "structkit.posing.pose",
+    "pose_files": "structkit.posing.files",
+    "PoseResult": "structkit.posing.pose",
+    "Compound": "structkit.io.compound",
     "reference_sequence": "structkit.model.numbering",
     "region_klifs_positions": "structkit.model.sites",
     "regions_of": "structkit.model.sites",
@@ -142,11 +154,13 @@ __all__ = [
     "Atoms",
     "Change",
     "Complex",
+    "Compound",
     "FetchError",
     "FetchResult",
     "InteractionCriteria",
     "LoadOptions",
     "Mutation",
+    "PoseResult",
     "ResidueTable",
     "StructkitError",
     "StructureFileError",
@@ -177,7 +191,10 @@ __all__ = [
     "mutate",
     "parse_mutation",
     "parse_mutations",
+    "pose",
+    "pose_files",
     "primary_region_of",
+    "read_compound",
     "read_ligand_file",
     "read_reference_fasta",
     "read_structure",

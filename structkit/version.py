@@ -1,3 +1,3 @@
 """The package version (one place, importable from every layer)."""
 
-__version__ = "0.6.0"
+__version__ = "0.7.0"

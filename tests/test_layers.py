@@ -15,6 +15,7 @@ LAYERS = {
     "model": 2,
     "io": 3,
     "energy": 4,
+    "posing": 4.5,
     "analysis": 5,
     "cli": 6,
     "__init__": 7, "__main__": 7,

@@ -11,7 +11,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from structkit.cli import analysis, energy, structures
+from structkit.cli import analysis, energy, posing, structures
 from structkit.errors import StructkitError, StructureWarning
 from structkit.version import __version__
 
@@ -27,7 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"structkit {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    for commands in (structures, analysis, energy):
+    for commands in (structures, analysis, energy, posing):
         commands.register(sub)
     return parser
 

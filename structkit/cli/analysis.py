@@ -18,6 +18,7 @@ from structkit.analysis.measure.coverage import coverage
 from structkit.analysis.measure.features import site_features
 from structkit.analysis.measure.scan import review_mutations, scan
 from structkit.cli.common import (
+    add_compound_option,
     add_csv_option,
     add_engine_options,
     add_json_option,
@@ -27,6 +28,7 @@ from structkit.cli.common import (
     add_structure_options,
     add_table_output_option,
     add_target_options,
+    apply_compound,
     count,
     engine_of,
     load_options,
@@ -72,6 +74,7 @@ def _cmd_interactions(args: argparse.Namespace) -> int:
 
     check_output(args.output)
     criteria = InteractionCriteria.named(args.rules)
+    apply_compound(args, "targets")
     targets = target_ids(args, "targets")
     failures = failure_policy(args, targets)
     apo: list[str] | None = None if len(targets) == 1 else []  # one apo target is an error
@@ -148,6 +151,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     if not mutations:
         raise StructkitError("give --mutations M ... or --review")
     check_output(args.output)
+    apply_compound(args, "targets")
     targets = target_ids(args, "targets")
     failures = failure_policy(args, targets)
     engine = engine_of(args)
@@ -187,6 +191,7 @@ def _cmd_view(args: argparse.Namespace) -> int:
     if args.ddg and not mutations:
         raise StructkitError("--ddg needs at least one --mutation")
     library = viewer_library(cache=args.cache, offline=args.offline)  # fails before any work
+    apply_compound(args, "target")
     complex_ = load_target(args)
     models = [mutate(complex_, m) for m in mutations]
     for model in models:
@@ -256,6 +261,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="default: PLIP/ProLIF typing; klifs: the rules of KLIFS's interaction "
                         "fingerprint (hydrophobic by element, charges as drawn, KLIFS ring distances)")
     add_engine_options(p)
+    add_compound_option(p)
     p.set_defaults(func=_cmd_interactions)
     p = sub.add_parser("mutate", help="model a mutant side chain and score its clashes")
     add_target_options(p)
@@ -273,6 +279,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_strict_option(p)
     add_engine_options(p)
     add_ligand_options(p)
+    add_compound_option(p)
     p.set_defaults(func=_cmd_scan)
     p = sub.add_parser("trajectory", help="site features over the frames of an MD trajectory")
     p.add_argument("topology", metavar="TOPOLOGY", help="topology file MDAnalysis reads (PDB, PSF, GRO ...)")
@@ -292,6 +299,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--ddg", action="store_true", help="also estimate each mutation's ddG and show it")
     p.add_argument("-o", "--output", required=True, metavar="FILE.html", help="the page to write")
     add_engine_options(p)
+    add_compound_option(p)
     p.set_defaults(func=_cmd_view)
     p = sub.add_parser("pymol", help="write a PyMOL script of the sites, the inhibitor and a mutant")
     add_target_options(p)

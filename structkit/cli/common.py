@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from structkit.analysis.parallel.engine import Engine
 from structkit.arguments import check_scheduler, check_workers
@@ -157,3 +158,43 @@ def add_no_cache_option(parser: argparse.ArgumentParser) -> None:
     """``--no-cache``: recompute instead of reading the result cache."""
     parser.add_argument("--no-cache", action="store_true",
                         help="recompute instead of reading the result cache")
+
+
+def add_compound_option(parser: argparse.ArgumentParser) -> None:
+    """``--compound NAME=SMILES|FILE``: pose a new compound in the target and analyse it instead."""
+    parser.add_argument(
+        "--compound", metavar="NAME=SMILES|FILE",
+        help="pose this compound (SMILES or .sdf/.mol/.mol2/.pdb; see 'structkit pose') in the "
+             "structure given, its own inhibitor removed (with none given: in the kinase's structure "
+             "whose ligand matches best) and analyse it as the inhibitor",
+    )
+
+
+def apply_compound(args: argparse.Namespace, attribute: str) -> None:
+    """Where ``--compound`` is given: pose it and point the command's target at the posed complex.
+
+    The target (``args.<attribute>``, one ID or path, or a list of at most one) becomes the
+    receptor file and ``args.ligand_file`` the pose (:func:`structkit.posing.files.pose_files`,
+    cached); a line on standard error says where it was posed and how far to trust it.
+    """
+    if not getattr(args, "compound", None):
+        return
+    from structkit.posing.files import pose_files
+
+    if getattr(args, "ligand_file", None) or getattr(args, "ligand", None):
+        raise StructkitError("--compound gives the inhibitor; leave out --ligand-file and --ligand")
+    if getattr(args, "all", False):
+        raise StructkitError("--compound is posed in one structure; leave out --all")
+    value = getattr(args, attribute)
+    targets = [value] if isinstance(value, str) else list(value or [])
+    if len(targets) > 1:
+        raise StructkitError(f"--compound is posed in one structure; {len(targets)} were given")
+    posed = pose_files(args.compound, kinase=getattr(args, "kinase", None) or "ALK",
+                       structure=targets[0] if targets else None, mirrors=args.mirror, cache=args.cache)
+    s = posed.summary
+    template = f" on template {s['template']} ({s['template_ligand']})" if s["template"] else ""
+    print(f"structkit: posed {posed.name} in {s['receptor']} by {s['method']}{template}: Vina "
+          f"{s['vina_score']} kcal/mol, confidence {s['confidence']}", file=sys.stderr)
+    setattr(args, attribute, str(posed.structure) if isinstance(value, str) else [str(posed.structure)])
+    args.ligand_file = str(posed.ligand_file)
+    args.ligand = None

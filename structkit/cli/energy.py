@@ -8,6 +8,7 @@ import sys
 
 from structkit.analysis.measure.thresholds import RESISTANT_KCAL
 from structkit.cli.common import (
+    add_compound_option,
     add_csv_option,
     add_engine_options,
     add_json_option,
@@ -15,6 +16,7 @@ from structkit.cli.common import (
     add_source_options,
     add_table_output_option,
     add_target_options,
+    apply_compound,
     count,
     engine_of,
     load_options,
@@ -29,10 +31,13 @@ from structkit.cli.output import (
 )
 from structkit.energy.ensemble import MODES
 from structkit.errors import NoInhibitorError, StructkitError
+from structkit.io.compound import split_named
 from structkit.io.load import LoadOptions
 from structkit.io.shared_data import ABL_BENCHMARK, EGFR_BENCHMARK, default_path
 from structkit.io.write import (
+    check_output_file,
     check_output_folder,
+    write_text_atomic,
 )
 
 
@@ -50,6 +55,7 @@ def _cmd_ddg(args: argparse.Namespace) -> int:
         raise StructkitError("--atp-reference goes with --potency")
     if args.potency and args.models:
         raise StructkitError("--models writes the drug's relaxed models; leave out --potency for it")
+    apply_compound(args, "target")
     engine = engine_of(args)
     timed = timed_progress("estimates" if args.potency else "mutations")
 
@@ -104,6 +110,8 @@ def _cmd_benchmark(args: argparse.Namespace) -> int:
     check_output(args.output)
     if args.set == "egfr":
         return _benchmark_egfr(args)
+    if args.set == "poses":
+        return _benchmark_poses(args)
     table = abl_benchmark(args.data or default_path(ABL_BENCHMARK), engine=engine_of(args),
                           use_cache=not args.no_cache, drugs=args.drugs,
                           progress=timed_progress("pairs"), mode=args.mode)
@@ -121,6 +129,24 @@ def _cmd_benchmark(args: argparse.Namespace) -> int:
     cols = ["method", "rmse", "pearson", "kendall", "auc"]
     print(metrics[cols].to_string(index=False, float_format=lambda v: f"{v:.2f}", na_rep="-"))
     print(per_drug_metrics(table).to_string(index=False, float_format=lambda v: f"{v:.2f}", na_rep="-"))
+    return 0
+
+
+def _benchmark_poses(args: argparse.Namespace) -> int:
+    from structkit.analysis.study.pose_benchmark import SUCCESS_RMSD, pose_benchmark, pose_benchmark_summary
+    from structkit.catalogue import drugs
+
+    if args.drugs:
+        raise StructkitError("the pose benchmark poses every co-crystal inhibitor; give --entries instead")
+    table = pose_benchmark(mirrors=args.mirror, entries=args.entries, cache=args.cache,
+                           use_cache=not args.no_cache, engine=engine_of(args),
+                           progress=timed_progress("ligands"))
+    if args.output:
+        emit_table(table, args.output)
+    print(f"Pose benchmark: each co-crystal inhibitor posed from its SMILES with its own ligand's templates "
+          f"removed; success = heavy-atom RMSD <= {SUCCESS_RMSD} A to the crystal")
+    summary = pose_benchmark_summary(table, [row["drug"] for row in drugs().values()])
+    print(summary.to_string(index=False, float_format=lambda v: f"{v:.2f}", na_rep="-"))
     return 0
 
 
@@ -150,9 +176,18 @@ def _benchmark_egfr(args: argparse.Namespace) -> int:
 
 def _cmd_advise(args: argparse.Namespace) -> int:
     from structkit.analysis.measure.review_tables import context_lines
+    from structkit.analysis.measure.scan import review_mutations
     from structkit.analysis.study.advise import EVIDENCE_TIERS, VERDICT_RULE, advise
 
+    if args.html:
+        check_output_file(args.html, (".html",))
     texts = [mutation_argument(m) for m in args.mutations]
+    if args.review:
+        if args.kinase.upper() != "ALK":
+            raise StructkitError("--review gives ALK's mutations; give another kinase's as arguments")
+        texts += [m for m in review_mutations() if m not in texts]
+    if not texts:
+        raise StructkitError("give mutations (G1202R G1202R+L1196M ...) or --review")
     complexes = None
     if args.complexes:
         complexes = {}
@@ -163,9 +198,30 @@ def _cmd_advise(args: argparse.Namespace) -> int:
             if drug in complexes:
                 raise StructkitError(f"--complex {text}: {drug} is given twice")
             complexes[drug] = source
+    compounds: dict[str, str] = {}
+    for text in args.compounds:
+        name, rest = split_named(text.strip())
+        if name is None:
+            raise StructkitError(f"--compound {text}: give NAME=SMILES or NAME=FILE")
+        if name in compounds:
+            raise StructkitError(f"--compound {text}: {name} is given twice")
+        compounds[name] = rest
     table = advise(texts, kinase=args.kinase, complexes=complexes, atp_reference=args.atp_reference,
                    options=load_options(args), engine=engine_of(args), use_cache=not args.no_cache,
-                   progress=timed_progress("estimates"))
+                   progress=timed_progress("estimates"), compounds=compounds or None)
+    if args.html:
+        from structkit.analysis.presentation.panel_page import panel_html
+        from structkit.model.mutations import mutation_positions
+        from structkit.model.sites import primary_region_of
+
+        regions = {}
+        if args.kinase.upper() == "ALK":
+            regions = {m: " + ".join(dict.fromkeys(primary_region_of(p) or "-"
+                                                   for p in mutation_positions(m)))
+                       for m in dict.fromkeys(table["mutation"])}
+        write_text_atomic(args.html, panel_html(table, compounds=list(compounds), regions=regions,
+                                                title=f"{args.kinase} resistance panel"))
+        print(f"wrote {args.html}", file=sys.stderr)
     if args.json:
         print(json.dumps(json.loads(table.to_json(orient="records")), indent=2, ensure_ascii=False))
     elif args.csv:
@@ -250,27 +306,39 @@ def register(sub: argparse._SubParsersAction) -> None:
     _add_mode_option(p)
     add_engine_options(p)
     add_no_cache_option(p)
+    add_compound_option(p)
     p.set_defaults(func=_cmd_ddg)
     p = sub.add_parser("benchmark", help="validate the ddG estimate on measured data")
-    p.add_argument("set", choices=["abl", "egfr"],
+    p.add_argument("set", choices=["abl", "egfr", "poses"],
                    help="abl: 144 ABL1 mutation x drug pairs (Hauser 2018); egfr: the gefitinib potency "
-                        "shifts of 52 EGFR substitution variants (Robichaux 2021) and Davis 2011 Kd")
+                        "shifts of 52 EGFR substitution variants (Robichaux 2021) and Davis 2011 Kd; "
+                        "poses: every co-crystal inhibitor of ALK, ABL1 and EGFR posed from its SMILES "
+                        "against its crystal (give --mirror with ALK's structures)")
     p.add_argument("--data", metavar="DIR",
                    help=f"the benchmark folder (default {ABL_BENCHMARK} or {EGFR_BENCHMARK} in the shared "
                         "data folder: STRUCTKIT_SHARED, else ../shared)")
     p.add_argument("--drugs", nargs="+", metavar="NAME", help="only these drugs")
+    p.add_argument("--entries", nargs="+", metavar="ID", help="poses: only these entries")
     add_table_output_option(p)
     _add_mode_option(p)
     add_engine_options(p)
     add_no_cache_option(p)
+    add_source_options(p)
     p.set_defaults(func=_cmd_benchmark)
     p = sub.add_parser("advise", help="which drugs still cover a mutation: review and predicted potency")
-    p.add_argument("mutations", nargs="+", metavar="MUTATION",
+    p.add_argument("mutations", nargs="*", metavar="MUTATION",
                    help="single or compound substitutions (G1202R, G1202R+L1196M), each answered")
+    p.add_argument("--review", action="store_true",
+                   help="also every mutation the review names (ALK's 35: the whole panel)")
+    p.add_argument("--html", metavar="FILE.html",
+                   help="also write the panel as a page: mutations as rows, drugs and compounds as columns")
     p.add_argument("--kinase", default="ALK",
                    help="the kinase (ALK's drug complexes are known; for another give --complex)")
     p.add_argument("--complex", action="append", default=[], metavar="DRUG=FILE_OR_ID", dest="complexes",
                    help="a drug's complex with the kinase, instead of ALK's (repeatable)")
+    p.add_argument("--compound", action="append", default=[], metavar="NAME=SMILES|FILE", dest="compounds",
+                   help="a new compound to rank beside the drugs, posed in the kinase (repeatable; "
+                        "see 'structkit pose')")
     p.add_argument("--atp-reference", metavar="FILE_OR_ID",
                    help="the nucleotide complex of the ATP side (default: the kinase's, e.g. ALK 3LCT, "
                         "EGFR 2ITX; else a transplanted nucleotide)")

@@ -365,6 +365,13 @@ class Complex:
                                                self.residues.klifs_position,
                                                previous=(self.protein, self.residues)))
 
+    def without_inhibitor(self) -> Complex:
+        """A copy with no inhibitor: the receptor a new pose is placed in (waters and additives kept)."""
+        from dataclasses import replace
+
+        return replace(self, inhibitor=Atoms.empty(), ligand=None, ligand_mol=None, ligand_source=None,
+                       ligand_records=None)
+
     def residue_atoms(self, uniprot_number: int) -> Atoms:
         """Atoms of the residue with this UniProt number (empty if it is not in the structure)."""
         row = self.residues.index_of(uniprot_number)

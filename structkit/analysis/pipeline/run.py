@@ -6,7 +6,10 @@ Tables (CSV): ``structures`` (with the DFG and αC-helix state), ``features``, `
 estimate on the measured ABL1 set), ``crystal_check`` (relaxed mutant side chains against mutant
 crystals), ``egfr_panel`` (the measured-panel potency model leave one drug out, with its baselines),
 ``ddg_alk`` (the ddG estimate for every drug complex x every substitution at the review's sites and
-the review's compound mutations) and ``ddg_atp`` (the same mutations against ADP in 3LCT); figures
+the review's compound mutations), ``ddg_atp`` (the same mutations against ADP in 3LCT), ``poses`` and
+``pose_summary`` (every co-crystal inhibitor posed from its SMILES, cross-template, against its
+crystal) and ``posed_ddg`` and ``posed_ddg_summary`` (the review mutations' ddG on each drug posed
+from other ligands' templates against the same on its crystal complex); figures
 (PNG) in ``figures/``; ``REPORT.md``; ``index.html`` (the report as a web page with sortable tables
 and a link from every drug x mutation row to ``views/<drug>.html``, the drug complex's 3D view with
 that mutant model; the views embed the 3Dmol.js library and are left out of version control);
@@ -72,6 +75,12 @@ from structkit.analysis.study.egfr_benchmark import (
 )
 from structkit.analysis.study.evaluation import evaluate
 from structkit.analysis.study.panel_benchmark import panel_benchmark
+from structkit.analysis.study.pose_benchmark import (
+    pose_benchmark,
+    pose_benchmark_summary,
+    posed_ddg,
+    posed_ddg_summary,
+)
 from structkit.analysis.study.predictions import ddg_predictions, parse_mutation_positions, saturation_scan
 from structkit.analysis.study.predictions import predictions as make_predictions
 from structkit.analysis.study.relate import join
@@ -98,10 +107,11 @@ __all__ = ["RESULT_TABLES", "run", "write_table"]
 RESULT_TABLES = ["structures", "features", "scan", "interactions", "coverage", "join", "evaluation",
                  "out_of_fold", "predictions", "saturation", "abl_benchmark", "abl_metrics", "crystal_check",
                  "ddg_alk", "ddg_atp", "egfr_benchmark", "egfr_metrics", "egfr_crystal_check", "egfr_davis",
-                 "egfr_panel"]
-#: The force-field tables (read from ``reuse_energies`` instead of computed, when given).
+                 "egfr_panel", "poses", "pose_summary", "posed_ddg", "posed_ddg_summary"]
+#: The expensive tables, force field and posing (read from ``reuse_energies`` instead of computed,
+#: when given).
 ENERGY_TABLES = ["crystal_check", "abl_benchmark", "ddg_alk", "ddg_atp", "egfr_benchmark",
-                 "egfr_crystal_check", "egfr_davis"]
+                 "egfr_crystal_check", "egfr_davis", "poses", "posed_ddg"]
 #: The ALK complex with a nucleotide in the ATP site (ADP), for ddG of the natural ligand.
 ATP_COMPLEX = ALK_ATP_ENTRY
 _PACKAGES = ["structkit", "numpy", "scipy", "pandas", "biopython", "rdkit", "biotite", "MDAnalysis",
@@ -363,6 +373,11 @@ def _run(out: Path, progress, abl, egfr, reuse_energies, engine: Engine, options
         tables["egfr_benchmark"] = egfr_benchmark(egfr, options=options, engine=engine, progress=step("egfr"))
         tables["egfr_crystal_check"] = egfr_crystal_check(egfr, options=options)
         tables["egfr_davis"] = davis_check(egfr, options=options, engine=engine)
+        tables["poses"] = pose_benchmark(mirrors=options.mirrors, cache=cache, engine=engine,
+                                         progress=step("poses"))
+        tables["posed_ddg"] = posed_ddg([(dc.drug, dc.structure, dc.complex_) for dc in complexes],
+                                        review_mutations(), tables["ddg_alk"], mirrors=options.mirrors,
+                                        cache=cache, engine=engine, progress=step("posed ddg"))
         for name in ENERGY_TABLES:
             tables[name] = as_written(tables[name])
     abl_table, ddg_alk, ddg_atp = tables["abl_benchmark"], tables["ddg_alk"], tables["ddg_atp"]
@@ -371,6 +386,8 @@ def _run(out: Path, progress, abl, egfr, reuse_energies, engine: Engine, options
     tables["egfr_panel"] = panel_benchmark(egfr_cell_panel(egfr))
     say("panel", 1, 1)
     tables["abl_metrics"] = benchmark_metrics(abl_table)
+    tables["pose_summary"] = pose_benchmark_summary(tables["poses"], [dc.drug for dc in complexes])
+    tables["posed_ddg_summary"] = posed_ddg_summary(tables["posed_ddg"])
     joined = joined.merge(ddg_alk[["drug", "mutation", "ddg", "ddg_sd"]], on=["drug", "mutation"], how="left")
     joined = joined.merge(ddg_atp[["mutation", "ddg"]].rename(columns={"ddg": "ddg_atp"}), on="mutation",
                           how="left")

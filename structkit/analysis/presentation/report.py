@@ -251,6 +251,7 @@ def report_markdown(results: RunResults) -> str:
         f"{int((saturation['status'] != 'ok').sum())} at positions without coordinates).",
         "",
         *([] if interactions is None else _interaction_section(structures, interactions, joined, complexes)),
+        *_posing_section(tables),
         "## Figures",
         "",
         *[f"![{name}](figures/{name})" for name in figures],
@@ -289,6 +290,31 @@ def report_markdown(results: RunResults) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _posing_section(tables: Mapping[str, Any]) -> list[str]:
+    """How well new compounds are posed: the cross-template benchmark and the ddG on posed complexes."""
+    summary, ddg = tables.get("pose_summary"), tables.get("posed_ddg_summary")
+    if summary is None or ddg is None:
+        return []
+    lines = ["## Posing new compounds", "",
+             "Every co-crystal inhibitor posed from its SMILES with every template of the same ligand "
+             "removed (`poses.csv`; `structkit benchmark poses`): the template route (cross-template), "
+             "the same with every template of the kinase itself removed (cross-kinase: a kinase never "
+             "seen) and plain Vina redocking into the entry's own receptor as the baseline. Success is a "
+             "heavy-atom RMSD of at most 2 Å to the crystal after superposing the KLIFS pockets.", "",
+             "| kinase | set | method | n | within 2 Å | fraction | median RMSD (Å) |",
+             "|---|---|---|---:|---:|---:|---:|"]
+    for r in summary.itertuples(index=False):
+        lines.append(f"| {r.kinase} | {r.set} | {r.method} | {r.n} | {r.within} | {_fmt(r.fraction)} | "
+                     f"{_fmt(r.median_rmsd)} |")
+    lines += ["", "The ddG of the review's mutations on each drug posed into its own receptor from other "
+              "ligands' templates, against the same on its crystal complex (`posed_ddg.csv`):", "",
+              "| drug | n | Pearson r | pose RMSD (Å) | confidence |", "|---|---:|---:|---:|---|"]
+    for r in ddg.itertuples(index=False):
+        confidence = r.confidence if isinstance(r.confidence, str) and r.confidence else "-"
+        lines.append(f"| {r.drug} | {r.n} | {_fmt(r.pearson)} | {_fmt(r.pose_rmsd)} | {confidence} |")
+    return [*lines, ""]
 
 
 _POLAR = ("hbond_donor", "hbond_acceptor", "ionic_positive", "ionic_negative", "face_to_face",

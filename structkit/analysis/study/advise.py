@@ -44,7 +44,7 @@ from structkit.arguments import check_text, check_workers
 from structkit.energy.ddg import NO_FIT, NO_FIT_KCAL, flag_text
 from structkit.errors import StructkitError
 from structkit.geometry.neighbors import nearest_distance
-from structkit.io.load import LoadOptions
+from structkit.io.load import LoadOptions, load
 from structkit.io.measurements import MeasuredPanel, cellular_panel
 from structkit.model.complex import Complex
 from structkit.model.mutations import mutation_positions, parse_mutations, requested_mutations
@@ -334,6 +334,36 @@ def _reported(drug: str, mutation: str, table: pd.DataFrame) -> tuple[str, str, 
     return "/".join(relations), str(first["quote"]), str(first["line"])
 
 
+def _posed_compounds(compounds: Mapping[str, str | os.PathLike] | None, kinase: str, drugs: list,
+                     options: LoadOptions) -> list:
+    """The compounds posed in the kinase, as drug complexes."""
+    from structkit.analysis.measure.reference_complexes import DrugComplex
+    from structkit.posing.files import pose_files
+
+    if not compounds:
+        return []
+    if not isinstance(compounds, Mapping):
+        raise StructkitError(f"compounds={compounds!r}: expected a mapping of name to SMILES or file")
+    taken = {dc.drug.lower() for dc in drugs}
+    out = []
+    for name, text in compounds.items():
+        check_text(name, "compound name", "my-compound")
+        if name.lower() in taken:
+            raise StructkitError(f"compound {name}: the name is taken by a drug; name it otherwise")
+        taken.add(name.lower())
+        structure = None if kinase.upper() == "ALK" else drugs[0].structure
+        posed = pose_files(text, kinase=kinase, structure=structure, mirrors=options.mirrors, name=name,
+                           cache=options.cache)
+        summary = posed.summary
+        label = f"posed in {summary['receptor']}"
+        note = (f"{summary['method']} pose" + (f" on {summary['template']}" if summary["template"] else "")
+                + f", confidence {summary['confidence']}")
+        complex_ = load(posed.structure, ligand_file=posed.ligand_file, mirrors=options.mirrors,
+                        cache=options.cache, offline=options.offline)
+        out.append(DrugComplex(name, f"{label} ({note})", complex_, note))
+    return out
+
+
 def advise(
     mutations: str | Sequence[str],
     kinase: str = "ALK",
@@ -345,6 +375,7 @@ def advise(
     workers: int | None = None,
     use_cache: bool = True,
     progress: Callable[[int, int, str], None] | None = None,
+    compounds: Mapping[str, str | os.PathLike] | None = None,
 ) -> pd.DataFrame:
     """Every drug with a complex for a patient's mutation(s), ranked (columns :data:`ADVICE_COLUMNS`).
 
@@ -366,6 +397,12 @@ def advise(
         nucleotide, :func:`~structkit.analysis.measure.potency.atp_complex`).
     options : LoadOptions, optional
         Mirrors and cache.
+    compounds : mapping, optional
+        New compounds to rank beside the drugs: name -> SMILES or molecule file. Each is posed in
+        the kinase (:func:`structkit.posing.files.pose_files`; for another kinase in the first
+        complex's structure) and answered with the same columns; with no measurement or report
+        behind it, its verdict is the model's (evidence ``predicted``), and its ``structure``
+        names the receptor, the template and the pose's confidence.
 
     Returns
     -------
@@ -407,6 +444,7 @@ def advise(
         from structkit.analysis.measure.reference_complexes import drug_complexes
 
         drugs = drug_complexes(options)
+    drugs += _posed_compounds(compounds, kinase, drugs, options)
     atp = atp_complex(drugs[0].complex_, atp_reference or ATP_REFERENCES.get(kinase.upper()), options)
     engine = engine or Engine(workers=workers)
     # the ATP side is the same for every drug: estimated once, side by side with the drugs

@@ -1,0 +1,326 @@
+"""How well :func:`structkit.posing.pose.pose` places inhibitors it has not seen: cross-template posing
+of every co-crystal inhibitor of a kinase, against its crystal pose.
+
+For every template of the kinases asked (ALK's entries; the ABL1 and EGFR complexes of the shared
+benchmarks), its inhibitor is posed **from its SMILES** (the crystal's chemistry, no coordinates)
+with every template of the same ligand removed: its own entry, the other entries of that
+inhibitor, and any template whose canonical SMILES (stereo ignored) is the same. So the pose comes
+from other ligands' templates (cross-template, not redocking), into the receptor the method
+chooses (the kinase's structure whose ligand matches best), as a user's new compound would.
+
+- ``rmsd``: heavy-atom RMSD (symmetry-aware, :func:`structkit.posing.rmsd.pose_rmsd`, no fitting) between
+  the pose and the crystal ligand after superposing the crystal's KLIFS pocket C-alpha atoms on the
+  receptor's (:func:`structkit.posing.templates.pocket_frame`);
+- ``cross_kinase_rmsd``: the same with every template of the kinase itself removed too (the pose comes
+  from other kinases' templates: a kinase never seen);
+- ``redock_rmsd``: the baseline, plain AutoDock Vina docking of the same SMILES-built conformer into
+  the entry's own receptor (cognate redocking, the easy case), in a box around the crystal ligand
+  with 4 Å margins, ``exhaustiveness`` 8, top pose (for the first entry of each ligand with a drug
+  name by default: about a minute per ligand).
+
+A ligand with several entries is posed once; its RMSD is given against each entry's crystal.
+Nucleotides are not posed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from structkit.analysis.parallel.engine import Engine
+from structkit.errors import StructkitError
+from structkit.geometry.superpose import apply_transform
+from structkit.io.fetch import cache_dir
+from structkit.io.write import write_text_atomic
+from structkit.model.complex import Complex
+from structkit.posing.placement import embedded
+from structkit.posing.pose import pose
+from structkit.posing.rmsd import pose_rmsd
+from structkit.posing.templates import (
+    Template,
+    crystal_smiles,
+    pocket_ca,
+    pocket_frame,
+    sources_digest,
+    template_library,
+    template_sources,
+)
+from structkit.posing.vina_run import Box, VinaReceptor
+from structkit.version import __version__
+
+__all__ = ["POSED_DDG_COLUMNS", "POSE_BENCHMARK_COLUMNS", "SUCCESS_RMSD", "pose_benchmark",
+           "pose_benchmark_summary", "posed_ddg", "posed_ddg_summary"]
+
+#: A pose within this heavy-atom RMSD of the crystal (Å) is a success.
+SUCCESS_RMSD = 2.0
+POSE_BENCHMARK_COLUMNS = [
+    "kinase", "entry", "ligand", "drug", "n_heavy", "method", "receptor", "template", "template_kinase",
+    "template_ligand", "similarity", "coverage", "core_shift", "confidence", "vina_score", "rmsd",
+    "cross_kinase_method", "cross_kinase_template", "cross_kinase_confidence", "cross_kinase_rmsd",
+    "redock_rmsd",
+]
+
+
+def _skeleton(smiles: str) -> str:
+    from rdkit import Chem
+
+    mol = Chem.MolFromSmiles(smiles)
+    return Chem.MolToSmiles(mol, isomericSmiles=False) if mol is not None else smiles
+
+
+def _crystal_in(template: Template, receptor) -> np.ndarray:
+    rotation, translation, _ = pocket_frame((template.positions, template.ca), pocket_ca(receptor),
+                                            template.label)
+    return apply_transform(template.mol.GetConformer().GetPositions(), rotation, translation)
+
+
+def _rmsd(pose_mol, template: Template, receptor) -> float:
+    from rdkit import Chem
+    from rdkit.Geometry import Point3D
+
+    reference = Chem.Mol(template.mol)
+    conformer = reference.GetConformer()
+    for k, p in enumerate(_crystal_in(template, receptor)):
+        conformer.SetAtomPosition(k, Point3D(*map(float, p)))
+    return pose_rmsd(pose_mol, reference)
+
+
+def _redock(template: Template, cache) -> float:
+    from structkit.energy.prepare import prepare
+    from structkit.io.compound import read_compound
+
+    complex_ = template.load_complex()
+    receptor = complex_.without_inhibitor()
+    compound = read_compound(template.smiles, name=template.ligand)
+    try:
+        mol = embedded(compound.mol, template.label)
+    except StructkitError:
+        return float("nan")
+    box = Box.around(template.mol.GetConformer().GetPositions(), margin=4.0, minimum=0.0)
+    runner = VinaReceptor(prepare(receptor, cache=cache), box)
+    docked = runner.dock(mol)[0][1]
+    return _rmsd(docked, template, receptor)
+
+
+def _pose_ligand(group: list[Template], library: list[Template], redock: str | None, cross_kinase: bool,
+                 cache) -> list[dict]:
+    """Rows of one ligand's entries (one task)."""
+    first = group[0]
+    same = {_skeleton(first.smiles)}
+    labels = {t.label for t in group}
+    others = [t for t in library if t.label not in labels and t.ligand != first.ligand
+              and _skeleton(t.smiles) not in same]
+    rows = []
+    name = first.drug or first.ligand
+    try:
+        result = pose(f"{first.ligand}={first.smiles}", kinase=first.kinase, templates=others, cache=cache)
+    except StructkitError as error:
+        return [{"kinase": t.kinase, "entry": t.label, "ligand": t.ligand, "drug": name,
+                 "method": f"failed: {error}"} for t in group]
+    crossed = None
+    if cross_kinase:
+        foreign = [t for t in others if t.kinase != first.kinase]
+        try:
+            crossed = pose(f"{first.ligand}={first.smiles}", kinase=first.kinase, templates=foreign,
+                           structure=result.receptor, cache=cache)
+        except StructkitError:
+            crossed = None
+    for template in group:
+        row = {"kinase": template.kinase, "entry": template.label, "ligand": template.ligand,
+               "drug": template.drug or "", "n_heavy": template.mol.GetNumAtoms(), **{
+                   k: v for k, v in result.summary().items()
+                   if k in ("method", "receptor", "template", "template_kinase", "template_ligand",
+                            "similarity", "coverage", "core_shift", "confidence", "vina_score")},
+               "rmsd": round(_rmsd(result.mol, template, result.receptor), 2)}
+        if crossed is not None:
+            row.update(cross_kinase_method=crossed.method, cross_kinase_template=crossed.template or "",
+                       cross_kinase_confidence=crossed.confidence,
+                       cross_kinase_rmsd=round(_rmsd(crossed.mol, template, crossed.receptor), 2))
+        if redock and template is first and (redock == "all" or template.drug):
+            row["redock_rmsd"] = round(_redock(template, cache), 2)
+        rows.append(row)
+    return rows
+
+
+def pose_benchmark(
+    kinases: Sequence[str] = ("ALK", "ABL1", "EGFR"),
+    *,
+    mirrors: Iterable[str | os.PathLike] | None = None,
+    entries: Sequence[str] | None = None,
+    redock: str | None = "drugs",
+    cross_kinase: bool = True,
+    cache: str | os.PathLike | None = None,
+    use_cache: bool = True,
+    engine: Engine | None = None,
+    progress: Callable[[int, int, object], None] | None = None,
+) -> pd.DataFrame:
+    """Cross-template posing of every co-crystal inhibitor of the kinases (see the module notes).
+
+    Parameters
+    ----------
+    kinases : sequence of str
+        Kinases whose templates are posed.
+    mirrors : paths, optional
+        Mirror folders (ALK's structures).
+    entries : sequence of str, optional
+        Only these template labels (entry IDs).
+    redock : {"drugs", "all"} or None
+        The Vina redocking baseline for the first entry of every ligand (``"all"``), of every ligand
+        with a drug name (``"drugs"``: ALK's clinical drugs and the ABL1 and EGFR complexes; about a
+        minute each), or none.
+    cross_kinase : bool
+        Add the pose from other kinases' templates only.
+    cache : path, optional
+    use_cache : bool
+        Read the finished table from the cache when its key (version, template files, options) is there.
+    engine : Engine, optional
+        Ligands are posed in parallel.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`POSE_BENCHMARK_COLUMNS`, one row per entry, sorted by kinase and entry.
+    """
+    mirrors = list(mirrors or [])
+    wanted = {k.upper() for k in kinases}
+    key = hashlib.sha256(f"pose-benchmark {__version__}\n{sorted(wanted)}\n{sorted(entries or [])}\n"
+                         f"{redock}\n{cross_kinase}\n{sources_digest(template_sources(mirrors))}".encode())
+    path = cache_dir(cache) / "benchmarks" / f"poses-{key.hexdigest()[:32]}.csv"
+    if use_cache and path.is_file():
+        return pd.read_csv(path, keep_default_na=False, na_values=[""])
+    library = template_library(mirrors, cache=cache)
+    chosen = [t for t in library if t.kinase.upper() in wanted and (not entries or t.label in entries)]
+    if not chosen:
+        raise StructkitError(f"no templates of {', '.join(sorted(wanted))} to pose"
+                             + (f" among entries {', '.join(entries)}" if entries else ""))
+    groups: dict[tuple[str, str], list[Template]] = {}
+    for template in chosen:
+        groups.setdefault((template.kinase, _skeleton(template.smiles)), []).append(template)
+    engine = engine or Engine(workers=1)
+    with engine:
+        parts = engine.map(_pose_ligand, list(groups.values()), library, redock, cross_kinase, cache,
+                           progress=progress)
+    table = pd.DataFrame([row for part in parts for row in part])
+    for column in POSE_BENCHMARK_COLUMNS:
+        if column not in table:
+            table[column] = np.nan
+    table = table[POSE_BENCHMARK_COLUMNS].sort_values(["kinase", "entry"], kind="stable")
+    table = table.reset_index(drop=True)
+    buffer = io.StringIO()
+    table.to_csv(buffer, index=False, lineterminator="\n")
+    write_text_atomic(path, buffer.getvalue())
+    return pd.read_csv(io.StringIO(buffer.getvalue()), keep_default_na=False, na_values=[""])
+
+
+def pose_benchmark_summary(table: pd.DataFrame, clinical: Sequence[str] = ()) -> pd.DataFrame:
+    """Success rates (RMSD <= :data:`SUCCESS_RMSD`) per kinase and method, by entry and by ligand.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`pose_benchmark`.
+    clinical : sequence of str
+        Drug names counted apart (the row ``clinical``: one entry per drug, its first).
+
+    Returns
+    -------
+    pandas.DataFrame
+        kinase, set, method, n, within (count), fraction, median_rmsd.
+    """
+    rows = []
+    columns = {"cross-template": "rmsd", "cross-kinase": "cross_kinase_rmsd", "Vina redock": "redock_rmsd"}
+    for kinase, part in table.groupby("kinase", sort=True):
+        by_ligand = part.drop_duplicates("ligand" if kinase == "ALK" else "entry")
+        drugs = part[part["drug"].isin(list(clinical))].drop_duplicates("drug")
+        sets = [("entries", part), ("ligands", by_ligand)]
+        if len(drugs):
+            sets.append(("clinical drugs", drugs))
+        for label, rows_of in sets:
+            for method, column in columns.items():
+                values = pd.to_numeric(rows_of[column], errors="coerce").dropna()
+                if not len(values):
+                    continue
+                within = int((values <= SUCCESS_RMSD).sum())
+                rows.append({"kinase": kinase, "set": label, "method": method, "n": len(values),
+                             "within": within,
+                             "fraction": round(within / len(values), 3),
+                             "median_rmsd": round(float(values.median()), 2)})
+    return pd.DataFrame(rows)
+
+
+#: Columns of :func:`posed_ddg`.
+POSED_DDG_COLUMNS = ["drug", "structure", "template", "confidence", "pose_rmsd", "mutation", "ddg_crystal",
+                     "ddg_posed"]
+
+
+def posed_ddg(
+    complexes: Sequence[tuple[str, str, Complex]],
+    mutations: Sequence[str],
+    crystal: pd.DataFrame,
+    *,
+    mirrors: Iterable[str | os.PathLike] | None = None,
+    cache: str | os.PathLike | None = None,
+    engine: Engine | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> pd.DataFrame:
+    """The ddG of mutations on each drug posed from its SMILES, beside the same on its crystal complex.
+
+    Each drug is posed into its own crystal complex's receptor (the inhibitor removed) with every
+    template of its ligand left out, so that the two ddG differ by the pose alone.
+
+    Parameters
+    ----------
+    complexes : sequence of (drug, structure, complex)
+        The crystal complexes (for ALK, the drugs' reference complexes).
+    mutations : sequence of str
+    crystal : pandas.DataFrame
+        The ddG on the crystal complexes (``drug``, ``mutation``, ``ddg``), as ``results/ddg_alk.csv``.
+    mirrors, cache, engine, progress
+        As for :func:`pose_benchmark` and :func:`structkit.analysis.measure.ddg.complexes_ddg`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`POSED_DDG_COLUMNS`, one row per drug and mutation.
+    """
+    from structkit.analysis.measure.ddg import complexes_ddg
+    from structkit.model.ligand import inhibitor_chemistry
+
+    library = template_library(list(mirrors or []), cache=cache)
+    posed, meta = [], {}
+    for drug, structure, complex_ in complexes:
+        mol, smiles = crystal_smiles(inhibitor_chemistry(complex_).mol)
+        same = _skeleton(smiles)
+        others = [t for t in library if t.ligand != complex_.ligand and _skeleton(t.smiles) != same]
+        result = pose(f"{drug}={smiles}", kinase=complex_.kinase or "ALK", structure=complex_,
+                      templates=others, cache=cache)
+        posed.append((drug, structure, result.complex()))
+        meta[drug] = {"template": result.template or "", "confidence": result.confidence,
+                      "pose_rmsd": round(pose_rmsd(result.mol, mol), 2)}
+    table = complexes_ddg(posed, list(mutations), cache=cache, engine=engine, progress=progress)
+    table = table[["drug", "structure", "mutation", "ddg"]].rename(columns={"ddg": "ddg_posed"})
+    table = table.merge(crystal[["drug", "mutation", "ddg"]].rename(columns={"ddg": "ddg_crystal"}),
+                        on=["drug", "mutation"], how="left")
+    for column in ("template", "confidence", "pose_rmsd"):
+        table[column] = table["drug"].map({d: m[column] for d, m in meta.items()})
+    return table[POSED_DDG_COLUMNS]
+
+
+def posed_ddg_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Pearson's r between the ddG on posed and crystal complexes, per drug and over all (with n)."""
+    from scipy.stats import pearsonr
+
+    rows = []
+    for drug, part in [*table.groupby("drug", sort=True), ("all", table)]:
+        both = part[["ddg_crystal", "ddg_posed"]].apply(pd.to_numeric, errors="coerce").dropna()
+        r = float(pearsonr(both["ddg_crystal"], both["ddg_posed"])[0]) if len(both) >= 3 else float("nan")
+        first = part.iloc[0]
+        rows.append({"drug": drug, "n": len(both), "pearson": round(r, 3),
+                     "pose_rmsd": first["pose_rmsd"] if drug != "all" else np.nan,
+                     "confidence": first["confidence"] if drug != "all" else ""})
+    return pd.DataFrame(rows)
