@@ -18,6 +18,12 @@ from tests.util import SHARED, assert_one_line_error, run
 pytestmark = [pytest.mark.shared_data]
 
 
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    """One cache for the module's posing tests: the template library is read once."""
+    return tmp_path_factory.mktemp("posing-cache")
+
+
 @pytest.mark.parametrize(("args", "fragments"), [
     (["pose", "C1CC("], ["not a valid SMILES"]),
     (["pose", "[H][H]"], ["no heavy atom"]),
@@ -37,18 +43,30 @@ def test_bad_input_is_one_line_and_writes_nothing(tmp_path, args, fragments):
     assert not out.exists() and not list(tmp_path.iterdir())
 
 
-def test_a_kinase_without_a_structure_is_one_line(tmp_path):
+def test_a_kinase_without_a_structure_is_one_line(cache):
     proc = run("pose", "c1ccc(Nc2ncccn2)cc1", "--kinase", "BRAF", "--mirror", str(SHARED),
-               "--cache", str(tmp_path))
+               "--cache", str(cache))
     assert_one_line_error(proc, "kinase 'BRAF': no structure of it at hand", "--structure")
+
+
+@pytest.mark.parametrize(("args", "fragment"), [
+    (["ddg", "2XP2", "--mutations", "G1202R", "--compound", "x=CCNc1ccccc1", "--ligand-file", "pose.sdf"],
+     "--compound gives the inhibitor; leave out --ligand-file"),
+    (["scan", "--all", "--mutations", "G1202R", "--compound", "x=CCNc1ccccc1"], "leave out --all"),
+    (["view", "2XP2", "--compound", "x=C=CC(=O)Nc1ccccc1", "-o", "v.html"], "covalent warhead"),
+    (["advise", "G1202R", "--compound", "CCNc1ccccc1"], "give NAME=SMILES or NAME=FILE"),
+])
+def test_compound_option_refusals_are_one_line(tmp_path, args, fragment):
+    proc = run(*args, "--mirror", str(SHARED), "--cache", str(tmp_path))
+    assert_one_line_error(proc, fragment)
 
 
 @pytest.mark.slow
 @pytest.mark.openmm
-def test_pose_writes_the_pose_and_its_receptor(tmp_path):
+def test_pose_writes_the_pose_and_its_receptor(tmp_path, cache):
     sdf, receptor = tmp_path / "lorla.sdf", tmp_path / "receptor.pdb"
     proc = run("pose", f"lorla={LORLATINIB}", "--exclude", "5P8", "--mirror", str(SHARED), "--cache",
-               str(tmp_path / "cache"), "-o", str(sdf), "--receptor-output", str(receptor), "--json")
+               str(cache), "-o", str(sdf), "--receptor-output", str(receptor), "--json")
     assert proc.returncode == 0, proc.stderr
     summary = json.loads(proc.stdout)
     assert summary["method"] == "template" and summary["template_ligand"] != "5P8"
@@ -63,16 +81,16 @@ def test_pose_writes_the_pose_and_its_receptor(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.openmm
-def test_interactions_of_a_compound_posed_on_the_fly(tmp_path):
+def test_interactions_of_a_compound_posed_on_the_fly(cache):
     proc = run("interactions", "--compound", f"lorla={LORLATINIB}", "--mirror", str(SHARED), "--cache",
-               str(tmp_path), "--csv")
+               str(cache), "--csv")
     assert proc.returncode == 0, proc.stderr
     assert "structkit: posed lorla in" in proc.stderr and "confidence" in proc.stderr
     rows = [line.split(",") for line in proc.stdout.splitlines()[1:]]
     kinds = {(r[5], r[7]) for r in rows}  # uniprot, type
     assert ("1199", "hbond_donor") in kinds  # the hinge M1199 N-H, as in lorlatinib's crystals
     again = run("interactions", "--compound", f"lorla={LORLATINIB}", "--mirror", str(SHARED), "--cache",
-                str(tmp_path), "--csv")
+                str(cache), "--csv")
     assert again.stdout == proc.stdout  # the pose is cached: the same complex, the same table
     clash = run("interactions", "2XP2", "3AOX", "--compound", f"lorla={LORLATINIB}", "--mirror", str(SHARED))
     assert_one_line_error(clash, "--compound is posed in one structure; 2 were given")
@@ -80,11 +98,11 @@ def test_interactions_of_a_compound_posed_on_the_fly(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.openmm
-def test_advise_ranks_a_new_compound_beside_the_drugs(tmp_path):
+def test_advise_ranks_a_new_compound_beside_the_drugs(cache):
     """Lorlatinib drawn as a new compound beside crizotinib's crystal complex, for G1202R: it is
     posed, estimated with the same columns, and with no report or measurement its verdict is the
     model's."""
-    options = LoadOptions.resolve([SHARED], cache=tmp_path)
+    options = LoadOptions.resolve([SHARED], cache=cache)
     table = structkit.advise("G1202R", complexes={"crizotinib": "2XP2"},
                              compounds={"my-macrocycle": LORLATINIB}, options=options, workers=1)
     assert sorted(table["drug"]) == ["crizotinib", "my-macrocycle"]

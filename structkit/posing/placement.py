@@ -99,13 +99,15 @@ def embedded(mol: Chem.Mol, label: str = "compound") -> Chem.Mol:
     StructkitError
         RDKit cannot embed it.
     """
-    from rdkit import Chem
+    from rdkit import Chem, rdBase
     from rdkit.Chem import rdDistGeom
 
     out = Chem.Mol(mol)
     params: Any = rdDistGeom.ETKDGv3()
     params.randomSeed = _SEED
-    if rdDistGeom.EmbedMolecule(out, params) < 0:
+    with rdBase.BlockLogs():
+        status = rdDistGeom.EmbedMolecule(out, params)
+    if status < 0:
         raise StructkitError(f"{label}: RDKit cannot embed it in 3D")
     return out
 

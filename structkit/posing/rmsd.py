@@ -19,7 +19,7 @@ from structkit.errors import StructkitError
 if TYPE_CHECKING:
     from rdkit import Chem
 
-__all__ = ["MAX_MAPPINGS", "pose_rmsd"]
+__all__ = ["MAX_MAPPINGS", "graph_key", "pose_rmsd"]
 
 #: Graph mappings tried at most (symmetric groups multiply them).
 MAX_MAPPINGS = 20000
@@ -37,6 +37,14 @@ def _bare(mol: Chem.Mol) -> Chem.Mol:
     bare = editable.GetMol()
     bare.UpdatePropertyCache(strict=False)
     return bare
+
+
+def graph_key(mol: Chem.Mol) -> str:
+    """One key for every drawing of one compound: the canonical SMILES of its bare heavy-atom graph
+    (elements and connectivity; charges, bond orders, aromaticity, hydrogens and stereo ignored)."""
+    from rdkit import Chem
+
+    return Chem.MolToSmiles(_bare(mol), canonical=True)
 
 
 def pose_rmsd(probe: Chem.Mol, reference: Chem.Mol) -> float:

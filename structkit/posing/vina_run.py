@@ -17,7 +17,11 @@ Vina sums them for a pose.
 
 from __future__ import annotations
 
+import os
+import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -56,6 +60,21 @@ class Box:
         return cls(as_triple(centre), as_triple(size))
 
 
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Vina's C++ code prints warnings (a large search box) to the process's standard output, where
+    they would break a command's JSON: they are sent to /dev/null while it runs."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def as_triple(values: np.ndarray) -> tuple[float, float, float]:
     """Three coordinates as plain floats rounded to 1e-3 Å."""
     x, y, z = (round(float(v), 3) for v in values)
@@ -85,7 +104,8 @@ class VinaReceptor:
             path = Path(folder) / "receptor.pdbqt"
             path.write_text(text)
             self._vina.set_receptor(str(path))
-        self._vina.compute_vina_maps(center=list(box.center), box_size=list(box.size), spacing=_SPACING)
+        with _quiet():
+            self._vina.compute_vina_maps(center=list(box.center), box_size=list(box.size), spacing=_SPACING)
 
     def refine(self, mol: Chem.Mol, conformer_id: int = -1) -> tuple[float, Chem.Mol]:
         """Local optimisation of one pose.
@@ -128,7 +148,8 @@ class VinaReceptor:
             Best first.
         """
         self._vina.set_ligand_from_string(_ligand_pdbqt(mol, -1))
-        self._vina.dock(exhaustiveness=exhaustiveness, n_poses=n_poses)
+        with _quiet():
+            self._vina.dock(exhaustiveness=exhaustiveness, n_poses=n_poses)
         text = self._vina.poses(n_poses=n_poses, energy_range=6.0)
         energies = self._vina.energies(n_poses=n_poses, energy_range=6.0)[:, 0]
         return list(zip((float(e) for e in energies), _read_back(text, mol)))

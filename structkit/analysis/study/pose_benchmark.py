@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 from collections.abc import Callable, Iterable, Sequence
 
@@ -40,7 +41,7 @@ from structkit.io.write import write_text_atomic
 from structkit.model.complex import Complex
 from structkit.posing.placement import embedded
 from structkit.posing.pose import pose
-from structkit.posing.rmsd import pose_rmsd
+from structkit.posing.rmsd import graph_key, pose_rmsd
 from structkit.posing.templates import (
     Template,
     crystal_smiles,
@@ -53,9 +54,10 @@ from structkit.posing.templates import (
 from structkit.posing.vina_run import Box, VinaReceptor
 from structkit.version import __version__
 
-__all__ = ["POSED_DDG_COLUMNS", "POSE_BENCHMARK_COLUMNS", "SUCCESS_RMSD", "pose_benchmark",
-           "pose_benchmark_summary", "posed_ddg", "posed_ddg_summary"]
+__all__ = ["POSED_DDG_COLUMNS", "POSE_BENCHMARK_COLUMNS", "SUCCESS_RMSD", "crystal_in", "pose_benchmark",
+           "pose_benchmark_summary", "posed_ddg", "posed_ddg_summary", "skeleton_smiles"]
 
+_ANONYMOUS = {"LIG", "UNL", "UNK", "DRG", "INH"}
 #: A pose within this heavy-atom RMSD of the crystal (Å) is a success.
 SUCCESS_RMSD = 2.0
 POSE_BENCHMARK_COLUMNS = [
@@ -66,14 +68,25 @@ POSE_BENCHMARK_COLUMNS = [
 ]
 
 
-def _skeleton(smiles: str) -> str:
+def skeleton_smiles(smiles: str) -> str:
+    """One key for every entry and every drawing of one ligand (:func:`~structkit.posing.rmsd.graph_key`
+    of the SMILES): a ligand drawn charged in one file and neutral in another is the same ligand."""
     from rdkit import Chem
 
     mol = Chem.MolFromSmiles(smiles)
-    return Chem.MolToSmiles(mol, isomericSmiles=False) if mol is not None else smiles
+    return graph_key(mol) if mol is not None else smiles
 
 
-def _crystal_in(template: Template, receptor) -> np.ndarray:
+def _same_ligand(a: Template, b: Template) -> bool:
+    """The same ligand: the same CCD code (a ligand read from an SDF is named ``LIG``, which says
+    nothing) or the same bare graph."""
+    codes = {a.ligand, b.ligand}
+    same_code = len(codes) == 1 and not codes & _ANONYMOUS
+    return same_code or skeleton_smiles(a.smiles) == skeleton_smiles(b.smiles)
+
+
+def crystal_in(template: Template, receptor: Complex) -> np.ndarray:
+    """The template's crystal ligand coordinates in the receptor's frame (KLIFS C-alpha superposition)."""
     rotation, translation, _ = pocket_frame((template.positions, template.ca), pocket_ca(receptor),
                                             template.label)
     return apply_transform(template.mol.GetConformer().GetPositions(), rotation, translation)
@@ -85,7 +98,7 @@ def _rmsd(pose_mol, template: Template, receptor) -> float:
 
     reference = Chem.Mol(template.mol)
     conformer = reference.GetConformer()
-    for k, p in enumerate(_crystal_in(template, receptor)):
+    for k, p in enumerate(crystal_in(template, receptor)):
         conformer.SetAtomPosition(k, Point3D(*map(float, p)))
     return pose_rmsd(pose_mol, reference)
 
@@ -111,10 +124,8 @@ def _pose_ligand(group: list[Template], library: list[Template], redock: str | N
                  cache) -> list[dict]:
     """Rows of one ligand's entries (one task)."""
     first = group[0]
-    same = {_skeleton(first.smiles)}
     labels = {t.label for t in group}
-    others = [t for t in library if t.label not in labels and t.ligand != first.ligand
-              and _skeleton(t.smiles) not in same]
+    others = [t for t in library if t.label not in labels and not _same_ligand(t, first)]
     rows = []
     name = first.drug or first.ligand
     try:
@@ -177,7 +188,8 @@ def pose_benchmark(
         Add the pose from other kinases' templates only.
     cache : path, optional
     use_cache : bool
-        Read the finished table from the cache when its key (version, template files, options) is there.
+        Read each ligand's finished rows from the cache when their key (version, template files,
+        the ligand's entries, options) is there.
     engine : Engine, optional
         Ligands are posed in parallel.
 
@@ -188,11 +200,6 @@ def pose_benchmark(
     """
     mirrors = list(mirrors or [])
     wanted = {k.upper() for k in kinases}
-    key = hashlib.sha256(f"pose-benchmark {__version__}\n{sorted(wanted)}\n{sorted(entries or [])}\n"
-                         f"{redock}\n{cross_kinase}\n{sources_digest(template_sources(mirrors))}".encode())
-    path = cache_dir(cache) / "benchmarks" / f"poses-{key.hexdigest()[:32]}.csv"
-    if use_cache and path.is_file():
-        return pd.read_csv(path, keep_default_na=False, na_values=[""])
     library = template_library(mirrors, cache=cache)
     chosen = [t for t in library if t.kinase.upper() in wanted and (not entries or t.label in entries)]
     if not chosen:
@@ -200,11 +207,25 @@ def pose_benchmark(
                              + (f" among entries {', '.join(entries)}" if entries else ""))
     groups: dict[tuple[str, str], list[Template]] = {}
     for template in chosen:
-        groups.setdefault((template.kinase, _skeleton(template.smiles)), []).append(template)
+        groups.setdefault((template.kinase, skeleton_smiles(template.smiles)), []).append(template)
+    # each ligand's rows are cached on their own: an interrupted benchmark resumes, and a kinase
+    # added later costs only its own ligands
+    digest = sources_digest(template_sources(mirrors))
+    folder = cache_dir(cache) / "benchmarks" / "pose-groups"
+    keys = {k: hashlib.sha256(f"pose-group {__version__}\n{k}\n{[t.label for t in g]}\n{redock}\n"
+                              f"{cross_kinase}\n{digest}".encode()).hexdigest()[:32]
+            for k, g in groups.items()}
+    done = {k: json.loads((folder / f"{keys[k]}.json").read_text()) for k in groups
+            if use_cache and (folder / f"{keys[k]}.json").is_file()}
+    todo = [k for k in groups if k not in done]
     engine = engine or Engine(workers=1)
     with engine:
-        parts = engine.map(_pose_ligand, list(groups.values()), library, redock, cross_kinase, cache,
+        fresh = engine.map(_pose_ligand, [groups[k] for k in todo], library, redock, cross_kinase, cache,
                            progress=progress)
+    for k, rows in zip(todo, fresh):
+        write_text_atomic(folder / f"{keys[k]}.json", json.dumps(rows, sort_keys=True))
+        done[k] = rows
+    parts = [done[k] for k in groups]
     table = pd.DataFrame([row for part in parts for row in part])
     for column in POSE_BENCHMARK_COLUMNS:
         if column not in table:
@@ -212,8 +233,8 @@ def pose_benchmark(
     table = table[POSE_BENCHMARK_COLUMNS].sort_values(["kinase", "entry"], kind="stable")
     table = table.reset_index(drop=True)
     buffer = io.StringIO()
+    # as written and read back: a run that computes the table equals one that reads it
     table.to_csv(buffer, index=False, lineterminator="\n")
-    write_text_atomic(path, buffer.getvalue())
     return pd.read_csv(io.StringIO(buffer.getvalue()), keep_default_na=False, na_values=[""])
 
 
@@ -295,8 +316,9 @@ def posed_ddg(
     posed, meta = [], {}
     for drug, structure, complex_ in complexes:
         mol, smiles = crystal_smiles(inhibitor_chemistry(complex_).mol)
-        same = _skeleton(smiles)
-        others = [t for t in library if t.ligand != complex_.ligand and _skeleton(t.smiles) != same]
+        same = skeleton_smiles(smiles)
+        others = [t for t in library if t.ligand != complex_.ligand and skeleton_smiles(t.smiles) != same]
+        # (the drugs' complexes carry CCD codes: the code and the bare graph leave every entry of it out)
         result = pose(f"{drug}={smiles}", kinase=complex_.kinase or "ALK", structure=complex_,
                       templates=others, cache=cache)
         posed.append((drug, structure, result.complex()))
