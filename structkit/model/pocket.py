@@ -8,7 +8,7 @@ from structkit.data import cached_copy, read_table
 from structkit.geometry.pocket import centroid
 from structkit.model.complex import Complex
 
-__all__ = ["SUBPOCKETS", "pocket_centres", "subpocket_anchors"]
+__all__ = ["SUBPOCKETS", "ca_by_position", "pocket_centres", "subpocket_anchors"]
 
 
 @cached_copy
@@ -21,7 +21,8 @@ def subpocket_anchors() -> dict[str, tuple[int, ...]]:
 SUBPOCKETS = ("AP", "FP", "SE", "GA", "B1", "B2")
 
 
-def _ca_by_position(complex_: Complex) -> dict[int, np.ndarray]:
+def ca_by_position(complex_: Complex) -> dict[int, np.ndarray]:
+    """The C-alpha coordinates of a structure's KLIFS pocket positions, by position."""
     res, p = complex_.residues, complex_.protein
     out = {}
     for row in np.flatnonzero(res.klifs_position > 0):
@@ -38,7 +39,7 @@ def pocket_centres(complex_: Complex) -> dict[str, np.ndarray]:
     A centre is NaN when any of its anchor CA atoms is missing (the pocket centre needs at least
     half of the 85 positions).
     """
-    ca = _ca_by_position(complex_)
+    ca = ca_by_position(complex_)
     out = {"pocket": centroid(np.array(list(ca.values()))) if len(ca) >= 43 else np.full(3, np.nan)}
     for name, anchors in subpocket_anchors().items():
         if all(a in ca for a in anchors):

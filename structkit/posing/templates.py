@@ -39,6 +39,7 @@ from structkit.io.shared_data import ABL_BENCHMARK, EGFR_BENCHMARK, shared_root
 from structkit.io.write import write_bytes_atomic
 from structkit.model.ligand import inhibitor_chemistry
 from structkit.model.nucleotide import is_nucleotide
+from structkit.model.pocket import ca_by_position
 from structkit.version import __version__
 
 if TYPE_CHECKING:
@@ -112,15 +113,10 @@ class Template:
 
 def pocket_ca(complex_: Complex) -> tuple[np.ndarray, np.ndarray]:
     """KLIFS positions with a C-alpha atom, and those atoms' coordinates."""
-    res, protein = complex_.residues, complex_.protein
-    positions, coords = [], []
-    for row in np.flatnonzero(res.klifs_position > 0):
-        a, b = res.start[row], res.stop[row]
-        ca = np.flatnonzero(protein.name[a:b] == "CA")
-        if ca.size:
-            positions.append(int(res.klifs_position[row]))
-            coords.append(protein.coords[a + ca[0]])
-    return np.array(positions, dtype=np.int64), np.array(coords, dtype=np.float64).reshape(-1, 3)
+    by_position = ca_by_position(complex_)
+    positions = np.array(sorted(by_position), dtype=np.int64)
+    coords = np.array([by_position[p] for p in positions], dtype=np.float64).reshape(-1, 3)
+    return positions, coords
 
 
 def pocket_frame(mobile: tuple[np.ndarray, np.ndarray], target: tuple[np.ndarray, np.ndarray],
