@@ -73,3 +73,19 @@ def test_benchmark_subset(tmp_path):
     assert table["status"].tolist() == ["not modelled (insertion or deletion)", "ok", "ok"]
     ok = table[table["status"] == "ok"]
     np.testing.assert_allclose(ok["potency"], ok["ddg"] - ok["ddg_atp"], atol=1e-3)
+
+
+def test_variants_outside_two_sd_by_hand():
+    """A variant is outside where |prediction - measurement| > 2 sd, a bound the prediction meets
+    counting as no error."""
+    from structkit.analysis.study.egfr_benchmark import outside_two_sd
+
+    table = pd.DataFrame({
+        "variant": ["A", "B", "C", "D"],
+        "measured": [0.0, 0.0, 2.0, 2.0],
+        "bound": ["", "", ">=", ">="],
+        "potency": [0.9, 1.1, 3.5, 0.5],
+        "potency_sd": [0.5, 0.5, 0.1, 0.5],
+    })
+    # A: 0.9 <= 1.0; B: 1.1 > 1.0; C: meets its lower bound; D: 1.5 short of the bound, > 1.0
+    assert outside_two_sd(table) == ["B", "D"]

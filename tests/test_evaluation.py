@@ -101,3 +101,27 @@ def test_cross_validation_refits_each_fold_on_its_training_rows():
             expected = np.where(count > 0, total / np.maximum(count, 1), np.nan)
             # equal to the last bits a column mean summed in another memory order may change
             np.testing.assert_allclose(cross_validate(samples, scheme, y), expected, rtol=1e-12, atol=0)
+
+
+def test_agreement_by_mechanism_by_hand():
+    """The report's table by mechanism class, from `predictions.csv`'s own columns: unlabelled and
+    unmodelled pairs left out, `reduced` counted as predicted resistant, agreement only over the
+    pairs the `agreement` column judges."""
+    from structkit.analysis.study.predictions import agreement_by_mechanism
+
+    table = pd.DataFrame({
+        "mechanism": ["contact", "contact", "contact", "remote", "remote", "remote"],
+        "reported": ["resistant", "covered", "resistant", "resistant", "covered", ""],
+        "potency": [2.0, 0.0, 1.0, 0.2, np.nan, 5.0],
+        "model_verdict": ["resistant", "reduced", "covered", "covered", "covered", "resistant"],
+        "agreement": ["the model agrees", "the model disagrees", "the model disagrees",
+                      "no estimate", "the model agrees", "the model agrees"],
+    })
+    got = agreement_by_mechanism(table).set_index("mechanism")
+    assert got.loc["contact", ["pairs", "reported_resistant", "predicted_resistant"]].tolist() == [3, 2, 2]
+    assert got.loc["contact", "agreement"] == pytest.approx(1 / 3)
+    assert got.loc["contact", "potency_resistant"] == pytest.approx(1.5)
+    assert got.loc["contact", "potency_covered"] == pytest.approx(0.0)
+    # remote: one labelled, modelled pair, which the agreement column does not judge
+    assert got.loc["remote", ["pairs", "reported_resistant"]].tolist() == [1, 1]
+    assert np.isnan(got.loc["remote", "agreement"]) and np.isnan(got.loc["remote", "potency_covered"])

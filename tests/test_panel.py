@@ -172,3 +172,18 @@ def test_a_measurement_is_the_drugs_own_by_name_only(egfr):
     gefitinib = drug_query("Gefitinib")
     nameless = type(gefitinib)(frozenset({"compound-1"}), gefitinib.fingerprint, "")
     assert measured_shift(egfr, nameless, "T790M") is None  # chemistry alone is not the drug's measurement
+
+
+def test_panel_summary_means_over_drugs_by_hand():
+    """Means per method over the drugs, the nearest-drug baselines (named by their drug) as one."""
+    from structkit.analysis.study.panel_benchmark import panel_summary
+
+    metrics = pd.DataFrame({
+        "drug": ["a", "a", "b", "b"],
+        "method": ["panel_model", "nearest_drug (b)", "panel_model", "nearest_drug (a)"],
+        "spearman": [0.4, 0.2, 0.8, np.nan], "pearson": [0.1, 0.3, 0.5, 0.7], "rmse": [1.0, 2.0, 3.0, 4.0],
+    })
+    got = panel_summary(metrics)
+    assert got.index.tolist() == ["panel_model", "nearest_drug"]
+    assert got.loc["panel_model"].tolist() == pytest.approx([2, 0.6, 0.3, 2.0])
+    assert got.loc["nearest_drug", "spearman"] == pytest.approx(0.2)  # NaN left out of the mean

@@ -21,7 +21,7 @@ from structkit.arguments import check_source
 from structkit.io.compound import Compound, read_compound
 from structkit.io.fetch import cache_dir
 from structkit.io.write import write_pdb, write_text_atomic
-from structkit.posing.pose import PoseResult, pose
+from structkit.posing.pose import PoseResult, pose, protocol
 from structkit.posing.templates import sources_digest, template_library, template_sources
 from structkit.version import __version__
 
@@ -87,7 +87,8 @@ def pose_files(
     if not isinstance(compound, Compound):
         compound = read_compound(check_source(compound, "compound"), name=name)
     mirrors = list(mirrors or [])
-    digest = hashlib.sha256(f"pose {__version__}\n{compound.smiles}\n{kinase.upper()}\n{method}\n".encode())
+    digest = hashlib.sha256(f"pose {__version__}\n{protocol()}\n{compound.smiles}\n{kinase.upper()}\n"
+                            f"{method}\n".encode())
     if structure is not None:
         path = Path(structure).expanduser()
         digest.update(path.read_bytes() if path.is_file() else str(structure).upper().encode())

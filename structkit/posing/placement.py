@@ -1,17 +1,25 @@
 """Template placement: a compound's maximum common substructure with a co-crystal ligand kept where
 that ligand sits, the rest embedded around it.
 
-1. **Choose templates.** Every template is ranked by the Tanimoto similarity of Morgan
-   fingerprints (radius 2, 2048 bits) to the compound; the :data:`PREFILTER` most similar get a
-   maximum common substructure (RDKit FMCS: elements compared, bond orders compared, ring atoms
-   match ring atoms and rings are kept whole, chirality matched, :data:`MCS_TIMEOUT` s each). Their
-   *coverage* is the share of the compound's heavy atoms in the common substructure.
+1. **Choose templates.** Every template (or the :data:`PREFILTER` most similar by the Tanimoto
+   similarity of Morgan fingerprints, radius 2, 2048 bits, where a limit is set) gets a
+   maximum common edge substructure (RDKit's RASCAL MCES, Raymond et al., Comput. J. 45, 631
+   (2002): elements and bond orders compared, ring bonds match ring bonds, one connected
+   fragment; rings may match in part, so that a macrocycle keeps the part it shares with an
+   open-chain template, and where such a core cannot be embedded the search is repeated with
+   every ring kept whole). The search is exact and pruned by a bound fixed in
+   advance (templates whose Johnson similarity cannot reach :data:`MCES_THRESHOLD` are passed
+   over), not by the clock, so the same templates win on every machine; a search that still runs
+   past :data:`MCES_TIMEOUT` s is dropped whole, never used half-done. Their *coverage* is the
+   share of the compound's heavy atoms in the common substructure.
 2. **Embed.** The compound (with hydrogens) is embedded by distance geometry (ETKDGv3, fixed
-   seed) with the common atoms' coordinates imposed from the template, :data:`N_CONFORMERS`
-   conformers, each then superposed on those atoms (the imposed distances hold only to the
-   embedding's tolerance). A symmetric common substructure maps several ways: the first mapping
-   that embeds is taken; where none does (the compound's chirality or a ring cannot take the
-   template's coordinates), the template is passed over.
+   seed, at most :data:`EMBED_ATTEMPTS` attempts per conformer: a count, not a time limit) with
+   the common atoms' coordinates imposed from the template, :data:`N_CONFORMERS` conformers,
+   each then superposed on those atoms (the imposed distances hold only to the embedding's
+   tolerance). The atoms are paired as the search paired them (a SMARTS matched again could pair a
+   symmetric core another way); where the core does not embed (the compound's chirality or a ring
+   cannot take the template's coordinates), the core with whole rings only is tried, then the
+   template is passed over.
 3. The poses go to the pocket for refinement (:mod:`structkit.posing.vina_run`).
 """
 
@@ -30,19 +38,24 @@ if TYPE_CHECKING:
 
     from structkit.posing.templates import Template
 
-__all__ = ["MCS_TIMEOUT", "N_CONFORMERS", "PREFILTER", "Placement", "TemplateMatch", "embed_on_template",
-           "embedded", "match_templates", "similarity"]
+__all__ = ["EMBED_ATTEMPTS", "MCES_THRESHOLD", "MCES_TIMEOUT", "N_CONFORMERS", "PREFILTER", "Placement",
+           "TemplateMatch", "common_substructure", "embed_on_template", "embedded", "match_templates",
+           "mces_options", "similarity"]
 
-#: Templates given a maximum common substructure search.
-PREFILTER = 8
-#: Seconds allowed for one maximum common substructure search.
-MCS_TIMEOUT = 2
+#: Templates given a common substructure search, the most similar by fingerprint (None: every
+#: template; a search takes milliseconds between similar ligands, seconds between unlike ones).
+PREFILTER: int | None = 8
+#: Johnson similarity below which a template's common substructure is not searched for (a
+#: compound and template of similar size sharing 30 % of the atoms sit near 0.1).
+MCES_THRESHOLD = 0.05
+#: Seconds after which a common substructure search is dropped whole (a safety net: the searches
+#: here take milliseconds).
+MCES_TIMEOUT = 60
 #: Conformers embedded on one template.
 N_CONFORMERS = 10
-#: Seconds allowed for one embedding call.
-EMBED_TIMEOUT = 3
-#: Mappings of a symmetric common substructure tried.
-MAX_MAPPINGS = 2
+#: Distance-geometry attempts per conformer (a count, so that the result does not depend on the
+#: machine's speed).
+EMBED_ATTEMPTS = 30
 _SEED = 20261207
 
 
@@ -61,6 +74,8 @@ class TemplateMatch:
         Its heavy atoms.
     coverage : float
         ``n_common`` over the compound's heavy atoms.
+    pairs : tuple of (int, int)
+        The common atoms: index among the compound's heavy atoms, index in the template ligand.
     """
 
     template: Template = field(repr=False)
@@ -68,6 +83,7 @@ class TemplateMatch:
     smarts: str
     n_common: int
     coverage: float
+    pairs: tuple[tuple[int, int], ...] = field(default=(), repr=False)
 
 
 @dataclass(frozen=True)
@@ -126,7 +142,7 @@ def similarity(a: Chem.Mol, b: Chem.Mol) -> float:
 
 
 def match_templates(mol: Chem.Mol, templates: list[Template], *,
-                    prefilter: int = PREFILTER) -> list[TemplateMatch]:
+                    prefilter: int | None = PREFILTER) -> list[TemplateMatch]:
     """Rank templates for a compound (see the module notes), best first.
 
     Parameters
@@ -134,8 +150,8 @@ def match_templates(mol: Chem.Mol, templates: list[Template], *,
     mol : rdkit.Chem.Mol
         The compound (hydrogens ignored).
     templates : list of Template
-    prefilter : int
-        How many of the most similar get a common substructure search.
+    prefilter : int, optional
+        How many of the most similar get a common substructure search (None: all).
 
     Returns
     -------
@@ -144,31 +160,70 @@ def match_templates(mol: Chem.Mol, templates: list[Template], *,
         three atoms are left out.
     """
     from rdkit import Chem, DataStructs
-    from rdkit.Chem import rdFMCS
 
     heavy = Chem.RemoveHs(mol)
     query = _fingerprint(heavy)
     scored = sorted(((DataStructs.TanimotoSimilarity(query, _fingerprint(t.mol)), k)
                      for k, t in enumerate(templates)), key=lambda x: (-x[0], templates[x[1]].label))
     out = []
-    n_heavy = heavy.GetNumAtoms()
     for sim, k in scored[:prefilter]:
-        template = templates[k]
-        params: Any = rdFMCS.MCSParameters()
-        params.AtomTyper = rdFMCS.AtomCompare.CompareElements
-        params.BondTyper = rdFMCS.BondCompare.CompareOrder
-        params.BondCompareParameters.RingMatchesRingOnly = True
-        params.BondCompareParameters.CompleteRingsOnly = True
-        params.AtomCompareParameters.MatchChiralTag = False
-        params.AtomCompareParameters.RingMatchesRingOnly = True
-        params.Timeout = MCS_TIMEOUT
-        result = rdFMCS.FindMCS([heavy, template.mol], params)
-        if result.numAtoms < 3:
-            continue
-        out.append(TemplateMatch(template, float(sim), result.smartsString, int(result.numAtoms),
-                                 result.numAtoms / n_heavy))
+        match = _match(heavy, templates[k], float(sim))
+        if match is not None:
+            out.append(match)
     out.sort(key=lambda m: (-m.n_common, -m.similarity, m.template.label))
     return out
+
+
+def _match(heavy: Chem.Mol, template: Template, sim: float, *,
+           complete_rings: bool = False) -> TemplateMatch | None:
+    common = common_substructure(heavy, template.mol, complete_rings=complete_rings)
+    if common is None or len(common[1]) < 3:
+        return None
+    smarts, pairs = common
+    return TemplateMatch(template, sim, smarts, len(pairs), len(pairs) / heavy.GetNumAtoms(), pairs)
+
+
+def mces_options(complete_rings: bool = False) -> dict[str, Any]:
+    """RASCAL's options for :func:`common_substructure` (and the pose caches' keys)."""
+    return {
+        "similarityThreshold": MCES_THRESHOLD,
+        "ringMatchesRingOnly": True,
+        # RASCAL's own whole-aromatic-ring rule drops rings that do match whole (lorlatinib's
+        # aminopyridine against its macrocyclic analogues): rings are judged by the fallback
+        "completeAromaticRings": complete_rings,
+        "completeSmallestRings": complete_rings,
+        "singleLargestFrag": True,
+        "timeout": MCES_TIMEOUT,
+    }
+
+
+def common_substructure(a: Chem.Mol, b: Chem.Mol, *,
+                        complete_rings: bool = False) -> tuple[str, tuple[tuple[int, int], ...]] | None:
+    """The maximum common edge substructure of two molecules (see the module notes).
+
+    Parameters
+    ----------
+    a, b : rdkit.Chem.Mol
+        Heavy-atom molecules.
+    complete_rings : bool
+        Keep every ring whole (the fallback where a part-ring core does not embed).
+
+    Returns
+    -------
+    tuple or None
+        The SMARTS and the atom pairs (index in ``a``, index in ``b``) of the search's own mapping;
+        None where the bound rules it out or the search was dropped.
+    """
+    from rdkit.Chem import rdRascalMCES
+
+    options: Any = rdRascalMCES.RascalOptions()
+    for name, value in mces_options(complete_rings).items():
+        setattr(options, name, value)
+    results = rdRascalMCES.FindMCES(a, b, options)
+    if not results or results[0].timedOut or not results[0].smartsString:
+        return None
+    pairs = tuple(sorted((int(i), int(j)) for i, j in results[0].atomMatches()))
+    return results[0].smartsString, pairs
 
 
 def embed_on_template(mol: Chem.Mol, match: TemplateMatch, rotation: np.ndarray, translation: np.ndarray,
@@ -187,42 +242,54 @@ def embed_on_template(mol: Chem.Mol, match: TemplateMatch, rotation: np.ndarray,
     Returns
     -------
     Placement or None
-        None where no mapping of the common substructure embeds.
+        None where the common substructure does not embed (the compound's chirality or a ring
+        cannot take the template's coordinates), nor the common substructure with whole rings only
+        (whose match the placement then carries).
     """
+    from rdkit import Chem
+
+    placed = _embed(mol, match, rotation, translation, n_conformers)
+    if placed is not None:
+        return placed
+    whole = _match(Chem.RemoveHs(mol), match.template, match.similarity, complete_rings=True)
+    if whole is None or whole.pairs == match.pairs:
+        return None
+    return _embed(mol, whole, rotation, translation, n_conformers)
+
+
+def _embed(mol: Chem.Mol, match: TemplateMatch, rotation: np.ndarray, translation: np.ndarray,
+           n_conformers: int) -> Placement | None:
     from rdkit import Chem, rdBase
     from rdkit.Chem import rdDistGeom
     from rdkit.Geometry import Point3D
 
-    pattern = Chem.MolFromSmarts(match.smarts)
-    template_atoms = match.template.mol.GetSubstructMatch(pattern)
-    if not template_atoms:
+    # the search's pairs index the compound's heavy atoms in order; RemoveHs keeps that order
+    heavy_index = [a.GetIdx() for a in mol.GetAtoms() if a.GetAtomicNum() > 1]
+    compound_atoms = [heavy_index[i] for i, _ in match.pairs]
+    template_xyz = apply_transform(
+        match.template.mol.GetConformer().GetPositions()[[j for _, j in match.pairs]], rotation, translation)
+    work = Chem.Mol(mol)
+    params: Any = rdDistGeom.ETKDGv3()
+    params.randomSeed = _SEED
+    params.useRandomCoords = True
+    params.maxIterations = EMBED_ATTEMPTS
+    params.SetCoordMap({int(a): Point3D(*map(float, xyz)) for a, xyz in zip(compound_atoms, template_xyz)})
+    with rdBase.BlockLogs():
+        # one conformer first: a core the compound cannot take fails once, not n times
+        if not rdDistGeom.EmbedMultipleConfs(work, 1, params):
+            return None
+        rdDistGeom.EmbedMultipleConfs(work, n_conformers, params)
+    ids = [c.GetId() for c in work.GetConformers()]
+    if not ids:
         return None
-    template_xyz = apply_transform(match.template.mol.GetConformer().GetPositions()[list(template_atoms)],
-                                   rotation, translation)
-    # a symmetric core maps several ways; the first whose chirality embeds is taken
-    for compound_atoms in mol.GetSubstructMatches(pattern, uniquify=False, useChirality=False,
-                                                  maxMatches=MAX_MAPPINGS):
-        work = Chem.Mol(mol)
-        params: Any = rdDistGeom.ETKDGv3()
-        params.randomSeed = _SEED
-        params.useRandomCoords = True
-        params.timeout = EMBED_TIMEOUT
-        params.SetCoordMap({int(a): Point3D(*map(float, xyz))
-                            for a, xyz in zip(compound_atoms, template_xyz)})
-        with rdBase.BlockLogs():
-            rdDistGeom.EmbedMultipleConfs(work, n_conformers, params)
-        ids = [c.GetId() for c in work.GetConformers()]
-        if not ids:
-            continue
-        core = np.array(compound_atoms)
-        rmsds = []
-        for cid in ids:
-            conformer = work.GetConformer(cid)
-            xyz = conformer.GetPositions()
-            r, t = superpose(xyz[core], template_xyz)
-            moved = apply_transform(xyz, r, t)
-            for k, p in enumerate(moved):
-                conformer.SetAtomPosition(k, Point3D(*map(float, p)))
-            rmsds.append(float(np.sqrt(((moved[core] - template_xyz) ** 2).sum(axis=1).mean())))
-        return Placement(match, work, tuple(int(a) for a in compound_atoms), np.array(rmsds))
-    return None
+    core = np.array(compound_atoms)
+    rmsds = []
+    for cid in ids:
+        conformer = work.GetConformer(cid)
+        xyz = conformer.GetPositions()
+        r, t = superpose(xyz[core], template_xyz)
+        moved = apply_transform(xyz, r, t)
+        for k, point in enumerate(moved):
+            conformer.SetAtomPosition(k, Point3D(*map(float, point)))
+        rmsds.append(float(np.sqrt(((moved[core] - template_xyz) ** 2).sum(axis=1).mean())))
+    return Placement(match, work, tuple(int(a) for a in compound_atoms), np.array(rmsds))

@@ -54,7 +54,7 @@ from structkit.posing.vina_run import Box, VinaReceptor, as_triple
 if TYPE_CHECKING:
     from rdkit import Chem
 
-__all__ = ["METHODS", "MIN_COVERAGE", "N_TEMPLATES", "PoseResult", "confidence", "pose"]
+__all__ = ["METHODS", "MIN_COVERAGE", "N_TEMPLATES", "PoseResult", "confidence", "pose", "protocol"]
 
 #: Share of the compound's heavy atoms a template must share with it for the template route.
 MIN_COVERAGE = 0.3
@@ -70,6 +70,28 @@ COVERAGE_MARGIN = 0.1
 #: Posing methods.
 METHODS = ("auto", "template", "dock")
 _DOCK_BOX = 22.0
+
+
+def protocol() -> str:
+    """Everything a pose is computed from beside its inputs: the route's constants and the
+    versions of RDKit, Vina and Meeko. Every pose cache is keyed by it, so that a change to any of
+    them cannot be answered from a pose made before."""
+    from importlib.metadata import version
+
+    from rdkit import rdBase
+
+    from structkit.posing import placement
+
+    constants = {
+        "placement": "morgan-prefilter+rascal-mces-pairs+etkdg-coordmap/4", "prefilter": placement.PREFILTER,
+        "mces": placement.mces_options(), "mces_whole_rings": placement.mces_options(True),
+        "n_conformers": placement.N_CONFORMERS,
+        "embed_attempts": placement.EMBED_ATTEMPTS,
+        "min_coverage": MIN_COVERAGE, "n_templates": N_TEMPLATES, "n_refined": N_REFINED,
+        "max_core_shift": MAX_CORE_SHIFT, "coverage_margin": COVERAGE_MARGIN, "dock_box": _DOCK_BOX,
+        "rdkit": rdBase.rdkitVersion, "vina": version("vina"), "meeko": version("meeko"),
+    }
+    return ";".join(f"{k}={v}" for k, v in constants.items())
 
 
 @dataclass(frozen=True)

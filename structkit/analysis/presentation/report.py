@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from structkit.analysis.study.benchmark import PUBLISHED, per_drug_metrics, sd_coverage
-from structkit.analysis.study.egfr_benchmark import bounded_errors
+from structkit.analysis.study.egfr_benchmark import outside_two_sd
 from structkit.analysis.study.evaluation import (
     DDG_ATP_METHOD,
     DDG_METHOD,
@@ -21,6 +21,8 @@ from structkit.analysis.study.evaluation import (
     N_PERMUTATIONS,
     WITH_CLASS_LABELS,
 )
+from structkit.analysis.study.panel_benchmark import panel_summary
+from structkit.analysis.study.predictions import agreement_by_mechanism
 from structkit.model.mutations import mutation_positions
 
 __all__ = ["RunResults", "report_markdown"]
@@ -601,9 +603,7 @@ def _potency_coverage(ok: pd.DataFrame, share: float) -> str:
     """How often the measured EGFR shift lies within 2 potency_sd, and which variants do not."""
     if not np.isfinite(share):
         return ""
-    err = bounded_errors(ok["measured"].to_numpy(dtype=float), ok["bound"].fillna("").astype(str).to_numpy(),
-                         ok["potency"].to_numpy(dtype=float))
-    outside = ok.loc[np.abs(err) > 2 * ok["potency_sd"].to_numpy(dtype=float), "variant"].tolist()
+    outside = outside_two_sd(ok)
     verdict = ("close to the 0.95 of an honest Gaussian uncertainty" if share >= 0.9 else
                "short of the 0.95 of an honest Gaussian uncertainty: the ABL1 binding error does not "
                "cover all that potency adds")
@@ -624,10 +624,7 @@ def _sensitised_phrase(ours: float, drug_only: float) -> str:
 
 def _panel_lines(panel: pd.DataFrame) -> list[str]:
     """The measured-panel model leave one drug out, against its baselines (``egfr_panel.csv``)."""
-    method = panel["method"].str.split(" ").str[0]
-    summary = panel.assign(method=method).groupby("method", sort=False).agg(
-        drugs=("drug", "nunique"), spearman=("spearman", "mean"), pearson=("pearson", "mean"),
-        rmse=("rmse", "mean"))
+    summary = panel_summary(panel)
     lines = ["### Potency learned from the other drugs' measurements (EGFR, leave one drug out)", "",
              "`structkit/analysis/measure/panel.py`: a drug's shift on a variant is the mean of the other "
              "drugs' measured shifts on it, weighted by chemical similarity (Morgan fingerprints of CCD "
@@ -730,7 +727,6 @@ def _potency_sections(potency: dict) -> list[str]:
               "| construct | measured (kcal/mol) | drug ddG |", "| --- | --- | --- |"]
     for r in davis.itertuples(index=False):
         lines.append(f"| {r.construct} | {_fmt(r.measured)} | {_fmt(r.ddg)} |")
-    labelled = pred[pred["reported"].isin(["resistant", "covered"]) & pred["potency"].notna()]
     lines += ["", "### ALK: the review's labels by mechanism class", "",
               "Where each labelled, modelled (drug, mutation) pair acts (`predictions.csv` column "
               "`mechanism`: a site atom within 4.5 Å of the drug, else of the nucleotide in 3LCT, else "
@@ -740,16 +736,11 @@ def _potency_sections(potency: dict) -> list[str]:
               "and estimates the model cannot make are left out):", "",
               "| mechanism | pairs | reported resistant | predicted resistant or reduced | agreement | "
               "mean potency (resistant / covered) |", "| --- | --- | --- | --- | --- | --- |"]
-    for name, g in labelled.groupby("mechanism", sort=True):
-        res = g["reported"] == "resistant"
-        pr = g["model_verdict"].isin(["resistant", "reduced"])
-        judged = g["agreement"].astype(str).str.startswith("the model ")
-        agree = (float((g.loc[judged, "agreement"] == "the model agrees").mean()) if judged.any()
-                 else float("nan"))
-        mean_r = _fmt(g.loc[res, "potency"].mean()) if res.any() else "-"
-        mean_c = _fmt(g.loc[~res, "potency"].mean()) if (~res).any() else "-"
-        lines.append(f"| {name} | {len(g)} | {int(res.sum())} | {int(pr.sum())} | "
-                     f"{_fmt(agree)} | {mean_r} / {mean_c} |")
+    for r in agreement_by_mechanism(pred).itertuples(index=False):
+        mean_r = _fmt(r.potency_resistant) if r.reported_resistant else "-"
+        mean_c = _fmt(r.potency_covered) if r.pairs > r.reported_resistant else "-"
+        lines.append(f"| {r.mechanism} | {r.pairs} | {r.reported_resistant} | {r.predicted_resistant} | "
+                     f"{_fmt(r.agreement)} | {mean_r} / {mean_c} |")
     lines += ["", "Mutations that touch the drug are where the estimate has something to say; the αC and "
               "remote classes are resisted in the clinic through activation, which neither side of the "
               "model can see: their potency shifts are near zero by construction, and their resistant "

@@ -35,8 +35,7 @@ from structkit.io.load import LoadOptions
 from structkit.model.mutations import parse_mutations
 
 __all__ = ["EGFR_COLUMNS", "EGFR_CRYSTAL_PAIRS", "KCAL_PER_LOG10", "bounded_errors", "davis_check",
-           "egfr_benchmark",
-           "egfr_crystal_check", "egfr_metrics", "egfr_variants"]
+           "egfr_benchmark", "egfr_crystal_check", "egfr_metrics", "egfr_variants", "outside_two_sd"]
 
 #: kcal/mol per log10 unit at 298.15 K (RT ln 10).
 KCAL_PER_LOG10 = 1.364
@@ -135,6 +134,16 @@ def bounded_errors(measured: np.ndarray, bound: np.ndarray, pred: np.ndarray) ->
     err[lower & (pred >= measured)] = 0.0
     err[upper & (pred <= measured)] = 0.0
     return err
+
+
+def outside_two_sd(table: pd.DataFrame) -> list[str]:
+    """The variants of an EGFR benchmark table (its modelled rows) whose measured shift lies more than
+    2 ``potency_sd`` from the predicted potency (a censored cell counts where the prediction does
+    not meet its bound)."""
+    bound = table["bound"].fillna("").astype(str).to_numpy()
+    measured, predicted = table["measured"].to_numpy(dtype=float), table["potency"].to_numpy(dtype=float)
+    err = bounded_errors(measured, bound, predicted)
+    return table.loc[np.abs(err) > 2 * table["potency_sd"].to_numpy(dtype=float), "variant"].tolist()
 
 
 def _rank(x: np.ndarray) -> np.ndarray:

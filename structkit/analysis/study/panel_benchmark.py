@@ -25,7 +25,7 @@ from scipy.stats import pearsonr, spearmanr
 from structkit.analysis.measure.panel import drug_query, leave_one_drug_out, same_mode, similarities
 from structkit.io.measurements import KCAL_PER_LOG10, MeasuredPanel
 
-__all__ = ["PANEL_METRIC_COLUMNS", "SENSITISED_KCAL", "panel_benchmark"]
+__all__ = ["PANEL_METRIC_COLUMNS", "SENSITISED_KCAL", "panel_benchmark", "panel_summary"]
 
 #: A measured shift below this (kcal/mol; -0.5 log10 units) is a sensitised variant.
 SENSITISED_KCAL = -0.5 * KCAL_PER_LOG10
@@ -99,3 +99,12 @@ def panel_benchmark(panel: MeasuredPanel, min_variants: int = 20) -> pd.DataFram
             copied = matrix.loc[variants, nearest].to_numpy(dtype=float)
             rows.append(_metrics(panel.kinase, drug, f"nearest_drug ({nearest})", measured, copied))
     return pd.DataFrame(rows, columns=PANEL_METRIC_COLUMNS)
+
+
+def panel_summary(metrics: pd.DataFrame) -> pd.DataFrame:
+    """Per method of :func:`panel_benchmark`'s table (the nearest-drug baselines as one): the number
+    of drugs and the mean Spearman, Pearson and RMSE over them, in the table's order."""
+    method = metrics["method"].str.split(" ").str[0]
+    return metrics.assign(method=method).groupby("method", sort=False).agg(
+        drugs=("drug", "nunique"), spearman=("spearman", "mean"), pearson=("pearson", "mean"),
+        rmse=("rmse", "mean"))

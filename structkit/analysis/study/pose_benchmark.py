@@ -40,7 +40,7 @@ from structkit.io.fetch import cache_dir
 from structkit.io.write import write_text_atomic
 from structkit.model.complex import Complex
 from structkit.posing.placement import embedded
-from structkit.posing.pose import pose
+from structkit.posing.pose import pose, protocol
 from structkit.posing.rmsd import graph_key, pose_rmsd
 from structkit.posing.templates import (
     Template,
@@ -212,8 +212,9 @@ def pose_benchmark(
     # added later costs only its own ligands
     digest = sources_digest(template_sources(mirrors))
     folder = cache_dir(cache) / "benchmarks" / "pose-groups"
-    keys = {k: hashlib.sha256(f"pose-group {__version__}\n{k}\n{[t.label for t in g]}\n{redock}\n"
-                              f"{cross_kinase}\n{digest}".encode()).hexdigest()[:32]
+    method = protocol()
+    keys = {k: hashlib.sha256(f"pose-group {__version__}\n{method}\n{k}\n{[t.label for t in g]}\n"
+                              f"{redock}\n{cross_kinase}\n{digest}".encode()).hexdigest()[:32]
             for k, g in groups.items()}
     done = {k: json.loads((folder / f"{keys[k]}.json").read_text()) for k in groups
             if use_cache and (folder / f"{keys[k]}.json").is_file()}

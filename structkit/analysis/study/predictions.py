@@ -20,7 +20,8 @@ from structkit.model.mutations import Change, Mutation
 from structkit.model.numbering import klifs_map, reference_residue
 from structkit.model.residues import ONE_LETTER
 
-__all__ = ["PREDICTION_COLUMNS", "RISK_WIDTH_KCAL", "SATURATION_COLUMNS", "ddg_predictions", "ddg_risk",
+__all__ = ["PREDICTION_COLUMNS", "RISK_WIDTH_KCAL", "SATURATION_COLUMNS", "agreement_by_mechanism",
+           "ddg_predictions", "ddg_risk",
            "predictions", "saturation_scan"]
 
 PREDICTION_COLUMNS = ["drug", "structure", "mutation", "risk", "predicted", "reported", "n_statements",
@@ -208,3 +209,25 @@ def saturation_scan(
     ok = table["status"] == "ok"
     table.loc[ok, "risk"] = predict_risk(model, table[ok])
     return table
+
+
+def agreement_by_mechanism(table: pd.DataFrame) -> pd.DataFrame:
+    """The review's labelled, modelled pairs of ``predictions.csv`` per mechanism class: pairs,
+    reported resistant, predicted resistant or reduced (``model_verdict``), the share of the judged
+    pairs where the model agrees (the ``agreement`` column: the one rule), and the mean potency of
+    the resistant and the covered pairs (NaN where a class has none)."""
+    labelled = table[table["reported"].isin(["resistant", "covered"]) & table["potency"].notna()]
+    rows = []
+    for name, g in labelled.groupby("mechanism", sort=True):
+        resistant = g["reported"] == "resistant"
+        judged = g["agreement"].astype(str).str.startswith("the model ")
+        rows.append({
+            "mechanism": name, "pairs": len(g), "reported_resistant": int(resistant.sum()),
+            "predicted_resistant": int(g["model_verdict"].isin(["resistant", "reduced"]).sum()),
+            "agreement": (float((g.loc[judged, "agreement"] == "the model agrees").mean()) if judged.any()
+                          else float("nan")),
+            "potency_resistant": float(g.loc[resistant, "potency"].mean()),  # NaN where there is none
+            "potency_covered": float(g.loc[~resistant, "potency"].mean()),
+        })
+    return pd.DataFrame(rows, columns=["mechanism", "pairs", "reported_resistant", "predicted_resistant",
+                                       "agreement", "potency_resistant", "potency_covered"])

@@ -1,0 +1,108 @@
+"""Template placement: the common substructure (RASCAL's, checked against RDKit's FMCS and by hand),
+the embedding on the search's own atom pairs, and the protocol that keys every pose cache."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from rdkit import Chem
+from rdkit.Chem import rdFMCS
+
+from structkit.posing import placement, pose
+from structkit.posing.placement import common_substructure, embed_on_template, match_templates
+from structkit.posing.templates import template_library
+from tests.util import SHARED
+
+
+def _fmcs_atoms(a: Chem.Mol, b: Chem.Mol) -> int:
+    """RDKit's FMCS with the same rules (elements, bond orders, ring bonds to ring bonds, rings may
+    match in part): an independent implementation of the same search."""
+    params = rdFMCS.MCSParameters()
+    params.AtomTyper = rdFMCS.AtomCompare.CompareElements
+    params.BondTyper = rdFMCS.BondCompare.CompareOrder
+    params.BondCompareParameters.RingMatchesRingOnly = True
+    params.AtomCompareParameters.RingMatchesRingOnly = True
+    params.Timeout = 60
+    result = rdFMCS.FindMCS([a, b], params)
+    assert not result.canceled
+    return result.numAtoms
+
+
+def _check_pairs(a: Chem.Mol, b: Chem.Mol, pairs) -> None:
+    """Every pair joins atoms of one element, one to one, and the bonds kept in both (``a``'s bonds
+    whose partners are bonded in ``b``) join the paired atoms into one connected piece."""
+    partner = dict(pairs)
+    assert len(set(partner.values())) == len(partner)
+    for i, j in pairs:
+        assert a.GetAtomWithIdx(i).GetAtomicNum() == b.GetAtomWithIdx(j).GetAtomicNum()
+    kept = [(bond.GetBeginAtomIdx(), bond.GetEndAtomIdx()) for bond in a.GetBonds()
+            if bond.GetBeginAtomIdx() in partner and bond.GetEndAtomIdx() in partner
+            and b.GetBondBetweenAtoms(partner[bond.GetBeginAtomIdx()], partner[bond.GetEndAtomIdx()])]
+    reached, frontier = {pairs[0][0]}, [pairs[0][0]]
+    while frontier:
+        atom = frontier.pop()
+        for i, k in kept:
+            for here, there in ((i, k), (k, i)):
+                if here == atom and there not in reached:
+                    reached.add(there)
+                    frontier.append(there)
+    assert reached == set(partner)
+
+
+def test_common_substructure_by_hand_and_against_fmcs():
+    """Tryptamine and tryptophol share the indole and its two-carbon chain: 11 atoms, by hand and by
+    FMCS; the amine N and the hydroxyl O differ."""
+    tryptamine = Chem.MolFromSmiles("NCCc1c[nH]c2ccccc12")
+    tryptophol = Chem.MolFromSmiles("OCCc1c[nH]c2ccccc12")
+    smarts, pairs = common_substructure(tryptamine, tryptophol)
+    assert len(pairs) == 11 == _fmcs_atoms(tryptamine, tryptophol)
+    assert 0 not in dict(pairs)  # the amine N is not paired
+    _check_pairs(tryptamine, tryptophol, pairs)
+    assert tryptamine.HasSubstructMatch(Chem.MolFromSmarts(smarts))
+    # the same answer every time: the search is bounded by a similarity bound, not by the clock
+    assert common_substructure(tryptamine, tryptophol) == (smarts, pairs)
+
+
+def test_whole_rings_only_drops_the_part_ring():
+    """Cyclohexylmethanol against hexanol: the rule that rings match rings keeps them apart; with
+    benzene against toluene the whole ring is common (6 atoms) either way."""
+    benzene, toluene = Chem.MolFromSmiles("c1ccccc1"), Chem.MolFromSmiles("Cc1ccccc1")
+    assert len(common_substructure(benzene, toluene)[1]) == 6
+    assert len(common_substructure(benzene, toluene, complete_rings=True)[1]) == 6
+    ring, chain = Chem.MolFromSmiles("OCC1CCCCC1"), Chem.MolFromSmiles("OCCCCCCC")
+    found = common_substructure(ring, chain)
+    assert found is None or len(found[1]) <= 3  # only the O-C-C that is a chain in both
+
+
+@pytest.mark.shared_data
+def test_lorlatinib_keeps_its_macrocycle_on_a_macrocyclic_relative(tmp_path):
+    """Lorlatinib (4CLI) against its macrocyclic relative in 4CMU: 28 of 30 heavy atoms in common,
+    as FMCS finds; the core embeds on the search's own pairs and sits on the template's atoms."""
+    library = template_library([SHARED], cache=tmp_path)
+    lorlatinib = next(t for t in library if t.label == "4CLI")
+    relative = next(t for t in library if t.label == "4CMU")
+    heavy = Chem.MolFromSmiles(lorlatinib.smiles)
+    _, pairs = common_substructure(heavy, relative.mol)
+    assert len(pairs) == 28 == _fmcs_atoms(heavy, relative.mol)
+    _check_pairs(heavy, relative.mol, pairs)
+    compound = Chem.AddHs(heavy)
+    best = match_templates(compound, [t for t in library if t.ligand != lorlatinib.ligand])[0]
+    assert best.n_common == 28 and best.coverage == pytest.approx(28 / 30)
+    placed = embed_on_template(compound, best, np.eye(3), np.zeros(3))
+    assert placed is not None and placed.match.n_common == 28
+    assert placed.mol.GetNumConformers() == placement.N_CONFORMERS
+    assert float(placed.core_rmsd.max()) < 0.1
+
+
+def test_the_pose_protocol_names_every_constant(monkeypatch):
+    """The pose caches are keyed by :func:`protocol`: changing any constant of the route changes it,
+    so a pose made under the old one is never served."""
+    before = pose.protocol()
+    for module, name, value in [(placement, "N_CONFORMERS", 11), (placement, "EMBED_ATTEMPTS", 31),
+                                (placement, "PREFILTER", 9), (placement, "MCES_THRESHOLD", 0.06),
+                                (pose, "MIN_COVERAGE", 0.31), (pose, "N_REFINED", 4),
+                                (pose, "MAX_CORE_SHIFT", 2.1)]:
+        with monkeypatch.context() as patch:
+            patch.setattr(module, name, value)
+            assert pose.protocol() != before, name
+    assert pose.protocol() == before
