@@ -137,3 +137,31 @@ def test_a_worker_killed_mid_run_changes_nothing(dask_cluster, tmp_path):
     remote.stderr.read()
     assert remote.wait() == 0
     assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "remote.csv").read_bytes()
+
+
+def test_a_ctrl_c_while_the_workers_start_is_not_lost():
+    """Workers start with SIGINT ignored, so that a terminal's Ctrl-C gives them no traceback. A
+    Ctrl-C that arrived meanwhile used to be discarded, and the run went on to the end; it must reach
+    the process as a KeyboardInterrupt once they are started, with its handler and mask back. Run in
+    a fresh interpreter, as a command is (this one has other tests' cluster threads)."""
+    code = """
+import os, signal, time
+from structkit.analysis.parallel.engine import _workers_ignore_sigint
+handler = signal.getsignal(signal.SIGINT)
+try:
+    with _workers_ignore_sigint():
+        assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.1)
+        print("inside: nothing yet")
+    time.sleep(0.1)
+    print("lost")
+except KeyboardInterrupt:
+    print("interrupted")
+assert signal.getsignal(signal.SIGINT) is handler
+assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, set())
+"""
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["inside:", "nothing", "yet", "interrupted"]

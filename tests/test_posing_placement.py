@@ -13,6 +13,8 @@ from structkit.posing.placement import common_substructure, embed_on_template, m
 from structkit.posing.templates import template_library
 from tests.util import SHARED
 
+pytestmark = [pytest.mark.shared_data]
+
 
 def _fmcs_atoms(a: Chem.Mol, b: Chem.Mol) -> int:
     """RDKit's FMCS with the same rules (elements, bond orders, ring bonds to ring bonds, rings may
@@ -74,7 +76,6 @@ def test_whole_rings_only_drops_the_part_ring():
     assert found is None or len(found[1]) <= 3  # only the O-C-C that is a chain in both
 
 
-@pytest.mark.shared_data
 def test_lorlatinib_keeps_its_macrocycle_on_a_macrocyclic_relative(tmp_path):
     """Lorlatinib (4CLI) against its macrocyclic relative in 4CMU: 28 of 30 heavy atoms in common,
     as FMCS finds; the core embeds on the search's own pairs and sits on the template's atoms."""

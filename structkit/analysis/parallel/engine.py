@@ -177,22 +177,32 @@ class Engine:
 
 @contextmanager
 def _workers_ignore_sigint() -> Iterator[None]:
-    """Start worker processes with SIGINT ignored, and restore this process's handler after.
+    """Start worker processes with SIGINT ignored, without losing a Ctrl-C meant for this one.
 
     A terminal's Ctrl-C goes to the whole process group: without this, every local worker
     process died of its own ``KeyboardInterrupt`` and printed a traceback before this process
     said "interrupted". A signal ignored at ``exec`` stays ignored, and CPython installs its
     ``KeyboardInterrupt`` handler only where SIGINT is at its default, so the workers never see
     it; this process closes the cluster, which stops them.
+
+    An ignored signal is discarded when it arrives, so until 0.7.0 a Ctrl-C while the workers
+    started vanished and the run went on to the end. SIGINT is therefore also blocked in this
+    thread (and in the threads the cluster starts meanwhile, which inherit the mask): Linux keeps
+    a blocked signal pending even while it is ignored, and on the way out the handler is restored
+    before the mask, so such a Ctrl-C arrives then, as a ``KeyboardInterrupt``.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    blocks = hasattr(signal, "pthread_sigmask")  # not on Windows
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if blocks else None
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+        if mask is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 class _Shared:
