@@ -134,7 +134,10 @@ def test_ctrl_c_during_a_local_cluster_run_prints_one_line_and_no_worker_traceba
     proc = subprocess.Popen(
         [sys.executable, "-m", "structkit", "scan", "--all", "--review", "--mirror", str(SHARED),
          "--workers", "2", "-o", str(tmp_path / "f.csv")],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        # SIGINT at its default, as a terminal starts a command (pytest-xdist's workers ignore it, and
+        # an ignored signal stays ignored across exec: the command would then rightly not stop)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     seen = ""
     assert proc.stderr is not None

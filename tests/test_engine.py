@@ -161,7 +161,9 @@ except KeyboardInterrupt:
 assert signal.getsignal(signal.SIGINT) is handler
 assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, set())
 """
+    # SIGINT at its default, as a terminal starts a command (pytest-xdist's workers ignore it, and an
+    # ignored signal stays ignored across exec)
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
-                            timeout=60)
+                            timeout=60, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["inside:", "nothing", "yet", "interrupted"]
