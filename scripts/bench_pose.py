@@ -19,24 +19,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from structkit.analysis.study.pose_benchmark import crystal_in, skeleton_smiles
+from structkit.analysis.study.pose_benchmark import crystal_rmsd, skeleton_smiles
 from structkit.energy.prepare import prepare
 from structkit.posing.placement import embedded
 from structkit.posing.pose import pose
-from structkit.posing.rmsd import pose_rmsd
 from structkit.posing.templates import template_library
 from structkit.posing.vina_run import Box, VinaReceptor
-
-
-def _rmsd(mol, template, receptor) -> float:
-    from rdkit import Chem
-    from rdkit.Geometry import Point3D
-
-    reference = Chem.Mol(template.mol)
-    conformer = reference.GetConformer()
-    for k, p in enumerate(crystal_in(template, receptor)):
-        conformer.SetAtomPosition(k, Point3D(*map(float, p)))
-    return pose_rmsd(mol, reference)
 
 
 def main() -> None:
@@ -65,9 +53,9 @@ def main() -> None:
         box = Box.around(target.mol.GetConformer().GetPositions(), margin=4.0, minimum=0.0)
         plain = VinaReceptor(prepared, box).dock(embedded(ours.compound.mol))[0][1]
         t_vina = time.perf_counter() - start
+        rmsds = [crystal_rmsd(mol, target, receptor) for mol in (ours.mol, docked.mol, plain)]
         print(f"{entry:6s} {target.ligand:6s} {t_template:10.1f} {t_dock:8.1f} {t_vina:8.1f} "
-              f"{t_vina / t_template:9.1f} {_rmsd(ours.mol, target, receptor):9.2f} "
-              f"{_rmsd(docked.mol, target, receptor):9.2f} {_rmsd(plain, target, receptor):9.2f}", flush=True)
+              f"{t_vina / t_template:9.1f} " + " ".join(f"{r:9.2f}" for r in rmsds), flush=True)
 
 
 if __name__ == "__main__":

@@ -54,8 +54,8 @@ from structkit.posing.templates import (
 from structkit.posing.vina_run import Box, VinaReceptor
 from structkit.version import __version__
 
-__all__ = ["POSED_DDG_COLUMNS", "POSE_BENCHMARK_COLUMNS", "SUCCESS_RMSD", "crystal_in", "pose_benchmark",
-           "pose_benchmark_summary", "posed_ddg", "posed_ddg_summary", "skeleton_smiles"]
+__all__ = ["POSED_DDG_COLUMNS", "POSE_BENCHMARK_COLUMNS", "SUCCESS_RMSD", "crystal_in", "crystal_rmsd",
+           "pose_benchmark", "pose_benchmark_summary", "posed_ddg", "posed_ddg_summary", "skeleton_smiles"]
 
 _ANONYMOUS = {"LIG", "UNL", "UNK", "DRG", "INH"}
 #: A pose within this heavy-atom RMSD of the crystal (Å) is a success.
@@ -92,7 +92,9 @@ def crystal_in(template: Template, receptor: Complex) -> np.ndarray:
     return apply_transform(template.mol.GetConformer().GetPositions(), rotation, translation)
 
 
-def _rmsd(pose_mol, template: Template, receptor) -> float:
+def crystal_rmsd(pose_mol, template: Template, receptor: Complex) -> float:
+    """Symmetry-aware heavy-atom RMSD (Å) of a pose to the template's crystal ligand put in the
+    receptor's frame (:func:`crystal_in`)."""
     from rdkit import Chem
     from rdkit.Geometry import Point3D
 
@@ -117,7 +119,7 @@ def _redock(template: Template, cache) -> float:
     box = Box.around(template.mol.GetConformer().GetPositions(), margin=4.0, minimum=0.0)
     runner = VinaReceptor(prepare(receptor, cache=cache), box)
     docked = runner.dock(mol)[0][1]
-    return _rmsd(docked, template, receptor)
+    return crystal_rmsd(docked, template, receptor)
 
 
 def _pose_ligand(group: list[Template], library: list[Template], redock: str | None, cross_kinase: bool,
@@ -147,11 +149,11 @@ def _pose_ligand(group: list[Template], library: list[Template], redock: str | N
                    k: v for k, v in result.summary().items()
                    if k in ("method", "receptor", "template", "template_kinase", "template_ligand",
                             "similarity", "coverage", "core_shift", "confidence", "vina_score")},
-               "rmsd": round(_rmsd(result.mol, template, result.receptor), 2)}
+               "rmsd": round(crystal_rmsd(result.mol, template, result.receptor), 2)}
         if crossed is not None:
             row.update(cross_kinase_method=crossed.method, cross_kinase_template=crossed.template or "",
                        cross_kinase_confidence=crossed.confidence,
-                       cross_kinase_rmsd=round(_rmsd(crossed.mol, template, crossed.receptor), 2))
+                       cross_kinase_rmsd=round(crystal_rmsd(crossed.mol, template, crossed.receptor), 2))
         if redock and template is first and (redock == "all" or template.drug):
             row["redock_rmsd"] = round(_redock(template, cache), 2)
         rows.append(row)
