@@ -41,10 +41,10 @@ def main() -> None:
         prepare(complex_, cache=cache)
         timings, tables = {}, {}
         for workers in (1, 2):
-            with Engine(workers=workers) as engine:
+            with Engine(workers=workers, cache=cache, use_cache=False) as engine:
                 engine.map(abs, [1, 2])  # start the local cluster before the clock
                 t0 = time.perf_counter()
-                tables[workers] = ddg_table(complex_, mutations, engine=engine, cache=cache, use_cache=False)
+                tables[workers] = ddg_table(complex_, mutations, engine=engine)
                 timings[workers] = time.perf_counter() - t0
     same = tables[1].equals(tables[2])
     print(f"ALK saturation ddG scan, 4CLI, sites {args.sites}: {len(mutations)} mutants, cache off")

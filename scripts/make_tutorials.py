@@ -37,11 +37,16 @@ TUTORIALS = {
         ("code", 'model = structkit.mutate(complex_, "G1202R")\nmodel.to_frame()'),
         ("md", "The change in lorlatinib's binding free energy (kcal/mol, + = binds the mutant more weakly), "
                "with its uncertainty and energy terms."),
-        ("code", 'structkit.ddg(complex_, "G1202R,L1196M,G1202R+L1196M", options=options, workers=1)'
+        ("code", 'structkit.ddg(complex_, "G1202R,L1196M,G1202R+L1196M", options=options,\n'
+                 '              engine=structkit.Engine(workers=1))'
                  '[["mutation", "ddg", "ddg_sd", "site_distance_A", "flag"]]'),
         ("md", "Every drug for the patient's mutation, evidence first: the review's statement decides the "
-               "verdict where it exists, the model's own verdict stays beside it."),
-        ("code", 'advice = structkit.advise("G1202R", options=options, workers=2)\n'
+               "verdict where it exists, the model's own verdict stays beside it. A `structkit.Engine` "
+               "says how the work runs: two local worker processes here (or "
+               "`scheduler=` a Dask cluster's address), the result cache, and a progress callback "
+               "`(done, total, label)`."),
+        ("code", 'engine = structkit.Engine(workers=2)\n'
+                 'advice = structkit.advise("G1202R", options=options, engine=engine)\n'
                  'advice[["rank", "drug", "verdict", "evidence", "model_verdict", "potency", "basis"]]'),
     ]),
     "docked_pose": ("Your own docked pose: a receptor and an SDF", [
@@ -57,7 +62,7 @@ TUTORIALS = {
         ("code", 'table = structkit.interaction_table(pose)\n'
                  'table[["resname", "resnum", "klifs", "type", "distance", "protein_atoms", "ligand_atoms"]].head(12)'),
         ("md", "The gatekeeper T315I and two other resistance mutations against the pose."),
-        ("code", 'structkit.ddg(pose, "T315I,F317L,E255K", options=options, workers=1)'
+        ("code", 'structkit.ddg(pose, "T315I,F317L,E255K", options=options, engine=structkit.Engine(workers=1))'
                  '[["mutation", "ddg", "ddg_sd", "site_distance_A", "flag"]]'),
     ]),
     "egfr_potency": ("EGFR: potency from structure and from measurements", [
@@ -77,7 +82,8 @@ TUTORIALS = {
                "one, for three classic variants and their measured shifts (Robichaux 2021)."),
         ("code", 'egfr = SHARED / "benchmarks" / "egfr_robichaux2021"\n'
                  'table = structkit.ddg(egfr / "2ity.pdb", "T790M,L858R,T790M+L858R", potency=True,\n'
-                 '                      atp_reference=egfr / "2itx.pdb", kinase="EGFR", options=options, workers=1)\n'
+                 '                      atp_reference=egfr / "2itx.pdb", kinase="EGFR", options=options,\n'
+                 '                      engine=structkit.Engine(workers=1))\n'
                  'measured = panel.matrix()["Gefitinib"]\n'
                  'table.assign(measured=[measured.get(m) for m in table["mutation"]])'
                  '[["mutation", "potency", "potency_basis", "potency_structural", "measured", "panel_nearest"]]'),
@@ -93,7 +99,7 @@ TUTORIALS = {
                "dask-jobqueue on SLURM) is given by its address; here a local cluster stands in for it."),
         ("code", SETUP),
         ("code", 'from distributed import LocalCluster\n'
-                 'from structkit.analysis.parallel.engine import Engine\n'
+                 'from structkit import Engine\n'
                  'cluster = LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=":0")\n'
                  'address = cluster.scheduler_address\n'
                  'address.split(":")[0]'),

@@ -29,6 +29,8 @@ The public API, re-exported here:
   site on the best co-crystal template (any kinase's, superposed on the KLIFS pocket) or docked
   with Vina, with its confidence (:class:`PoseResult`); :func:`pose_files` keeps the posed complex
   as files every command reads (``--compound`` on advise, ddg, scan, interactions, view);
+- :class:`Engine`: how batch work runs (workers or a Dask scheduler, the result cache, a
+  progress callback ``(done, total, label)``), the one ``engine=`` every batch function takes;
 - :class:`StructkitError`, the one error type for bad input.
 """
 
@@ -57,6 +59,7 @@ if TYPE_CHECKING:  # the names as type checkers and editors see them; at run tim
     )
     from structkit.analysis.measure.scan import review_mutations, scan
     from structkit.analysis.measure.trajectory import trajectory_features, trajectory_interactions
+    from structkit.analysis.parallel.engine import Engine
     from structkit.analysis.presentation.views import show
     from structkit.analysis.study.advise import advise
     from structkit.analysis.study.benchmark import abl_benchmark
@@ -102,6 +105,7 @@ _WHERE = {
     "ddg": "structkit.analysis.measure.estimates",
     "discover": "structkit.analysis.measure.discover",
     "egfr_benchmark": "structkit.analysis.study.egfr_benchmark",
+    "Engine": "structkit.analysis.parallel.engine",
     "feature_table": "structkit.analysis.measure.features",
     "fetch": "structkit.io.fetch",
     "fetch_many": "structkit.io.fetch",
@@ -155,6 +159,7 @@ __all__ = [
     "Change",
     "Complex",
     "Compound",
+    "Engine",
     "FetchError",
     "FetchResult",
     "InteractionCriteria",

@@ -9,6 +9,7 @@ import pytest
 from scipy.stats import norm
 
 import structkit
+from structkit.analysis.parallel.engine import Engine
 from structkit.io.load import LoadOptions
 from tests.util import EGFR, SHARED, assert_one_line_error, run
 
@@ -23,7 +24,8 @@ def cache(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def g1202r(cache):
-    return structkit.advise("G1202R", options=LoadOptions.resolve([SHARED], cache=cache), workers=2)
+    return structkit.advise("G1202R", options=LoadOptions.resolve([SHARED], cache=cache),
+                            engine=Engine(workers=2))
 
 
 def test_solvent_front_g1202r_as_the_review_reports(g1202r):
@@ -64,7 +66,8 @@ def test_a_measurement_outranks_the_model(cache):
     review reports it resisted with an IC50 of about 1 uM (line 75, ref 44): the verdict is resistant
     on measured evidence, the model's guess stays visible beside it, and lorlatinib ranks among the
     resisted, below every drug the evidence or the model calls covered."""
-    table = structkit.advise("G1202R+L1196M", options=LoadOptions.resolve([SHARED], cache=cache), workers=2)
+    table = structkit.advise("G1202R+L1196M", options=LoadOptions.resolve([SHARED], cache=cache),
+                             engine=Engine(workers=2))
     lorlatinib = table.set_index("drug").loc["lorlatinib"]
     assert lorlatinib["verdict"] == "resistant" and lorlatinib["evidence"] == "measured"
     assert "IC50 1000 nM" in lorlatinib["basis"] and "line 75" in lorlatinib["basis"]
@@ -133,7 +136,7 @@ def test_any_kinase_with_its_complexes(tmp_path):
     is about ALK)."""
     options = LoadOptions.resolve([EGFR], cache=tmp_path)
     table = structkit.advise("T790M", kinase="EGFR", complexes={"gefitinib": EGFR / "2ity.pdb"},
-                             options=options, workers=1)
+                             options=options, engine=Engine(workers=1))
     assert table["drug"].tolist() == ["gefitinib"] and table["mutation"].tolist() == ["T790M"]
     row = table.iloc[0]
     assert row["reported"] == "" and row["structure"] == "2ity.pdb"
@@ -143,7 +146,7 @@ def test_any_kinase_with_its_complexes(tmp_path):
     assert "Gefitinib +1.71 kcal/mol" in row["basis"] and "Robichaux" in row["basis"]
     assert row["model_verdict"] in ("covered", "reduced", "resistant")
     direct = structkit.ddg(EGFR / "2ity.pdb", "T790M", potency=True, atp_reference=EGFR / "2itx.pdb",
-                           options=options, workers=1).iloc[0]
+                           options=options, engine=Engine(workers=1)).iloc[0]
     assert row["potency"] == pytest.approx(direct["potency"], abs=1e-3)
     assert row["ddg_atp"] == pytest.approx(direct["ddg_atp"], abs=1e-3)
     assert row["mechanism"] == "touches the drug"  # the gatekeeper

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from scipy.stats import kendalltau
 
+from structkit.analysis.parallel.engine import Engine
 from structkit.analysis.study.benchmark import (
     ABL_COLUMNS,
     abl_benchmark,
@@ -44,7 +45,7 @@ def test_loo_scale_by_hand():
 
 @pytest.fixture(scope="module")
 def subset():
-    return abl_benchmark(ABL, drugs=["erlotinib", "gefitinib"], workers=1)
+    return abl_benchmark(ABL, drugs=["erlotinib", "gefitinib"], engine=Engine(workers=1))
 
 
 def test_subset_end_to_end(subset):
@@ -72,7 +73,7 @@ def test_sd_on_the_pairs_scale(subset):
     rows = subset[subset["drug"] == "erlotinib"]
     complex_path, sdf = abl_files("erlotinib")
     direct = ddg_table(load(complex_path, ligand_file=sdf, keep_hydrogens=True), rows["mutation"].tolist(),
-                       workers=1)
+                       engine=Engine(workers=1))
     loo = (rows["ddg_pred"] / rows["ddg_raw"]).to_numpy()
     expected = direct["ddg_spread"].to_numpy() * loo / ddg_scale()
     np.testing.assert_allclose(rows["ddg_spread"].to_numpy(), expected, atol=2e-3)

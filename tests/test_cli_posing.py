@@ -9,6 +9,7 @@ import pytest
 from rdkit import Chem
 
 import structkit
+from structkit.analysis.parallel.engine import Engine
 from structkit.analysis.presentation.panel_page import panel_html
 from structkit.errors import StructkitError
 from structkit.io.load import LoadOptions
@@ -104,7 +105,8 @@ def test_advise_ranks_a_new_compound_beside_the_drugs(cache):
     model's."""
     options = LoadOptions.resolve([SHARED], cache=cache)
     table = structkit.advise("G1202R", complexes={"crizotinib": "2XP2"},
-                             compounds={"my-macrocycle": LORLATINIB}, options=options, workers=1)
+                             compounds={"my-macrocycle": LORLATINIB}, options=options,
+                             engine=Engine(workers=1))
     assert sorted(table["drug"]) == ["crizotinib", "my-macrocycle"]
     mine = table.set_index("drug").loc["my-macrocycle"]
     assert mine["evidence"] == "predicted" and mine["verdict"] == mine["model_verdict"]

@@ -10,6 +10,7 @@ import pytest
 import structkit
 from structkit.analysis.measure.ddg import DDG_COLUMNS, ddg_table, ddg_tables, substitutions_at
 from structkit.analysis.measure.estimates import ddg
+from structkit.analysis.parallel.engine import Engine
 from structkit.errors import StructkitError
 from structkit.io.load import LoadOptions
 from structkit.model.numbering import reference_sequence
@@ -27,8 +28,8 @@ def erlotinib():
 
 
 def test_workers_do_not_change_the_table(erlotinib, tmp_path):
-    serial = ddg_table(erlotinib, MUTATIONS, workers=1, use_cache=False)
-    parallel = ddg_table(erlotinib, MUTATIONS, workers=2, cache=tmp_path, use_cache=True)
+    serial = ddg_table(erlotinib, MUTATIONS, engine=Engine(workers=1, use_cache=False))
+    parallel = ddg_table(erlotinib, MUTATIONS, engine=Engine(workers=2, cache=tmp_path, use_cache=True))
     assert list(serial.columns) == DDG_COLUMNS
     assert serial["mutation"].tolist() == MUTATIONS
     pd.testing.assert_frame_equal(serial, parallel)
@@ -36,7 +37,7 @@ def test_workers_do_not_change_the_table(erlotinib, tmp_path):
     assert "X999Z" in serial["mutation"].iloc[4] and serial["status"].iloc[4] != "ok"
     assert np.isnan(serial["ddg"].iloc[4])
     # answered from the cache the second time, identically
-    again = ddg_table(erlotinib, MUTATIONS, workers=1, cache=tmp_path)
+    again = ddg_table(erlotinib, MUTATIONS, engine=Engine(workers=1, cache=tmp_path))
     pd.testing.assert_frame_equal(serial, again)
 
 
@@ -47,11 +48,13 @@ def test_several_complexes_in_one_batch_equal_one_table_each(erlotinib, tmp_path
     imatinib = structkit.load(complex_path, ligand_file=sdf, keep_hydrogens=True)
     mutations = ["T315A", "F317L", "T315I"]
     seen = []
-    batch = ddg_tables([erlotinib, imatinib], mutations, workers=2, cache=tmp_path, use_cache=False,
-                       progress=lambda done, total, _m: seen.append((done, total)))
+    engine = Engine(workers=2, cache=tmp_path, use_cache=False,
+                    progress=lambda done, total, _label: seen.append((done, total)))
+    batch = ddg_tables([erlotinib, imatinib], mutations, engine=engine)
     assert seen[0] == (0, 6) and seen[-1] == (6, 6)
     for complex_, table in zip((erlotinib, imatinib), batch):
-        pd.testing.assert_frame_equal(table, ddg_table(complex_, mutations, workers=1, use_cache=False))
+        alone = ddg_table(complex_, mutations, engine=Engine(workers=1, use_cache=False))
+        pd.testing.assert_frame_equal(table, alone)
     assert not batch[0]["ddg"].equals(batch[1]["ddg"])
 
 
@@ -79,6 +82,17 @@ def test_substitutions_at_review_sites():
     assert out[19] == "L1196A" and "L1196M" in out
 
 
+def test_a_batch_takes_one_mutation_list_per_complex_or_one_for_all(erlotinib):
+    with pytest.raises(StructkitError, match="2 mutation lists for 1 complexes"):
+        ddg_tables([erlotinib], [["T315A"], ["F317L"]])
+    with pytest.raises(StructkitError, match="a list of strings, not the string 'T315A'"):
+        ddg_tables([erlotinib], "T315A")
+    with pytest.raises(StructkitError, match="2 labels for 1 complexes"):
+        ddg_tables([erlotinib], ["T315A"], labels=["a", "b"])
+    empty = ddg_tables([erlotinib, erlotinib], [[], []], engine=Engine(workers=1, use_cache=False))
+    assert [list(t.columns) for t in empty] == [DDG_COLUMNS, DDG_COLUMNS] and all(t.empty for t in empty)
+
+
 def test_receptor_plus_docked_pose(tmp_path):
     """A receptor without its ligand plus the pose as SDF gives the estimate of the complex.
 
@@ -90,8 +104,8 @@ def test_receptor_plus_docked_pose(tmp_path):
     receptor.write_text("".join(line for line in complex_path.read_text().splitlines(keepends=True)
                                 if not line.startswith(("HETATM", "CONECT"))))
     with_pose = LoadOptions.resolve(ligand_file=str(sdf))
-    docked = ddg(receptor, ["T315I"], options=with_pose, use_cache=False, workers=1)
-    crystal = ddg(complex_path, ["T315I"], options=with_pose, use_cache=False, workers=1)
+    docked = ddg(receptor, ["T315I"], options=with_pose, engine=Engine(workers=1, use_cache=False))
+    crystal = ddg(complex_path, ["T315I"], options=with_pose, engine=Engine(workers=1, use_cache=False))
     assert docked["status"].iloc[0] == "ok"
     assert docked["ddg"].iloc[0] == pytest.approx(crystal["ddg"].iloc[0], abs=0.05)
 
@@ -120,10 +134,10 @@ def test_two_poses_in_one_session_give_their_own_answers(tmp_path):
     _shifted_sdf(sdf, 0.6, moved)
     options_a = LoadOptions.resolve(ligand_file=sdf, cache=tmp_path)
     options_b = LoadOptions.resolve(ligand_file=moved, cache=tmp_path)
-    first_a = ddg(complex_path, ["T315I"], options=options_a, workers=1, use_cache=False)
-    after_a = ddg(complex_path, ["T315I"], options=options_b, workers=1, use_cache=False)
+    first_a = ddg(complex_path, ["T315I"], options=options_a, engine=Engine(workers=1, use_cache=False))
+    after_a = ddg(complex_path, ["T315I"], options=options_b, engine=Engine(workers=1, use_cache=False))
     ddg_module._PREPARED.clear()
-    alone = ddg(complex_path, ["T315I"], options=options_b, workers=1, use_cache=False)
+    alone = ddg(complex_path, ["T315I"], options=options_b, engine=Engine(workers=1, use_cache=False))
     pd.testing.assert_frame_equal(after_a, alone)
     assert abs(first_a["dg_wild"].iloc[0] - alone["dg_wild"].iloc[0]) > 0.5
 
@@ -144,17 +158,17 @@ def test_finished_rows_answer_warm_calls_by_fingerprint(tmp_path, monkeypatch):
     def pose(ligand):
         return structkit.load(receptor, ligand_file=ligand, keep_hydrogens=True)
 
-    cold = ddg_table(pose(sdf), ["T315A"], workers=1, cache=tmp_path)
+    cold = ddg_table(pose(sdf), ["T315A"], engine=Engine(workers=1, cache=tmp_path))
 
     def no_preparation(*_args, **_kwargs):
         raise AssertionError("prepared")
 
     monkeypatch.setattr(ddg_module, "prepare", no_preparation)
     ddg_module._PREPARED.clear()
-    warm = ddg_table(pose(sdf), ["T315A"], workers=2, cache=tmp_path)
+    warm = ddg_table(pose(sdf), ["T315A"], engine=Engine(workers=2, cache=tmp_path))
     pd.testing.assert_frame_equal(cold, warm)
     with pytest.raises(AssertionError, match="prepared"):
-        ddg_table(pose(moved), ["T315A"], workers=1, cache=tmp_path)
+        ddg_table(pose(moved), ["T315A"], engine=Engine(workers=1, cache=tmp_path))
 
 
 def test_a_mutant_that_cannot_fit_the_fixed_backbone_is_flagged_and_bounded(tmp_path):
@@ -187,10 +201,10 @@ def test_a_refit_calibration_misses_the_finished_rows(erlotinib, tmp_path, monke
     import structkit.energy.ddg as energy_ddg
     import structkit.energy.uncertainty as uncertainty
 
-    cold = ddg_table(erlotinib, ["T315A"], workers=1, cache=tmp_path)
+    cold = ddg_table(erlotinib, ["T315A"], engine=Engine(workers=1, cache=tmp_path))
     scale = energy_ddg.ddg_scale()
     monkeypatch.setattr(energy_ddg, "ddg_scale", lambda: 2.0 * scale)
-    refit = ddg_table(erlotinib, ["T315A"], workers=1, cache=tmp_path)
+    refit = ddg_table(erlotinib, ["T315A"], engine=Engine(workers=1, cache=tmp_path))
     assert refit["ddg"].iloc[0] == pytest.approx(2.0 * cold["ddg"].iloc[0], rel=1e-6)
     assert refit["ddg_raw"].iloc[0] == pytest.approx(cold["ddg_raw"].iloc[0])
     monkeypatch.undo()
@@ -198,6 +212,6 @@ def test_a_refit_calibration_misses_the_finished_rows(erlotinib, tmp_path, monke
     bands = tuple(3.0 * b for b in uncertainty.model_sd_table())
     monkeypatch.setattr(uncertainty, "model_sd_table", lambda: bands)
     monkeypatch.setattr(ddg_module, "model_sd_table", lambda: bands)
-    wider = ddg_table(erlotinib, ["T315A"], workers=1, cache=tmp_path)
+    wider = ddg_table(erlotinib, ["T315A"], engine=Engine(workers=1, cache=tmp_path))
     assert wider["ddg"].iloc[0] == pytest.approx(cold["ddg"].iloc[0])
     assert wider["ddg_sd"].iloc[0] > 2.0 * cold["ddg_sd"].iloc[0]

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from structkit.analysis.parallel.engine import Engine
 from structkit.analysis.study.egfr_benchmark import (
     KCAL_PER_LOG10,
     egfr_benchmark,
@@ -67,8 +68,8 @@ def test_metrics_by_hand():
 
 
 def test_benchmark_subset(tmp_path):
-    table = egfr_benchmark(EGFR, options=LoadOptions.resolve(cache=tmp_path), workers=1,
-                           variants=["L858R", "S768I", "Ex19del"])
+    table = egfr_benchmark(EGFR, options=LoadOptions.resolve(cache=tmp_path),
+                           variants=["L858R", "S768I", "Ex19del"], engine=Engine(workers=1))
     assert table["variant"].tolist() == ["Ex19del", "L858R", "S768I"]
     assert table["status"].tolist() == ["not modelled (insertion or deletion)", "ok", "ok"]
     ok = table[table["status"] == "ok"]

@@ -9,6 +9,7 @@ import pytest
 import structkit
 from structkit.analysis.measure.ddg import ddg_table
 from structkit.analysis.measure.estimates import ddg
+from structkit.analysis.parallel.engine import Engine
 from structkit.energy.ddg import COMPONENTS, DdgEstimator
 from structkit.energy.ensemble import BACKRUB_ANGLES, EnsembleDdgEstimator, backrub_member
 from structkit.energy.uncertainty import model_sd_table
@@ -81,8 +82,8 @@ def test_gatekeeper_stays_resistant(imatinib):
 def test_mode_reaches_the_table_the_api_and_the_models(tmp_path):
     complex_path, sdf = abl_files("erlotinib")
     complex_ = structkit.load(complex_path, ligand_file=sdf, keep_hydrogens=True)
-    table = ddg_table(complex_, ["T315A"], workers=1, mode="accurate", use_cache=False)
-    fast = ddg_table(complex_, ["T315A"], workers=1, use_cache=False)
+    table = ddg_table(complex_, ["T315A"], mode="accurate", engine=Engine(workers=1, use_cache=False))
+    fast = ddg_table(complex_, ["T315A"], engine=Engine(workers=1, use_cache=False))
     models = tmp_path / "models"
     with_models = ddg(complex_, "T315A", models=models, mode="accurate")
     assert table["ddg"].iloc[0] == with_models["ddg"].iloc[0] != fast["ddg"].iloc[0]

@@ -39,12 +39,13 @@ def test_serial_and_local_cluster_agree_in_order():
         assert serial.serial
         expected = serial.map(_square, items)
     seen = []
-    with Engine(workers=2) as local:
+    with Engine(workers=2, progress=lambda done, total, label: seen.append((done, total, label))) as local:
         assert not local.serial and local.describe() == "2 local Dask workers"
-        assert local.map(_square, items, progress=lambda k, n, item: seen.append((k, n))) == expected
-        assert local._cluster is not None
-    assert local._client is None and local._cluster is None  # shut down on leaving the block
-    assert sorted(seen) == [(k, 40) for k in range(1, 41)]
+        assert local.map(_square, items, report=True) == expected
+        assert local._pool.cluster is not None
+    assert local._pool.client is None and local._pool.cluster is None  # shut down on leaving the block
+    assert [(done, total) for done, total, _ in seen] == [(k, 40) for k in range(1, 41)]
+    assert sorted(int(label) for _, _, label in seen) == items  # each item named once, as it finished
 
 
 def test_task_errors_arrive_as_they_were_raised():
@@ -64,8 +65,8 @@ def test_ddg_table_is_the_same_on_two_workers(tmp_path):
     complex_path, ligand_path = abl_files("imatinib")
     complex_ = structkit.load(complex_path, ligand_file=ligand_path, keep_hydrogens=True)
     mutations = ["T315I", "T315A", "F317L", "E255K"]  # three sites: three tasks
-    serial = ddg_table(complex_, mutations, engine=Engine(workers=1), cache=tmp_path / "a", use_cache=False)
-    parallel = ddg_table(complex_, mutations, engine=Engine(workers=2), cache=tmp_path / "b", use_cache=False)
+    serial = ddg_table(complex_, mutations, engine=Engine(workers=1, cache=tmp_path / "a", use_cache=False))
+    parallel = ddg_table(complex_, mutations, engine=Engine(workers=2, cache=tmp_path / "b", use_cache=False))
     pd.testing.assert_frame_equal(serial, parallel)
     assert (serial["status"] == "ok").all()
 
@@ -167,3 +168,39 @@ assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, set())
                             timeout=60, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["inside:", "nothing", "yet", "interrupted"]
+
+
+# --- the execution object: workers, cache, progress ---
+
+def test_an_engine_carries_its_cache_and_progress_and_a_view_shares_its_cluster(tmp_path):
+    seen = []
+    engine = Engine(workers=1, cache=tmp_path, use_cache=False,
+                    progress=lambda done, total, label: seen.append(("outer", done, total, label)))
+    assert engine.cache == str(tmp_path) and engine.use_cache is False
+    view = engine.reporting(lambda done, total, label: seen.append(("view", done, total, label)))
+    assert view._pool is engine._pool and view.cache == engine.cache
+    assert view.map(_square, [2, 3], report=True) == [4, 9]
+    engine.report(1, 1, "done")
+    assert seen == [("view", 1, 2, "2"), ("view", 2, 2, "3"), ("outer", 1, 1, "done")]
+    with view:  # a view's block is the engine's: leaving it shuts down what they share
+        assert engine._pool.depth == 1
+    assert engine._pool.depth == 0
+
+
+def test_the_default_engine_takes_the_given_cache_and_no_more_workers_than_tasks(tmp_path, monkeypatch):
+    monkeypatch.setenv("STRUCTKIT_WORKERS", "4")
+    default = Engine.for_tasks(None, 2, cache=tmp_path)
+    assert default.workers == 2 and default.cache == str(tmp_path)
+    assert Engine.for_tasks(None).workers == 4
+    mine = Engine(workers=1)
+    filled = Engine.for_tasks(mine, 10, cache=tmp_path)  # an engine without a cache takes the options'
+    assert filled.workers == 1 and filled.cache == str(tmp_path) and mine.cache is None
+    own = Engine(workers=1, cache=tmp_path / "own")
+    assert Engine.for_tasks(own, cache=tmp_path) is own  # its own cache wins
+
+
+def test_map_tells_on_done_each_finished_item_once():
+    finished = []
+    with Engine(workers=2) as local:
+        assert local.map(_square, [1, 2, 3], on_done=finished.append) == [1, 4, 9]
+    assert sorted(finished) == [1, 2, 3]

@@ -18,7 +18,7 @@ from typing import ClassVar
 import pytest
 
 from structkit.errors import FetchError, StructkitError
-from structkit.io.fetch import fetch, fetch_many, find_in_mirrors
+from structkit.io.fetch import fetch, fetch_each, fetch_many, find_in_mirrors
 from tests.util import REPO, SHARED
 
 pytestmark = [pytest.mark.shared_data]
@@ -205,11 +205,19 @@ def test_fetch_many_keeps_going(server, cache):
     seen = []
     results, errors = fetch_many(
         ["4CLI", "1ABC", "4CLJ"], cache=cache, base_url=url,
-        progress=lambda k, n, i, r, e: seen.append((k, n, i, r is not None)), **FAST,
+        progress=lambda done, total, label: seen.append((done, total, label)), **FAST,
     )
     assert [r.pdb_id for r in results] == ["4CLI", "4CLJ"]
     assert list(errors) == ["1ABC"]
-    assert seen == [(1, 3, "4CLI", True), (2, 3, "1ABC", False), (3, 3, "4CLJ", True)]
+    assert seen == [(1, 3, "4CLI"), (2, 3, "1ABC"), (3, 3, "4CLJ")]  # the one progress shape
+
+
+def test_fetch_each_streams_results_and_errors(server, cache):
+    url, _ = server
+    found = list(fetch_each(["4CLI", "1ABC"], cache=cache, base_url=url, **FAST))
+    assert [(pdb_id, result is not None, error is not None) for pdb_id, result, error in found] == \
+        [("4CLI", True, False), ("1ABC", False, True)]
+    assert found[0][1].pdb_id == "4CLI" and "1ABC" in found[1][2]
 
 
 def test_cli_fetch_from_loopback_server_shows_progress(server, cache):

@@ -10,7 +10,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "structkit"
 
 # lowest first; a module may import its own layer and those below it
 LAYERS = {
-    "errors": 0, "version": 0, "data": 0, "arguments": 0,
+    "errors": 0, "version": 0, "data": 0, "arguments": 0, "progress": 0,
     "geometry": 1, "catalogue": 1,
     "model": 2,
     "io": 3,

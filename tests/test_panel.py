@@ -16,6 +16,7 @@ from structkit.analysis.measure.panel import (
     panel_potency,
     query_of_complex,
 )
+from structkit.analysis.parallel.engine import Engine
 from structkit.analysis.study.panel_benchmark import panel_benchmark
 from structkit.io.measurements import KCAL_PER_LOG10, measured_panel, variant_key
 from tests.util import EGFR, SHARED_ROOT
@@ -137,7 +138,7 @@ def test_leave_one_drug_out_beats_the_baselines_on_average(egfr):
 def test_ddg_potency_learns_from_the_panel_and_keeps_the_structural_number(tmp_path):
     options = structkit.LoadOptions.resolve(cache=tmp_path)
     table = structkit.ddg(EGFR / "2ity.pdb", "T790M,C797S", potency=True, atp_reference=EGFR / "2itx.pdb",
-                          kinase="EGFR", options=options, workers=1)
+                          kinase="EGFR", options=options, engine=Engine(workers=1))
     assert table["potency_basis"].tolist() == ["measured panel", "structure"]
     t790m, c797s = table.iloc[0], table.iloc[1]
     query = query_of_complex(structkit.load(EGFR / "2ity.pdb"))
@@ -147,7 +148,7 @@ def test_ddg_potency_learns_from_the_panel_and_keeps_the_structural_number(tmp_p
     assert c797s["potency"] == pytest.approx(c797s["potency_structural"])
     # a header-less file names no kinase: without kinase= the structure answers alone
     plain = structkit.ddg(EGFR / "2ity.pdb", "T790M", potency=True, atp_reference=EGFR / "2itx.pdb",
-                          options=options, workers=1)
+                          options=options, engine=Engine(workers=1))
     assert plain["potency_basis"].tolist() == ["structure"]
 
 

@@ -9,6 +9,7 @@ import pytest
 
 import structkit
 from structkit.analysis.measure.potency import POTENCY_COLUMNS, atp_complex, potency_table
+from structkit.analysis.parallel.engine import Engine
 from structkit.energy.ddg import DdgEstimator
 from structkit.energy.prepare import prepare
 from structkit.errors import StructkitError
@@ -29,7 +30,8 @@ def test_potency_is_drug_minus_atp(complexes, tmp_path):
     code): the ATP side of L858R is positive (L858R lowers ATP affinity: Yun et al. 2007, Km 5 ->
     148 uM), so the potency is below the drug's ddG, in the sensitising direction."""
     drug, atp = complexes
-    table = potency_table(drug, ["L858R", "T790M"], atp, workers=1, cache=tmp_path, use_cache=False)
+    table = potency_table(drug, ["L858R", "T790M"], atp,
+                          engine=Engine(workers=1, cache=tmp_path, use_cache=False))
     assert list(table.columns[-len(POTENCY_COLUMNS):]) == POTENCY_COLUMNS
     direct_atp = DdgEstimator(prepare(atp, cache=tmp_path))
     direct_drug = DdgEstimator(prepare(drug, cache=tmp_path))
@@ -74,8 +76,9 @@ def test_another_kinases_nucleotide_is_placed_and_estimated(complexes, tmp_path)
         placed = atp_complex(drug, SHARED / "3lct.cif")
     assert placed.ligand == "ADP" and placed.ligand_source == "transplanted from 3LCT"
     np.testing.assert_array_equal(placed.protein.coords, drug.protein.coords)
-    carried = potency_table(drug, ["T790M"], placed, workers=1, cache=tmp_path, use_cache=False)
-    own = potency_table(drug, ["T790M"], native, workers=1, cache=tmp_path, use_cache=False)
+    carried = potency_table(drug, ["T790M"], placed,
+                            engine=Engine(workers=1, cache=tmp_path, use_cache=False))
+    own = potency_table(drug, ["T790M"], native, engine=Engine(workers=1, cache=tmp_path, use_cache=False))
     assert carried["status"].tolist() == own["status"].tolist() == ["ok"]
     assert carried["ddg_atp"].iloc[0] == pytest.approx(own["ddg_atp"].iloc[0], abs=0.2)  # 0.01 and 0.06
     assert carried["ddg"].iloc[0] == own["ddg"].iloc[0]  # the drug side is the same estimate

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from structkit.analysis.measure.ddg import ddg_table
+from structkit.analysis.parallel.engine import Engine
 from structkit.analysis.study.benchmark import abl_benchmark
 from structkit.energy.ddg import ddg_scale
 from structkit.io.load import LoadOptions
@@ -26,7 +27,7 @@ TOLERANCE = 0.1
 
 def test_abl_rows_regenerate():
     tracked = pd.read_csv(REPO / "results" / "abl_benchmark.csv")
-    fresh = abl_benchmark(ABL, drugs=["gefitinib"], workers=2)
+    fresh = abl_benchmark(ABL, drugs=["gefitinib"], engine=Engine(workers=2))
     mine = tracked[tracked["drug"] == "gefitinib"].reset_index(drop=True)
     assert fresh["mutation"].tolist() == mine["mutation"].tolist()
     # in kcal/mol through the package scale (a one-drug subset has no leave-one-drug-out scale)
@@ -41,7 +42,7 @@ def test_alk_rows_regenerate_from_a_fresh_preparation():
     mine = tracked[(tracked["structure"] == "2XP2")
                    & tracked["mutation"].isin(["G1202R", "L1196M", "G1269A", "I1171N"])]
     complex_ = LoadOptions.resolve([SHARED]).load("2XP2")
-    fresh = ddg_table(complex_, mine["mutation"].tolist(), workers=1)
+    fresh = ddg_table(complex_, mine["mutation"].tolist(), engine=Engine(workers=1))
     assert fresh["mutation"].tolist() == mine["mutation"].tolist()
     for column in ("ddg", "ddg_vina", "vdw", "electrostatics", "strain", "dg_wild"):
         np.testing.assert_allclose(fresh[column].astype(float), mine[column].astype(float),

@@ -62,8 +62,7 @@ from structkit.model.mutate import mutate
 def _cmd_features(args: argparse.Namespace) -> int:
     sites = parse_site_list(args.sites)
     check_output(args.output)
-    frames, failed = batch(args, partial(site_features, sites=sites), progress=progress_line(),
-                            engine=engine_of(args))
+    frames, failed = batch(args, partial(site_features, sites=sites), engine=engine_of(args, progress_line()))
     if frames:
         emit_table(pd.concat(frames, ignore_index=True), args.output)
     return finish(failed)
@@ -79,8 +78,7 @@ def _cmd_interactions(args: argparse.Namespace) -> int:
     failures = failure_policy(args, targets)
     apo: list[str] | None = None if len(targets) == 1 else []  # one apo target is an error
     table = interactions(targets, criteria=criteria, options=load_options(args, len(targets)),
-                         progress=progress_line(),
-                         failures=failures, engine=engine_of(args), apo=apo)
+                         failures=failures, engine=engine_of(args, progress_line()), apo=apo)
     print_failures(failures)
     if apo:
         print(f"structkit: note: {count(len(apo), 'structure')} without an inhibitor left out: "
@@ -156,7 +154,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     failures = failure_policy(args, targets)
     engine = engine_of(args)
     unit = "mutant models" if engine.serial else "structures"
-    table = scan(targets, mutations, progress=timed_progress(unit), failures=failures, engine=engine,
+    table = scan(targets, mutations, failures=failures, engine=engine.reporting(timed_progress(unit)),
                  options=load_options(args, len(targets)))
     print_failures(failures)
     if len(table):

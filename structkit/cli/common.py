@@ -12,6 +12,7 @@ from structkit.errors import StructkitError
 from structkit.io.load import LoadOptions
 from structkit.model.complex import Complex
 from structkit.model.mutations import requested_mutation
+from structkit.progress import Progress
 
 # a parser or one of its (mutually exclusive) groups: anything options are added to
 OptionTarget = argparse._ActionsContainer
@@ -67,11 +68,13 @@ def add_engine_options(parser: argparse.ArgumentParser) -> None:
                              "for example tcp://host:8786")
 
 
-def engine_of(args: argparse.Namespace) -> Engine:
-    """The engine the batch options ask for (see :mod:`structkit.analysis.parallel.engine`)."""
+def engine_of(args: argparse.Namespace, progress: Progress | None = None) -> Engine:
+    """The engine the options ask for (see :mod:`structkit.analysis.parallel.engine`): ``--workers``,
+    ``--scheduler``, ``--cache`` and ``--no-cache`` where the command has them, and ``progress``."""
     check_workers(args.workers, "--workers")
     check_scheduler(args.scheduler, "--scheduler")
-    return Engine(workers=args.workers, scheduler=args.scheduler)
+    return Engine(workers=args.workers, scheduler=args.scheduler, cache=getattr(args, "cache", None),
+                  use_cache=not getattr(args, "no_cache", False), progress=progress)
 
 
 def add_strict_option(parser: argparse.ArgumentParser) -> None:

@@ -56,7 +56,6 @@ def _cmd_ddg(args: argparse.Namespace) -> int:
     if args.potency and args.models:
         raise StructkitError("--models writes the drug's relaxed models; leave out --potency for it")
     apply_compound(args, "target")
-    engine = engine_of(args)
     timed = timed_progress("estimates" if args.potency else "mutations")
 
     def progress(done: int, total: int, label: str) -> None:
@@ -71,9 +70,10 @@ def _cmd_ddg(args: argparse.Namespace) -> int:
         timed(done, total, label)
 
     started: list[bool] = []
+    engine = engine_of(args, progress)
     try:
-        table = ddg(args.target, texts, engine=engine, models=args.models, use_cache=not args.no_cache,
-                    progress=progress, options=load_options(args), potency=args.potency,
+        table = ddg(args.target, texts, engine=engine, models=args.models, options=load_options(args),
+                    potency=args.potency,
                     atp_reference=args.atp_reference, mode=args.mode, kinase=args.kinase, drug=args.drug)
     except NoInhibitorError as exc:
         if not args.ligand_file:
@@ -112,9 +112,8 @@ def _cmd_benchmark(args: argparse.Namespace) -> int:
         return _benchmark_egfr(args)
     if args.set == "poses":
         return _benchmark_poses(args)
-    table = abl_benchmark(args.data or default_path(ABL_BENCHMARK), engine=engine_of(args),
-                          use_cache=not args.no_cache, drugs=args.drugs,
-                          progress=timed_progress("pairs"), mode=args.mode)
+    table = abl_benchmark(args.data or default_path(ABL_BENCHMARK), drugs=args.drugs, mode=args.mode,
+                          engine=engine_of(args, timed_progress("pairs")))
     if args.output:
         emit_table(table, args.output)
     metrics = benchmark_metrics(table)
@@ -138,9 +137,8 @@ def _benchmark_poses(args: argparse.Namespace) -> int:
 
     if args.drugs:
         raise StructkitError("the pose benchmark poses every co-crystal inhibitor; give --entries instead")
-    table = pose_benchmark(mirrors=args.mirror, entries=args.entries, cache=args.cache,
-                           use_cache=not args.no_cache, engine=engine_of(args),
-                           progress=timed_progress("ligands"))
+    table = pose_benchmark(mirrors=args.mirror, entries=args.entries,
+                           engine=engine_of(args, timed_progress("ligands")))
     if args.output:
         emit_table(table, args.output)
     print(f"Pose benchmark: each co-crystal inhibitor posed from its SMILES with its own ligand's templates "
@@ -157,9 +155,8 @@ def _benchmark_egfr(args: argparse.Namespace) -> int:
     if args.drugs and [d.lower() for d in args.drugs] != ["gefitinib"]:
         raise StructkitError("the EGFR benchmark has complexes for gefitinib only")
     options = LoadOptions.resolve()
-    engine = engine_of(args)
-    table = egfr_benchmark(folder, options=options, engine=engine, use_cache=not args.no_cache,
-                           progress=timed_progress("estimates"), mode=args.mode)
+    engine = engine_of(args, timed_progress("estimates"))
+    table = egfr_benchmark(folder, options=options, engine=engine, mode=args.mode)
     if args.output:
         emit_table(table, args.output)
     modelled = table[table["status"] == "ok"]
@@ -168,7 +165,7 @@ def _benchmark_egfr(args: argparse.Namespace) -> int:
     cols = ["method", "n", "pearson", "spearman", "rmse", "auc_resistant", "auc_sensitised",
             "sensitised_below_zero"]
     print(egfr_metrics(table)[cols].to_string(index=False, float_format=lambda v: f"{v:.2f}", na_rep="-"))
-    davis = davis_check(folder, options=options, engine=engine, use_cache=not args.no_cache)
+    davis = davis_check(folder, options=options, engine=engine.reporting(None))
     print("Davis 2011 binding (Kd) of gefitinib, binding ddG only:")
     print(davis.to_string(index=False, float_format=lambda v: f"{v:.2f}", na_rep="-"))
     return 0
@@ -207,8 +204,8 @@ def _cmd_advise(args: argparse.Namespace) -> int:
             raise StructkitError(f"--compound {text}: {name} is given twice")
         compounds[name] = rest
     table = advise(texts, kinase=args.kinase, complexes=complexes, atp_reference=args.atp_reference,
-                   options=load_options(args), engine=engine_of(args), use_cache=not args.no_cache,
-                   progress=timed_progress("estimates"), compounds=compounds or None)
+                   options=load_options(args), engine=engine_of(args, timed_progress("estimates")),
+                   compounds=compounds or None)
     if args.html:
         from structkit.analysis.presentation.panel_page import panel_html
         from structkit.model.mutations import mutation_positions
@@ -254,7 +251,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     last: dict[str, float] = {}
     clocks: dict[str, TimeLeft] = {}
 
-    def progress(step: str, done: int, total: int) -> None:
+    def progress(done: int, total: int, step: str) -> None:
         elapsed, left = clocks.setdefault(step, TimeLeft()).left(done, total)
         timing = ""
         if 0 < done < total and elapsed >= 10 and left == left:  # once the rate means something
@@ -269,7 +266,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             print(f"{step:<12} {done}/{total}{timing}", file=sys.stderr, flush=True)
 
     check_output_folder(args.output)
-    written = run(args.output, progress=progress, abl=args.abl, egfr=args.egfr, engine=engine_of(args),
+    written = run(args.output, abl=args.abl, egfr=args.egfr, engine=engine_of(args, progress),
                   reuse_energies=args.reuse_energies, options=load_options(args))
     print(f"wrote {count(len(written), 'file')} to {args.output}")
     return 0

@@ -20,8 +20,7 @@ from structkit.io.write import (
 )
 
 
-def batch(args: argparse.Namespace, fn, progress=None,
-           engine: Engine | None = None) -> tuple[list, str | None]:
+def batch(args: argparse.Namespace, fn, engine: Engine | None = None) -> tuple[list, str | None]:
     """``fn`` over every target with the one batch policy of the command line.
 
     The good inputs are processed; each failure is printed as one line; the command then writes
@@ -38,8 +37,7 @@ def batch(args: argparse.Namespace, fn, progress=None,
     targets = target_ids(args, "targets")
     options = load_options(args, len(targets))
     failures = failure_policy(args, targets)
-    results = map_structures(targets, fn, progress=progress, failures=failures, engine=engine,
-                             options=options)
+    results = map_structures(targets, fn, failures=failures, engine=engine, options=options)
     print_failures(failures)
     return results, failure_summary(failures, len(targets))
 

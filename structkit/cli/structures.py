@@ -27,8 +27,7 @@ from structkit.cli.output import (
 )
 from structkit.errors import StructkitError
 from structkit.io.fetch import (
-    FetchResult,
-    fetch_many,
+    fetch_each,
     normalize_pdb_id,
 )
 from structkit.io.write import (
@@ -64,18 +63,17 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     if args.discover:
         ids += [i for i in _discovered_ids(args) if i not in ids]
     width = len(str(len(ids)))
-
-    def progress(k: int, n: int, pdb_id: str, result: FetchResult | None, error: str | None) -> None:
-        prefix = f"[{k:>{width}}/{n}] " if n > 1 else ""
+    errors: dict[str, str] = {}
+    for k, (pdb_id, result, error) in enumerate(fetch_each(
+            ids, mirrors=args.mirror, cache=args.cache, offline=args.offline, timeout=args.timeout,
+            retries=args.retries), start=1):
+        prefix = f"[{k:>{width}}/{len(ids)}] " if len(ids) > 1 else ""
         if result is not None:
             print(f"{prefix}{result.pdb_id}\t{result.origin}\t{result.path}", flush=True)
-        elif n > 1:
+            continue
+        errors[pdb_id] = str(error)
+        if len(ids) > 1:
             print(f"{prefix}{pdb_id}\tfailed\t{error}", file=sys.stderr, flush=True)
-
-    _, errors = fetch_many(
-        ids, progress=progress, mirrors=args.mirror, cache=args.cache, offline=args.offline,
-        timeout=args.timeout, retries=args.retries,
-    )
     if errors:
         if len(ids) == 1:
             raise StructkitError(next(iter(errors.values())))

@@ -27,7 +27,7 @@ import hashlib
 import os
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,12 +36,14 @@ from structkit.errors import FetchError, StructkitError, StructureFileError
 from structkit.io.http import NotFound, Transient, request
 from structkit.io.read import parse_structure_bytes
 from structkit.io.write import write_bytes_atomic
+from structkit.progress import Progress, report
 
 __all__ = [
     "DEFAULT_RCSB_URL",
     "FetchResult",
     "cache_dir",
     "fetch",
+    "fetch_each",
     "fetch_many",
     "find_in_mirrors",
     "is_pdb_id",
@@ -313,10 +315,25 @@ def fetch(
     return _download(pdb_id, folder, url, timeout, retries, backoff)
 
 
+def fetch_each(pdb_ids: Sequence[str],
+               **options: Any) -> Iterator[tuple[str, FetchResult | None, str | None]]:
+    """Fetch several entries one by one, yielding ``(pdb_id, result, None)`` or ``(pdb_id, None,
+    error message)`` as each is done; a failure of one does not stop the others (the command line
+    prints a line per entry from it). ``options`` are :func:`fetch`'s."""
+    mirror_dirs(options.get("mirrors"))  # a missing mirror folder fails once, not once per entry
+    for pdb_id in pdb_ids:
+        try:
+            result = fetch(pdb_id, **options)
+        except StructkitError as exc:
+            yield pdb_id, None, str(exc)
+            continue
+        yield pdb_id, result, None
+
+
 def fetch_many(
     pdb_ids: Sequence[str],
     *,
-    progress: Callable[[int, int, str, FetchResult | None, str | None], None] | None = None,
+    progress: Progress | None = None,
     **options: Any,
 ) -> tuple[list[FetchResult], dict[str, str]]:
     """Fetch several entries; a failure of one does not stop the others.
@@ -326,7 +343,7 @@ def fetch_many(
     pdb_ids : sequence of str
         Entries to fetch.
     progress : callable, optional
-        Called after each entry as ``progress(done, total, pdb_id, result, error)``.
+        ``progress(done, total, pdb_id)`` after each entry (:mod:`structkit.progress`).
     **options
         Passed to :func:`fetch`.
 
@@ -339,16 +356,10 @@ def fetch_many(
     """
     results: list[FetchResult] = []
     errors: dict[str, str] = {}
-    mirror_dirs(options.get("mirrors"))  # a missing mirror folder fails once, not once per entry
-    for k, pdb_id in enumerate(pdb_ids, start=1):
-        try:
-            result = fetch(pdb_id, **options)
-        except StructkitError as exc:
-            errors[pdb_id] = str(exc)
-            if progress:
-                progress(k, len(pdb_ids), pdb_id, None, str(exc))
-            continue
-        results.append(result)
-        if progress:
-            progress(k, len(pdb_ids), pdb_id, result, None)
+    for k, (pdb_id, result, error) in enumerate(fetch_each(pdb_ids, **options), start=1):
+        if result is not None:
+            results.append(result)
+        else:
+            errors[pdb_id] = str(error)
+        report(progress, k, len(pdb_ids), pdb_id)
     return results, errors

@@ -11,13 +11,12 @@ determines the prepared complex), so a repeated call answers without preparing o
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from structkit.analysis.parallel.engine import Engine, default_workers
+from structkit.analysis.parallel.engine import Engine
 from structkit.energy import ddg as energy_ddg
 from structkit.energy.ddg import COMPONENTS, METHOD, DdgEstimator
 from structkit.energy.ensemble import MODES, EnsembleDdgEstimator
@@ -38,10 +37,13 @@ DDG_COLUMNS = ["mutation", "ddg", "ddg_sd", "ddg_spread", "site_distance_A", "dd
                "status"]
 
 
-#: Per process (per worker): the estimator of the last complex, keyed by the complex's full
-#: fingerprint (chain, pose, chemistry), the mode and the cache settings, so that it is never
-#: reused for a complex that differs in anything.
+#: Per process (per worker): the estimators of the last few complexes, keyed by the complex's full
+#: fingerprint (chain, pose, chemistry), the mode and the cache settings, so that one is never
+#: reused for a complex that differs in anything. A batch over several complexes
+#: (:func:`ddg_tables`) sends a worker tasks of two complexes where one complex's tasks end and the
+#: next one's begin; keeping a few spares a second preparation.
 _PREPARED: dict[tuple, DdgEstimator | EnsembleDdgEstimator] = {}
+_PREPARED_KEPT = 3
 
 
 def check_mode(mode: str) -> str:
@@ -63,8 +65,11 @@ def make_estimator(prep: PreparedComplex, mode: str = "fast", cache: ResultCache
 
 def _estimator(complex_: Complex, cache: str | None, use_cache: bool, mode: str) -> Estimator:
     key = (complex_.fingerprint(), cache, use_cache, mode, energy_ddg.ddg_scale())  # the scale is read once
-    if key not in _PREPARED:
-        _PREPARED.clear()
+    if key in _PREPARED:
+        _PREPARED[key] = _PREPARED.pop(key)  # the most recently used last
+    else:
+        while len(_PREPARED) >= _PREPARED_KEPT:
+            _PREPARED.pop(next(iter(_PREPARED)))
         prep = prepare(complex_, cache=cache)
         _PREPARED[key] = make_estimator(prep, mode, ResultCache("ddg", cache, enabled=use_cache))
     return _PREPARED[key]
@@ -106,14 +111,11 @@ def ddg_table(
     complex_: Complex,
     mutations: Sequence[str],
     *,
-    workers: int | None = None,
-    cache: str | os.PathLike | None = None,
-    use_cache: bool = True,
-    progress: Callable[[int, int, str], None] | None = None,
     engine: Engine | None = None,
     mode: str = "fast",
 ) -> pd.DataFrame:
-    """Estimates for every mutation of one complex (columns :data:`DDG_COLUMNS`, input order).
+    """Estimates for every mutation of one complex (columns :data:`DDG_COLUMNS`, input order):
+    :func:`ddg_tables` of one complex.
 
     Parameters
     ----------
@@ -121,19 +123,12 @@ def ddg_table(
         With an inhibitor.
     mutations : sequence of str
         Single or compound substitutions (``G1202R``, ``G1202R+L1196M``).
-    workers : int, optional
-        Local worker processes when no ``engine`` is given (default: all cores; 1 runs in this
-        process).
-    cache : path, optional
-        Cache root (``STRUCTKIT_CACHE`` by default).
-    use_cache : bool
-        Look up and store results in the cache.
-    progress : callable, optional
-        ``progress(0, total, "")`` once when the work starts, then ``progress(done, total,
-        mutation)`` after each finished group.
     engine : Engine, optional
-        Where the tasks (one per site) run (:class:`~structkit.analysis.parallel.engine.Engine`: this
-        process, a local Dask cluster or a Dask scheduler); the table does not depend on it.
+        How the work runs (:class:`~structkit.analysis.parallel.engine.Engine`: this process, a
+        local Dask cluster or a Dask scheduler; the result cache; the progress callback, told
+        ``(0, total, "")`` once the inputs are checked, then ``(done, total, mutation)`` after
+        each finished group). The table does not depend on it. Default: every core (no more
+        processes than tasks), ``STRUCTKIT_CACHE``, no progress.
     mode : {"fast", "accurate"}
         ``fast``: side chains on the crystal backbone (:class:`~structkit.energy.ddg.DdgEstimator`);
         ``accurate``: averaged over backrubbed backbones
@@ -144,64 +139,94 @@ def ddg_table(
     DataFrame
         Failed mutations keep NaN and say why in ``status``.
     """
-    return ddg_tables([complex_], mutations, workers=workers, cache=cache, use_cache=use_cache,
-                      progress=progress, engine=engine, mode=mode)[0]
+    return ddg_tables([complex_], mutations, engine=engine, mode=mode)[0]
 
 
 def ddg_tables(
     complexes: Sequence[Complex],
-    mutations: Sequence[str],
+    mutations: Sequence[str] | Sequence[Sequence[str]],
     *,
-    workers: int | None = None,
-    cache: str | os.PathLike | None = None,
-    use_cache: bool = True,
-    progress: Callable[[int, int, str], None] | None = None,
     engine: Engine | None = None,
     mode: str = "fast",
+    labels: Sequence[str] | None = None,
 ) -> list[pd.DataFrame]:
-    """:func:`ddg_table` of the same mutations on several complexes, as one batch of tasks.
+    """The one way to ddG tables: :func:`ddg_table` of several complexes, as one batch of tasks.
 
     Every (complex, site) group is a task of one map, so the complexes are prepared and estimated
     side by side on the workers rather than one after another (a patient's one mutation on seven
-    drug complexes is seven tasks, not seven one-task maps). The parameters are :func:`ddg_table`'s;
-    ``progress`` counts estimates over all complexes. Returns one table per complex, in order.
+    drug complexes is seven tasks, not seven one-task maps). Finished rows already in the cache
+    are answered without a task.
+
+    Parameters
+    ----------
+    complexes : sequence of Complex
+        With an inhibitor (or a nucleotide: the ATP side of a potency).
+    mutations : sequence of str, or one sequence per complex
+        The same mutations for every complex (``["G1202R", "L1196M"]``), or a list of mutations
+        per complex (``[["T315I"], ["E255K", "Y253H"]]``).
+    engine, mode
+        As for :func:`ddg_table`; the progress counts estimates over all complexes.
+    labels : sequence of str, optional
+        One name per complex for the progress labels (``"lorlatinib G1202R"``); by default the
+        mutation alone.
+
+    Returns
+    -------
+    list of DataFrame
+        One table per complex, in order, each in its mutations' order.
     """
     check_mode(mode)
-    mutations = list(mutations)
-    groups = _groups(mutations)
+    per_complex = _mutations_per_complex(complexes, mutations)
+    names = list(labels) if labels is not None else [""] * len(complexes)
+    if len(names) != len(complexes):
+        raise StructkitError(f"{len(names)} labels for {len(complexes)} complexes")
+    cache = engine.cache if engine is not None else None
+    use_cache = engine.use_cache if engine is not None else True
     rows_cache = ResultCache("ddg_rows", cache, enabled=use_cache)
-    keys = [{m: _row_key(c.fingerprint(), m, mode) for m in mutations} for c in complexes]
+    keys = [{m: _row_key(c.fingerprint(), m, mode) for m in texts}
+            for c, texts in zip(complexes, per_complex)]
     found: list[dict[str, dict]] = [{} for _ in complexes]
     items = []
-    for k in range(len(complexes)):
-        for group in groups:
-            texts = [mutations[j] for j in group]
-            stored = [rows_cache.get(keys[k][m]) for m in texts]
+    for k, texts in enumerate(per_complex):
+        for group in _groups(texts):
+            members = [texts[j] for j in group]
+            stored = [rows_cache.get(keys[k][m]) for m in members]
             if all(row is not None for row in stored):
-                found[k].update(zip(texts, stored))  # type: ignore[arg-type]
+                found[k].update(zip(members, stored))  # type: ignore[arg-type]
             else:
-                items.append((k, texts))
-    total = len(mutations) * len(complexes)
-    done = [total - sum(len(texts) for _, texts in items)]
+                items.append((k, members))
+    total = sum(len(texts) for texts in per_complex)
+    done = [total - sum(len(members) for _, members in items)]
+    engine = Engine.for_tasks(engine, len(items))
 
-    def say(_k: int, _n: int, item: tuple[int, list[str]]) -> None:
-        done[0] += len(item[1])
-        if progress:
-            progress(done[0], total, item[1][-1])
+    def finished(item: tuple[int, list[str]]) -> None:
+        k, members = item
+        done[0] += len(members)
+        engine.report(done[0], total, f"{names[k]} {members[-1]}".strip())
 
-    if progress:
-        progress(done[0], total, "")  # the inputs are checked: the work starts
+    engine.report(done[0], total, "")  # the inputs are checked: the work starts
     if items:
-        engine = engine or Engine(workers=min(workers or default_workers(), len(items)))
-        cache = str(cache) if cache else None
         with engine, engine.shared(list(complexes)) as shared_complexes:
-            results = engine.map(_run_complex_group, items, shared_complexes, cache, use_cache, mode,
-                                 progress=say)
-        for (k, texts), rows in zip(items, results):
-            for text, row in zip(texts, rows):
+            results = engine.map(_run_complex_group, items, shared_complexes, engine.cache, engine.use_cache,
+                                 mode, on_done=finished)
+        for (k, members), rows in zip(items, results):
+            for text, row in zip(members, rows):
                 found[k][text] = row
                 rows_cache.put(keys[k][text], row)
-    return [complete_table(pd.DataFrame([found[k][m] for m in mutations])) for k in range(len(complexes))]
+    return [complete_table(pd.DataFrame([found[k][m] for m in texts], columns=None if texts else DDG_COLUMNS))
+            for k, texts in enumerate(per_complex)]
+
+
+def _mutations_per_complex(complexes: Sequence[Complex],
+                           mutations: Sequence[str] | Sequence[Sequence[str]]) -> list[list[str]]:
+    """One list of mutation strings per complex (see :func:`ddg_tables`)."""
+    if isinstance(mutations, str):
+        raise StructkitError(f"mutations: a list of strings, not the string {mutations!r}")
+    if all(isinstance(m, str) for m in mutations):
+        return [list(mutations) for _ in complexes]  # type: ignore[arg-type]
+    if len(mutations) != len(complexes):
+        raise StructkitError(f"{len(mutations)} mutation lists for {len(complexes)} complexes")
+    return [[str(m) for m in texts] for texts in mutations]
 
 
 def _row_key(fingerprint: str, mutation: str, mode: str) -> str:
@@ -248,28 +273,16 @@ def complexes_ddg(
     complexes: Sequence[tuple[str, str, Complex]],
     mutations: Sequence[str],
     *,
-    workers: int | None = None,
-    cache: str | os.PathLike | None = None,
-    use_cache: bool = True,
-    progress: Callable[[int, int, str], None] | None = None,
     engine: Engine | None = None,
+    mode: str = "fast",
 ) -> pd.DataFrame:
-    """:func:`ddg_table` for every (drug, structure, complex), stacked (``drug``, ``structure`` first);
-    one engine (one local cluster) serves them all."""
+    """:func:`ddg_tables` of the same mutations on every (drug, structure, complex), as one batch,
+    stacked (``drug``, ``structure`` first); progress labels name the drug."""
+    tables = ddg_tables([c for _, _, c in complexes], mutations, engine=engine, mode=mode,
+                        labels=[drug for drug, _, _ in complexes])
     frames = []
-    total = len(complexes) * len(mutations)
-    engine = engine or Engine(workers=workers)
-    with engine:
-        for k, (drug, structure, complex_) in enumerate(complexes):
-            offset = k * len(mutations)
-
-            def say(done: int, _total: int, mutation: str, offset=offset, drug=drug) -> None:
-                if progress:
-                    progress(offset + done, total, f"{drug} {mutation}")
-
-            table = ddg_table(complex_, mutations, cache=cache, use_cache=use_cache, progress=say,
-                              engine=engine)
-            table.insert(0, "structure", structure)
-            table.insert(0, "drug", drug)
-            frames.append(table)
+    for (drug, structure, _), table in zip(complexes, tables):
+        table.insert(0, "structure", structure)
+        table.insert(0, "drug", drug)
+        frames.append(table)
     return pd.concat(frames, ignore_index=True)

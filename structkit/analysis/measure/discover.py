@@ -25,7 +25,7 @@ import csv
 import io
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from structkit.catalogue import catalogue, catalogue_changed, drug_name
 from structkit.errors import StructkitError
@@ -33,6 +33,7 @@ from structkit.io.load import LoadOptions
 from structkit.io.rcsb import RcsbClient
 from structkit.io.write import write_text_atomic
 from structkit.model.residues import ADDITIVES
+from structkit.progress import Progress
 
 __all__ = ["ALK_ACCESSION", "CATALOGUE_COLUMNS", "DISCOVERED_NOTE", "catalogue_text", "discover",
            "is_discovered", "row_from_record", "verify_rows", "write_catalogue"]
@@ -168,7 +169,7 @@ def discover(accession: str = ALK_ACCESSION, since: str | None = None, *,
     return rows
 
 
-def verify_rows(rows: Iterable[dict[str, str]], *, progress: Callable[[int, int, str], None] | None = None,
+def verify_rows(rows: Iterable[dict[str, str]], *, progress: Progress | None = None,
                 failures: dict[str, str] | None = None,
                 options: LoadOptions | None = None) -> list[dict[str, str]]:
     """Load each unverified row's file and read the row off it, as the shipped rows were.

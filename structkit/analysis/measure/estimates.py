@@ -8,7 +8,7 @@ It sits above :mod:`structkit.analysis.measure.ddg` (the parallel, cached tables
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +17,7 @@ import pandas as pd
 from structkit.analysis.measure.ddg import check_mode, complete_table, ddg_table, make_estimator
 from structkit.analysis.measure.potency import atp_complex, potency_table
 from structkit.analysis.parallel.engine import Engine
-from structkit.arguments import check_source, check_workers
+from structkit.arguments import check_source
 from structkit.energy.ddg import DdgEstimate
 from structkit.energy.models import write_model
 from structkit.energy.prepare import prepare
@@ -34,10 +34,7 @@ def ddg(
     mutations: str | Sequence[str],
     *,
     options: LoadOptions | None = None,
-    workers: int | None = None,
     models: str | os.PathLike | None = None,
-    use_cache: bool = True,
-    progress: Callable[[int, int, str], None] | None = None,
     engine: Engine | None = None,
     potency: bool = False,
     atp_reference: str | os.PathLike | Complex | None = None,
@@ -55,13 +52,14 @@ def ddg(
         ``"G1202R,L1196M"`` or a list; compound mutations with ``+``.
     options : LoadOptions, optional
         Where the structure comes from and how it is read (a receptor's docked pose:
-        ``LoadOptions.resolve(ligand_file=..., pose=...)``); its cache also holds the results.
+        ``LoadOptions.resolve(ligand_file=..., pose=...)``).
     models : path, optional
         Folder to write the relaxed wild-type and mutant regions to as PDB files (computed afresh,
         not from the cache): ``<entry>_<mutation>.pdb`` and ``..._wt.pdb``, and in the accurate
         mode one pair per backrubbed backbone (``..._backrub+7.5.pdb``).
-    workers, use_cache, progress, engine
-        As for :func:`ddg_table`.
+    engine : Engine, optional
+        How the work runs, which result cache it uses and whom it tells of its progress (see
+        :func:`ddg_table`; default: every core, the cache of ``options``, no progress).
     potency : bool
         Also estimate the ATP side and the potency shift (:mod:`structkit.analysis.measure.potency`):
         columns ``ddg_atp``, ``ddg_atp_sd``, ``potency``, ``potency_sd`` (kcal/mol, + = less potent).
@@ -90,7 +88,6 @@ def ddg(
     check_mode(mode)
     check_source(structure, "structure", allow_complex=True)
     texts = requested_mutations(mutations)
-    check_workers(workers)
     if isinstance(structure, Complex):
         complex_ = structure
     else:
@@ -101,18 +98,19 @@ def ddg(
         raise NoInhibitorError(f"{label}: no inhibitor in the structure")
     canonical = [str(m) for text in texts
                  for m in parse_mutations(text, strict=True, reference=complex_.reference).mutations]
-    cache = options.cache if options is not None else None
+    # by default the results are kept in the structures' cache; no more workers than tasks (at most
+    # one per mutation and side)
+    engine = Engine.for_tasks(engine, len(canonical) * (2 if potency else 1),
+                              cache=options.cache if options is not None else None)
     if potency:
         if models is not None:
             raise StructkitError("relaxed models are written for the drug's ddG only, not with the potency")
         atp = atp_complex(complex_, atp_reference, options)
-        table = potency_table(complex_, canonical, atp, workers=workers, cache=cache, use_cache=use_cache,
-                              progress=progress, engine=engine, mode=mode)
+        table = potency_table(complex_, canonical, atp, engine=engine, mode=mode)
         return with_measured_panel(table, complex_, kinase=kinase, drug=drug)
     if models is not None:
-        return _with_models(complex_, canonical, Path(models), cache, progress, mode)
-    return ddg_table(complex_, canonical, workers=workers, cache=cache, use_cache=use_cache,
-                     progress=progress, engine=engine, mode=mode)
+        return _with_models(complex_, canonical, Path(models), engine, mode)
+    return ddg_table(complex_, canonical, engine=engine, mode=mode)
 
 
 def with_measured_panel(table: pd.DataFrame, complex_: Complex, *, kinase: str | None = None,
@@ -152,12 +150,12 @@ def with_measured_panel(table: pd.DataFrame, complex_: Complex, *, kinase: str |
     return out
 
 
-def _with_models(complex_: Complex, mutations: list[str], folder: Path, cache, progress,
+def _with_models(complex_: Complex, mutations: list[str], folder: Path, engine: Engine,
                  mode: str = "fast") -> pd.DataFrame:
-    estimator = make_estimator(prepare(complex_, cache=cache), mode)
+    """The estimates with the relaxed models written (in this process: the models are not cached)."""
+    estimator = make_estimator(prepare(complex_, cache=engine.cache), mode)
     label = (complex_.pdb_id or Path(str(complex_.source)).stem).lower()
-    if progress:
-        progress(0, len(mutations), "")
+    engine.report(0, len(mutations), "")
     rows = []
     for k, mutation in enumerate(mutations, start=1):
         try:
@@ -169,8 +167,7 @@ def _with_models(complex_: Complex, mutations: list[str], folder: Path, cache, p
             rows.append({**estimate.row(), "status": "ok"})
         except StructkitError as exc:
             rows.append({"mutation": mutation, "status": str(exc)})
-        if progress:
-            progress(k, len(mutations), mutation)
+        engine.report(k, len(mutations), mutation)
     return complete_table(pd.DataFrame(rows))
 
 

@@ -42,7 +42,7 @@ coordinates, glycine, missing atoms, missing anchor residues).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -398,7 +398,6 @@ def feature_table(
     ids: Iterable[str],
     sites: Sequence[int] | None = None,
     *,
-    progress: Callable[[int, int, str], None] | None = None,
     failures: dict[str, str] | None = None,
     engine: Engine | None = None,
     options: LoadOptions | None = None,
@@ -411,13 +410,12 @@ def feature_table(
         PDB IDs or structure files.
     sites : sequence of int, optional
         UniProt numbers (default: every review site).
-    progress : callable, optional
-        ``progress(done, total, id)`` after each structure.
     failures : dict, optional
         Collect the structures that fail here and go on (see
         :func:`~structkit.analysis.parallel.batch.map_structures`); by default the first failure stops.
     engine : Engine, optional
-        Where the tasks (one per structure) run (default: in this process).
+        Where the tasks (one per structure) run (default: in this process); its progress hears
+        ``(done, total, id)`` after each structure.
     options : LoadOptions, optional
         Where the structures come from and how they are read (default: the environment's).
 
@@ -426,8 +424,8 @@ def feature_table(
     DataFrame
         Columns :data:`FEATURE_COLUMNS`.
     """
-    frames = map_structures(ids, partial(site_features, sites=sites), progress=progress, failures=failures,
-                            engine=engine, options=options)
+    frames = map_structures(ids, partial(site_features, sites=sites), failures=failures, engine=engine,
+                            options=options)
     if not frames:
         return pd.DataFrame(columns=FEATURE_COLUMNS)
     return pd.concat(frames, ignore_index=True)

@@ -67,7 +67,7 @@ pair), as a residue's hydrophobic contacts are one contact surface.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 from functools import partial
 
@@ -676,7 +676,6 @@ def interactions(
     *,
     criteria: InteractionCriteria | None = None,
     options: LoadOptions | None = None,
-    progress: Callable[[int, int, str], None] | None = None,
     failures: dict[str, str] | None = None,
     engine: Engine | None = None,
     apo: list[str] | None = None,
@@ -690,7 +689,7 @@ def interactions(
     criteria : InteractionCriteria, optional
     options : LoadOptions, optional
         Where structures come from and how each is read.
-    progress, failures, engine
+    failures, engine
         As for :func:`structkit.analysis.parallel.batch.map_structures`.
     apo : list, optional
         Where given, structures without an inhibitor are left out and named here (a batch over
@@ -703,7 +702,7 @@ def interactions(
     """
     options = replace(options or LoadOptions.resolve(), keep_hydrogens=True)
     results = map_structures(list(ids), partial(_one, criteria=criteria, skip_apo=apo is not None),
-                             progress=progress, failures=failures, engine=engine, options=options)
+                             failures=failures, engine=engine, options=options)
     if apo is not None:
         apo.extend(r for r in results if isinstance(r, str))
     frames = [f for f in results if not isinstance(f, str) and len(f)]

@@ -35,7 +35,7 @@ Assumptions, and where the model must fail
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -168,10 +168,6 @@ def potency_table(
     mutations: Sequence[str],
     atp: Complex,
     *,
-    workers: int | None = None,
-    cache: str | os.PathLike | None = None,
-    use_cache: bool = True,
-    progress: Callable[[int, int, str], None] | None = None,
     engine: Engine | None = None,
     mode: str = "fast",
 ) -> pd.DataFrame:
@@ -185,8 +181,8 @@ def potency_table(
         Canonical mutation strings (as :func:`structkit.ddg` gives them).
     atp : Complex
         The nucleotide complex (:func:`atp_complex`).
-    workers, cache, use_cache, progress, engine
-        As for :func:`~structkit.analysis.measure.ddg.ddg_table`; ``progress`` counts both sides.
+    engine : Engine, optional
+        As for :func:`~structkit.analysis.measure.ddg.ddg_table`; its progress counts both sides.
     mode : {"fast", "accurate"}
         The ddG mode of both sides (:func:`~structkit.analysis.measure.ddg.ddg_table`).
 
@@ -198,8 +194,7 @@ def potency_table(
     """
     mutations = list(mutations)
     # both sides in one batch of tasks, side by side on the workers; progress counts both
-    drug, nucleotide = ddg_tables([complex_, atp], mutations, workers=workers, cache=cache,
-                                  use_cache=use_cache, progress=progress, engine=engine, mode=mode)
+    drug, nucleotide = ddg_tables([complex_, atp], mutations, engine=engine, mode=mode)
     return with_atp_side(drug, nucleotide, atp.pdb_id or str(atp.source))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from functools import partial
 
 import pandas as pd
@@ -15,6 +15,7 @@ from structkit.io.load import LoadOptions
 from structkit.model.complex import Complex
 from structkit.model.mutate import MUTANT_COLUMNS, mutate
 from structkit.model.mutations import check_mutation_syntax, parse_mutations
+from structkit.progress import Progress
 
 __all__ = ["SCAN_COLUMNS", "review_mutations", "scan", "scan_complex"]
 
@@ -54,7 +55,7 @@ def _canonical(mutations: Sequence[str], reference) -> list:
 
 
 def scan_complex(complex_: Complex, mutations: Sequence[str],
-                 progress: Callable[[int, int, str], None] | None = None) -> list[pd.DataFrame]:
+                 progress: Progress | None = None) -> list[pd.DataFrame]:
     """The scan rows of one loaded structure: one frame per mutation (see :func:`scan`).
 
     Raises
@@ -83,7 +84,6 @@ def scan(
     ids: Iterable[str],
     mutations: Sequence[str],
     *,
-    progress: Callable[[int, int, str], None] | None = None,
     failures: dict[str, str] | None = None,
     engine: Engine | None = None,
     options: LoadOptions | None = None,
@@ -97,12 +97,11 @@ def scan(
     mutations : sequence of str
         Mutations in any notation structkit parses (alternatives such as ``I1171N/S/T`` expand),
         numbered as each structure is (UniProt for ALK; the structure's own numbering otherwise).
-    progress : callable, optional
-        ``progress(done, total, label)`` after each mutant model (``label`` names the structure
-        and the mutation; ``total`` counts the structures times the mutations of the first) when
-        the work runs in this process; after each structure on a Dask engine.
     engine : Engine, optional
-        Where the tasks (one per structure) run (default: in this process).
+        Where the tasks (one per structure) run (default: in this process). Its progress hears
+        ``(done, total, label)`` after each mutant model (``label`` names the structure and the
+        mutation; ``total`` counts the structures times the mutations of the first) when the work
+        runs in this process; after each structure on a Dask engine.
     failures : dict, optional
         Collect the structures that fail to load here and go on (see
         :func:`~structkit.analysis.parallel.batch.map_structures`); by default the first failure stops.
@@ -119,21 +118,20 @@ def scan(
         check_mutation_syntax(text)
     ids = list(dict.fromkeys(ids))
     done = [0]  # mutant models so far
+    runner = engine or Engine(workers=1)
 
     def one_structure(complex_) -> list[pd.DataFrame]:
         def say(k: int, n: int, label: str) -> None:
             done[0] += 1
-            if progress and per_model:
-                progress(done[0], max(len(ids) * n, done[0]), label)
+            runner.report(done[0], max(len(ids) * n, done[0]), label)
 
         return scan_complex(complex_, mutations, progress=say)
 
-    engine = engine or Engine(workers=1)
-    per_model = engine.serial
-    per_structure = None if per_model or progress is None else progress
+    per_model = runner.serial  # the models are counted here; the structures by map_structures
     task = one_structure if per_model else partial(scan_complex, mutations=list(mutations))
-    frames = [f for per in map_structures(ids, task, failures=failures, engine=engine,
-                                          progress=per_structure, options=options) for f in per]
+    frames = [f for per in map_structures(ids, task, failures=failures,
+                                          engine=runner.reporting(None) if per_model else runner,
+                                          options=options) for f in per]
     if not frames:
         return pd.DataFrame(columns=SCAN_COLUMNS)
     return pd.concat(frames, ignore_index=True)[SCAN_COLUMNS]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -44,7 +44,6 @@ def structure_row(complex_: Complex) -> dict:
 def structure_table(
     ids: Iterable[str],
     *,
-    progress: Callable[[int, int, str], None] | None = None,
     engine: Engine | None = None,
     options: LoadOptions | None = None,
 ) -> pd.DataFrame:
@@ -54,8 +53,8 @@ def structure_table(
     ----------
     ids : iterable of str
         PDB IDs or structure files.
-    progress : callable, optional
-        Called as ``progress(done, total, id)`` after each entry.
+    engine : Engine, optional
+        Where the tasks run and whom they tell ``(done, total, id)`` after each entry.
     options : LoadOptions, optional
         Where the structures come from and how they are read (default: the environment's).
 
@@ -65,5 +64,5 @@ def structure_table(
         Columns :data:`STRUCTURE_COLUMNS`; list values are joined (``+`` for mutations,
         ``;`` for gaps and additives) so the table is flat.
     """
-    rows = map_structures(ids, structure_row, progress=progress, engine=engine, options=options)
+    rows = map_structures(ids, structure_row, engine=engine, options=options)
     return pd.DataFrame(rows, columns=STRUCTURE_COLUMNS)

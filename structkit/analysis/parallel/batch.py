@@ -32,12 +32,12 @@ def map_structures(
     ids: Iterable[str],
     fn: Callable[[Complex], T],
     *,
-    progress: Callable[[int, int, str], None] | None = None,
     failures: dict[str, str] | None = None,
     engine: Engine | None = None,
     options: LoadOptions | None = None,
 ) -> list[T]:
-    """``[fn(load(id)) for id in ids]``, calling ``progress(done, total, id)`` as entries finish.
+    """``[fn(load(id)) for id in ids]``, telling the engine's progress ``(done, total, id)`` as
+    entries finish.
 
     Parameters
     ----------
@@ -46,15 +46,14 @@ def map_structures(
     fn : callable
         Applied to each loaded :class:`~structkit.model.complex.Complex` (in a worker process
         when the engine has workers: it must be picklable by cloudpickle, as lambdas are).
-    progress : callable, optional
-        Called after each entry, whether it succeeded or failed.
     failures : dict, optional
         The error policy. None (default): the first :class:`~structkit.errors.StructkitError`
         stops the batch. A dict: an entry that fails to load or to process is recorded there
         (entry -> one-line message) and left out, and the batch goes on with the rest; the caller
         reports the failures and decides the exit status.
     engine : Engine, optional
-        Where the tasks run (default: in this process).
+        Where the tasks run (default: in this process) and whom they tell of each entry finished,
+        whether it succeeded or failed.
     options : LoadOptions, optional
         Where the structures come from and how they are read (default: the environment's).
 
@@ -67,8 +66,7 @@ def map_structures(
     engine = engine or Engine(workers=1)
     options = options or LoadOptions.resolve()
     with engine:
-        results = engine.map(_load_and_apply, ids, fn, options, failures is not None,
-                             progress=progress)
+        results = engine.map(_load_and_apply, ids, fn, options, failures is not None, report=True)
     out: list[T] = []
     for entry, (state, value) in zip(ids, results):
         if state == "ok":

@@ -1,7 +1,8 @@
 """Where batch work runs: in this process, on a local Dask cluster, or on an existing Dask cluster.
 
-Everything that maps over structures, mutants or frames (``features``, ``scan``, ``ddg``, ``run``,
-``trajectory``) hands its tasks to an :class:`Engine`:
+Everything that maps over structures, mutants, ligands or frames (``features``, ``scan``, ``ddg``,
+the benchmarks, ``run``, ``trajectory``) hands its tasks to an :class:`Engine`, the one execution
+object: it also names the result cache and the progress callback. Its workers:
 
 - ``Engine(workers=1)`` runs them one after the other in this process (no Dask needed);
 - ``Engine(workers=N)`` starts a local ``dask.distributed`` cluster of N single-threaded worker
@@ -20,6 +21,8 @@ client and shuts a local cluster down.
 
 from __future__ import annotations
 
+import copy
+import logging
 import os
 import signal
 import threading
@@ -29,6 +32,7 @@ from typing import Any, TypeVar
 
 from structkit.arguments import check_scheduler, check_workers, workers_from_text
 from structkit.errors import StructkitError
+from structkit.progress import Progress, report
 
 __all__ = ["Engine", "default_workers"]
 
@@ -51,7 +55,12 @@ def default_workers() -> int:
 
 
 class Engine:
-    """Runs tasks serially, on a local Dask cluster or on a Dask scheduler (see the module docstring).
+    """How batch work runs: where (this process, a local Dask cluster, a Dask scheduler), with which
+    result cache, and whom it tells of its progress (see the module docstring).
+
+    The one execution object: every function that maps work over structures, mutations or ligands
+    takes ``engine=`` and nothing else about how to run (no ``workers``, ``cache``, ``use_cache`` or
+    ``progress`` of its own). The numbers never depend on it.
 
     Parameters
     ----------
@@ -60,9 +69,23 @@ class Engine:
     scheduler : str, optional
         Address of a running Dask scheduler (default ``STRUCTKIT_SCHEDULER``); ``workers`` is
         then ignored.
+    cache : path, optional
+        Result cache root (default ``STRUCTKIT_CACHE``, see :mod:`structkit.io.result_cache`).
+    use_cache : bool
+        Look results up in the cache and store them there (False: compute everything, store nothing).
+    progress : callable, optional
+        ``progress(done, total, label)`` (:mod:`structkit.progress`) as the work goes on.
+
+    Examples
+    --------
+    >>> engine = Engine(workers=1, use_cache=False, progress=lambda done, total, label: None)
+    >>> engine.serial, engine.use_cache
+    (True, False)
     """
 
-    def __init__(self, workers: int | None = None, scheduler: str | None = None):
+    def __init__(self, workers: int | None = None, scheduler: str | None = None, *,
+                 cache: str | os.PathLike | None = None, use_cache: bool = True,
+                 progress: Progress | None = None):
         if scheduler is not None:
             self.scheduler = check_scheduler(scheduler, "scheduler")
         else:
@@ -70,9 +93,36 @@ class Engine:
             self.scheduler = check_scheduler(from_env, "STRUCTKIT_SCHEDULER")
         given = check_workers(workers, "workers")
         self.workers = given if given is not None else default_workers()
-        self._client = None
-        self._cluster = None
-        self._depth = 0
+        self.cache = os.fspath(cache) if cache else None
+        self.use_cache = bool(use_cache)
+        self.progress = progress
+        self._pool = _Pool()
+
+    @classmethod
+    def for_tasks(cls, engine: Engine | None, tasks: int | None = None, *,
+                  cache: str | os.PathLike | None = None) -> Engine:
+        """``engine``, its result cache at ``cache`` when it names none (the structures' cache of a
+        :class:`~structkit.io.load.LoadOptions`, say); with no engine, the default one, with no more
+        workers than ``tasks`` (a local cluster of eight workers is not started for two tasks)."""
+        if engine is not None:
+            if engine.cache is None and cache:
+                view = copy.copy(engine)
+                view.cache = os.fspath(cache)
+                return view
+            return engine
+        workers = default_workers() if tasks is None else max(1, min(default_workers(), tasks))
+        return cls(workers=workers, cache=cache)
+
+    def reporting(self, progress: Progress | None) -> Engine:
+        """This engine (same workers, cluster and cache) telling ``progress`` instead: for a part of
+        a larger job (see :func:`structkit.progress.within`)."""
+        view = copy.copy(self)
+        view.progress = progress
+        return view
+
+    def report(self, done: int, total: int, label: str = "") -> None:
+        """Tell the progress callback, if there is one."""
+        report(self.progress, done, total, label)
 
     @property
     def serial(self) -> bool:
@@ -86,26 +136,22 @@ class Engine:
         return "1 process" if self.serial else f"{self.workers} local Dask workers"
 
     def __enter__(self) -> Engine:
-        self._depth += 1
+        self._pool.depth += 1
         return self
 
     def __exit__(self, *exc) -> None:
-        self._depth -= 1
-        if self._depth == 0:
+        self._pool.depth -= 1
+        if self._pool.depth == 0:
             self.close()
 
     def close(self) -> None:
         """Close the client and shut a local cluster down (safe to call twice)."""
-        client, cluster = self._client, self._cluster
-        self._client = self._cluster = None
-        if client is not None:
-            client.close()
-        if cluster is not None:
-            cluster.close()
+        self._pool.close()
 
     def _connect(self):
-        if self._client is not None:
-            return self._client
+        pool = self._pool
+        if pool.client is not None:
+            return pool.client
         try:
             from distributed import Client, LocalCluster
         except ImportError:  # pragma: no cover - a dependency
@@ -113,7 +159,7 @@ class Engine:
                 from None
         if self.scheduler:
             try:
-                self._client = Client(self.scheduler, timeout="10s", set_as_default=False)
+                pool.client = Client(self.scheduler, timeout="10s", set_as_default=False)
             except Exception as exc:  # OSError, TimeoutError, or Dask's own for an address it rejects
                 reason = " ".join(str(exc).split()) or type(exc).__name__
                 raise StructkitError(
@@ -125,11 +171,15 @@ class Engine:
             # memory back after every small numpy temporary: our kernels ran 40 % slower with it
             # (scripts/bench_engine.py). Keep the one-thread-per-library settings, not that one.
             environ = {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1, "OPENBLAS_NUM_THREADS": 1}
+            # Only critical log records from the cluster's own processes: a task's error reaches
+            # this process as its exception anyway, and at shutdown (Ctrl-C included) a worker
+            # whose heartbeat meets the closing scheduler logs an ERROR with a traceback (seen under
+            # load), which is noise to the user of a command that was asked to stop.
             with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}), _workers_ignore_sigint():
-                self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                             dashboard_address=":0", silence_logs=40)
-            self._client = Client(self._cluster, set_as_default=False)
-        return self._client
+                pool.cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                            dashboard_address=":0", silence_logs=logging.CRITICAL)
+            pool.client = Client(pool.cluster, set_as_default=False)
+        return pool.client
 
     @contextmanager
     def shared(self, value: Any) -> Iterator[_Shared]:
@@ -144,21 +194,31 @@ class Engine:
                 marker.future.release()
                 marker.future = None
 
-    def map(self, fn: Callable[..., T], items: Sequence[Any], *args: Any,
-            progress: Callable[[int, int, Any], None] | None = None) -> list[T]:
+    def map(self, fn: Callable[..., T], items: Sequence[Any], *args: Any, report: bool = False,
+            on_done: Callable[[Any], None] | None = None) -> list[T]:
         """``[fn(item, *args) for item in items]``, in the order of ``items``.
 
-        ``progress(done, total, item)`` is called as tasks finish. A task's exception is raised
-        here (the first one in input order); use a task that returns its errors to go on.
+        ``report=True`` tells the progress callback ``(done, len(items), str(item))`` as tasks
+        finish; a caller that counts its work otherwise passes ``on_done(item)`` instead and calls
+        :meth:`report` itself. A task's exception is raised here (the first one in input order);
+        use a task that returns its errors to go on.
         """
         items = list(items)
+        finished = [0]
+
+        def done(item: Any) -> None:
+            finished[0] += 1
+            if on_done is not None:
+                on_done(item)
+            if report:
+                self.report(finished[0], len(items), str(item))
+
         if self.serial or (len(items) <= 1 and self.scheduler is None):
             plain = [a.value if isinstance(a, _Shared) else a for a in args]
             out = []
-            for k, item in enumerate(items, start=1):
+            for item in items:
                 out.append(fn(item, *plain))
-                if progress:
-                    progress(k, len(items), item)
+                done(item)
             return out
         from distributed import as_completed
 
@@ -167,12 +227,29 @@ class Engine:
         futures = client.map(fn, items, *[[a] * len(items) for a in remote], pure=False, retries=1)
         index = {future.key: k for k, future in enumerate(futures)}
         try:
-            for done, future in enumerate(as_completed(futures, loop=client.loop), start=1):
-                if progress:
-                    progress(done, len(items), items[index[future.key]])
+            for future in as_completed(futures, loop=client.loop):
+                done(items[index[future.key]])
             return client.gather(futures)
         finally:
             client.cancel(futures)
+
+
+class _Pool:
+    """The Dask client and local cluster of an engine, shared by its :meth:`Engine.reporting`
+    views, with the depth of nested ``with`` blocks that use it."""
+
+    def __init__(self) -> None:
+        self.client: Any = None
+        self.cluster: Any = None
+        self.depth = 0
+
+    def close(self) -> None:
+        client, cluster = self.client, self.cluster
+        self.client = self.cluster = None
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 @contextmanager

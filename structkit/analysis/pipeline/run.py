@@ -25,7 +25,7 @@ import hashlib
 import json
 import os
 import platform
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import partial
 from importlib import metadata, resources
 from pathlib import Path
@@ -252,8 +252,9 @@ def _drug_view(complex_: Complex, drug: str, structure: str, mutations: list[str
 
 
 def _write_views(folder: Path, complexes, predictions: pd.DataFrame, ddg_alk: pd.DataFrame, engine: Engine,
-                 say, options: LoadOptions) -> list[Path]:
-    """``views/<drug>.html`` for every drug complex, each offering every mutation of its predictions."""
+                 options: LoadOptions) -> list[Path]:
+    """``views/<drug>.html`` for every drug complex, each offering every mutation of its predictions
+    (the engine's progress hears ``(done, total, drug)``)."""
     library = viewer_library(cache=options.cache, offline=options.offline)
     by_drug = {drug: rows for drug, rows in ddg_alk.groupby("drug", sort=False)}
     tasks = []
@@ -262,9 +263,14 @@ def _write_views(folder: Path, complexes, predictions: pd.DataFrame, ddg_alk: pd
         rows = by_drug.get(dc.drug, ddg_alk.iloc[:0])
         numbers = {row["mutation"]: ddg_numbers(row) for row in rows.to_dict("records")}
         tasks.append((dc.complex_, dc.drug, dc.structure, mutations, numbers))
-    say("views", 0, len(tasks))
-    pages = engine.map(_view_task, tasks, library,
-                       progress=lambda done, total, _item: say("views", done, total))
+    engine.report(0, len(tasks), "")
+    done = [0]
+
+    def finished(task: tuple) -> None:
+        done[0] += 1
+        engine.report(done[0], len(tasks), task[1])
+
+    pages = engine.map(_view_task, tasks, library, on_done=finished)
     return [write_text_atomic(folder / view_file_name(task[1]), page) for task, page in zip(tasks, pages)]
 
 
@@ -279,11 +285,11 @@ def _catalogue_entry(complex_: Complex, liganded: frozenset[str], mutations: lis
     return structure_row(complex_), site_features(complex_), frames
 
 
-def _catalogue_tables(ids: list[str], liganded: frozenset[str], engine: Engine, progress,
+def _catalogue_tables(ids: list[str], liganded: frozenset[str], engine: Engine,
                       options: LoadOptions) -> dict[str, pd.DataFrame]:
     """The structures, features and scan tables: one task per catalogue entry."""
     task = partial(_catalogue_entry, liganded=liganded, mutations=review_mutations())
-    parts = map_structures(ids, task, progress=progress, engine=engine, options=options)
+    parts = map_structures(ids, task, engine=engine, options=options)
     scan_frames = [f for _, _, frames in parts for f in frames]
     return {
         "structures": pd.DataFrame([row for row, _, _ in parts], columns=STRUCTURE_COLUMNS),
@@ -295,10 +301,8 @@ def _catalogue_tables(ids: list[str], liganded: frozenset[str], engine: Engine, 
 def run(
     output: str | os.PathLike = "results",
     *,
-    progress: Callable[[str, int, int], None] | None = None,
     abl: str | os.PathLike | None = None,
     egfr: str | os.PathLike | None = None,
-    workers: int | None = None,
     reuse_energies: str | os.PathLike | None = None,
     engine: Engine | None = None,
     options: LoadOptions | None = None,
@@ -309,18 +313,16 @@ def run(
     ----------
     output : path
         The results folder.
-    progress : callable, optional
-        ``progress(step, done, total)`` during long steps.
     abl : path, optional
         The ABL1 benchmark folder (default: in the shared data folder,
         :mod:`structkit.io.shared_data`).
     egfr : path, optional
         The EGFR potency benchmark folder (default: in the shared data folder).
-    workers : int, optional
-        Local worker processes when no ``engine`` is given (default: all cores).
     engine : Engine, optional
         Where the per-structure tasks and the ddG estimates run (this process, a local Dask
-        cluster or a Dask scheduler); the results do not depend on it.
+        cluster or a Dask scheduler), the result cache (default: the cache of ``options``) and the
+        progress, told ``(done, total, step)`` within each step (``structures``, ``ddg``, ...);
+        the results do not depend on it.
     reuse_energies : path, optional
         A results folder whose force-field tables (:data:`ENERGY_TABLES`) are read instead of
         computed again (about 25 minutes on two cores without a warm cache); everything else is
@@ -335,49 +337,48 @@ def run(
         The files written.
     """
     options = options or LoadOptions.resolve()  # a missing mirror folder fails before any work
-    engine = engine or Engine(workers=workers)
+    engine = Engine.for_tasks(engine, cache=options.cache)
     with engine:  # one engine (one local cluster) for the whole run; shut down however it ends
-        return _run(Path(output), progress, abl or default_path(ABL_BENCHMARK),
-                    egfr or default_path(EGFR_BENCHMARK), reuse_energies, engine, options)
+        return _run(Path(output), abl or default_path(ABL_BENCHMARK), egfr or default_path(EGFR_BENCHMARK),
+                    reuse_energies, engine, options)
 
 
-def _run(out: Path, progress, abl, egfr, reuse_energies, engine: Engine, options: LoadOptions) -> list[Path]:
-    say = progress or (lambda step, done, total: None)
+def _run(out: Path, abl, egfr, reuse_energies, engine: Engine, options: LoadOptions) -> list[Path]:
+    def say(name: str, done: int, total: int) -> None:
+        engine.report(done, total, name)
 
-    def step(name: str):
-        return lambda done, total, _item: say(name, done, total)
+    def step(name: str) -> Engine:
+        """The engine of one step: its progress names the step."""
+        return engine.reporting(lambda done, total, _label: say(name, done, total))
 
     ids = catalogue_ids()
     liganded = frozenset(r["pdb_id"] for r in catalogue() if r["verified"] == "yes" and r["ligand"])
-    tables = _catalogue_tables(ids, liganded, engine, step("structures"), options)
+    tables = _catalogue_tables(ids, liganded, step("structures"), options)
     cov = coverage_table()
     tables["coverage"] = cov
     complexes = drug_complexes(options)
     tables["interactions"] = drug_interactions(complexes)
-    joined = join(complexes=complexes, progress=step("join"), options=options)
+    joined = join(complexes=complexes, progress=step("join").progress, options=options)
     _, model = make_predictions(joined)
-    tables["saturation"] = saturation_scan(complexes, model, progress=step("saturation"), engine=engine)
+    tables["saturation"] = saturation_scan(complexes, model, engine=step("saturation"))
     atp = alk_atp_complex(options)  # loaded once: the ATP side's ddG and the mechanism classes
     if reuse_energies is not None:
         for name in ENERGY_TABLES:
             tables[name] = _read_table(Path(reuse_energies) / f"{name}.csv")
     else:
-        tables["crystal_check"] = crystal_check(progress=step("crystals"), options=options)
-        cache = options.cache
+        tables["crystal_check"] = crystal_check(progress=step("crystals").progress, options=options)
         mutations = alk_mutations(complexes)
-        tables["abl_benchmark"] = abl_benchmark(abl, engine=engine, cache=cache, progress=step("abl"))
+        tables["abl_benchmark"] = abl_benchmark(abl, engine=step("abl"))
         tables["ddg_alk"] = complexes_ddg([(dc.drug, dc.structure, dc.complex_) for dc in complexes],
-                                          mutations, engine=engine, cache=cache, progress=step("ddg"))
-        tables["ddg_atp"] = complexes_ddg([("ADP", ATP_COMPLEX, atp)], mutations, engine=engine, cache=cache,
-                                          progress=step("ddg ATP site"))
-        tables["egfr_benchmark"] = egfr_benchmark(egfr, options=options, engine=engine, progress=step("egfr"))
+                                          mutations, engine=step("ddg"))
+        tables["ddg_atp"] = complexes_ddg([("ADP", ATP_COMPLEX, atp)], mutations, engine=step("ddg ATP site"))
+        tables["egfr_benchmark"] = egfr_benchmark(egfr, options=options, engine=step("egfr"))
         tables["egfr_crystal_check"] = egfr_crystal_check(egfr, options=options)
-        tables["egfr_davis"] = davis_check(egfr, options=options, engine=engine)
-        tables["poses"] = pose_benchmark(mirrors=options.mirrors, cache=cache, engine=engine,
-                                         progress=step("poses"))
+        tables["egfr_davis"] = davis_check(egfr, options=options, engine=step("egfr davis"))
+        tables["poses"] = pose_benchmark(mirrors=options.mirrors, engine=step("poses"))
         tables["posed_ddg"] = posed_ddg([(dc.drug, dc.structure, dc.complex_) for dc in complexes],
                                         review_mutations(), tables["ddg_alk"], mirrors=options.mirrors,
-                                        cache=cache, engine=engine, progress=step("posed ddg"))
+                                        engine=step("posed ddg"))
         for name in ENERGY_TABLES:
             tables[name] = as_written(tables[name])
     abl_table, ddg_alk, ddg_atp = tables["abl_benchmark"], tables["ddg_alk"], tables["ddg_atp"]
@@ -393,7 +394,7 @@ def _run(out: Path, progress, abl, egfr, reuse_energies, engine: Engine, options
                           how="left")
     tables["join"] = joined
     say("evaluation", 0, 1)
-    metrics, oof = evaluate(joined, progress=lambda done, total: say("evaluation", done, total))
+    metrics, oof = evaluate(joined, progress=step("evaluation").progress)
     tables["evaluation"] = metrics
     tables["out_of_fold"] = oof
     pred = ddg_predictions(ddg_alk, joined, tables["saturation"], ddg_atp)
@@ -433,7 +434,7 @@ def _run(out: Path, progress, abl, egfr, reuse_energies, engine: Engine, options
                                         figures=list(figures), mirrors=manifest["mirrors"]))
     say("manifest", 1, 1)
     report_path = write_text_atomic(out / "REPORT.md", report)
-    view_paths = _write_views(out / "views", complexes, pred, ddg_alk, engine, say, options)
+    view_paths = _write_views(out / "views", complexes, pred, ddg_alk, step("views"), options)
     index_path = write_text_atomic(out / "index.html", index_html(report, pred, abl_table))
     manifest_path = write_text_atomic(out / "manifest.json", json.dumps(manifest, indent=2) + "\n")
     return [*written.values(), *figure_paths, report_path, index_path, *view_paths, manifest_path]

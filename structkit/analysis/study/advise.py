@@ -28,7 +28,7 @@ is modelled (no source of the drugs' free plasma levels against their wild-type 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +40,7 @@ from structkit.analysis.measure.panel import DrugQuery, binding_type, measured_s
 from structkit.analysis.measure.potency import atp_complex, with_atp_side
 from structkit.analysis.measure.thresholds import REDUCED_KCAL, RESISTANT_KCAL
 from structkit.analysis.parallel.engine import Engine
-from structkit.arguments import check_text, check_workers
+from structkit.arguments import check_text
 from structkit.energy.ddg import NO_FIT, NO_FIT_KCAL, flag_text
 from structkit.errors import StructkitError
 from structkit.geometry.neighbors import nearest_distance
@@ -372,9 +372,6 @@ def advise(
     atp_reference: str | os.PathLike | Complex | None = None,
     options: LoadOptions | None = None,
     engine: Engine | None = None,
-    workers: int | None = None,
-    use_cache: bool = True,
-    progress: Callable[[int, int, str], None] | None = None,
     compounds: Mapping[str, str | os.PathLike] | None = None,
 ) -> pd.DataFrame:
     """Every drug with a complex for a patient's mutation(s), ranked (columns :data:`ADVICE_COLUMNS`).
@@ -397,6 +394,10 @@ def advise(
         nucleotide, :func:`~structkit.analysis.measure.potency.atp_complex`).
     options : LoadOptions, optional
         Mirrors and cache.
+    engine : Engine, optional
+        How the estimates run (:class:`~structkit.analysis.parallel.engine.Engine`: workers,
+        result cache, progress over every drug's estimates; default: every core, the cache of
+        ``options``).
     compounds : mapping, optional
         New compounds to rank beside the drugs: name -> SMILES or molecule file. Each is posed in
         the kinase (:func:`structkit.posing.files.pose_files`; for another kinase in the first
@@ -422,7 +423,6 @@ def advise(
 
     texts = requested_mutations(mutations)
     check_text(kinase, "kinase", "ALK")
-    check_workers(workers)
     if complexes is not None and not isinstance(complexes, Mapping):
         raise StructkitError(f"complexes={complexes!r}: expected a mapping of drug name to complex, "
                              "such as {'gefitinib': '2ITY'}")
@@ -446,12 +446,10 @@ def advise(
         drugs = drug_complexes(options)
     drugs += _posed_compounds(compounds, kinase, drugs, options)
     atp = atp_complex(drugs[0].complex_, atp_reference or ATP_REFERENCES.get(kinase.upper()), options)
-    engine = engine or Engine(workers=workers)
+    engine = Engine.for_tasks(engine, cache=options.cache)
     # the ATP side is the same for every drug: estimated once, side by side with the drugs
-    with engine:
-        nucleotide, *drug_tables = ddg_tables([atp, *(dc.complex_ for dc in drugs)], canonical,
-                                              cache=options.cache, use_cache=use_cache, engine=engine,
-                                              progress=progress)
+    nucleotide, *drug_tables = ddg_tables([atp, *(dc.complex_ for dc in drugs)], canonical, engine=engine,
+                                          labels=["ATP side", *(dc.drug for dc in drugs)])
     tables = [with_atp_side(table, nucleotide, atp.pdb_id or str(atp.source)) for table in drug_tables]
     coverage = coverage_table()
     rows = []

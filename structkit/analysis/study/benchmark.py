@@ -18,20 +18,20 @@ Kendall, Pearson) of the raw sum need no fit at all and are reported beside them
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from structkit.analysis.measure.ddg import ddg_table
+from structkit.analysis.measure.ddg import ddg_tables
 from structkit.analysis.measure.thresholds import RESISTANT_KCAL, is_resistant
 from structkit.analysis.parallel.engine import Engine
 from structkit.energy.ddg import COMPONENTS, NO_FIT, NO_FIT_KCAL, ddg_scale
 from structkit.energy.uncertainty import fit_model_error, site_distance, total_sd
 from structkit.errors import StructkitError
 from structkit.io.load import load
+from structkit.model.complex import Complex
 from structkit.model.mutate import mutate
 
 __all__ = ["ABL_COLUMNS", "PUBLISHED", "RESISTANT_KCAL", "abl_benchmark", "abl_complexes",
@@ -79,17 +79,14 @@ def _clash(complex_, mutation: str) -> float:
         return float("nan")
 
 
-def _benchmark_drug(drug: str, rows: pd.DataFrame, path: Path, engine: Engine, cache, use_cache: bool,
-                    progress, done_before: int, total: int, mode: str = "fast") -> pd.DataFrame:
-    complex_ = load(path, ligand_file=path.with_name(path.name.replace("_complex.pdb", "_ligand.sdf")),
-                    keep_hydrogens=True)
+def _drug_complex(path: Path) -> Complex:
+    """A benchmark drug's complex with its own hydrogens and its SDF pose's chemistry."""
+    return load(path, ligand_file=path.with_name(path.name.replace("_complex.pdb", "_ligand.sdf")),
+                keep_hydrogens=True)
 
-    def say(done: int, _total: int, mutation: str) -> None:
-        if progress:
-            progress(done_before + done, total, f"{drug} {mutation}")
 
-    table = ddg_table(complex_, rows["mutation"].tolist(), cache=cache, use_cache=use_cache, progress=say,
-                      engine=engine, mode=mode)
+def _with_measurements(drug: str, table: pd.DataFrame, rows: pd.DataFrame, complex_: Complex) -> pd.DataFrame:
+    """A drug's ddG table with its measured values, site distances and clash excesses beside it."""
     table.insert(0, "drug", drug)
     table["ddg_exp"] = rows["ddG_exp"].to_numpy()
     table["min_distance_A"] = [round(site_distance(complex_, [int(r)]), 3) for r in rows["resid"]]
@@ -100,11 +97,7 @@ def _benchmark_drug(drug: str, rows: pd.DataFrame, path: Path, engine: Engine, c
 def abl_benchmark(
     folder: str | os.PathLike,
     *,
-    workers: int | None = None,
-    cache: str | os.PathLike | None = None,
-    use_cache: bool = True,
     drugs: list[str] | None = None,
-    progress: Callable[[int, int, str], None] | None = None,
     engine: Engine | None = None,
     mode: str = "fast",
 ) -> pd.DataFrame:
@@ -116,9 +109,9 @@ def abl_benchmark(
         ``../shared/benchmarks/abl_hauser2018``.
     drugs : list of str, optional
         A subset of drugs (all by default); the leave-one-drug-out scale then uses only those.
-    workers, engine
-        Where the estimates run (:class:`~structkit.analysis.parallel.engine.Engine`; one local cluster
-        of ``workers`` processes by default); the table does not depend on it.
+    engine : Engine, optional
+        How the estimates run (:class:`~structkit.analysis.parallel.engine.Engine`: workers, result
+        cache, progress over all pairs, labelled ``"imatinib E255K"``); the table does not depend on it.
     mode : {"fast", "accurate"}
         The ddG mode (:func:`~structkit.analysis.measure.ddg.ddg_table`). In the accurate mode the
         members an estimate averages are those the mutant fits by the package's scale (fitted on
@@ -135,16 +128,13 @@ def abl_benchmark(
     names = sorted(data["tki"].str.lower().unique())
     if drugs:
         names = [d for d in names if d in {x.lower() for x in drugs}]
-    frames = []
-    done_before = 0
-    total = int(data["tki"].str.lower().isin(names).sum())
-    engine = engine or Engine(workers=workers)
-    with engine:
-        for drug in names:
-            rows = data[data["tki"].str.lower() == drug]
-            frames.append(_benchmark_drug(drug, rows, files[drug], engine, cache, use_cache, progress,
-                                          done_before, total, mode))
-            done_before += len(rows)
+    rows = [data[data["tki"].str.lower() == drug] for drug in names]
+    complexes = [_drug_complex(files[drug]) for drug in names]
+    # every drug's pairs in one batch of tasks (ddg_tables), side by side on the workers
+    tables = ddg_tables(complexes, [r["mutation"].tolist() for r in rows], engine=engine, mode=mode,
+                        labels=names)
+    frames = [_with_measurements(drug, table, r, c)
+              for drug, table, r, c in zip(names, tables, rows, complexes)]
     out = pd.concat(frames, ignore_index=True)
     out["resistant"] = is_resistant(out["ddg_exp"])
     raw = out["ddg_raw"].to_numpy(dtype=float)

@@ -22,7 +22,7 @@ these, the note says that the miss is the model's own.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -35,6 +35,7 @@ from structkit.geometry.superpose import superpose
 from structkit.io.load import LoadOptions
 from structkit.model.complex import Complex
 from structkit.model.mutate import mutate
+from structkit.progress import Progress
 
 __all__ = ["BACKBONE_SHIFT_A", "CLASH_A", "CRYSTAL_COLUMNS", "CRYSTAL_PAIRS", "LOCAL_A", "crystal_check",
            "crystal_differences", "pair_rows"]
@@ -82,7 +83,7 @@ def sidechain_rmsd(resname: str, model: dict[str, np.ndarray], crystal: dict[str
     return best
 
 
-def crystal_check(*, progress: Callable[[int, int, str], None] | None = None,
+def crystal_check(*, progress: Progress | None = None,
                   options: LoadOptions | None = None) -> pd.DataFrame:
     """One row per substituted site of each pair in :data:`CRYSTAL_PAIRS` (:data:`CRYSTAL_COLUMNS`)."""
     options = options or LoadOptions.resolve()

@@ -21,7 +21,6 @@ substitution constructs check the drug's binding ddG alone: :func:`davis_check`.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -75,9 +74,6 @@ def egfr_benchmark(
     *,
     options: LoadOptions | None = None,
     engine: Engine | None = None,
-    workers: int | None = None,
-    use_cache: bool = True,
-    progress: Callable[[int, int, str], None] | None = None,
     variants: list[str] | None = None,
     mode: str = "fast",
 ) -> pd.DataFrame:
@@ -88,7 +84,10 @@ def egfr_benchmark(
     folder : path
         ``../shared/benchmarks/egfr_robichaux2021``.
     options : LoadOptions, optional
-        Its cache holds the estimates.
+        Where the complexes are read from.
+    engine : Engine, optional
+        How the estimates run (workers, result cache, progress over both sides; default: every
+        core, the cache of ``options``).
     variants : list of str, optional
         A subset (as the table spells them).
     mode : {"fast", "accurate"}
@@ -111,8 +110,8 @@ def egfr_benchmark(
     modelled = table["mutation"] != ""
     mutations = [str(parse_mutations(m, strict=True, reference=drug.reference).mutations[0])
                  for m in table.loc[modelled, "mutation"]]
-    estimates = potency_table(drug, mutations, atp, engine=engine, workers=workers, cache=options.cache,
-                              use_cache=use_cache, progress=progress, mode=mode)
+    estimates = potency_table(drug, mutations, atp, engine=Engine.for_tasks(engine, cache=options.cache),
+                              mode=mode)
     out = table.copy()
     for column in ("ddg", "ddg_sd", "ddg_atp", "ddg_atp_sd", "potency", "potency_sd"):
         out[column] = np.nan
@@ -216,11 +215,11 @@ def davis_check(
     *,
     options: LoadOptions | None = None,
     engine: Engine | None = None,
-    use_cache: bool = True,
 ) -> pd.DataFrame:
     """Gefitinib's measured binding change on the Davis 2011 EGFR substitution constructs (kcal/mol,
     RT ln Kd_mutant/Kd_wild-type) beside the drug ddG of the same substitutions on 2ITY (binding
     only: that assay has no ATP). Constructs without a reported Kd, or with an indel, are left out.
+    ``engine``: how the estimates run (default: in this process, the cache of ``options``).
     """
     from structkit.analysis.measure.ddg import ddg_table
 
@@ -244,8 +243,8 @@ def davis_check(
         out.append({"construct": r.construct, "mutation": mutation, "kd_nM": float(r.Kd_nM),
                     "measured": round(KCAL_PER_LOG10 * np.log10(float(r.Kd_nM) / kd_wild), 3)})
     table = pd.DataFrame(out)
-    estimates = ddg_table(drug, table["mutation"].tolist(), cache=options.cache, use_cache=use_cache,
-                          engine=engine or Engine(workers=1))
+    estimates = ddg_table(drug, table["mutation"].tolist(),
+                          engine=Engine.for_tasks(engine, 1, cache=options.cache))
     table["ddg"] = estimates["ddg"].to_numpy()
     table["ddg_sd"] = estimates["ddg_sd"].to_numpy()
     table["status"] = estimates["status"].to_numpy()

@@ -41,6 +41,7 @@ from structkit.analysis.study.metrics import (
     roc_auc,
 )
 from structkit.model.mutations import mutation_positions
+from structkit.progress import Progress, report
 
 __all__ = ["DDG_ATP_METHOD", "DDG_METHOD", "L2_PENALTY", "MEAN_OVER_DRUGS", "METRIC_COLUMNS",
            "MODEL_FEATURES", "cross_validate", "evaluate", "fit_model", "labelled_samples", "predict_risk"]
@@ -164,7 +165,7 @@ def _metric_row(method, validation, subset, y, scores, permuted=None, note="") -
 
 
 def evaluate(joined: pd.DataFrame,
-             progress: Callable[[int, int], None] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+             progress: Progress | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Metrics of the model and the baselines, and the out-of-fold predictions.
 
     Parameters
@@ -172,8 +173,9 @@ def evaluate(joined: pd.DataFrame,
     joined : DataFrame
         The join of reported coverage and structure features (:func:`structkit.analysis.study.relate.join`).
     progress : callable, optional
-        ``progress(done, total)`` after each step (cross-validations, pooled metrics with their
-        permutation tests, each drug and region subset).
+        ``progress(done, total, label)`` (:mod:`structkit.progress`) after each step
+        (cross-validations, pooled metrics with their permutation tests, each drug and region
+        subset; ``label`` names it).
 
     Returns
     -------
@@ -191,10 +193,9 @@ def evaluate(joined: pd.DataFrame,
     total = 4 + len(subsets)
     done = [0]
 
-    def step() -> None:
+    def step(label: str) -> None:
         done[0] += 1
-        if progress is not None:
-            progress(done[0], total)
+        report(progress, done[0], total, label)
 
     y = samples["y"].to_numpy()
     rows = []
@@ -203,13 +204,13 @@ def evaluate(joined: pd.DataFrame,
         oof[scheme] = cross_validate(samples, scheme)
     for name, score_fn in BASELINES.items():
         oof[name] = score_fn(samples)
-    step()
+    step("cross-validation")
     methods = [("logistic model", s, s) for s in ("leave-one-drug-out", "leave-one-site-out")] + \
         [(name, "none (no fitting)", name) for name in BASELINES]
     drugs = samples["drug"].to_numpy()
     for method, validation, column in methods:
         rows.append(_mean_over_drugs_row(method, validation, y, oof[column].to_numpy(dtype=float), drugs))
-    step()
+    step("mean over drugs")
     for scheme in ("leave-one-drug-out", "leave-one-site-out"):
         rows.append(_metric_row("logistic model", scheme, "all", y, oof[scheme].to_numpy(dtype=float),
                                 permuted=partial(_permuted_cv_auc, _CrossValidation(samples, scheme))))
@@ -217,7 +218,7 @@ def evaluate(joined: pd.DataFrame,
         scores = oof[name].to_numpy(dtype=float)
         rows.append(_metric_row(name, "none (no fitting)", "all", y, scores,
                                 permuted=lambda yy, s=scores: roc_auc(yy, s)))
-    step()
+    step("pooled metrics")
     # sensitivity: the same, with the labels that rest only on class statements (no permutations)
     wide = labelled_samples(joined, include_class_only=True)
     if len(wide) > len(samples):
@@ -231,7 +232,7 @@ def evaluate(joined: pd.DataFrame,
                                     note=note))
     # per drug and per region, on the pooled out-of-fold risks; the permutation test shuffles the
     # labels within the subset against those fixed risks (the models are not refitted)
-    step()
+    step("class-statement sensitivity")
     for label, mask in subsets:
         mask = np.asarray(mask, dtype=bool)
         for method, validation, column in [("logistic model", s, s) for s in
@@ -241,7 +242,7 @@ def evaluate(joined: pd.DataFrame,
             ok = ~np.isnan(scores)
             rows.append(_metric_row(method, validation, label, y[mask], scores,
                                     permuted=lambda yy, sc=scores[ok]: roc_auc(yy, sc)))
-        step()
+        step(label)
     return pd.DataFrame(rows, columns=METRIC_COLUMNS), oof
 
 

@@ -28,7 +28,7 @@ import hashlib
 import io
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -167,10 +167,7 @@ def pose_benchmark(
     entries: Sequence[str] | None = None,
     redock: str | None = "drugs",
     cross_kinase: bool = True,
-    cache: str | os.PathLike | None = None,
-    use_cache: bool = True,
     engine: Engine | None = None,
-    progress: Callable[[int, int, object], None] | None = None,
 ) -> pd.DataFrame:
     """Cross-template posing of every co-crystal inhibitor of the kinases (see the module notes).
 
@@ -188,12 +185,11 @@ def pose_benchmark(
         minute each), or none.
     cross_kinase : bool
         Add the pose from other kinases' templates only.
-    cache : path, optional
-    use_cache : bool
-        Read each ligand's finished rows from the cache when their key (version, template files,
-        the ligand's entries, options) is there.
     engine : Engine, optional
-        Ligands are posed in parallel.
+        Ligands are posed in parallel on its workers; each ligand's finished rows are read from its
+        result cache when their key (version, posing protocol, template files, the ligand's
+        entries, options) is there (unless ``use_cache`` is off); its progress hears
+        ``(done, total, ligand)`` per ligand posed (default: in this process, ``STRUCTKIT_CACHE``).
 
     Returns
     -------
@@ -201,6 +197,8 @@ def pose_benchmark(
         :data:`POSE_BENCHMARK_COLUMNS`, one row per entry, sorted by kinase and entry.
     """
     mirrors = list(mirrors or [])
+    engine = engine or Engine(workers=1)
+    cache = engine.cache
     wanted = {k.upper() for k in kinases}
     library = template_library(mirrors, cache=cache)
     chosen = [t for t in library if t.kinase.upper() in wanted and (not entries or t.label in entries)]
@@ -219,12 +217,17 @@ def pose_benchmark(
                               f"{redock}\n{cross_kinase}\n{digest}".encode()).hexdigest()[:32]
             for k, g in groups.items()}
     done = {k: json.loads((folder / f"{keys[k]}.json").read_text()) for k in groups
-            if use_cache and (folder / f"{keys[k]}.json").is_file()}
+            if engine.use_cache and (folder / f"{keys[k]}.json").is_file()}
     todo = [k for k in groups if k not in done]
-    engine = engine or Engine(workers=1)
+    posed = [len(done)]
+
+    def finished(group: list[Template]) -> None:
+        posed[0] += 1
+        engine.report(posed[0], len(groups), group[0].drug or group[0].ligand)
+
     with engine:
         fresh = engine.map(_pose_ligand, [groups[k] for k in todo], library, redock, cross_kinase, cache,
-                           progress=progress)
+                           on_done=finished)
     for k, rows in zip(todo, fresh):
         write_text_atomic(folder / f"{keys[k]}.json", json.dumps(rows, sort_keys=True))
         done[k] = rows
@@ -288,9 +291,7 @@ def posed_ddg(
     crystal: pd.DataFrame,
     *,
     mirrors: Iterable[str | os.PathLike] | None = None,
-    cache: str | os.PathLike | None = None,
     engine: Engine | None = None,
-    progress: Callable[[int, int, str], None] | None = None,
 ) -> pd.DataFrame:
     """The ddG of mutations on each drug posed from its SMILES, beside the same on its crystal complex.
 
@@ -304,8 +305,9 @@ def posed_ddg(
     mutations : sequence of str
     crystal : pandas.DataFrame
         The ddG on the crystal complexes (``drug``, ``mutation``, ``ddg``), as ``results/ddg_alk.csv``.
-    mirrors, cache, engine, progress
-        As for :func:`pose_benchmark` and :func:`structkit.analysis.measure.ddg.complexes_ddg`.
+    mirrors, engine
+        As for :func:`pose_benchmark` and :func:`structkit.analysis.measure.ddg.complexes_ddg` (the
+        poses are made in this process, the estimates on the engine's workers).
 
     Returns
     -------
@@ -315,6 +317,7 @@ def posed_ddg(
     from structkit.analysis.measure.ddg import complexes_ddg
     from structkit.model.ligand import inhibitor_chemistry
 
+    cache = engine.cache if engine is not None else None
     library = template_library(list(mirrors or []), cache=cache)
     posed, meta = [], {}
     for drug, structure, complex_ in complexes:
@@ -327,7 +330,7 @@ def posed_ddg(
         posed.append((drug, structure, result.complex()))
         meta[drug] = {"template": result.template or "", "confidence": result.confidence,
                       "pose_rmsd": round(pose_rmsd(result.mol, mol), 2)}
-    table = complexes_ddg(posed, list(mutations), cache=cache, engine=engine, progress=progress)
+    table = complexes_ddg(posed, list(mutations), engine=engine)
     table = table[["drug", "structure", "mutation", "ddg"]].rename(columns={"ddg": "ddg_posed"})
     table = table.merge(crystal[["drug", "mutation", "ddg"]].rename(columns={"ddg": "ddg_crystal"}),
                         on=["drug", "mutation"], how="left")

@@ -4,8 +4,6 @@ of every pocket position x 19 substitutions on each drug's complex (steric score
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pandas as pd
 
@@ -180,7 +178,6 @@ def saturation_scan(
     complexes: list[DrugComplex],
     model: dict,
     *,
-    progress: Callable[[int, int, str], None] | None = None,
     engine: Engine | None = None,
 ) -> pd.DataFrame:
     """Every KLIFS pocket position x the 19 other amino acids, on every drug complex.
@@ -190,10 +187,9 @@ def saturation_scan(
     complexes : list of DrugComplex
     model : dict
         The fitted risk model (:func:`~structkit.analysis.study.evaluation.fit_model`).
-    progress : callable, optional
-        ``progress(done, total, label)`` after each complex.
     engine : Engine, optional
-        Runs one task per complex (default: in this process); the table is the same either way.
+        Runs one task per complex (default: in this process) and tells its progress
+        ``(done, total, drug)`` after each; the table is the same either way.
 
     Returns
     -------
@@ -201,9 +197,13 @@ def saturation_scan(
         Columns :data:`SATURATION_COLUMNS`; positions without coordinates get ``status`` and NaN.
     """
     engine = engine or Engine(workers=1)
-    parts = engine.map(_saturate, complexes,
-                       progress=None if progress is None else
-                       (lambda done, total, dc: progress(done, total, dc.drug)))
+    done = [0]
+
+    def finished(dc: DrugComplex) -> None:
+        done[0] += 1
+        engine.report(done[0], len(complexes), dc.drug)
+
+    parts = engine.map(_saturate, complexes, on_done=finished)
     rows = [row for part in parts for row in part]
     table = pd.DataFrame(rows, columns=SATURATION_COLUMNS)
     ok = table["status"] == "ok"

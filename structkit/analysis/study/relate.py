@@ -22,7 +22,6 @@ a compound mutation)
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
@@ -40,6 +39,7 @@ from structkit.model.complex import Complex
 from structkit.model.mutate import mutate
 from structkit.model.mutations import Mutation, mutation_positions, parse_mutations
 from structkit.model.sites import primary_region_of, regions_of
+from structkit.progress import Progress
 
 __all__ = ["SCORE_COLUMNS", "join", "reported_labels", "score_mutation"]
 
@@ -165,7 +165,7 @@ def join(
     mutations: list[str] | None = None,
     *,
     complexes: list[DrugComplex] | None = None,
-    progress: Callable[[int, int, str], None] | None = None,
+    progress: Progress | None = None,
     options: LoadOptions | None = None,
 ) -> pd.DataFrame:
     """Every (drug with a structure, mutation) with its scores and the reported coverage.
