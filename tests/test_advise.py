@@ -104,6 +104,16 @@ def test_json_objects(cache, g1202r):
         assert r["potency"] == pytest.approx(api.loc[r["drug"], "potency"], abs=1e-3)
 
 
+def test_the_table_is_followed_by_the_apis_legend(cache, g1202r):
+    """The text output ends with what the API says its columns mean (one owner of the legend)."""
+    from structkit.analysis.study.advise import ADVICE_LEGEND, EVIDENCE_TIERS, VERDICT_RULE
+
+    proc = run("advise", "G1202R", "--mirror", str(SHARED), "--cache", str(cache), "--workers", "2")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.rstrip().endswith(ADVICE_LEGEND)
+    assert VERDICT_RULE in ADVICE_LEGEND and " > ".join(EVIDENCE_TIERS) in ADVICE_LEGEND
+
+
 def test_verdict_of_estimates_that_do_not_fit():
     """A drug that does not fit the mutant while the nucleotide does is resisted, whatever the
     bounded number says; where the nucleotide does not fit either, the model cannot tell."""

@@ -237,6 +237,24 @@ def test_ddg_json_on_a_receptor_and_pose():
     assert "about" in proc.stderr and "mutations]" in proc.stderr  # the cost estimate and progress
 
 
+@pytest.mark.slow
+@pytest.mark.openmm
+def test_ddg_table_is_followed_by_the_apis_legend_and_cost(tmp_path):
+    """The command prints what the API says its columns mean and what an estimate costs (one owner)."""
+    from structkit.analysis.measure.estimates import ESTIMATE_COST, ddg_legend
+    from structkit.energy.ddg import NO_FIT, NO_FIT_KCAL
+    from tests.util import abl_files
+
+    complex_path, sdf = abl_files("imatinib")
+    proc = run("ddg", str(complex_path), "--ligand-file", str(sdf), "--mutations", "T315I", "--workers", "1",
+               env_extra={"STRUCTKIT_CACHE": str(tmp_path)})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.rstrip().endswith(ddg_legend())
+    assert f"about {ESTIMATE_COST['fast']} per estimate" in proc.stderr
+    assert NO_FIT in ddg_legend() and f"bounded at {NO_FIT_KCAL:g}" in ddg_legend()
+    assert "ddg_atp" in ddg_legend(potency=True) and "ddg_atp" not in ddg_legend()
+
+
 @pytest.mark.parametrize(("args", "fragment"), [
     (["ddg", "2XP2", "--mutations", "A1196M"], "residue 1196 is L"),
     (["ddg", "3L9P", "--mutations", "L1196M"], "no inhibitor"),

@@ -42,8 +42,7 @@ from structkit.io.write import (
 
 
 def _cmd_ddg(args: argparse.Namespace) -> int:
-    from structkit.analysis.measure.estimates import ddg
-    from structkit.energy.ddg import NO_FIT, NO_FIT_KCAL
+    from structkit.analysis.measure.estimates import ESTIMATE_COST, ddg, ddg_legend
 
     check_output(args.output)
     if args.models:
@@ -62,10 +61,10 @@ def _cmd_ddg(args: argparse.Namespace) -> int:
         if done == 0:  # the API has checked the inputs: say what comes before the work starts
             if not started:
                 started.append(True)
-                cost = "0.3-1 s" if args.mode == "fast" else "1.5-3 s (five backbones)"
-                print(f"structkit ddg: {count(total, 'estimate')} on {engine.describe()}: about {cost} "
-                      "per estimate and core for a kinase domain, plus about 10 s once to protonate a "
-                      "crystal structure", file=sys.stderr)
+                print(f"structkit ddg: {count(total, 'estimate')} on {engine.describe()}: about "
+                      f"{ESTIMATE_COST[args.mode]} per estimate and core for a kinase domain, plus "
+                      f"{ESTIMATE_COST['protonation']} once to protonate a crystal structure",
+                      file=sys.stderr)
             return
         timed(done, total, label)
 
@@ -86,17 +85,7 @@ def _cmd_ddg(args: argparse.Namespace) -> int:
         emit_table(table, args.output)
     else:
         print(table.drop(columns=["status"]).to_string(index=False, float_format=lambda v: f"{v:.2f}"))
-        print("ddg, ddg_sd: kcal/mol, positive = the inhibitor binds more weakly to the mutant; ddg_sd: "
-              "the conformers' spread (ddg_spread) and the method's error on measured ABL1 pairs at the "
-              "site's distance from the drug (site_distance_A), in quadrature; the "
-              "components are the raw mutant-minus-wild-type terms (ddg = scale x their sum); ddg_vina: "
-              "the Vina score of the same models, ddg_consensus the mean of the two; flag "
-              f"{NO_FIT}: the mutant does not fit a fixed backbone, ddg bounded at {NO_FIT_KCAL:g}")
-        if args.potency:
-            print("ddg_atp: the same for the nucleotide (Mg-ATP analogue); potency_structural = ddg - "
-                  "ddg_atp; potency: positive = the drug is less potent on the mutant, learned from the "
-                  "kinase's measured panel where it has one (potency_basis; the drug's own measurements "
-                  "never enter), else the structural estimate")
+        print(ddg_legend(potency=args.potency))
     for row in failed.itertuples(index=False):
         print(f"structkit: error: {row.mutation}: {row.status}", file=sys.stderr)
     if args.models:
@@ -174,7 +163,7 @@ def _benchmark_egfr(args: argparse.Namespace) -> int:
 def _cmd_advise(args: argparse.Namespace) -> int:
     from structkit.analysis.measure.review_tables import context_lines
     from structkit.analysis.measure.scan import review_mutations
-    from structkit.analysis.study.advise import EVIDENCE_TIERS, VERDICT_RULE, advise
+    from structkit.analysis.study.advise import ADVICE_LEGEND, advise
 
     if args.html:
         check_output_file(args.html, (".html",))
@@ -236,9 +225,7 @@ def _cmd_advise(args: argparse.Namespace) -> int:
         if beyond:
             print("Beyond the kinase domain, the review reports (its Tables 1, 3-5):")
             print("\n".join(beyond))
-        print(f"verdict: the strongest evidence decides ({' > '.join(EVIDENCE_TIERS)}); model_verdict: "
-              f"{VERDICT_RULE}; potency = drug ddG - ATP ddG (kcal/mol, + = less potent); p_resistant: the "
-              f"chance that the shift reaches {RESISTANT_KCAL} kcal/mol, Gaussian with sd potency_sd")
+        print(ADVICE_LEGEND)
     return 0
 
 

@@ -26,7 +26,31 @@ from structkit.io.load import LoadOptions
 from structkit.model.complex import Complex
 from structkit.model.mutations import parse_mutations, requested_mutations
 
-__all__ = ["ddg"]
+__all__ = ["ESTIMATE_COST", "ddg", "ddg_legend"]
+
+#: What one estimate costs per core for a kinase domain, by mode, and the one-off protonation of a
+#: crystal structure (measured on this project's two-core machine: ``scripts/bench_engine.py`` and
+#: the ABL1 benchmark's timings in ``docs/guide.md``); the command line says it before the work.
+ESTIMATE_COST = {"fast": "0.3-1 s", "accurate": "1.5-3 s (five backbones)", "protonation": "about 10 s"}
+
+
+def ddg_legend(potency: bool = False) -> str:
+    """What the columns of :func:`ddg` mean, in a few lines (the command line prints it under the
+    table); with ``potency``, the potency columns too."""
+    from structkit.energy.ddg import NO_FIT, NO_FIT_KCAL
+
+    text = ("ddg, ddg_sd: kcal/mol, positive = the inhibitor binds more weakly to the mutant; ddg_sd: "
+            "the conformers' spread (ddg_spread) and the method's error on measured ABL1 pairs at the "
+            "site's distance from the drug (site_distance_A), in quadrature; the "
+            "components are the raw mutant-minus-wild-type terms (ddg = scale x their sum); ddg_vina: "
+            "the Vina score of the same models, ddg_consensus the mean of the two; flag "
+            f"{NO_FIT}: the mutant does not fit a fixed backbone, ddg bounded at {NO_FIT_KCAL:g}")
+    if potency:
+        text += ("\nddg_atp: the same for the nucleotide (Mg-ATP analogue); potency_structural = ddg - "
+                 "ddg_atp; potency: positive = the drug is less potent on the mutant, learned from the "
+                 "kinase's measured panel where it has one (potency_basis; the drug's own measurements "
+                 "never enter), else the structural estimate")
+    return text
 
 
 def ddg(

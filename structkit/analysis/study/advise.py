@@ -52,6 +52,7 @@ from structkit.model.numbering import N_KLIFS_POSITIONS
 
 __all__ = [
     "ADVICE_COLUMNS",
+    "ADVICE_LEGEND",
     "EVIDENCE_TIERS",
     "JUDGEMENT_COLUMNS",
     "VERDICT_ORDER",
@@ -82,6 +83,11 @@ EVIDENCE_TIERS = ("measured", "reported", "neighbour", "predicted")
 #: The order of verdicts in a ranking (most likely to cover first).
 VERDICT_ORDER = {"covered": 0, "reduced": 1, "contested": 2, "resistant": 3, "unknown": 4}
 _RELATION_VERDICT = {"resistant": "resistant", "covered": "covered", "reduced_potency": "reduced"}
+#: What the columns of :func:`advise` mean, in a few lines (the command line prints it under the table).
+ADVICE_LEGEND = (f"verdict: the strongest evidence decides ({' > '.join(EVIDENCE_TIERS)}); model_verdict: "
+                 f"{VERDICT_RULE}; potency = drug ddG - ATP ddG (kcal/mol, + = less potent); "
+                 f"p_resistant: the chance that the shift reaches {RESISTANT_KCAL} kcal/mol, Gaussian with "
+                 "sd potency_sd")
 
 
 def evidence_verdict(drug: str, mutation: str, table: pd.DataFrame) -> tuple[str, str, str] | None:
