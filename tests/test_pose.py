@@ -187,3 +187,32 @@ def test_abl1_distance_baseline_reproduces_the_benchmark_figures():
     assert round(stats.pearsonr(-heavy[ok], ddg)[0], 2) == 0.25
     assert round(stats.kendalltau(-heavy[ok], ddg)[0], 2) == 0.23
     assert round(roc_auc(resistant, -alpha[ok]), 2) == 0.72
+
+
+# --- which refined pose the template route keeps (by hand) ---
+
+def _refined(energy: float, shift: float, coverage: float, label: str):
+    from types import SimpleNamespace
+
+    from structkit.posing.pose import RefinedPose
+
+    match = SimpleNamespace(coverage=coverage, template=SimpleNamespace(label=label))
+    return RefinedPose(energy, shift, None, match)
+
+
+def test_the_lowest_energy_wins_among_templates_covering_nearly_as_much_as_the_best():
+    from structkit.posing.pose import COVERAGE_MARGIN, MAX_CORE_SHIFT, choose_refined
+
+    assert COVERAGE_MARGIN == 0.2 and MAX_CORE_SHIFT == 2.0
+    # entrectinib (5FTO) in the benchmark: a 0.98-coverage template whose poses all left its place,
+    # one of 0.51 (3.7 A off the crystal) and one of 0.34 whose best pose is the crystal's (0.8 A)
+    candidates = [_refined(-9.4, 2.6, 0.98, "5FTQ"), _refined(-11.6, 1.2, 0.51, "2XBA"),
+                  _refined(-12.2, 0.9, 0.34, "5IUI")]
+    assert choose_refined(candidates).match.template.label == "5IUI"  # 0.34 >= 0.51 - 0.2
+    # a template covering more than the margin less is not chosen by energy
+    assert choose_refined([_refined(-9.0, 1.0, 0.8, "A"), _refined(-12.0, 1.0, 0.55, "B")]).energy == -9.0
+    # equal energies (to 0.001) go to the smaller shift, then the label
+    tied = [_refined(-8.0004, 1.5, 0.7, "B"), _refined(-8.0001, 0.5, 0.7, "C"), _refined(-8.0, 0.5, 0.7, "A")]
+    assert choose_refined(tied).match.template.label == "A"
+    assert choose_refined([_refined(-10.0, 2.1, 0.9, "A")]) is None  # every pose left its template
+    assert choose_refined([]) is None
