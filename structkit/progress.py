@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-__all__ = ["Progress", "report", "within"]
+__all__ = ["Progress", "report"]
 
 Progress = Callable[[int, int, str], None]
 """``progress(done, total, label)``: the one progress callback shape."""
@@ -23,16 +23,3 @@ def report(progress: Progress | None, done: int, total: int, label: str = "") ->
     if progress is not None:
         progress(done, total, label)
 
-
-def within(progress: Progress | None, start: int, total: int, prefix: str = "") -> Progress | None:
-    """The callback of a part of a larger job: the part's ``done`` counted from ``start`` of the
-    whole job's ``total``, its labels prefixed (``within(p, 70, 245, "lorlatinib")`` turns the
-    part's ``(3, 35, "G1202R")`` into ``p(73, 245, "lorlatinib G1202R")``). None for None."""
-    if progress is None:
-        return None
-    outer = progress
-
-    def part(done: int, _part_total: int, label: str) -> None:
-        outer(start + done, total, f"{prefix} {label}".strip() if prefix else label)
-
-    return part

@@ -182,6 +182,9 @@ def test_an_engine_carries_its_cache_and_progress_and_a_view_shares_its_cluster(
     assert view.map(_square, [2, 3], report=True) == [4, 9]
     engine.report(1, 1, "done")
     assert seen == [("view", 1, 2, "2"), ("view", 2, 2, "3"), ("outer", 1, 1, "done")]
+    seen.clear()
+    assert engine.map(_square, [5], report=lambda item: f"item {item}") == [25]  # a label of the caller's
+    assert seen == [("outer", 1, 1, "item 5")]
     with view:  # a view's block is the engine's: leaving it shuts down what they share
         assert engine._pool.depth == 1
     assert engine._pool.depth == 0

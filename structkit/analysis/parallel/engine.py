@@ -115,7 +115,7 @@ class Engine:
 
     def reporting(self, progress: Progress | None) -> Engine:
         """This engine (same workers, cluster and cache) telling ``progress`` instead: for a part of
-        a larger job (see :func:`structkit.progress.within`)."""
+        a larger job (a step of ``structkit run``)."""
         view = copy.copy(self)
         view.progress = progress
         return view
@@ -194,14 +194,16 @@ class Engine:
                 marker.future.release()
                 marker.future = None
 
-    def map(self, fn: Callable[..., T], items: Sequence[Any], *args: Any, report: bool = False,
+    def map(self, fn: Callable[..., T], items: Sequence[Any], *args: Any,
+            report: bool | Callable[[Any], str] = False,
             on_done: Callable[[Any], None] | None = None) -> list[T]:
         """``[fn(item, *args) for item in items]``, in the order of ``items``.
 
         ``report=True`` tells the progress callback ``(done, len(items), str(item))`` as tasks
-        finish; a caller that counts its work otherwise passes ``on_done(item)`` instead and calls
-        :meth:`report` itself. A task's exception is raised here (the first one in input order);
-        use a task that returns its errors to go on.
+        finish, ``report=fn`` ``(done, len(items), fn(item))``; a caller that counts its work
+        otherwise passes ``on_done(item)`` instead and calls :meth:`report` itself. A task's
+        exception is raised here (the first one in input order); use a task that returns its
+        errors to go on.
         """
         items = list(items)
         finished = [0]
@@ -211,7 +213,7 @@ class Engine:
             if on_done is not None:
                 on_done(item)
             if report:
-                self.report(finished[0], len(items), str(item))
+                self.report(finished[0], len(items), report(item) if callable(report) else str(item))
 
         if self.serial or (len(items) <= 1 and self.scheduler is None):
             plain = [a.value if isinstance(a, _Shared) else a for a in args]

@@ -264,13 +264,7 @@ def _write_views(folder: Path, complexes, predictions: pd.DataFrame, ddg_alk: pd
         numbers = {row["mutation"]: ddg_numbers(row) for row in rows.to_dict("records")}
         tasks.append((dc.complex_, dc.drug, dc.structure, mutations, numbers))
     engine.report(0, len(tasks), "")
-    done = [0]
-
-    def finished(task: tuple) -> None:
-        done[0] += 1
-        engine.report(done[0], len(tasks), task[1])
-
-    pages = engine.map(_view_task, tasks, library, on_done=finished)
+    pages = engine.map(_view_task, tasks, library, report=lambda task: task[1])
     return [write_text_atomic(folder / view_file_name(task[1]), page) for task, page in zip(tasks, pages)]
 
 

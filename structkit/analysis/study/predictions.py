@@ -197,13 +197,7 @@ def saturation_scan(
         Columns :data:`SATURATION_COLUMNS`; positions without coordinates get ``status`` and NaN.
     """
     engine = engine or Engine(workers=1)
-    done = [0]
-
-    def finished(dc: DrugComplex) -> None:
-        done[0] += 1
-        engine.report(done[0], len(complexes), dc.drug)
-
-    parts = engine.map(_saturate, complexes, on_done=finished)
+    parts = engine.map(_saturate, complexes, report=lambda dc: dc.drug)
     rows = [row for part in parts for row in part]
     table = pd.DataFrame(rows, columns=SATURATION_COLUMNS)
     ok = table["status"] == "ok"
