@@ -29,6 +29,7 @@ The public API, re-exported here:
   site on the best co-crystal template (any kinase's, superposed on the KLIFS pocket) or docked
   with Vina, with its confidence (:class:`PoseResult`); :func:`pose_files` keeps the posed complex
   as files every command reads (``--compound`` on advise, ddg, scan, interactions, view);
+  :func:`pose_benchmark` and :func:`pose_transfer` measure it against crystal poses;
 - :class:`Engine`: how batch work runs (workers or a Dask scheduler, the result cache, a
   progress callback ``(done, total, label)``), the one ``engine=`` every batch function takes;
 - :class:`StructkitError`, the one error type for bad input.
@@ -64,6 +65,7 @@ if TYPE_CHECKING:  # the names as type checkers and editors see them; at run tim
     from structkit.analysis.study.advise import advise
     from structkit.analysis.study.benchmark import abl_benchmark
     from structkit.analysis.study.egfr_benchmark import egfr_benchmark
+    from structkit.analysis.study.pose_benchmark import pose_benchmark, pose_transfer
     from structkit.errors import FetchError, StructkitError, StructureFileError, StructureWarning
     from structkit.io.compound import Compound, read_compound
     from structkit.io.fetch import FetchResult, fetch, fetch_many
@@ -94,6 +96,8 @@ if TYPE_CHECKING:  # the names as type checkers and editors see them; at run tim
 #: only for what it uses); the first use of a name imports its module.
 _WHERE = {
     "abl_benchmark": "structkit.analysis.study.benchmark",
+    "pose_benchmark": "structkit.analysis.study.pose_benchmark",
+    "pose_transfer": "structkit.analysis.study.pose_benchmark",
     "advise": "structkit.analysis.study.advise",
     "assign_klifs": "structkit.model.klifs",
     "Atoms": "structkit.model.atoms",
@@ -197,7 +201,9 @@ __all__ = [
     "parse_mutation",
     "parse_mutations",
     "pose",
+    "pose_benchmark",
     "pose_files",
+    "pose_transfer",
     "primary_region_of",
     "read_compound",
     "read_ligand_file",

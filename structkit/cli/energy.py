@@ -32,7 +32,6 @@ from structkit.cli.output import (
 from structkit.energy.ensemble import MODES
 from structkit.errors import NoInhibitorError, StructkitError
 from structkit.io.compound import split_named
-from structkit.io.load import LoadOptions
 from structkit.io.shared_data import ABL_BENCHMARK, EGFR_BENCHMARK, default_path
 from structkit.io.write import (
     check_output_file,
@@ -121,18 +120,26 @@ def _cmd_benchmark(args: argparse.Namespace) -> int:
 
 
 def _benchmark_poses(args: argparse.Namespace) -> int:
-    from structkit.analysis.study.pose_benchmark import SUCCESS_RMSD, pose_benchmark, pose_benchmark_summary
+    from structkit.analysis.study.pose_benchmark import (
+        SUCCESS_RMSD,
+        pose_benchmark,
+        pose_benchmark_summary,
+        pose_transfer,
+    )
     from structkit.catalogue import drugs
 
     if args.drugs:
         raise StructkitError("the pose benchmark poses every co-crystal inhibitor; give --entries instead")
-    table = pose_benchmark(mirrors=args.mirror, entries=args.entries,
-                           engine=engine_of(args, timed_progress("ligands")))
+    engine = engine_of(args, timed_progress("ligands"))
+    table = pose_benchmark(mirrors=args.mirror, entries=args.entries, engine=engine)
+    transfer = pose_transfer(mirrors=args.mirror, entries=args.entries,
+                             engine=engine.reporting(timed_progress("entries held by two kinases")))
     if args.output:
         emit_table(table, args.output)
     print(f"Pose benchmark: each co-crystal inhibitor posed from its SMILES with its own ligand's templates "
-          f"removed; success = heavy-atom RMSD <= {SUCCESS_RMSD} A to the crystal")
-    summary = pose_benchmark_summary(table, [row["drug"] for row in drugs().values()])
+          f"removed (and, for an inhibitor held by two kinases, from the other kinase's pose of it); "
+          f"success = heavy-atom RMSD <= {SUCCESS_RMSD} A to the crystal")
+    summary = pose_benchmark_summary(table, [row["drug"] for row in drugs().values()], transfer)
     print(summary.to_string(index=False, float_format=lambda v: f"{v:.2f}", na_rep="-"))
     return 0
 
@@ -143,7 +150,7 @@ def _benchmark_egfr(args: argparse.Namespace) -> int:
     folder = args.data or default_path(EGFR_BENCHMARK)
     if args.drugs and [d.lower() for d in args.drugs] != ["gefitinib"]:
         raise StructkitError("the EGFR benchmark has complexes for gefitinib only")
-    options = LoadOptions.resolve()
+    options = load_options(args)  # the cache, mirrors and --offline asked for
     engine = engine_of(args, timed_progress("estimates"))
     table = egfr_benchmark(folder, options=options, engine=engine, mode=args.mode)
     if args.output:

@@ -47,9 +47,14 @@ if TYPE_CHECKING:
 
     from structkit.model.complex import Complex
 
-__all__ = ["FRAME_MIN_POSITIONS", "Template", "TemplateSource", "crystal_smiles", "pocket_ca", "pocket_frame",
-           "sources_digest", "template_library", "template_sources"]
+__all__ = ["ABL1_MODELLED", "FRAME_MIN_POSITIONS", "Template", "TemplateSource", "crystal_smiles",
+           "pocket_ca", "pocket_frame", "pose_origin", "sources_digest", "template_library",
+           "template_sources"]
 
+#: Inhibitors of the ABL1 benchmark whose pose is not a crystal's: "gefitinib and erlotinib have no
+#: ABL1 crystal structure: their poses were docked into ABL1 from 2F4J and 2G1T, so treat them as
+#: models" (``benchmarks/abl_hauser2018/SOURCES.md``).
+ABL1_MODELLED = ("gefitinib", "erlotinib")
 #: Fewest shared KLIFS C-alpha atoms a superposition is made on.
 FRAME_MIN_POSITIONS = 20
 #: C-alpha atoms further apart than this after a first fit are left out of the second (Å).
@@ -109,6 +114,14 @@ class Template:
         """The template's structure, loaded as it was for the library."""
         return load(self.source.structure, ligand_file=self.source.ligand_file,
                     keep_hydrogens=keep_hydrogens, ligand=None if self.source.ligand_file else self.ligand)
+
+
+def pose_origin(template: Template) -> str:
+    """``"crystal"``, or ``"docked model"`` for a benchmark complex whose inhibitor was docked
+    (:data:`ABL1_MODELLED`)."""
+    folder = shared_root() / ABL_BENCHMARK
+    from_benchmark = Path(template.source.structure).parent == folder.resolve()
+    return "docked model" if from_benchmark and template.drug in ABL1_MODELLED else "crystal"
 
 
 def pocket_ca(complex_: Complex) -> tuple[np.ndarray, np.ndarray]:

@@ -3,7 +3,9 @@
 - **Receptor.** The kinase chain protonated as for the force field
   (:func:`structkit.energy.prepare.prepare`; waters, ions and additives left out), typed by
   :func:`structkit.geometry.vina.xs_types` and written as PDBQT (:func:`structkit.io.pdbqt.pdbqt_text`).
-  Grid maps of 0.375 Å spacing over a box (:class:`Box`).
+  Grid maps of 0.375 Å spacing over a box (:class:`Box`), computed for the atom types of the
+  compound being placed only, when it is first set (a third of the time of every type's maps;
+  the values at each grid point are the same).
 - **Ligand.** Meeko (:class:`meeko.MoleculePreparation`, default settings: rotatable bonds
   outside rings, amide bonds rigid, non-polar hydrogens merged) writes the torsion tree; the
   results are read back by Meeko onto the compound's own atoms.
@@ -62,17 +64,22 @@ class Box:
 
 @contextmanager
 def _quiet() -> Iterator[None]:
-    """Vina's C++ code prints warnings (a large search box) to the process's standard output, where
-    they would break a command's JSON: they are sent to /dev/null while it runs."""
+    """Vina's C++ code prints notices (a search box over 27,000 cubic Å, which the refinement box
+    around several templates' ligands often is) to the process's standard output and error, where
+    they would break a command's JSON and bury its one line: both go to /dev/null while it runs.
+    Vina's errors still arrive, as Python exceptions."""
     sys.stdout.flush()
-    saved = os.dup(1)
+    sys.stderr.flush()
+    saved = {fd: os.dup(fd) for fd in (1, 2)}
     try:
         with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 1)
+            for fd in saved:
+                os.dup2(null.fileno(), fd)
             yield
     finally:
-        os.dup2(saved, 1)
-        os.close(saved)
+        for fd, copy in saved.items():
+            os.dup2(copy, fd)
+            os.close(copy)
 
 
 def as_triple(values: np.ndarray) -> tuple[float, float, float]:
@@ -104,8 +111,18 @@ class VinaReceptor:
             path = Path(folder) / "receptor.pdbqt"
             path.write_text(text)
             self._vina.set_receptor(str(path))
-        with _quiet():
-            self._vina.compute_vina_maps(center=list(box.center), box_size=list(box.size), spacing=_SPACING)
+        self._maps_for: str | None = None
+
+    def _set_ligand(self, text: str) -> None:
+        """Give Vina the ligand, and compute the maps of its atom types where the last ligand's
+        maps were for another molecule (Vina computes only the types of the ligand it holds)."""
+        self._vina.set_ligand_from_string(text)
+        topology = _topology(text)
+        if topology != self._maps_for:
+            with _quiet():
+                self._vina.compute_vina_maps(center=list(self.box.center), box_size=list(self.box.size),
+                                             spacing=_SPACING)
+            self._maps_for = topology
 
     def refine(self, mol: Chem.Mol, conformer_id: int = -1) -> tuple[float, Chem.Mol]:
         """Local optimisation of one pose.
@@ -123,7 +140,7 @@ class VinaReceptor:
         pose : rdkit.Chem.Mol
             Heavy-atom molecule (atoms in ``mol``'s heavy-atom order) with the refined coordinates.
         """
-        self._vina.set_ligand_from_string(_ligand_pdbqt(mol, conformer_id))
+        self._set_ligand(_ligand_pdbqt(mol, conformer_id))
         energy = float(self._vina.optimize()[0])
         with tempfile.TemporaryDirectory(prefix="structkit-vina-") as folder:
             path = Path(folder) / "pose.pdbqt"
@@ -147,12 +164,19 @@ class VinaReceptor:
         list of (energy, heavy-atom pose)
             Best first.
         """
-        self._vina.set_ligand_from_string(_ligand_pdbqt(mol, -1))
+        self._set_ligand(_ligand_pdbqt(mol, -1))
         with _quiet():
             self._vina.dock(exhaustiveness=exhaustiveness, n_poses=n_poses)
         text = self._vina.poses(n_poses=n_poses, energy_range=6.0)
         energies = self._vina.energies(n_poses=n_poses, energy_range=6.0)[:, 0]
         return list(zip((float(e) for e in energies), _read_back(text, mol)))
+
+
+def _topology(pdbqt: str) -> str:
+    """A PDBQT ligand without its coordinates: the atoms, their types and the torsion tree, which
+    fix the atom types Vina needs maps of."""
+    return "\n".join(line[:30] + line[54:] if line.startswith(("ATOM", "HETATM")) else line
+                     for line in pdbqt.splitlines())
 
 
 def _ligand_pdbqt(mol: Chem.Mol, conformer_id: int) -> str:

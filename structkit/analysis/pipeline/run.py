@@ -8,7 +8,8 @@ crystals), ``egfr_panel`` (the measured-panel potency model leave one drug out, 
 ``ddg_alk`` (the ddG estimate for every drug complex x every substitution at the review's sites and
 the review's compound mutations), ``ddg_atp`` (the same mutations against ADP in 3LCT), ``poses`` and
 ``pose_summary`` (every co-crystal inhibitor posed from its SMILES, cross-template, against its
-crystal) and ``posed_ddg`` and ``posed_ddg_summary`` (the review mutations' ddG on each drug posed
+crystal), ``pose_transfer`` (every inhibitor held by two kinases posed in each from the other's
+pose) and ``posed_ddg`` and ``posed_ddg_summary`` (the review mutations' ddG on each drug posed
 from other ligands' templates against the same on its crystal complex); figures
 (PNG) in ``figures/``; ``REPORT.md``; ``index.html`` (the report as a web page with sortable tables
 and a link from every drug x mutation row to ``views/<drug>.html``, the drug complex's 3D view with
@@ -78,6 +79,7 @@ from structkit.analysis.study.panel_benchmark import panel_benchmark
 from structkit.analysis.study.pose_benchmark import (
     pose_benchmark,
     pose_benchmark_summary,
+    pose_transfer,
     posed_ddg,
     posed_ddg_summary,
 )
@@ -107,11 +109,11 @@ __all__ = ["RESULT_TABLES", "run", "write_table"]
 RESULT_TABLES = ["structures", "features", "scan", "interactions", "coverage", "join", "evaluation",
                  "out_of_fold", "predictions", "saturation", "abl_benchmark", "abl_metrics", "crystal_check",
                  "ddg_alk", "ddg_atp", "egfr_benchmark", "egfr_metrics", "egfr_crystal_check", "egfr_davis",
-                 "egfr_panel", "poses", "pose_summary", "posed_ddg", "posed_ddg_summary"]
+                 "egfr_panel", "poses", "pose_transfer", "pose_summary", "posed_ddg", "posed_ddg_summary"]
 #: The expensive tables, force field and posing (read from ``reuse_energies`` instead of computed,
 #: when given).
 ENERGY_TABLES = ["crystal_check", "abl_benchmark", "ddg_alk", "ddg_atp", "egfr_benchmark",
-                 "egfr_crystal_check", "egfr_davis", "poses", "posed_ddg"]
+                 "egfr_crystal_check", "egfr_davis", "poses", "pose_transfer", "posed_ddg"]
 #: The ALK complex with a nucleotide in the ATP site (ADP), for ddG of the natural ligand.
 ATP_COMPLEX = ALK_ATP_ENTRY
 _PACKAGES = ["structkit", "numpy", "scipy", "pandas", "biopython", "rdkit", "biotite", "MDAnalysis",
@@ -370,6 +372,7 @@ def _run(out: Path, abl, egfr, reuse_energies, engine: Engine, options: LoadOpti
         tables["egfr_crystal_check"] = egfr_crystal_check(egfr, options=options)
         tables["egfr_davis"] = davis_check(egfr, options=options, engine=step("egfr davis"))
         tables["poses"] = pose_benchmark(mirrors=options.mirrors, engine=step("poses"))
+        tables["pose_transfer"] = pose_transfer(mirrors=options.mirrors, engine=step("pose transfer"))
         tables["posed_ddg"] = posed_ddg([(dc.drug, dc.structure, dc.complex_) for dc in complexes],
                                         review_mutations(), tables["ddg_alk"], mirrors=options.mirrors,
                                         engine=step("posed ddg"))
@@ -381,7 +384,8 @@ def _run(out: Path, abl, egfr, reuse_energies, engine: Engine, options: LoadOpti
     tables["egfr_panel"] = panel_benchmark(egfr_cell_panel(egfr))
     say("panel", 1, 1)
     tables["abl_metrics"] = benchmark_metrics(abl_table)
-    tables["pose_summary"] = pose_benchmark_summary(tables["poses"], [dc.drug for dc in complexes])
+    tables["pose_summary"] = pose_benchmark_summary(tables["poses"], [dc.drug for dc in complexes],
+                                                    tables["pose_transfer"])
     tables["posed_ddg_summary"] = posed_ddg_summary(tables["posed_ddg"])
     joined = joined.merge(ddg_alk[["drug", "mutation", "ddg", "ddg_sd"]], on=["drug", "mutation"], how="left")
     joined = joined.merge(ddg_atp[["mutation", "ddg"]].rename(columns={"ddg": "ddg_atp"}), on="mutation",

@@ -303,7 +303,10 @@ def _posing_section(tables: Mapping[str, Any]) -> list[str]:
              "Every co-crystal inhibitor posed from its SMILES with every template of the same ligand "
              "removed (`poses.csv`; `structkit benchmark poses`): the template route (cross-template), "
              "the same with every template of the kinase itself removed (cross-kinase: a kinase never "
-             "seen) and plain Vina redocking into the entry's own receptor as the baseline. Success is a "
+             "seen) and plain Vina redocking into the entry's own receptor as the baseline; and every "
+             "inhibitor held by two kinases posed into each with its own kinase's templates removed and "
+             "the other kinase's pose of it kept (same inhibitor, other kinase: `pose_transfer.csv`; the "
+             "ABL1 gefitinib and erlotinib poses there are docked models, not crystals). Success is a "
              "heavy-atom RMSD of at most 2 Å to the crystal after superposing the KLIFS pockets.", "",
              "| kinase | set | method | n | within 2 Å | fraction | median RMSD (Å) |",
              "|---|---|---|---:|---:|---:|---:|"]

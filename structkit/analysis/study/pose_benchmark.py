@@ -20,6 +20,14 @@ chooses (the kinase's structure whose ligand matches best), as a user's new comp
 
 A ligand with several entries is posed once; its RMSD is given against each entry's crystal.
 Nucleotides are not posed.
+
+:func:`pose_transfer` is the other half of "a kinase never seen": an inhibitor whose pose is known
+in **another kinase** (imatinib in ABL2 for ABL1, gefitinib in ABL1 for EGFR), posed into its own
+entry's receptor with every template of its own kinase removed and the other kinases' templates,
+its own among them, kept: the case of a drug profiled on a new kinase. Every inhibitor of the library
+found in two or more kinases is posed so, once per entry. ``reference`` and ``template_pose`` say
+whether the pose measured against and the one placed on are crystals or docked models (the ABL1
+benchmark's gefitinib and erlotinib, :data:`~structkit.posing.templates.ABL1_MODELLED`).
 """
 
 from __future__ import annotations
@@ -47,6 +55,7 @@ from structkit.posing.templates import (
     crystal_smiles,
     pocket_ca,
     pocket_frame,
+    pose_origin,
     sources_digest,
     template_library,
     template_sources,
@@ -54,8 +63,9 @@ from structkit.posing.templates import (
 from structkit.posing.vina_run import Box, VinaReceptor
 from structkit.version import __version__
 
-__all__ = ["POSED_DDG_COLUMNS", "POSE_BENCHMARK_COLUMNS", "SUCCESS_RMSD", "crystal_in", "crystal_rmsd",
-           "pose_benchmark", "pose_benchmark_summary", "posed_ddg", "posed_ddg_summary", "skeleton_smiles"]
+__all__ = ["POSED_DDG_COLUMNS", "POSE_BENCHMARK_COLUMNS", "POSE_TRANSFER_COLUMNS", "SUCCESS_RMSD",
+           "crystal_in", "crystal_rmsd", "pose_benchmark", "pose_benchmark_summary", "pose_transfer",
+           "posed_ddg", "posed_ddg_summary", "skeleton_smiles"]
 
 _ANONYMOUS = {"LIG", "UNL", "UNK", "DRG", "INH"}
 #: A pose within this heavy-atom RMSD of the crystal (Å) is a success.
@@ -66,6 +76,10 @@ POSE_BENCHMARK_COLUMNS = [
     "cross_kinase_method", "cross_kinase_template", "cross_kinase_confidence", "cross_kinase_rmsd",
     "redock_rmsd",
 ]
+#: Columns of :func:`pose_transfer`.
+POSE_TRANSFER_COLUMNS = ["kinase", "entry", "ligand", "drug", "reference", "n_heavy", "method", "template",
+                         "template_kinase", "template_pose", "coverage", "core_shift", "confidence",
+                         "vina_score", "rmsd"]
 
 
 def skeleton_smiles(smiles: str) -> str:
@@ -208,13 +222,76 @@ def pose_benchmark(
     groups: dict[tuple[str, str], list[Template]] = {}
     for template in chosen:
         groups.setdefault((template.kinase, skeleton_smiles(template.smiles)), []).append(template)
-    # each ligand's rows are cached on their own: an interrupted benchmark resumes, and a kinase
-    # added later costs only its own ligands
+    rows = _cached_rows("pose-group", groups, _pose_ligand, (library, redock, cross_kinase, cache),
+                        f"{redock}\n{cross_kinase}", mirrors, engine)
+    return _as_written(rows, POSE_BENCHMARK_COLUMNS)
+
+
+def pose_transfer(
+    *,
+    mirrors: Iterable[str | os.PathLike] | None = None,
+    entries: Sequence[str] | None = None,
+    engine: Engine | None = None,
+) -> pd.DataFrame:
+    """Every inhibitor crystallised with two or more kinases, posed into each of its entries from the
+    other kinases' templates only, its own crystal pose there included (see the module notes).
+
+    Parameters
+    ----------
+    mirrors, entries, engine
+        As for :func:`pose_benchmark` (one task per entry; rows cached by the same kind of key).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`POSE_TRANSFER_COLUMNS`, one row per entry, sorted by kinase and entry; empty where no
+        inhibitor of the library is held by two kinases.
+    """
+    mirrors = list(mirrors or [])
+    engine = engine or Engine(workers=1)
+    library = template_library(mirrors, cache=engine.cache)
+    kinases_of: dict[str, set[str]] = {}
+    for template in library:
+        kinases_of.setdefault(skeleton_smiles(template.smiles), set()).add(template.kinase)
+    chosen = {(t.kinase, t.label): [t] for t in library
+              if len(kinases_of[skeleton_smiles(t.smiles)]) > 1 and (not entries or t.label in entries)}
+    rows = _cached_rows("pose-transfer", chosen, _transfer_entry, (library, engine.cache), "", mirrors,
+                        engine)
+    return _as_written(rows, POSE_TRANSFER_COLUMNS)
+
+
+def _transfer_entry(group: list[Template], library: list[Template], cache) -> list[dict]:
+    """One entry posed from the other kinases' templates (one task)."""
+    template = group[0]
+    foreign = [t for t in library if t.kinase != template.kinase]
+    row = {"kinase": template.kinase, "entry": template.label, "ligand": template.ligand,
+           "drug": template.drug or "", "reference": pose_origin(template),
+           "n_heavy": template.mol.GetNumAtoms()}
+    try:
+        result = pose(f"{template.ligand}={template.smiles}", kinase=template.kinase, templates=foreign,
+                      structure=template.load_complex(), cache=cache)
+    except StructkitError as error:
+        return [{**row, "method": f"failed: {error}"}]
+    summary = result.summary()
+    row.update({k: summary[k] for k in ("method", "template", "template_kinase", "coverage", "core_shift",
+                                         "confidence", "vina_score")})
+    used = next(t for t in foreign if t.label == result.template) if result.template else None
+    row["template_pose"] = pose_origin(used) if used is not None else ""
+    row["rmsd"] = round(crystal_rmsd(result.mol, template, result.receptor), 2)
+    return [row]
+
+
+def _cached_rows(kind: str, groups: dict, task, arguments: tuple, options: str,
+                 mirrors: list, engine: Engine) -> list[dict]:
+    """Each group's rows, read from the engine's result cache or computed on its workers and cached
+    on their own (an interrupted benchmark resumes; a kinase added later costs only its ligands). The
+    key holds the version, the posing protocol, the group's labels, the options and every template
+    file."""
     digest = sources_digest(template_sources(mirrors))
-    folder = cache_dir(cache) / "benchmarks" / "pose-groups"
+    folder = cache_dir(engine.cache) / "benchmarks" / f"{kind}s"
     method = protocol()
-    keys = {k: hashlib.sha256(f"pose-group {__version__}\n{method}\n{k}\n{[t.label for t in g]}\n"
-                              f"{redock}\n{cross_kinase}\n{digest}".encode()).hexdigest()[:32]
+    keys = {k: hashlib.sha256(f"{kind} {__version__}\n{method}\n{k}\n{[t.label for t in g]}\n"
+                              f"{options}\n{digest}".encode()).hexdigest()[:32]
             for k, g in groups.items()}
     done = {k: json.loads((folder / f"{keys[k]}.json").read_text()) for k in groups
             if engine.use_cache and (folder / f"{keys[k]}.json").is_file()}
@@ -226,25 +303,28 @@ def pose_benchmark(
         engine.report(posed[0], len(groups), group[0].drug or group[0].ligand)
 
     with engine:
-        fresh = engine.map(_pose_ligand, [groups[k] for k in todo], library, redock, cross_kinase, cache,
-                           on_done=finished)
+        fresh = engine.map(task, [groups[k] for k in todo], *arguments, on_done=finished)
     for k, rows in zip(todo, fresh):
         write_text_atomic(folder / f"{keys[k]}.json", json.dumps(rows, sort_keys=True))
         done[k] = rows
-    parts = [done[k] for k in groups]
-    table = pd.DataFrame([row for part in parts for row in part])
-    for column in POSE_BENCHMARK_COLUMNS:
+    return [row for k in groups for row in done[k]]
+
+
+def _as_written(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    """The rows in ``columns``, sorted by kinase and entry, as written and read back (a run that
+    computes the table equals one that reads it)."""
+    table = pd.DataFrame(rows)
+    for column in columns:
         if column not in table:
             table[column] = np.nan
-    table = table[POSE_BENCHMARK_COLUMNS].sort_values(["kinase", "entry"], kind="stable")
-    table = table.reset_index(drop=True)
+    table = table[columns].sort_values(["kinase", "entry"], kind="stable").reset_index(drop=True)
     buffer = io.StringIO()
-    # as written and read back: a run that computes the table equals one that reads it
     table.to_csv(buffer, index=False, lineterminator="\n")
     return pd.read_csv(io.StringIO(buffer.getvalue()), keep_default_na=False, na_values=[""])
 
 
-def pose_benchmark_summary(table: pd.DataFrame, clinical: Sequence[str] = ()) -> pd.DataFrame:
+def pose_benchmark_summary(table: pd.DataFrame, clinical: Sequence[str] = (),
+                           transfer: pd.DataFrame | None = None) -> pd.DataFrame:
     """Success rates (RMSD <= :data:`SUCCESS_RMSD`) per kinase and method, by entry and by ligand.
 
     Parameters
@@ -253,6 +333,9 @@ def pose_benchmark_summary(table: pd.DataFrame, clinical: Sequence[str] = ()) ->
         From :func:`pose_benchmark`.
     clinical : sequence of str
         Drug names counted apart (the row ``clinical``: one entry per drug, its first).
+    transfer : pandas.DataFrame, optional
+        From :func:`pose_transfer`: its entries counted as the method ``same inhibitor, other
+        kinase`` (set ``entries``) of their kinase.
 
     Returns
     -------
@@ -261,7 +344,18 @@ def pose_benchmark_summary(table: pd.DataFrame, clinical: Sequence[str] = ()) ->
     """
     rows = []
     columns = {"cross-template": "rmsd", "cross-kinase": "cross_kinase_rmsd", "Vina redock": "redock_rmsd"}
-    for kinase, part in table.groupby("kinase", sort=True):
+
+    def add(kinase: str, label: str, method: str, rmsd: pd.Series) -> None:
+        values = pd.to_numeric(rmsd, errors="coerce").dropna()
+        if len(values):
+            within = int((values <= SUCCESS_RMSD).sum())
+            rows.append({"kinase": kinase, "set": label, "method": method, "n": len(values), "within": within,
+                         "fraction": round(within / len(values), 3),
+                         "median_rmsd": round(float(values.median()), 2)})
+
+    moved = transfer if transfer is not None else pd.DataFrame(columns=["kinase", "rmsd"])
+    for kinase in sorted(set(table["kinase"]) | set(moved["kinase"])):
+        part = table[table["kinase"] == kinase]
         by_ligand = part.drop_duplicates("ligand" if kinase == "ALK" else "entry")
         drugs = part[part["drug"].isin(list(clinical))].drop_duplicates("drug")
         sets = [("entries", part), ("ligands", by_ligand)]
@@ -269,14 +363,8 @@ def pose_benchmark_summary(table: pd.DataFrame, clinical: Sequence[str] = ()) ->
             sets.append(("clinical drugs", drugs))
         for label, rows_of in sets:
             for method, column in columns.items():
-                values = pd.to_numeric(rows_of[column], errors="coerce").dropna()
-                if not len(values):
-                    continue
-                within = int((values <= SUCCESS_RMSD).sum())
-                rows.append({"kinase": kinase, "set": label, "method": method, "n": len(values),
-                             "within": within,
-                             "fraction": round(within / len(values), 3),
-                             "median_rmsd": round(float(values.median()), 2)})
+                add(kinase, label, method, rows_of[column])
+        add(kinase, "entries", "same inhibitor, other kinase", moved.loc[moved["kinase"] == kinase, "rmsd"])
     return pd.DataFrame(rows)
 
 
