@@ -135,6 +135,21 @@ def test_a_kinase_never_seen_is_posed_from_another_kinases_template(library, tmp
 
 
 @pytest.mark.slow
+def test_a_template_that_cannot_be_superposed_is_passed_over(library, tmp_path):
+    """A template sharing too few pocket C-alpha atoms with the receptor (here 4CMU cut to ten) is
+    skipped for the next one, not the end of the pose: it used to stop the whole route with the
+    superposition's error."""
+    from dataclasses import replace
+
+    cut = replace(_by_label(library, "4CMU"), positions=_by_label(library, "4CMU").positions[:10],
+                  ca=_by_label(library, "4CMU").ca[:10])
+    others = [cut] + [t for t in library if t.label != "4CMU"]
+    result = pose(f"lorlatinib={LORLATINIB}", kinase="ALK", templates=others, exclude=["5P8"], cache=tmp_path)
+    assert result.method == "template" and result.template != "4CMU"
+    assert _rmsd_to_crystal(result, _by_label(library, "4CLI")) < 2.0
+
+
+@pytest.mark.slow
 def test_docking_when_asked_stays_in_the_pocket(library, tmp_path):
     result = pose("CNc1ncnc2[nH]ccc12", kinase="ALK", templates=library, method="dock", cache=tmp_path)
     assert result.method == "docking" and result.confidence == "low" and result.template is None

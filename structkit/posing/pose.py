@@ -14,10 +14,11 @@ The route (each step in its module):
    Vina in the pocket. Of the refined poses whose common atoms stayed within :data:`MAX_CORE_SHIFT`
    of the template's, and whose template covers at most :data:`COVERAGE_MARGIN` less of the
    compound than the best one, the one with the lowest Vina energy is kept.
-5. **Docking** otherwise (no template, none that embeds, or every refined pose pushed off its
-   template; or when asked): Vina docking (``exhaustiveness`` 8) in a 22 Å cube centred on the
-   median centre of the co-crystal ligands whose pockets superpose on the receptor's within 1.5 Å
-   (the KLIFS pocket's centre where there is none).
+5. **Docking** otherwise (no template, none that superposes on the receptor's pocket or embeds,
+   or every refined pose pushed off its template; or when asked): Vina docking
+   (``exhaustiveness`` 8) in a 22 Å cube centred on the median centre of the co-crystal ligands
+   whose pockets superpose on the receptor's within 1.5 Å (the KLIFS pocket's centre where there
+   is none).
 
 Confidence (:func:`confidence`): *high* for a template route with coverage >= 0.7 whose common
 atoms stayed within 1.5 Å of the template through refinement; *medium* for coverage >= 0.4 and
@@ -347,7 +348,10 @@ def _template_route(compound: Compound, receptor: Complex, prepared, target,
     placements = []
     for match in matches:
         template = match.template
-        rotation, translation, _ = pocket_frame((template.positions, template.ca), target, template.label)
+        try:
+            rotation, translation, _ = pocket_frame((template.positions, template.ca), target, template.label)
+        except StructkitError:  # too few pocket positions shared with this receptor: the next template
+            continue
         placement = embed_on_template(compound.mol, match, rotation, translation)
         if placement is not None:
             template_xyz = apply_transform(template.mol.GetConformer().GetPositions(), rotation, translation)
