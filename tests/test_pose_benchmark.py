@@ -4,6 +4,8 @@ crystal."""
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -76,6 +78,12 @@ def test_an_inhibitor_is_posed_from_its_pose_in_another_kinase(cache):
     assert row.coverage == 1.0 and row.rmsd < 2.0
     again = pose_transfer(mirrors=[SHARED], entries=["2F4J (gefitinib)"], engine=engine)
     pd.testing.assert_frame_equal(again, table)
+    # and it is the cache that answers: a row altered there is what comes back
+    (cached,) = (cache / "benchmarks" / "pose-transfers").glob("*.json")
+    rows = json.loads(cached.read_text())
+    rows[0]["rmsd"] = 99.0
+    cached.write_text(json.dumps(rows))
+    assert pose_transfer(mirrors=[SHARED], entries=["2F4J (gefitinib)"], engine=engine).iloc[0].rmsd == 99.0
     # an inhibitor held by one kinase only has no such row
     assert pose_transfer(mirrors=[SHARED], entries=["4CLI"], engine=engine).empty
 

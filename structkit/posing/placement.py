@@ -273,7 +273,7 @@ def _embed(mol: Chem.Mol, match: TemplateMatch, rotation: np.ndarray, translatio
     params.randomSeed = _SEED
     params.useRandomCoords = True
     params.maxIterations = EMBED_ATTEMPTS
-    params.numThreads = 0  # every core; RDKit seeds each conformer alike, so the same conformers
+    params.numThreads = 0  # every core: RDKit seeds each conformer by its index, whatever the threads
     params.SetCoordMap({int(a): Point3D(*map(float, xyz)) for a, xyz in zip(compound_atoms, template_xyz)})
     with rdBase.BlockLogs():
         # one conformer first: a core the compound cannot take fails once, not n times

@@ -4,8 +4,8 @@
   (:func:`structkit.energy.prepare.prepare`; waters, ions and additives left out), typed by
   :func:`structkit.geometry.vina.xs_types` and written as PDBQT (:func:`structkit.io.pdbqt.pdbqt_text`).
   Grid maps of 0.375 Å spacing over a box (:class:`Box`), computed for the atom types of the
-  compound being placed only, when it is first set (a third of the time of every type's maps;
-  the values at each grid point are the same).
+  compound being placed only, when it is first set (1.6-3.6 times less time than every type's
+  maps, measured on imatinib, lorlatinib and ceritinib; the values at each grid point are the same).
 - **Ligand.** Meeko (:class:`meeko.MoleculePreparation`, default settings: rotatable bonds
   outside rings, amide bonds rigid, non-polar hydrogens merged) writes the torsion tree; the
   results are read back by Meeko onto the compound's own atoms.

@@ -250,11 +250,12 @@ def pose_transfer(
     mirrors = list(mirrors or [])
     engine = engine or Engine(workers=1)
     library = template_library(mirrors, cache=engine.cache)
+    skeletons = [skeleton_smiles(t.smiles) for t in library]
     kinases_of: dict[str, set[str]] = {}
-    for template in library:
-        kinases_of.setdefault(skeleton_smiles(template.smiles), set()).add(template.kinase)
-    chosen = {(t.kinase, t.label): [t] for t in library
-              if len(kinases_of[skeleton_smiles(t.smiles)]) > 1 and (not entries or t.label in entries)}
+    for template, skeleton in zip(library, skeletons):
+        kinases_of.setdefault(skeleton, set()).add(template.kinase)
+    chosen = {(t.kinase, t.label): [t] for t, skeleton in zip(library, skeletons)
+              if len(kinases_of[skeleton]) > 1 and (not entries or t.label in entries)}
     rows = _cached_rows("pose-transfer", chosen, _transfer_entry, (library, engine.cache), "", mirrors,
                         engine)
     return _as_written(rows, POSE_TRANSFER_COLUMNS)
@@ -275,8 +276,9 @@ def _transfer_entry(group: list[Template], library: list[Template], cache) -> li
     summary = result.summary()
     row.update({k: summary[k] for k in ("method", "template", "template_kinase", "coverage", "core_shift",
                                          "confidence", "vina_score")})
-    used = next(t for t in foreign if t.label == result.template) if result.template else None
-    row["template_pose"] = pose_origin(used) if used is not None else ""
+    # an entry with two inhibitors gives two templates of one label: the ligand tells them apart
+    used = [t for t in foreign if (t.label, t.ligand) == (result.template, result.template_ligand)]
+    row["template_pose"] = pose_origin(used[0]) if used else ""
     row["rmsd"] = round(crystal_rmsd(result.mol, template, result.receptor), 2)
     return [row]
 
@@ -288,6 +290,7 @@ def _cached_rows(kind: str, groups: dict, task, arguments: tuple, options: str,
     key holds the version, the posing protocol, the group's labels, the options and every template
     file."""
     digest = sources_digest(template_sources(mirrors))
+    # ("pose-group" keys in "pose-groups", as before this helper: the rows cached then still count)
     folder = cache_dir(engine.cache) / "benchmarks" / f"{kind}s"
     method = protocol()
     keys = {k: hashlib.sha256(f"{kind} {__version__}\n{method}\n{k}\n{[t.label for t in g]}\n"
