@@ -207,3 +207,23 @@ def test_map_tells_on_done_each_finished_item_once():
     with Engine(workers=2) as local:
         assert local.map(_square, [1, 2, 3], on_done=finished.append) == [1, 4, 9]
     assert sorted(finished) == [1, 2, 3]
+
+
+def _square_but_three(x: int) -> int:
+    if x == 3:
+        raise StructkitError("three is not allowed")
+    return x * x
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_map_hands_each_result_over_as_it_finishes_and_keeps_them_when_one_fails(workers):
+    """``on_result`` receives every finished task's result, so a caller keeps them even when
+    another task fails (the failure still raised, as without it)."""
+    kept = {}
+    with Engine(workers=workers) as engine:
+        assert engine.map(_square, [1, 2, 4], on_result=kept.__setitem__) == [1, 4, 16]
+    assert kept == {1: 1, 2: 4, 4: 16}
+    kept.clear()
+    with Engine(workers=workers) as engine, pytest.raises(StructkitError, match="three is not allowed"):
+        engine.map(_square_but_three, [1, 2, 3] if workers == 1 else [1, 3, 2], on_result=kept.__setitem__)
+    assert kept == {1: 1, 2: 4}  # serially the failure comes last; on workers every other task finishes

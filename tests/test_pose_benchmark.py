@@ -17,6 +17,7 @@ from structkit.analysis.study.pose_benchmark import (
     pose_transfer,
     skeleton_smiles,
 )
+from structkit.errors import StructkitError
 from structkit.posing.templates import pose_origin, template_library
 from tests.util import SHARED
 
@@ -97,3 +98,31 @@ def test_a_fragment_is_posed_cross_template_on_its_crystal(cache):
     row = table.iloc[0]
     assert len(table) == 1 and row.entry == "7JYS" and row.method == "template"
     assert row.template != "7JYS" and row.coverage >= 0.7 and row.rmsd < 1.0
+
+
+def _rows_or_fail(group, bad):
+    if group[0].label == bad:
+        raise StructkitError(f"{bad} fails")
+    return [{"entry": group[0].label}]
+
+
+def test_an_interrupted_benchmark_keeps_the_groups_it_finished(tmp_path):
+    """A benchmark stopped by a failing group keeps every group finished before it: run again, only
+    the unfinished ones are computed (here the one that failed, now passing)."""
+    from types import SimpleNamespace
+
+    from structkit.analysis.study.pose_benchmark import _cached_rows
+
+    groups = {k: [SimpleNamespace(label=k.upper(), drug=None, ligand="LIG")] for k in "abc"}
+    engine = Engine(workers=1, cache=tmp_path)
+    with pytest.raises(StructkitError, match="C fails"):
+        _cached_rows("test-group", groups, _rows_or_fail, ("C",), "", [SHARED], engine)
+    assert len(list((tmp_path / "benchmarks" / "test-groups").glob("*.json"))) == 2
+    calls = []
+
+    def counted(group, bad):
+        calls.append(group[0].label)
+        return _rows_or_fail(group, bad)
+
+    rows = _cached_rows("test-group", groups, counted, ("none",), "", [SHARED], engine)
+    assert rows == [{"entry": "A"}, {"entry": "B"}, {"entry": "C"}] and calls == ["C"]

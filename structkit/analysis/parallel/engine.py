@@ -196,20 +196,24 @@ class Engine:
 
     def map(self, fn: Callable[..., T], items: Sequence[Any], *args: Any,
             report: bool | Callable[[Any], str] = False,
-            on_done: Callable[[Any], None] | None = None) -> list[T]:
+            on_done: Callable[[Any], None] | None = None,
+            on_result: Callable[[Any, Any], None] | None = None) -> list[T]:
         """``[fn(item, *args) for item in items]``, in the order of ``items``.
 
         ``report=True`` tells the progress callback ``(done, len(items), str(item))`` as tasks
         finish, ``report=fn`` ``(done, len(items), fn(item))``; a caller that counts its work
-        otherwise passes ``on_done(item)`` instead and calls :meth:`report` itself. A task's
-        exception is raised here (the first one in input order); use a task that returns its
-        errors to go on.
+        otherwise passes ``on_done(item)`` instead and calls :meth:`report` itself.
+        ``on_result(item, result)`` is called as each task finishes (a caller keeps each result at
+        once, so that an interrupted map loses only the unfinished ones). A task's exception is
+        raised here (the first one in input order); use a task that returns its errors to go on.
         """
         items = list(items)
         finished = [0]
 
-        def done(item: Any) -> None:
+        def done(item: Any, result: Callable[[], Any] | None) -> None:
             finished[0] += 1
+            if on_result is not None and result is not None:
+                on_result(item, result())
             if on_done is not None:
                 on_done(item)
             if report:
@@ -220,7 +224,7 @@ class Engine:
             out = []
             for item in items:
                 out.append(fn(item, *plain))
-                done(item)
+                done(item, lambda: out[-1])
             return out
         from distributed import as_completed
 
@@ -230,7 +234,8 @@ class Engine:
         index = {future.key: k for k, future in enumerate(futures)}
         try:
             for future in as_completed(futures, loop=client.loop):
-                done(items[index[future.key]])
+                # a failed task's error is raised by gather below, the first in input order
+                done(items[index[future.key]], future.result if future.status == "finished" else None)
             return client.gather(futures)
         finally:
             client.cancel(futures)

@@ -299,17 +299,19 @@ def _cached_rows(kind: str, groups: dict, task, arguments: tuple, options: str,
     done = {k: json.loads((folder / f"{keys[k]}.json").read_text()) for k in groups
             if engine.use_cache and (folder / f"{keys[k]}.json").is_file()}
     todo = [k for k in groups if k not in done]
+    key_of = {id(groups[k]): k for k in todo}
     posed = [len(done)]
 
-    def finished(group: list[Template]) -> None:
+    def finished(group: list[Template], rows: list[dict]) -> None:
+        # each group's rows are kept as soon as they come: an interrupted benchmark resumes
+        k = key_of[id(group)]
+        write_text_atomic(folder / f"{keys[k]}.json", json.dumps(rows, sort_keys=True))
+        done[k] = rows
         posed[0] += 1
         engine.report(posed[0], len(groups), group[0].drug or group[0].ligand)
 
     with engine:
-        fresh = engine.map(task, [groups[k] for k in todo], *arguments, on_done=finished)
-    for k, rows in zip(todo, fresh):
-        write_text_atomic(folder / f"{keys[k]}.json", json.dumps(rows, sort_keys=True))
-        done[k] = rows
+        engine.map(task, [groups[k] for k in todo], *arguments, on_result=finished)
     return [row for k in groups for row in done[k]]
 
 
