@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from structkit.energy.prepare import PREPARATION_SEED
+from structkit.energy.prepare import seeded_hydrogens
 
 #: ProLIF interaction class -> our type (ProLIF names the ligand's role, we name the protein's).
 PROLIF_TO_OURS = {
@@ -96,20 +96,13 @@ def protonated_alk_files(complex_, folder: Path) -> tuple[Path, Path]:
     # minimises on the fastest platform: seeded and on the Reference platform, as the package's own
     # preparation does, the same file gives the same hydrogens (a hydroxyl's H otherwise turns
     # between runs and one hydrogen bond comes and goes)
-    import random
-
     import openmm
-    import openmm.app.modeller as modeller_module
 
     reference = openmm.Platform.getPlatformByName("Reference")
     fixer = PDBFixer(pdbfile=io.StringIO(chain + "\nEND\n"), platform=reference)
     modeller = app.Modeller(fixer.topology, fixer.positions)
-    shared_generator = modeller_module.random
-    modeller_module.random = random.Random(PREPARATION_SEED)
-    try:
+    with seeded_hydrogens():
         modeller.addHydrogens(pH=7.0, platform=reference)
-    finally:
-        modeller_module.random = shared_generator
     out = io.StringIO()
     app.PDBFile.writeFile(modeller.topology, modeller.positions, out, keepIds=True)
     mol, _ = protonate_basic_amines(inhibitor_chemistry(complex_).mol)

@@ -18,6 +18,8 @@ import dataclasses
 import hashlib
 import io
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +38,7 @@ from structkit.model.nucleotide import MagnesiumSite, ionise_phosphates, is_nucl
 from structkit.model.protonation import protonate_basic_amines
 from structkit.version import __version__
 
-__all__ = ["PREPARATION", "PREPARATION_SEED", "PreparedComplex", "prepare"]
+__all__ = ["PREPARATION", "PREPARATION_SEED", "PreparedComplex", "prepare", "seeded_hydrogens"]
 
 
 @dataclass
@@ -104,6 +106,24 @@ PREPARATION = f"pdbfixer-addhydrogens/private-seeded-generator-reference-platfor
 _PROTONATION = threading.Lock()
 
 
+@contextmanager
+def seeded_hydrogens() -> Iterator[None]:
+    """Within the block, ``Modeller.addHydrogens`` draws its hydrogens' starting positions from a
+    private generator seeded with :data:`PREPARATION_SEED` (under a lock; Python's global generator,
+    which other threads may draw from, is never touched)."""
+    import random
+
+    import openmm.app.modeller as modeller_module
+
+    with _PROTONATION:
+        shared_generator = modeller_module.random
+        modeller_module.random = random.Random(PREPARATION_SEED)
+        try:
+            yield
+        finally:
+            modeller_module.random = shared_generator
+
+
 def _protonate(text: str, label: str) -> str:
     """Missing heavy atoms and pH 7 hydrogens, the same bytes in every process.
 
@@ -116,32 +136,24 @@ def _protonate(text: str, label: str) -> str:
     Reference platform (double precision, one thread, a fixed order of summation), so the same
     chain gives the same prepared chain. The PDB text rounds coordinates to 0.001 Å.
     """
-    import random
-
     import openmm
-    import openmm.app.modeller as modeller_module
     from openmm import app
     from pdbfixer import PDBFixer
 
     reference = openmm.Platform.getPlatformByName("Reference")
-    _PROTONATION.acquire()
-    shared_generator = modeller_module.random
-    modeller_module.random = random.Random(PREPARATION_SEED)
     try:
-        fixer = PDBFixer(pdbfile=io.StringIO(text), platform=reference)
-        fixer.findMissingResidues()
-        fixer.missingResidues = {}
-        fixer.findNonstandardResidues()
-        fixer.replaceNonstandardResidues()
-        fixer.findMissingAtoms()
-        fixer.addMissingAtoms(seed=PREPARATION_SEED)
-        modeller = app.Modeller(fixer.topology, fixer.positions)
-        modeller.addHydrogens(forcefield(), pH=7.0, platform=reference)
+        with seeded_hydrogens():
+            fixer = PDBFixer(pdbfile=io.StringIO(text), platform=reference)
+            fixer.findMissingResidues()
+            fixer.missingResidues = {}
+            fixer.findNonstandardResidues()
+            fixer.replaceNonstandardResidues()
+            fixer.findMissingAtoms()
+            fixer.addMissingAtoms(seed=PREPARATION_SEED)
+            modeller = app.Modeller(fixer.topology, fixer.positions)
+            modeller.addHydrogens(forcefield(), pH=7.0, platform=reference)
     except Exception as exc:  # OpenMM and PDBFixer raise plain exceptions
         raise StructkitError(f"{label}: the chain cannot be protonated ({exc})") from None
-    finally:
-        modeller_module.random = shared_generator
-        _PROTONATION.release()
     out = io.StringIO()
     app.PDBFile.writeFile(modeller.topology, modeller.positions, out, keepIds=True)
     return out.getvalue()
