@@ -3,9 +3,10 @@
 For a few ALK inhibitors (their own ligand's templates removed, as in ``structkit benchmark poses``):
 structkit's template route (``structkit.pose``: template choice, embedding, Vina refinement), its
 docking route (``method="dock"``), and plain Vina docking of the same RDKit conformer (Meeko
-ligand, ``exhaustiveness`` 8, one CPU) in a box around the crystal ligand with 4 Å margins, the
-receptor already prepared for both. Printed per ligand: the times, the ratio of Vina's time to the
-template route's, and each pose's heavy-atom RMSD to the crystal.
+ligand, ``exhaustiveness`` 8, on the CPUs the process may use, as structkit's own docking) in a
+box around the crystal ligand with 4 Å margins, the receptor already prepared for both. Printed
+per ligand: the times, the ratio of Vina's time to the template route's, and each pose's heavy-atom
+RMSD to the crystal.
 Usage:  python scripts/bench_pose.py [--mirror ../shared/structures] [--entries 4CLI 2XP2 4MKC]
 """
 

@@ -11,7 +11,10 @@
   results are read back by Meeko onto the compound's own atoms.
 - **Refinement** is Vina's local optimisation (BFGS over position, orientation and torsions) of
   each placed pose; **docking** is Vina's Monte Carlo search (``exhaustiveness`` 8 by default,
-  one CPU, fixed seed: the same poses on every machine of the same build).
+  fixed seed: the same poses on every machine of the same build). Its runs share the CPUs this
+  process may use (:func:`search_threads`; one in structkit's Dask workers, which set
+  ``OMP_NUM_THREADS=1``): Vina seeds every run from the one seed and keeps their results in run
+  order, so the poses do not depend on the number of threads (tested), only the time does.
 
 Energies are Vina's (kcal/mol), the intermolecular part and the ligand's own torsion term as
 Vina sums them for a pose.
@@ -39,7 +42,7 @@ if TYPE_CHECKING:
 
     from structkit.energy.prepare import PreparedComplex
 
-__all__ = ["VINA_SEED", "Box", "VinaReceptor", "as_triple"]
+__all__ = ["VINA_SEED", "Box", "VinaReceptor", "as_triple", "search_threads"]
 
 #: Seed of every Vina search.
 VINA_SEED = 20261207
@@ -82,6 +85,19 @@ def _quiet() -> Iterator[None]:
             os.close(copy)
 
 
+def search_threads() -> int:
+    """Threads of Vina's docking search: ``OMP_NUM_THREADS`` where it is set to a whole number
+    (structkit's Dask workers set 1, so that two workers do not each take every core), else the
+    CPUs this process may run on."""
+    text = os.environ.get("OMP_NUM_THREADS", "").strip()
+    if text.isdigit() and int(text) > 0:
+        return int(text)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def as_triple(values: np.ndarray) -> tuple[float, float, float]:
     """Three coordinates as plain floats rounded to 1e-3 Å."""
     x, y, z = (round(float(v), 3) for v in values)
@@ -97,16 +113,20 @@ class VinaReceptor:
         The protonated receptor (its inhibitor, if any, is not part of the receptor).
     box : Box
     function : {"vina", "vinardo"}
+    threads : int, optional
+        Threads of the docking search (default :func:`search_threads`); the poses are the same
+        whatever their number.
     """
 
-    def __init__(self, prepared: PreparedComplex, box: Box, function: str = "vina") -> None:
+    def __init__(self, prepared: PreparedComplex, box: Box, function: str = "vina", *,
+                 threads: int | None = None) -> None:
         from vina import Vina
 
         self.box = box
         self.function = function
         coords = np.round(prepared.coords, 3)
         text = pdbqt_text(prepared.element, coords, xs_types(prepared.element, coords), ligand=False)
-        self._vina = Vina(sf_name=function, cpu=1, seed=VINA_SEED, verbosity=0)
+        self._vina = Vina(sf_name=function, cpu=threads or search_threads(), seed=VINA_SEED, verbosity=0)
         with tempfile.TemporaryDirectory(prefix="structkit-vina-") as folder:
             path = Path(folder) / "receptor.pdbqt"
             path.write_text(text)
