@@ -215,3 +215,32 @@ def test_a_refit_calibration_misses_the_finished_rows(erlotinib, tmp_path, monke
     wider = ddg_table(erlotinib, ["T315A"], engine=Engine(workers=1, cache=tmp_path))
     assert wider["ddg"].iloc[0] == pytest.approx(cold["ddg"].iloc[0])
     assert wider["ddg_sd"].iloc[0] > 2.0 * cold["ddg_sd"].iloc[0]
+
+
+def test_an_interrupted_table_keeps_its_finished_sites(erlotinib, tmp_path, monkeypatch):
+    """Each site's rows are cached as the site finishes: a table stopped by a failing site (an
+    error that is not a mutation's own) reads the finished site back and estimates only the rest."""
+    import structkit.analysis.measure.ddg as ddg_module
+
+    calls = []
+
+    def stopping(mutations, _complex, _cache, _use_cache, _mode="fast"):
+        calls.append(list(mutations))
+        if "E255K" in mutations:
+            raise RuntimeError("worker lost")
+        return [{"mutation": m, "ddg": 1.25, "status": "ok"} for m in mutations]
+
+    monkeypatch.setattr(ddg_module, "_run_group", stopping)
+    engine = Engine(workers=1, cache=tmp_path)
+    with pytest.raises(RuntimeError, match="worker lost"):
+        ddg_table(erlotinib, ["F317L", "E255K"], engine=engine)
+    assert calls == [["F317L"], ["E255K"]]
+
+    def resumed(mutations, _complex, _cache, _use_cache, _mode="fast"):
+        calls.append(list(mutations))
+        return [{"mutation": m, "ddg": 0.5, "status": "ok"} for m in mutations]
+
+    monkeypatch.setattr(ddg_module, "_run_group", resumed)
+    table = ddg_table(erlotinib, ["F317L", "E255K"], engine=engine)
+    assert calls[2:] == [["E255K"]]
+    assert table["ddg"].tolist() == [1.25, 0.5]

@@ -199,6 +199,13 @@ def ddg_tables(
     done = [total - sum(len(members) for _, members in items)]
     engine = Engine.for_tasks(engine, len(items))
 
+    def kept(item: tuple[int, list[str]], rows: list[dict]) -> None:
+        # each group's rows are cached as soon as they come: an interrupted table resumes
+        k, members = item
+        for text, row in zip(members, rows):
+            found[k][text] = row
+            rows_cache.put(keys[k][text], row)
+
     def finished(item: tuple[int, list[str]]) -> None:
         k, members = item
         done[0] += len(members)
@@ -207,12 +214,8 @@ def ddg_tables(
     engine.report(done[0], total, "")  # the inputs are checked: the work starts
     if items:
         with engine, engine.shared(list(complexes)) as shared_complexes:
-            results = engine.map(_run_complex_group, items, shared_complexes, engine.cache, engine.use_cache,
-                                 mode, on_done=finished)
-        for (k, members), rows in zip(items, results):
-            for text, row in zip(members, rows):
-                found[k][text] = row
-                rows_cache.put(keys[k][text], row)
+            engine.map(_run_complex_group, items, shared_complexes, engine.cache, engine.use_cache, mode,
+                       on_done=finished, on_result=kept)
     return [complete_table(pd.DataFrame([found[k][m] for m in texts], columns=None if texts else DDG_COLUMNS))
             for k, texts in enumerate(per_complex)]
 
