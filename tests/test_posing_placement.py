@@ -101,9 +101,86 @@ def test_the_pose_protocol_names_every_constant(monkeypatch):
     before = pose.protocol()
     for module, name, value in [(placement, "N_CONFORMERS", 11), (placement, "EMBED_ATTEMPTS", 31),
                                 (placement, "PREFILTER", 9), (placement, "MCES_THRESHOLD", 0.06),
+                                (placement, "TURN_OFF_AXIS", 0.6),
                                 (pose, "MIN_COVERAGE", 0.31), (pose, "N_REFINED", 4),
                                 (pose, "MAX_CORE_SHIFT", 2.1)]:
         with monkeypatch.context() as patch:
             patch.setattr(module, name, value)
             assert pose.protocol() != before, name
     assert pose.protocol() == before
+
+
+def _biphenyl_match(smiles: str):
+    """A compound's match on biphenyl (embedded in 3D): the 12 ring atoms paired in order."""
+    from types import SimpleNamespace
+
+    from rdkit.Chem import rdDistGeom
+
+    template = Chem.AddHs(Chem.MolFromSmiles("c1ccc(cc1)-c1ccccc1"))
+    rdDistGeom.EmbedMolecule(template, randomSeed=7)
+    template = Chem.RemoveHs(template)
+    compound = Chem.MolFromSmiles(smiles)
+    pairs = tuple(sorted(zip(compound.GetSubstructMatch(template), range(12))))
+    fake = SimpleNamespace(mol=template)
+    return compound, placement.TemplateMatch(fake, 1.0, "", 12, 12 / compound.GetNumAtoms(), pairs)
+
+
+@pytest.mark.parametrize(("smiles", "expected"), [
+    ("Fc1ccc(cc1)-c1ccccc1", set()),  # para: on the bond's axis, either turn puts it in one place
+    ("Fc1ccccc1-c1ccccc1", {0, 1, 2, 3, 4}),  # ortho: the fluorophenyl's atoms but the bonded one
+    ("Fc1cccc(c1)-c1ccccc1", {0, 1, 2, 3, 4}),  # meta
+    ("c1ccc(cc1)-c1ccccc1", set()),  # nothing the template lacks
+])
+def test_turnable_rings_by_hand(smiles, expected):
+    """A ring joined by one single bond turns when the compound has a substituent off the bond's
+    axis that the template lacks: the substituent's ring minus the bonded atom, by hand. (Indices
+    are of the substituted ring's atoms in the SMILES, the fluorine excluded.)"""
+    compound, match = _biphenyl_match(smiles)
+    loose = placement.turnable_rings(compound, match)
+    ring = next(set(r) for r in compound.GetRingInfo().AtomRings()
+                if any(compound.GetAtomWithIdx(a).GetDegree() == 3
+                       and any(n.GetSymbol() == "F" for n in compound.GetAtomWithIdx(a).GetNeighbors())
+                       for a in r)) if expected else set()
+    bonded = {a for a in ring if any(n.GetIdx() not in ring and n.GetSymbol() == "C"
+                                     for n in compound.GetAtomWithIdx(a).GetNeighbors())}
+    assert loose == frozenset(ring - bonded)
+    assert len(loose) == len(expected)
+
+
+def test_brigatinib_on_tae684_turns_its_phosphine_oxide_phenyl(tmp_path):
+    """Brigatinib on TAE684 (2XB7): the phenyl that carries the dimethylphosphine oxide (where
+    TAE684 has its isopropylsulfonyl) may turn, and nothing else (by hand: SMILES atoms 30-34, the
+    ring but C29 on N28). In 6MX8 the phosphine oxide sits on the face opposite TAE684's sulfone; its
+    atoms come out 4.5-6 A off when held on the template. Both embeddings are kept: ten conformers
+    with every common atom held and ten with the ring free, measured on the atoms both hold."""
+    library = template_library([SHARED], cache=tmp_path)
+    tae684 = next(t for t in library if t.label == "2XB7")
+    brigatinib = Chem.AddHs(Chem.MolFromSmiles(
+        "COc1cc(N2CCC(N3CCN(C)CC3)CC2)ccc1Nc1ncc(Cl)c(Nc2ccccc2P(C)(C)=O)n1"))
+    match = match_templates(brigatinib, [tae684])[0]
+    assert placement.turnable_rings(Chem.RemoveHs(brigatinib), match) == {30, 31, 32, 33, 34}
+    placed = embed_on_template(brigatinib, match, np.eye(3), np.zeros(3))
+    assert placed is not None and placed.mol.GetNumConformers() == 2 * placement.N_CONFORMERS
+    assert len(placed.turned) == placement.N_CONFORMERS
+    assert not {30, 31, 32, 33, 34} & set(placed.core) and len(placed.core) == match.n_common - 5
+    assert float(placed.core_rmsd.max()) < 0.2
+
+
+def test_a_ring_that_would_leave_two_atoms_held_is_held(tmp_path):
+    """2-fluorotoluene on toluene: the common atoms are the ring and the methyl; turning the ring
+    would leave two atoms on the template, which cannot orient it, so every conformer holds them all
+    (turnable_rings names the five atoms; the placement does not turn them)."""
+    from types import SimpleNamespace
+
+    from rdkit.Chem import rdDistGeom
+
+    template = Chem.AddHs(Chem.MolFromSmiles("Cc1ccccc1"))
+    rdDistGeom.EmbedMolecule(template, randomSeed=7)
+    template = Chem.RemoveHs(template)
+    compound = Chem.AddHs(Chem.MolFromSmiles("Cc1ccccc1F"))
+    match = match_templates(compound, [SimpleNamespace(mol=template, label="toluene")], prefilter=None)[0]
+    assert match.n_common == 7
+    assert len(placement.turnable_rings(Chem.RemoveHs(compound), match)) == 5
+    placed = embed_on_template(compound, match, np.eye(3), np.zeros(3))
+    assert placed is not None and placed.turned == () and len(placed.core) == 7
+    assert placed.mol.GetNumConformers() == placement.N_CONFORMERS

@@ -19,13 +19,15 @@ that ligand sits, the rest embedded around it.
    tolerance). The atoms are paired as the search paired them (a SMARTS matched again could pair a
    symmetric core another way); where the core does not embed (the compound's chirality or a ring
    cannot take the template's coordinates), the core with whole rings only is tried, then the
-   template is passed over.
+   template is passed over. A ring of the core that the template cannot orient for the compound
+   (:func:`turnable_rings`: joined by one single bond, with a substituent the template lacks off
+   that bond's axis) is embedded both held and free, :data:`N_CONFORMERS` conformers each.
 3. The poses go to the pocket for refinement (:mod:`structkit.posing.vina_run`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -38,9 +40,23 @@ if TYPE_CHECKING:
 
     from structkit.posing.templates import Template
 
-__all__ = ["EMBED_ATTEMPTS", "MCES_THRESHOLD", "MCES_TIMEOUT", "N_CONFORMERS", "PREFILTER", "Placement",
-           "TemplateMatch", "common_substructure", "embed_on_template", "embedded", "match_templates",
-           "mces_options", "similarity"]
+__all__ = [
+    "EMBED_ATTEMPTS",
+    "MCES_THRESHOLD",
+    "MCES_TIMEOUT",
+    "N_CONFORMERS",
+    "PREFILTER",
+    "TURN_OFF_AXIS",
+    "Placement",
+    "TemplateMatch",
+    "common_substructure",
+    "embed_on_template",
+    "embedded",
+    "match_templates",
+    "mces_options",
+    "similarity",
+    "turnable_rings",
+]
 
 #: Templates given a common substructure search, the most similar by fingerprint (None: every
 #: template; a search takes milliseconds between similar ligands, seconds between unlike ones).
@@ -56,6 +72,9 @@ N_CONFORMERS = 10
 #: Distance-geometry attempts per conformer (a count, so that the result does not depend on the
 #: machine's speed).
 EMBED_ATTEMPTS = 30
+#: A substituent the template lacks turns its ring (:func:`turnable_rings`) when its ring atom lies
+#: this far (Å) from the axis of the ring's bond to the rest of the common substructure.
+TURN_OFF_AXIS = 0.5
 _SEED = 20261207
 
 
@@ -99,12 +118,15 @@ class Placement:
         The compound's atoms kept on the template.
     core_rmsd : ndarray
         RMSD of those atoms to the template's after superposing each conformer on them (Å).
+    turned : tuple of int
+        Conformers embedded with the :func:`turnable_rings` free (the others hold every common atom).
     """
 
     match: TemplateMatch
     mol: Chem.Mol = field(repr=False)
     core: tuple[int, ...]
     core_rmsd: np.ndarray = field(repr=False)
+    turned: tuple[int, ...] = ()
 
 
 def embedded(mol: Chem.Mol, label: str = "compound") -> Chem.Mol:
@@ -249,12 +271,99 @@ def embed_on_template(mol: Chem.Mol, match: TemplateMatch, rotation: np.ndarray,
     from rdkit import Chem
 
     placed = _embed(mol, match, rotation, translation, n_conformers)
-    if placed is not None:
+    if placed is None:
+        whole = _match(Chem.RemoveHs(mol), match.template, match.similarity, complete_rings=True)
+        if whole is None or whole.pairs == match.pairs:
+            return None
+        placed = _embed(mol, whole, rotation, translation, n_conformers)
+        if placed is None:
+            return None
+    loose = turnable_rings(Chem.RemoveHs(mol), placed.match)
+    if not loose:
         return placed
-    whole = _match(Chem.RemoveHs(mol), match.template, match.similarity, complete_rings=True)
-    if whole is None or whole.pairs == match.pairs:
-        return None
-    return _embed(mol, whole, rotation, translation, n_conformers)
+    held = replace(placed.match, pairs=tuple(p for p in placed.match.pairs if p[0] not in loose))
+    if len(held.pairs) < 3:  # two atoms cannot orient the rest: the template holds the ring
+        return placed
+    turned = _embed(mol, held, rotation, translation, n_conformers)
+    return _pooled(placed, turned, held, rotation, translation) if turned is not None else placed
+
+
+def turnable_rings(heavy: Chem.Mol, match: TemplateMatch) -> frozenset[int]:
+    """Common atoms whose place the template does not decide: rings that may turn about their bond.
+
+    A ring system of the common substructure joined to the rest of it by one acyclic single bond,
+    and carrying in the compound a substituent the template does not share off that bond's axis
+    (more than :data:`TURN_OFF_AXIS` from it in the template), has two or more turns about that
+    bond; the template chose its turn for its own substituents, not the compound's (brigatinib's
+    dimethylphosphine oxide on TAE684's isopropylsulfonyl phenyl sits on the other face). Such rings
+    (their atoms but the one on the bond) are the atoms returned; :func:`embed_on_template` embeds
+    them free as well as fixed.
+
+    Parameters
+    ----------
+    heavy : rdkit.Chem.Mol
+        The compound's heavy atoms.
+    match : TemplateMatch
+
+    Returns
+    -------
+    frozenset of int
+        Indices among the compound's heavy atoms.
+    """
+    template_of = dict(match.pairs)
+    common = set(template_of)
+    template_xyz = match.template.mol.GetConformer().GetPositions()
+    loose: set[int] = set()
+    for system in _ring_systems(heavy):
+        if not system <= common:
+            continue
+        exits = [bond for bond in heavy.GetBonds()
+                 if (bond.GetBeginAtomIdx() in system) != (bond.GetEndAtomIdx() in system)
+                 and {bond.GetBeginAtomIdx(), bond.GetEndAtomIdx()} <= common]
+        if len(exits) != 1 or exits[0].IsInRing() or exits[0].GetBondTypeAsDouble() != 1.0:
+            continue
+        bond = exits[0]
+        inner, outer = ((bond.GetBeginAtomIdx(), bond.GetEndAtomIdx()) if bond.GetBeginAtomIdx() in system
+                        else (bond.GetEndAtomIdx(), bond.GetBeginAtomIdx()))
+        start, end = template_xyz[template_of[outer]], template_xyz[template_of[inner]]
+        axis = (end - start) / np.linalg.norm(end - start)
+        for atom in system:
+            foreign = [n for n in heavy.GetAtomWithIdx(atom).GetNeighbors()
+                       if n.GetIdx() not in common]
+            offset = template_xyz[template_of[atom]] - start
+            off_axis = float(np.linalg.norm(offset - offset.dot(axis) * axis))
+            if foreign and off_axis > TURN_OFF_AXIS:
+                loose |= system - {inner}
+                break
+    return frozenset(loose)
+
+
+def _ring_systems(mol: Chem.Mol) -> list[set[int]]:
+    """Atoms of each ring system (rings sharing an atom merged)."""
+    systems: list[set[int]] = []
+    for ring in mol.GetRingInfo().AtomRings():
+        merged = set(ring)
+        for other in [s for s in systems if s & merged]:
+            merged |= other
+            systems.remove(other)
+        systems.append(merged)
+    return systems
+
+
+def _pooled(fixed: Placement, turned: Placement, held: TemplateMatch, rotation: np.ndarray,
+            translation: np.ndarray) -> Placement:
+    """One placement with the conformers of both, measured on the atoms both hold."""
+    from rdkit import Chem
+
+    work = Chem.Mol(fixed.mol)
+    ids = tuple(work.AddConformer(Chem.Conformer(c), assignId=True) for c in turned.mol.GetConformers())
+    heavy_index = [a.GetIdx() for a in work.GetAtoms() if a.GetAtomicNum() > 1]
+    core = np.array([heavy_index[i] for i, _ in held.pairs])
+    template_xyz = apply_transform(
+        held.template.mol.GetConformer().GetPositions()[[j for _, j in held.pairs]], rotation, translation)
+    rmsds = [float(np.sqrt(((c.GetPositions()[core] - template_xyz) ** 2).sum(axis=1).mean()))
+             for c in work.GetConformers()]
+    return Placement(fixed.match, work, tuple(int(a) for a in core), np.array(rmsds), ids)
 
 
 def _embed(mol: Chem.Mol, match: TemplateMatch, rotation: np.ndarray, translation: np.ndarray,

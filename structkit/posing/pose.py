@@ -9,11 +9,13 @@ The route (each step in its module):
 3. **Receptor.** The structure given, else the kinase's structure whose ligand matches best;
    its own inhibitor is removed.
 4. **Template route** where the best common substructure covers at least :data:`MIN_COVERAGE` of the
-   compound: on each of the :data:`N_TEMPLATES` best templates, conformers are embedded with the common
-   atoms on the template's; the :data:`N_REFINED` best of each by the Vina function are refined by
-   Vina in the pocket. Of the refined poses whose common atoms stayed within :data:`MAX_CORE_SHIFT`
-   of the template's, and whose template covers at most :data:`COVERAGE_MARGIN` less of the
-   compound than the best one, the one with the lowest Vina energy is kept.
+   compound: on each of the :data:`N_TEMPLATES` best templates, conformers are embedded with the
+   common atoms on the template's (and, for a ring the template cannot orient for the compound, with
+   that ring free: :func:`~structkit.posing.placement.turnable_rings`); the :data:`N_REFINED` best
+   of each by the Vina function are refined by Vina in the pocket. Of the refined poses whose common
+   atoms stayed within :data:`MAX_CORE_SHIFT` of the template's, and whose template covers at most
+   :data:`COVERAGE_MARGIN` less of the compound than the best one, the one with the lowest Vina
+   energy is kept.
 5. **Docking** otherwise (no template, none that superposes on the receptor's pocket or embeds,
    or every refined pose pushed off its template; or when asked): Vina docking
    (``exhaustiveness`` 8) in a 22 Å cube centred on the median centre of the co-crystal ligands
@@ -90,7 +92,8 @@ def protocol() -> str:
     from structkit.posing import placement
 
     constants = {
-        "placement": "morgan-prefilter+rascal-mces-pairs+etkdg-coordmap/4", "prefilter": placement.PREFILTER,
+        "placement": "morgan-prefilter+rascal-mces-pairs+etkdg-coordmap+turnable-rings/5",
+        "prefilter": placement.PREFILTER, "turn_off_axis": placement.TURN_OFF_AXIS,
         "mces": placement.mces_options(), "mces_whole_rings": placement.mces_options(True),
         "n_conformers": placement.N_CONFORMERS,
         "embed_attempts": placement.EMBED_ATTEMPTS,
@@ -358,9 +361,11 @@ def _template_route(compound: Compound, receptor: Complex, prepared, target,
             placements.append((placement, template_xyz))
     if not placements:
         return None
+    # the box holds the templates and the conformers that keep every common atom on them (turned
+    # rings stay within a few Angstrom of those)
     everything = np.vstack([xyz for _, xyz in placements]
                            + [p.mol.GetConformer(c.GetId()).GetPositions() for p, _ in placements
-                              for c in p.mol.GetConformers()])
+                              for c in p.mol.GetConformers() if c.GetId() not in p.turned])
     runner = VinaReceptor(prepared, Box.around(everything))
     heavy_index = np.array([a.GetIdx() for a in compound.mol.GetAtoms() if a.GetAtomicNum() > 1])
     position_in_heavy = {int(a): k for k, a in enumerate(heavy_index)}
@@ -421,3 +426,4 @@ def _dock(compound: Compound, receptor: Complex, prepared, target, templates: li
     level, reasons = confidence("docking", 0.0, float("nan"), energy)
     return PoseResult(compound, docked, receptor, "docking", energy, None, None, None, float("nan"), 0.0,
                       float("nan"), level, reasons)
+
