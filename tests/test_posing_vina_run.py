@@ -6,12 +6,15 @@ import os
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 from rdkit import Chem
 
 from structkit.io.load import load
 from structkit.posing.placement import embedded
 from structkit.posing.vina_run import Box, VinaReceptor, search_threads
 from tests.util import SHARED
+
+pytestmark = [pytest.mark.shared_data]
 
 
 def test_search_threads_follow_omp_num_threads(monkeypatch):
@@ -25,6 +28,7 @@ def test_search_threads_follow_omp_num_threads(monkeypatch):
     assert search_threads() == len(os.sched_getaffinity(0))
 
 
+@pytest.mark.slow
 def test_docking_gives_the_same_poses_on_one_and_two_threads():
     # Vina seeds each Monte Carlo run from the one seed and merges the runs in order: the thread
     # count may change the time, never the poses (crizotinib's aminopyridine fragment in 2XP2)
