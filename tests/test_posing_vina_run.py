@@ -30,8 +30,8 @@ def test_search_threads_follow_omp_num_threads(monkeypatch):
 
 @pytest.mark.slow
 def test_docking_gives_the_same_poses_on_one_and_two_threads():
-    # Vina seeds each Monte Carlo run from the one seed and merges the runs in order: the thread
-    # count may change the time, never the poses (crizotinib's aminopyridine fragment in 2XP2)
+    # with one seed the thread count may change the time, never the poses (crizotinib's
+    # aminopyridine fragment in 2XP2)
     crystal = load("2XP2", mirrors=[SHARED])
     ligand, protein = crystal.inhibitor.coords, crystal.protein
     near = np.linalg.norm(protein.coords[:, None] - ligand[None], axis=2).min(axis=1) < 12.0

@@ -270,15 +270,16 @@ def embed_on_template(mol: Chem.Mol, match: TemplateMatch, rotation: np.ndarray,
     """
     from rdkit import Chem
 
+    heavy = Chem.RemoveHs(mol)
     placed = _embed(mol, match, rotation, translation, n_conformers)
     if placed is None:
-        whole = _match(Chem.RemoveHs(mol), match.template, match.similarity, complete_rings=True)
+        whole = _match(heavy, match.template, match.similarity, complete_rings=True)
         if whole is None or whole.pairs == match.pairs:
             return None
         placed = _embed(mol, whole, rotation, translation, n_conformers)
         if placed is None:
             return None
-    loose = turnable_rings(Chem.RemoveHs(mol), placed.match)
+    loose = turnable_rings(heavy, placed.match)
     if not loose:
         return placed
     held = replace(placed.match, pairs=tuple(p for p in placed.match.pairs if p[0] not in loose))
@@ -359,11 +360,20 @@ def _pooled(fixed: Placement, turned: Placement, held: TemplateMatch, rotation: 
     ids = tuple(work.AddConformer(Chem.Conformer(c), assignId=True) for c in turned.mol.GetConformers())
     heavy_index = [a.GetIdx() for a in work.GetAtoms() if a.GetAtomicNum() > 1]
     core = np.array([heavy_index[i] for i, _ in held.pairs])
-    template_xyz = apply_transform(
-        held.template.mol.GetConformer().GetPositions()[[j for _, j in held.pairs]], rotation, translation)
-    rmsds = [float(np.sqrt(((c.GetPositions()[core] - template_xyz) ** 2).sum(axis=1).mean()))
-             for c in work.GetConformers()]
+    template_xyz = _template_points(held, rotation, translation)
+    rmsds = [_rmsd(c.GetPositions()[core], template_xyz) for c in work.GetConformers()]
     return Placement(fixed.match, work, tuple(int(a) for a in core), np.array(rmsds), ids)
+
+
+def _template_points(match: TemplateMatch, rotation: np.ndarray, translation: np.ndarray) -> np.ndarray:
+    """The template's atoms of the match's pairs, in pair order, moved into the receptor's frame."""
+    xyz = match.template.mol.GetConformer().GetPositions()[[j for _, j in match.pairs]]
+    return apply_transform(xyz, rotation, translation)
+
+
+def _rmsd(a: np.ndarray, b: np.ndarray) -> float:
+    """RMSD of two paired coordinate sets (no superposition)."""
+    return float(np.sqrt(((a - b) ** 2).sum(axis=1).mean()))
 
 
 def _embed(mol: Chem.Mol, match: TemplateMatch, rotation: np.ndarray, translation: np.ndarray,
@@ -375,8 +385,7 @@ def _embed(mol: Chem.Mol, match: TemplateMatch, rotation: np.ndarray, translatio
     # the search's pairs index the compound's heavy atoms in order; RemoveHs keeps that order
     heavy_index = [a.GetIdx() for a in mol.GetAtoms() if a.GetAtomicNum() > 1]
     compound_atoms = [heavy_index[i] for i, _ in match.pairs]
-    template_xyz = apply_transform(
-        match.template.mol.GetConformer().GetPositions()[[j for _, j in match.pairs]], rotation, translation)
+    template_xyz = _template_points(match, rotation, translation)
     work = Chem.Mol(mol)
     params: Any = rdDistGeom.ETKDGv3()
     params.randomSeed = _SEED
@@ -401,5 +410,5 @@ def _embed(mol: Chem.Mol, match: TemplateMatch, rotation: np.ndarray, translatio
         moved = apply_transform(xyz, r, t)
         for k, point in enumerate(moved):
             conformer.SetAtomPosition(k, Point3D(*map(float, point)))
-        rmsds.append(float(np.sqrt(((moved[core] - template_xyz) ** 2).sum(axis=1).mean())))
+        rmsds.append(_rmsd(moved[core], template_xyz))
     return Placement(match, work, tuple(int(a) for a in compound_atoms), np.array(rmsds))

@@ -13,8 +13,8 @@
   each placed pose; **docking** is Vina's Monte Carlo search (``exhaustiveness`` 8 by default,
   fixed seed: the same poses on every machine of the same build). Its runs share the CPUs this
   process may use (:func:`search_threads`; one in structkit's Dask workers, which set
-  ``OMP_NUM_THREADS=1``): Vina seeds every run from the one seed and keeps their results in run
-  order, so the poses do not depend on the number of threads (tested), only the time does.
+  ``OMP_NUM_THREADS=1``): with the one seed, one and two threads give the same poses bit for bit
+  (tested; Vina derives each run's seed from it), only the time differs.
 
 Energies are Vina's (kcal/mol), the intermolecular part and the ligand's own torsion term as
 Vina sums them for a pose.
